@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot Debian's 6.1 kernel in QEMU (TCG) with the host root shared read-only
+# over 9p, run one command inside the guest, in the current directory, and
+# return its output and exit status.
+#
+#   selftests/vm/run.sh [-t SECONDS] [-w] [-k VMLINUZ] [-o DIR] -- CMD [ARG...]
+#
+#   -t SECONDS  hard limit for the whole guest run (default 600)
+#   -w          panic on the first kernel warning (panic_on_warn=1)
+#   -k VMLINUZ  kernel image (default: Debian's linux-image-amd64 kernel)
+#   -o DIR      keep the result share in DIR (console.log, rc, files the
+#               command wrote to /tmp/vm/) instead of a temporary one
+#
+# Exit status: the command's own, 124 if the guest kernel logged a splat,
+# 125 if the guest never reported a status (hang, panic, boot failure).
+set -u
+
+timeout_s=600
+panic_on_warn=0
+kernel=
+outdir=
+while getopts "t:wk:o:" opt; do
+	case $opt in
+	t) timeout_s=$OPTARG ;;
+	w) panic_on_warn=1 ;;
+	k) kernel=$OPTARG ;;
+	o) outdir=$OPTARG ;;
+	*) echo "usage: $0 [-t SECONDS] [-w] [-k VMLINUZ] [-o DIR] -- CMD [ARG...]" >&2
+	   exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" = "--" ] && shift
+if [ $# -eq 0 ]; then
+	echo "run.sh: no command given" >&2
+	exit 2
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+# The kernel's ABI name comes from the installed package, never hard-coded.
+guest_abi() {
+	local dep
+	dep=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
+	      grep -o 'linux-image-[0-9][^ ,]*-amd64' | head -n1)
+	if [ -n "$dep" ]; then
+		echo "${dep#linux-image-}"
+		return
+	fi
+	ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | sort -V | tail -n1 |
+		sed 's|.*/vmlinuz-||'
+}
+
+abi=$(guest_abi)
+if [ -z "$kernel" ]; then
+	if [ -z "$abi" ] || [ ! -r "/boot/vmlinuz-$abi" ]; then
+		echo "run.sh: no Debian 6.1 kernel found (apt-get install linux-image-amd64)" >&2
+		exit 125
+	fi
+	kernel=/boot/vmlinuz-$abi
+fi
+for tool in qemu-system-x86_64 busybox cpio; do
+	if ! command -v "$tool" >/dev/null && [ ! -x "/bin/$tool" ]; then
+		echo "run.sh: $tool is missing (make deps)" >&2
+		exit 125
+	fi
+done
+
+# The initramfs only needs busybox and the modules to mount 9p; it is
+# cached per kernel ABI and rebuilt when its init script changes.
+build=$top/build/vm
+mkdir -p "$build"
+initrd=$build/initramfs-$abi.cpio.gz
+if [ ! -s "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ]; then
+	stage=$(mktemp -d)
+	mkdir -p "$stage"/{bin,proc,sys,dev,lib/tlsmon-vm}
+	cp "$(command -v busybox || echo /bin/busybox)" "$stage/bin/busybox"
+	cp "$here/initramfs-init" "$stage/init"
+	chmod 755 "$stage/init"
+	mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p"
+	: >"$stage/lib/tlsmon-vm/modules.order"
+	for m in $mods; do
+		path=$(modinfo -k "$abi" -n "$m" 2>/dev/null)
+		if [ -z "$path" ]; then
+			# Built into this kernel: nothing to load.
+			continue
+		fi
+		case $path in
+		*.ko) cp "$path" "$stage/lib/tlsmon-vm/$m.ko" ;;
+		*.ko.xz) xz -dc "$path" >"$stage/lib/tlsmon-vm/$m.ko" ;;
+		*.ko.zst) zstd -qdc "$path" >"$stage/lib/tlsmon-vm/$m.ko" ;;
+		*) continue ;;
+		esac
+		echo "$m" >>"$stage/lib/tlsmon-vm/modules.order"
+	done
+	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd.tmp"
+	mv "$initrd.tmp" "$initrd"
+	rm -rf "$stage"
+fi
+
+if [ -n "$outdir" ]; then
+	mkdir -p "$outdir"
+	rm -f "$outdir"/rc "$outdir"/console.log "$outdir"/dmesg.txt
+	keep=1
+else
+	outdir=$(mktemp -d "$build/run.XXXXXX")
+	keep=0
+fi
+cleanup() { [ $keep -eq 1 ] || rm -rf "$outdir"; }
+trap cleanup EXIT
+
+cp "$here/stage2.sh" "$outdir/stage2.sh"
+{
+	printf 'TLSMON_VM_CWD=%q\n' "$PWD"
+	printf 'export TLSMON_TOP=%q\n' "$top"
+} >"$outdir/cmd.env"
+{
+	printf 'exec'
+	printf ' %q' "$@"
+	printf '\n'
+} >"$outdir/cmd.sh"
+
+append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=4"
+append="$append tsc=reliable no_timer_check rcupdate.rcu_expedited=1"
+append="$append panic_on_warn=$panic_on_warn tlsmon_root=$top"
+
+timeout -k 10 "$timeout_s" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -m 2048 -smp 2 \
+	-nographic -no-reboot -nic none \
+	-kernel "$kernel" -initrd "$initrd" -append "$append" \
+	-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=r,mount_tag=hostroot \
+	-fsdev local,id=o,path="$outdir",security_model=none,multidevs=remap \
+	-device virtio-9p-pci,fsdev=o,mount_tag=vmout \
+	</dev/null 2>&1 | sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' -e 's/\r//g' | tee "$outdir/console.log.tmp"
+qemu_rc=${PIPESTATUS[0]}
+mv "$outdir/console.log.tmp" "$outdir/console.log"
+
+if [ -s "$outdir/rc" ]; then
+	rc=$(cat "$outdir/rc")
+	if [ "$rc" = 124 ] && [ -s "$outdir/dmesg.txt" ]; then
+		echo "run.sh: the guest kernel logged a splat:" >&2
+		grep -E -A20 'WARNING:|BUG:|Oops|UBSAN:|KASAN:' "$outdir/dmesg.txt" | head -n 60 >&2
+	fi
+	exit "$rc"
+fi
+if [ "$qemu_rc" = 124 ]; then
+	echo "run.sh: the guest did not finish within ${timeout_s}s" >&2
+else
+	echo "run.sh: the guest stopped without reporting a status (qemu exit $qemu_rc)" >&2
+fi
+exit 125

@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Second stage of the test guest, running in the host's root: finish the
+# minimal system set-up, run the requested command in the project tree,
+# store its exit status on the result share and power off.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp LANG=C.UTF-8 TLSMON_VM=1
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm 2>/dev/null || mkdir -p /dev/shm
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
+ln -sf /proc/self/fd /dev/fd
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mkdir -p /run/netns
+hostname tlsmon-vm
+ip link set lo up
+
+# aesni_intel is not autoloaded without udev; AES-GCM would otherwise run
+# on aes-generic.
+modprobe -q aesni_intel 2>/dev/null
+
+. /tmp/vm/cmd.env
+cd "$TLSMON_VM_CWD" || echo 125 >/tmp/vm/rc
+if [ ! -e /tmp/vm/rc ]; then
+	/bin/bash /tmp/vm/cmd.sh </dev/null
+	echo $? >/tmp/vm/rc.tmp
+	# A splat that did not panic still fails the run.
+	if dmesg | grep -Eq 'WARNING:|BUG:|Oops|general protection|UBSAN:|KASAN:|kmemleak:.*new suspected|INFO: task .* blocked|RCU stall'; then
+		dmesg >/tmp/vm/dmesg.txt
+		echo "tlsmon-vm: kernel log has a splat, see dmesg.txt"
+		echo 124 >/tmp/vm/rc.tmp
+	fi
+	mv /tmp/vm/rc.tmp /tmp/vm/rc
+fi
+sync
+echo o >/proc/sysrq-trigger
+sleep 30 2>/dev/null
