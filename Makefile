@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tlsmon top-level Makefile.
+#
+#   make            build module/tlsmon.ko and tools/monctl/monctl
+#   make deps       install every Debian package the project needs (root)
+#   make demo       the demonstration, in a QEMU guest
+#   make check      host unit tests, style checks and the guest suites
+#   make install    install the module (modules_install + depmod) and monctl
+#   make uninstall  remove what make install put in place
+#   make clean      remove everything the build made
+#
+# KDIR selects the kernel tree the module builds against: the running
+# kernel's when it has one, otherwise the newest installed Debian
+# linux-headers-*-amd64 tree.
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	  $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+export KDIR
+
+.PHONY: all module monctl tests deps demo check check-host check-guest \
+	check-style install uninstall clean
+
+all: module monctl
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel build tree found: run 'make deps' or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+monctl:
+	$(MAKE) -C tools/monctl
+
+tests: all
+	$(MAKE) -C selftests
+
+deps:
+	scripts/install-deps.sh
+
+demo: all
+	selftests/vm/run.sh -t 600 -- scripts/demo.sh
+
+check: tests
+	selftests/run_all.sh
+
+check-style:
+	selftests/style/run.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+	$(MAKE) -C tools/monctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+uninstall:
+	rm -f /lib/modules/*/updates/module/tlsmon.ko
+	-depmod -a
+	$(MAKE) -C tools/monctl uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+clean:
+	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/monctl clean
+	$(MAKE) -C selftests clean
+	rm -rf build

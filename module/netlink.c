@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "tlsmon" generic netlink family: policy commands and notifications.
+ * uapi/linux/tlsmon.h documents the messages; the YAML spec in
+ * Documentation/netlink/specs/tlsmon.yaml describes the same family.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "netlink.h"
+#include "policy.h"
+
+static const struct nla_policy tlsmon_suites_nl_policy[TLSMON_SUITES_A_MAX + 1] = {
+	[TLSMON_SUITES_A_SUITE] = { .type = NLA_U16 },
+};
+
+static const struct nla_policy tlsmon_policy_nl_policy[TLSMON_POLICY_A_MAX + 1] = {
+	[TLSMON_POLICY_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[TLSMON_POLICY_A_SUITES] = NLA_POLICY_NESTED(tlsmon_suites_nl_policy),
+	[TLSMON_POLICY_A_CONSENT] = NLA_POLICY_MAX(NLA_U8, TLSMON_CONSENT_MAX),
+	[TLSMON_POLICY_A_CONSENT_EXT] = { .type = NLA_U16 },
+	[TLSMON_POLICY_A_MARK] = { .type = NLA_U32 },
+	[TLSMON_POLICY_A_MASK] = { .type = NLA_U32 },
+	[TLSMON_POLICY_A_EXPORT] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy tlsmon_set_nl_policy[TLSMON_A_MAX + 1] = {
+	[TLSMON_A_POLICY] = NLA_POLICY_NESTED(tlsmon_policy_nl_policy),
+};
+
+/* GET takes no attribute: an empty policy makes any attribute an error. */
+static const struct nla_policy tlsmon_get_nl_policy[TLSMON_A_MAX + 1] = {
+	[TLSMON_A_POLICY] = { .type = NLA_REJECT },
+};
+
+enum tlsmon_mcgrp {
+	TLSMON_MCGRP_EVENTS_ID,
+};
+
+static const struct genl_multicast_group tlsmon_mcgrps[] = {
+	[TLSMON_MCGRP_EVENTS_ID] = { .name = TLSMON_MCGRP_EVENTS },
+};
+
+static struct genl_family tlsmon_genl_family;
+
+/*
+ * NL_SET_ERR_MSG_ATTR() takes a string literal; the policy rules return
+ * their reasons as pointers to static strings, which extack may keep just
+ * the same.
+ */
+static void tlsmon_set_err(struct netlink_ext_ack *extack,
+			   const struct nlattr *attr, const char *why)
+{
+	if (!extack)
+		return;
+	extack->_msg = why;
+	extack->bad_attr = attr;
+}
+
+static int tlsmon_put_policy(struct sk_buff *skb, const struct tlsmon_policy *p)
+{
+	struct nlattr *nest, *suites;
+	u16 i;
+
+	nest = nla_nest_start(skb, TLSMON_A_POLICY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, TLSMON_POLICY_A_ENABLED, p->enabled) ||
+	    nla_put_u8(skb, TLSMON_POLICY_A_CONSENT, p->consent) ||
+	    nla_put_u16(skb, TLSMON_POLICY_A_CONSENT_EXT, p->consent_ext) ||
+	    nla_put_u32(skb, TLSMON_POLICY_A_MARK, p->mark) ||
+	    nla_put_u32(skb, TLSMON_POLICY_A_MASK, p->mask) ||
+	    nla_put_u8(skb, TLSMON_POLICY_A_EXPORT, p->export))
+		goto err_cancel;
+	suites = nla_nest_start(skb, TLSMON_POLICY_A_SUITES);
+	if (!suites)
+		goto err_cancel;
+	for (i = 0; i < p->n_suites; i++)
+		if (nla_put_u16(skb, TLSMON_SUITES_A_SUITE, p->suites[i]))
+			goto err_cancel;
+	nla_nest_end(skb, suites);
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static struct sk_buff *tlsmon_policy_msg(const struct tlsmon_policy *p,
+					 u32 portid, u32 seq, u8 cmd)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	hdr = genlmsg_put(msg, portid, seq, &tlsmon_genl_family, 0, cmd);
+	if (!hdr || tlsmon_put_policy(msg, p)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	genlmsg_end(msg, hdr);
+	return msg;
+}
+
+static int tlsmon_nl_policy_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tlsmon_policy p;
+	struct sk_buff *msg;
+
+	tlsmon_policy_read(genl_info_net(info), &p);
+	msg = tlsmon_policy_msg(&p, info->snd_portid, info->snd_seq,
+				TLSMON_CMD_POLICY_GET);
+	if (!msg)
+		return -ENOMEM;
+	return genlmsg_reply(msg, info);
+}
+
+/* Read the suites nest into @c; the nest's layout is already validated. */
+static int tlsmon_parse_suites(const struct nlattr *nest,
+			       struct tlsmon_policy_change *c,
+			       struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr;
+	const char *why;
+	int rem, err;
+
+	c->val.n_suites = 0;
+	nla_for_each_nested(attr, nest, rem) {
+		err = tlsmon_suites_add(&c->val, nla_get_u16(attr), &why);
+		if (err) {
+			tlsmon_set_err(extack, attr, why);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int tlsmon_parse_change(struct nlattr **tb,
+			       struct tlsmon_policy_change *c,
+			       struct netlink_ext_ack *extack)
+{
+	const char *why;
+	int i, err;
+
+	memset(c, 0, sizeof(*c));
+	if (tb[TLSMON_POLICY_A_ENABLED])
+		c->val.enabled = nla_get_u8(tb[TLSMON_POLICY_A_ENABLED]);
+	if (tb[TLSMON_POLICY_A_EXPORT])
+		c->val.export = nla_get_u8(tb[TLSMON_POLICY_A_EXPORT]);
+	if (tb[TLSMON_POLICY_A_CONSENT])
+		c->val.consent = nla_get_u8(tb[TLSMON_POLICY_A_CONSENT]);
+	if (tb[TLSMON_POLICY_A_MARK])
+		c->val.mark = nla_get_u32(tb[TLSMON_POLICY_A_MARK]);
+	if (tb[TLSMON_POLICY_A_MASK])
+		c->val.mask = nla_get_u32(tb[TLSMON_POLICY_A_MASK]);
+	if (tb[TLSMON_POLICY_A_CONSENT_EXT]) {
+		c->val.consent_ext = nla_get_u16(tb[TLSMON_POLICY_A_CONSENT_EXT]);
+		err = tlsmon_consent_ext_check(c->val.consent_ext, &why);
+		if (err) {
+			tlsmon_set_err(extack, tb[TLSMON_POLICY_A_CONSENT_EXT],
+				       why);
+			return err;
+		}
+	}
+	if (tb[TLSMON_POLICY_A_SUITES]) {
+		err = tlsmon_parse_suites(tb[TLSMON_POLICY_A_SUITES], c, extack);
+		if (err)
+			return err;
+	}
+
+	for (i = 1; i <= TLSMON_POLICY_A_MAX; i++)
+		if (tb[i])
+			c->given |= TLSMON_POLICY_F(i);
+	return 0;
+}
+
+static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[TLSMON_POLICY_A_MAX + 1];
+	struct net *net = genl_info_net(info);
+	struct tlsmon_policy_change change;
+	struct tlsmon_policy result;
+	struct sk_buff *ntf;
+	const char *why;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_POLICY))
+		return -EINVAL;
+	err = nla_parse_nested(tb, TLSMON_POLICY_A_MAX,
+			       info->attrs[TLSMON_A_POLICY],
+			       tlsmon_policy_nl_policy, info->extack);
+	if (err)
+		return err;
+	err = tlsmon_parse_change(tb, &change, info->extack);
+	if (err)
+		return err;
+	if (!change.given) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TLSMON_A_POLICY],
+				    "no policy attribute to change");
+		return -EINVAL;
+	}
+
+	err = tlsmon_policy_update(net, &change, &result, &why);
+	if (err) {
+		if (err == -EINVAL)
+			tlsmon_set_err(info->extack,
+				       info->attrs[TLSMON_A_POLICY], why);
+		return err;
+	}
+
+	/*
+	 * Listeners learn of every change. A failed notification does not
+	 * undo the change the caller was told succeeded; the listener's
+	 * socket sees ENOBUFS and can read the policy again.
+	 */
+	ntf = tlsmon_policy_msg(&result, 0, 0, TLSMON_CMD_POLICY_NTF);
+	if (ntf)
+		genlmsg_multicast_netns(&tlsmon_genl_family, net, ntf, 0,
+					TLSMON_MCGRP_EVENTS_ID, GFP_KERNEL);
+	return 0;
+}
+
+static const struct genl_ops tlsmon_genl_ops[] = {
+	{
+		.cmd = TLSMON_CMD_POLICY_GET,
+		.doit = tlsmon_nl_policy_get,
+		.policy = tlsmon_get_nl_policy,
+		.maxattr = TLSMON_A_MAX,
+	},
+	{
+		.cmd = TLSMON_CMD_POLICY_SET,
+		.doit = tlsmon_nl_policy_set,
+		.policy = tlsmon_set_nl_policy,
+		.maxattr = TLSMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family tlsmon_genl_family __ro_after_init = {
+	.name = TLSMON_GENL_NAME,
+	.version = TLSMON_GENL_VERSION,
+	.maxattr = TLSMON_A_MAX,
+	.netnsok = true,
+	.parallel_ops = true,
+	.resv_start_op = TLSMON_CMD_MAX + 1,
+	.ops = tlsmon_genl_ops,
+	.n_ops = ARRAY_SIZE(tlsmon_genl_ops),
+	.mcgrps = tlsmon_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(tlsmon_mcgrps),
+	.module = THIS_MODULE,
+};
+
+int __init tlsmon_genl_register(void)
+{
+	return genl_register_family(&tlsmon_genl_family);
+}
+
+void tlsmon_genl_unregister(void)
+{
+	genl_unregister_family(&tlsmon_genl_family);
+}

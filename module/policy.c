@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace storage of the monitoring policy. Each namespace
+ * gets its policy when it is created (or when the module loads, for the
+ * namespaces that exist then) and loses it with the namespace.
+ */
+#include <linux/slab.h>
+#include <net/netns/generic.h>
+
+#include "policy.h"
+
+static unsigned int tlsmon_net_id __read_mostly;
+
+struct tlsmon_net *tlsmon_net(const struct net *net)
+{
+	return net_generic(net, tlsmon_net_id);
+}
+
+/**
+ * tlsmon_policy_read() - copy the current policy of @net
+ * @net: network namespace
+ * @out: receives a consistent snapshot of one published version
+ */
+void tlsmon_policy_read(const struct net *net, struct tlsmon_policy *out)
+{
+	struct tlsmon_policy_obj *obj;
+
+	rcu_read_lock();
+	obj = rcu_dereference(tlsmon_net(net)->policy);
+	*out = obj->cfg;
+	rcu_read_unlock();
+}
+
+/**
+ * tlsmon_policy_update() - change the policy of @net atomically
+ * @net: network namespace
+ * @change: fields to change, each already valid on its own
+ * @result: receives the policy as published
+ * @why: set to the reason when the change is refused
+ *
+ * The change is applied to a private copy, checked as a whole and only
+ * then published: a refused change leaves no trace.
+ *
+ * Return: 0, -EINVAL with @why set, or -ENOMEM.
+ */
+int tlsmon_policy_update(struct net *net,
+			 const struct tlsmon_policy_change *change,
+			 struct tlsmon_policy *result, const char **why)
+{
+	struct tlsmon_net *tn = tlsmon_net(net);
+	struct tlsmon_policy_obj *old, *new;
+	int err;
+
+	new = kmalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+
+	mutex_lock(&tn->lock);
+	old = rcu_dereference_protected(tn->policy, lockdep_is_held(&tn->lock));
+	new->cfg = old->cfg;
+	tlsmon_policy_apply(&new->cfg, change);
+	err = tlsmon_policy_check(&new->cfg, why);
+	if (err) {
+		mutex_unlock(&tn->lock);
+		kfree(new);
+		return err;
+	}
+	rcu_assign_pointer(tn->policy, new);
+	*result = new->cfg;
+	mutex_unlock(&tn->lock);
+
+	/* Monitoring is never silent: the host's own log says so. */
+	if (!old->cfg.enabled && new->cfg.enabled)
+		pr_info("netns %u: monitoring enabled (%u suites, consent %s, export %s)\n",
+			net->ns.inum, new->cfg.n_suites,
+			new->cfg.consent == TLSMON_CONSENT_OFF ? "off" :
+			new->cfg.consent == TLSMON_CONSENT_ACCEPT ? "accept" :
+			"require", new->cfg.export ? "on" : "off");
+	else if (old->cfg.enabled && !new->cfg.enabled)
+		pr_info("netns %u: monitoring disabled\n", net->ns.inum);
+	if (old->cfg.export != new->cfg.export)
+		pr_info("netns %u: key export %s\n", net->ns.inum,
+			new->cfg.export ? "on" : "off");
+
+	kfree_rcu(old, rcu);
+	return 0;
+}
+
+static int __net_init tlsmon_net_init(struct net *net)
+{
+	struct tlsmon_net *tn = tlsmon_net(net);
+	struct tlsmon_policy_obj *obj;
+
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return -ENOMEM;
+	tlsmon_policy_defaults(&obj->cfg);
+	mutex_init(&tn->lock);
+	RCU_INIT_POINTER(tn->policy, obj);
+	pr_debug("netns %u: policy created\n", net->ns.inum);
+	return 0;
+}
+
+static void __net_exit tlsmon_net_exit(struct net *net)
+{
+	struct tlsmon_net *tn = tlsmon_net(net);
+	struct tlsmon_policy_obj *obj;
+
+	obj = rcu_dereference_protected(tn->policy, true);
+	RCU_INIT_POINTER(tn->policy, NULL);
+	if (obj->cfg.enabled)
+		pr_info("netns %u: monitoring stops: namespace or module going away\n",
+			net->ns.inum);
+	kfree_rcu(obj, rcu);
+	mutex_destroy(&tn->lock);
+	pr_debug("netns %u: policy freed\n", net->ns.inum);
+}
+
+static struct pernet_operations tlsmon_net_ops = {
+	.init = tlsmon_net_init,
+	.exit = tlsmon_net_exit,
+	.id = &tlsmon_net_id,
+	.size = sizeof(struct tlsmon_net),
+};
+
+int tlsmon_policy_register(void)
+{
+	return register_pernet_subsys(&tlsmon_net_ops);
+}
+
+void tlsmon_policy_unregister(void)
+{
+	unregister_pernet_subsys(&tlsmon_net_ops);
+}

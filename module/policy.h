@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TLSMON_POLICY_H
+#define _TLSMON_POLICY_H
+
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <net/net_namespace.h>
+
+#include "policy_rules.h"
+
+/**
+ * struct tlsmon_policy_obj - one published version of a namespace's policy
+ * @cfg: the policy; never modified once published
+ * @rcu: frees the object after the readers of the old version are done
+ *
+ * Lifetime: allocated by tlsmon_policy_replace() or the namespace's init,
+ * published with rcu_assign_pointer(), freed with kfree_rcu() when replaced
+ * or when the namespace goes away.
+ */
+struct tlsmon_policy_obj {
+	struct tlsmon_policy cfg;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct tlsmon_net - tlsmon's per network namespace state
+ * @policy: current policy; read under rcu_read_lock(), replaced under @lock
+ * @lock: serialises writers of @policy so that a change is computed from the
+ *	version it replaces (read-copy-update)
+ */
+struct tlsmon_net {
+	struct tlsmon_policy_obj __rcu *policy;
+	struct mutex lock;
+};
+
+struct tlsmon_net *tlsmon_net(const struct net *net);
+void tlsmon_policy_read(const struct net *net, struct tlsmon_policy *out);
+int tlsmon_policy_update(struct net *net,
+			 const struct tlsmon_policy_change *change,
+			 struct tlsmon_policy *result, const char **why);
+int tlsmon_policy_register(void);
+void tlsmon_policy_unregister(void);
+
+#endif /* _TLSMON_POLICY_H */

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rules of the monitoring policy: defaults and the checks applied to every
+ * change. Each check returns 0 or a negative errno and, on error, points
+ * @why at a message fit for a netlink extack (static storage).
+ */
+#include "policy_rules.h"
+
+static const u16 tlsmon_default_suites[] = {
+	TLS_AES_128_GCM_SHA256_MON,
+	TLS_AES_256_GCM_SHA384_MON,
+	TLS_CHACHA20_POLY1305_SHA256_MON,
+	TLS_AES_128_CCM_SHA256_MON,
+	TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_MON,
+	TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_MON,
+	TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256_MON,
+	TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384_MON,
+	TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256_MON,
+	TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256_MON,
+};
+
+/**
+ * tlsmon_policy_defaults() - fill @p with the policy of a new namespace
+ * @p: policy to initialise
+ *
+ * Monitoring is off and nothing is exported until the operator says so;
+ * the monitored set is the private-use _MON suites and the consent
+ * extension is accepted, so that turning monitoring on needs one step.
+ */
+void tlsmon_policy_defaults(struct tlsmon_policy *p)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->consent = TLSMON_CONSENT_ACCEPT;
+	p->consent_ext = TLSMON_CONSENT_EXT_DEFAULT;
+	for (i = 0; i < sizeof(tlsmon_default_suites) / sizeof(u16); i++)
+		p->suites[i] = tlsmon_default_suites[i];
+	p->n_suites = i;
+}
+
+/**
+ * tlsmon_is_grease() - is @value a GREASE code point (RFC 8701)?
+ * @value: cipher suite or extension code point
+ *
+ * Clients send GREASE values at random to keep servers tolerant; no server
+ * ever selects one, so they can never signal anything.
+ */
+bool tlsmon_is_grease(u16 value)
+{
+	return (value & 0x0f0f) == 0x0a0a && (value >> 8) == (value & 0xff);
+}
+
+/**
+ * tlsmon_suite_check() - may @suite be listed as a monitored suite?
+ * @suite: IANA cipher suite code point
+ * @why: set to the reason on error
+ *
+ * Return: 0, or -EINVAL for a value that no server can negotiate.
+ */
+int tlsmon_suite_check(u16 suite, const char **why)
+{
+	if (suite == 0x0000) {
+		*why = "cipher suite 0x0000 (TLS_NULL_WITH_NULL_NULL) cannot be monitored";
+		return -EINVAL;
+	}
+	if (suite == 0x00ff || suite == 0x5600) {
+		*why = "signalling cipher suite values (0x00ff, 0x5600) are never negotiated";
+		return -EINVAL;
+	}
+	if (tlsmon_is_grease(suite)) {
+		*why = "GREASE cipher suite values are never negotiated";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * tlsmon_suites_add() - append @suite to the monitored set of @p
+ * @p: policy being built
+ * @suite: IANA cipher suite code point
+ * @why: set to the reason on error
+ *
+ * Return: 0, -EINVAL for an invalid or duplicate suite, -E2BIG when the set
+ * already holds TLSMON_MAX_SUITES suites.
+ */
+int tlsmon_suites_add(struct tlsmon_policy *p, u16 suite, const char **why)
+{
+	int err;
+
+	err = tlsmon_suite_check(suite, why);
+	if (err)
+		return err;
+	if (tlsmon_policy_has_suite(p, suite)) {
+		*why = "duplicate cipher suite";
+		return -EINVAL;
+	}
+	if (p->n_suites >= TLSMON_MAX_SUITES) {
+		*why = "too many cipher suites (at most 64)";
+		return -E2BIG;
+	}
+	p->suites[p->n_suites++] = suite;
+	return 0;
+}
+
+/**
+ * tlsmon_consent_ext_check() - may @ext be the consent extension?
+ * @ext: TLS extension code point
+ * @why: set to the reason on error
+ *
+ * Only the private-use range is free of assigned meaning; 0xFF01 lies in it
+ * but is renegotiation_info (RFC 5746), sent by every TLS 1.2 stack.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int tlsmon_consent_ext_check(u16 ext, const char **why)
+{
+	if (ext == 0xff01) {
+		*why = "extension 0xff01 is renegotiation_info, not a private-use code point";
+		return -EINVAL;
+	}
+	if (ext < 0xff00) {
+		*why = "consent extension must be a private-use code point (0xff00-0xffff)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * tlsmon_mark_check() - is @mark/@mask a valid socket mark rule?
+ * @mark: value to set
+ * @mask: bits of sk_mark to replace
+ * @why: set to the reason on error
+ *
+ * Return: 0, or -EINVAL when @mark has bits outside @mask (they would be
+ * silently dropped).
+ */
+int tlsmon_mark_check(u32 mark, u32 mask, const char **why)
+{
+	if (mark & ~mask) {
+		*why = "mark has bits outside its mask";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * tlsmon_policy_has_suite() - is @suite in the monitored set of @p?
+ * @p: policy
+ * @suite: negotiated cipher suite
+ *
+ * A linear scan: the set is at most 64 entries and is consulted once per
+ * handshake, never per packet.
+ */
+bool tlsmon_policy_has_suite(const struct tlsmon_policy *p, u16 suite)
+{
+	u16 i;
+
+	for (i = 0; i < p->n_suites; i++)
+		if (p->suites[i] == suite)
+			return true;
+	return false;
+}
+
+/**
+ * tlsmon_policy_apply() - merge the fields given in @c into @p
+ * @p: a private copy of the current policy
+ * @c: the change; each field it carries was checked on its own already
+ *
+ * Rules across fields are checked afterwards on the result, by
+ * tlsmon_policy_check(), so that a change is judged by what it produces.
+ */
+void tlsmon_policy_apply(struct tlsmon_policy *p,
+			 const struct tlsmon_policy_change *c)
+{
+	const struct tlsmon_policy *v = &c->val;
+
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_ENABLED))
+		p->enabled = v->enabled;
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_EXPORT))
+		p->export = v->export;
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_CONSENT))
+		p->consent = v->consent;
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_CONSENT_EXT))
+		p->consent_ext = v->consent_ext;
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_MARK))
+		p->mark = v->mark;
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_MASK))
+		p->mask = v->mask;
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_SUITES)) {
+		memcpy(p->suites, v->suites, v->n_suites * sizeof(u16));
+		p->n_suites = v->n_suites;
+	}
+}
+
+/**
+ * tlsmon_policy_check() - the rules a whole policy must satisfy
+ * @p: policy about to be published
+ * @why: set to the reason on error
+ *
+ * Return: 0 or -EINVAL.
+ */
+int tlsmon_policy_check(const struct tlsmon_policy *p, const char **why)
+{
+	if (p->consent > TLSMON_CONSENT_MAX) {
+		*why = "unknown consent mode";
+		return -EINVAL;
+	}
+	if (p->consent == TLSMON_CONSENT_REQUIRE && !p->n_suites) {
+		*why = "consent mode require needs at least one monitored suite";
+		return -EINVAL;
+	}
+	if (tlsmon_consent_ext_check(p->consent_ext, why))
+		return -EINVAL;
+	return tlsmon_mark_check(p->mark, p->mask, why);
+}

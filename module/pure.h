@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types and errno values for the pure-logic files (policy rules, later the
+ * handshake parser): they build unchanged in the kernel and in userspace,
+ * where the host unit tests and fuzzers link them.
+ */
+#ifndef _TLSMON_PURE_H
+#define _TLSMON_PURE_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#else
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+#endif
+
+#endif /* _TLSMON_PURE_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MONCTL_JSON_H
+#define MONCTL_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/**
+ * struct json - a streaming JSON writer
+ * @f: where the text goes
+ * @pretty: indent nested values
+ * @depth: current nesting depth
+ * @count: values written so far at each depth
+ */
+struct json {
+	FILE *f;
+	bool pretty;
+	int depth;
+	unsigned int count[16];
+};
+
+void json_init(struct json *j, FILE *f, bool pretty);
+void json_obj_open(struct json *j, const char *key);
+void json_obj_close(struct json *j);
+void json_arr_open(struct json *j, const char *key);
+void json_arr_close(struct json *j);
+void json_str(struct json *j, const char *key, const char *val);
+void json_hex(struct json *j, const char *key, uint64_t val);
+void json_uint(struct json *j, const char *key, uint64_t val);
+void json_bool(struct json *j, const char *key, bool val);
+void json_end(struct json *j);
+
+#endif /* MONCTL_JSON_H */

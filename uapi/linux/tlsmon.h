@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * tlsmon: visible, consented and local-only monitoring of kernel TLS sessions.
+ *
+ * This header is the whole userspace API of the tlsmon module: a generic
+ * netlink family named TLSMON_GENL_NAME ("tlsmon"), version
+ * TLSMON_GENL_VERSION. Resolve the family id with CTRL_CMD_GETFAMILY; when
+ * the family is unknown the module is not loaded.
+ *
+ * Every request acts on the network namespace of the netlink socket that
+ * sends it: each namespace has its own policy, and a namespace never sees
+ * another namespace's state.
+ *
+ * Errors come back as a netlink error message. Ask for extended acks
+ * (setsockopt NETLINK_EXT_ACK): every rejection carries a human readable
+ * message (NLMSGERR_ATTR_MSG) and, where one attribute was at fault, its
+ * offset (NLMSGERR_ATTR_OFFS) or the missing attribute (NLMSGERR_ATTR_MISS_*).
+ * Attributes are validated strictly: an unknown attribute, a wrong length
+ * or an out-of-range value rejects the whole request, which then changes
+ * nothing.
+ *
+ * TLSMON_CMD_POLICY_GET
+ * ---------------------
+ * No privilege beyond the namespace. The request carries no attribute. The
+ * reply is a TLSMON_CMD_POLICY_GET message holding:
+ *
+ *    TLSMON_A_POLICY: NLA_NESTED
+ *        TLSMON_POLICY_A_ENABLED: NLA_U8, 0 or 1
+ *        TLSMON_POLICY_A_SUITES: NLA_NESTED, zero to TLSMON_MAX_SUITES of
+ *            TLSMON_SUITES_A_SUITE: NLA_U16, an IANA cipher suite code point
+ *        TLSMON_POLICY_A_CONSENT: NLA_U8, enum tlsmon_consent
+ *        TLSMON_POLICY_A_CONSENT_EXT: NLA_U16, extension code point
+ *        TLSMON_POLICY_A_MARK: NLA_U32
+ *        TLSMON_POLICY_A_MASK: NLA_U32
+ *        TLSMON_POLICY_A_EXPORT: NLA_U8, 0 or 1
+ *
+ * The reply always holds every attribute.
+ *
+ * TLSMON_CMD_POLICY_SET
+ * ---------------------
+ * Needs CAP_NET_ADMIN over the user namespace that owns the socket's
+ * network namespace. The request holds TLSMON_A_POLICY with any non-empty
+ * subset of the attributes above; the ones absent keep their value. The
+ * change is atomic: either every given attribute is applied or, on any
+ * error, none is. TLSMON_POLICY_A_SUITES replaces the whole set; an empty
+ * nest empties it. The rules:
+ *
+ *    - enabled, export: 0 or 1.
+ *    - suites: at most TLSMON_MAX_SUITES, no duplicates, and none of the
+ *      values that are never negotiated: 0x0000 (TLS_NULL_WITH_NULL_NULL),
+ *      the signalling values 0x00FF and 0x5600, and the GREASE values
+ *      0x0A0A, 0x1A1A, ... 0xFAFA.
+ *    - consent: one of enum tlsmon_consent.
+ *    - consent_ext: a private-use extension code point, 0xFF00 to 0xFFFF,
+ *      except 0xFF01 (renegotiation_info, an assigned extension). Any
+ *      assigned code point would be confused with the extension it names.
+ *    - mark, mask: the mark must have no bit outside the mask. A mask of 0
+ *      means tagged sockets keep their mark; otherwise a tagged socket's
+ *      sk_mark becomes (sk_mark & ~mask) | mark.
+ *
+ * On success the reply is an ack, and a TLSMON_CMD_POLICY_NTF message with
+ * the complete new policy (the same attributes as the GET reply) goes to
+ * the TLSMON_MCGRP_EVENTS multicast group of that namespace.
+ *
+ * Multicast groups
+ * ----------------
+ * TLSMON_MCGRP_EVENTS ("events"): notifications without key material;
+ * any user of the namespace may listen.
+ *
+ * Monitoring signals
+ * ------------------
+ * A session is monitored only when both ends took part. The operator picks
+ * which cipher suites count as monitoring suites; the defaults are the
+ * private-use "_MON" variants below, which a TLS stack offers only when it
+ * is configured to accept monitoring. Alternatively both hellos may carry
+ * the consent extension (code point TLSMON_CONSENT_EXT_DEFAULT unless the
+ * policy says otherwise), depending on the consent mode.
+ */
+#ifndef _UAPI_LINUX_TLSMON_H
+#define _UAPI_LINUX_TLSMON_H
+
+#include <linux/types.h>
+
+#define TLSMON_GENL_NAME	"tlsmon"
+#define TLSMON_GENL_VERSION	1
+
+#define TLSMON_MCGRP_EVENTS	"events"
+
+/* Most cipher suites one policy may list. */
+#define TLSMON_MAX_SUITES	64
+
+/*
+ * Monitoring variants of the standard suites, in the private-use cipher
+ * suite range (0xFF00-0xFFFF). The TLS 1.3 variants are numbered in order;
+ * the TLS 1.2 ECDHE variants keep the standard suite's low byte.
+ */
+#define TLS_AES_128_GCM_SHA256_MON				0xFF01
+#define TLS_AES_256_GCM_SHA384_MON				0xFF02
+#define TLS_CHACHA20_POLY1305_SHA256_MON			0xFF03
+#define TLS_AES_128_CCM_SHA256_MON				0xFF04
+#define TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_MON		0xFF2B
+#define TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_MON		0xFF2C
+#define TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256_MON		0xFF2F
+#define TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384_MON		0xFF30
+#define TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256_MON		0xFFA8
+#define TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256_MON	0xFFA9
+
+/* Default code point of the consent extension (private-use range). */
+#define TLSMON_CONSENT_EXT_DEFAULT	0xFF4D
+
+/**
+ * enum tlsmon_consent - how the consent extension counts
+ * @TLSMON_CONSENT_OFF: the extension is ignored; only monitored suites count
+ * @TLSMON_CONSENT_ACCEPT: a monitored suite or the extension in both hellos
+ * @TLSMON_CONSENT_REQUIRE: a monitored suite and the extension in both hellos
+ */
+enum tlsmon_consent {
+	TLSMON_CONSENT_OFF,
+	TLSMON_CONSENT_ACCEPT,
+	TLSMON_CONSENT_REQUIRE,
+
+	__TLSMON_CONSENT_MAX,
+	TLSMON_CONSENT_MAX = __TLSMON_CONSENT_MAX - 1
+};
+
+enum tlsmon_cmd {
+	TLSMON_CMD_UNSPEC,
+	TLSMON_CMD_POLICY_GET,
+	TLSMON_CMD_POLICY_SET,
+	TLSMON_CMD_POLICY_NTF,
+
+	__TLSMON_CMD_MAX,
+	TLSMON_CMD_MAX = __TLSMON_CMD_MAX - 1
+};
+
+enum tlsmon_attr {
+	TLSMON_A_UNSPEC,
+	TLSMON_A_POLICY,
+
+	__TLSMON_A_MAX,
+	TLSMON_A_MAX = __TLSMON_A_MAX - 1
+};
+
+enum tlsmon_policy_attr {
+	TLSMON_POLICY_A_UNSPEC,
+	TLSMON_POLICY_A_ENABLED,
+	TLSMON_POLICY_A_SUITES,
+	TLSMON_POLICY_A_CONSENT,
+	TLSMON_POLICY_A_CONSENT_EXT,
+	TLSMON_POLICY_A_MARK,
+	TLSMON_POLICY_A_MASK,
+	TLSMON_POLICY_A_EXPORT,
+
+	__TLSMON_POLICY_A_MAX,
+	TLSMON_POLICY_A_MAX = __TLSMON_POLICY_A_MAX - 1
+};
+
+enum tlsmon_suites_attr {
+	TLSMON_SUITES_A_UNSPEC,
+	TLSMON_SUITES_A_SUITE,
+
+	__TLSMON_SUITES_A_MAX,
+	TLSMON_SUITES_A_MAX = __TLSMON_SUITES_A_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_TLSMON_H */
