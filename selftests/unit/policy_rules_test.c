@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the policy rules (module/policy_rules.c), the same
+ * source the module builds.
+ */
+#include "../../module/policy_rules.h"
+#include "kselftest_harness.h"
+
+TEST(defaults)
+{
+	struct tlsmon_policy p;
+	static const u16 want[] = { 0xff01, 0xff02, 0xff03, 0xff04, 0xff2b,
+				    0xff2c, 0xff2f, 0xff30, 0xffa8, 0xffa9 };
+	size_t i;
+
+	memset(&p, 0xa5, sizeof(p));
+	tlsmon_policy_defaults(&p);
+	EXPECT_FALSE(p.enabled);
+	EXPECT_FALSE(p.export);
+	EXPECT_EQ(TLSMON_CONSENT_ACCEPT, p.consent);
+	EXPECT_EQ(0xff4d, p.consent_ext);
+	EXPECT_EQ(0, p.mark);
+	EXPECT_EQ(0, p.mask);
+	ASSERT_EQ(sizeof(want) / sizeof(want[0]), p.n_suites);
+	for (i = 0; i < p.n_suites; i++)
+		EXPECT_EQ(want[i], p.suites[i]);
+	for (i = p.n_suites; i < TLSMON_MAX_SUITES; i++)
+		EXPECT_EQ(0, p.suites[i]);
+	EXPECT_EQ(0, tlsmon_policy_check(&p, &(const char *){ NULL }));
+}
+
+TEST(grease_values)
+{
+	unsigned int v, n = 0;
+
+	for (v = 0; v <= 0xffff; v++)
+		if (tlsmon_is_grease(v)) {
+			EXPECT_EQ(0x0a, v & 0x0f);
+			EXPECT_EQ(v >> 8, v & 0xff);
+			n++;
+		}
+	EXPECT_EQ(16, n);
+	EXPECT_TRUE(tlsmon_is_grease(0x0a0a));
+	EXPECT_TRUE(tlsmon_is_grease(0xfafa));
+	EXPECT_FALSE(tlsmon_is_grease(0x0a1a));
+}
+
+TEST(suite_check)
+{
+	const char *why = NULL;
+
+	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0x0000, &why));
+	EXPECT_NE(NULL, why);
+	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0x00ff, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0x5600, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0x3a3a, &why));
+	EXPECT_EQ(0, tlsmon_suite_check(0x1301, &why));
+	EXPECT_EQ(0, tlsmon_suite_check(0xff01, &why));
+	EXPECT_EQ(0, tlsmon_suite_check(0xffff, &why));
+}
+
+TEST(suites_add_limits)
+{
+	struct tlsmon_policy p = { 0 };
+	const char *why = NULL;
+	unsigned int i;
+
+	for (i = 0; i < TLSMON_MAX_SUITES; i++)
+		ASSERT_EQ(0, tlsmon_suites_add(&p, 0xc000 + i, &why));
+	EXPECT_EQ(TLSMON_MAX_SUITES, p.n_suites);
+	EXPECT_EQ(-E2BIG, tlsmon_suites_add(&p, 0x1301, &why));
+	EXPECT_STREQ("too many cipher suites (at most 64)", why);
+	EXPECT_EQ(TLSMON_MAX_SUITES, p.n_suites);
+	/* A duplicate is reported as such even when the set is full. */
+	EXPECT_EQ(-EINVAL, tlsmon_suites_add(&p, 0xc000, &why));
+	EXPECT_STREQ("duplicate cipher suite", why);
+}
+
+TEST(suites_add_duplicate)
+{
+	struct tlsmon_policy p = { 0 };
+	const char *why = NULL;
+
+	EXPECT_EQ(0, tlsmon_suites_add(&p, 0xff01, &why));
+	EXPECT_EQ(0, tlsmon_suites_add(&p, 0x1301, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_suites_add(&p, 0xff01, &why));
+	EXPECT_STREQ("duplicate cipher suite", why);
+	EXPECT_EQ(2, p.n_suites);
+	EXPECT_EQ(-EINVAL, tlsmon_suites_add(&p, 0x0a0a, &why));
+	EXPECT_EQ(2, p.n_suites);
+}
+
+TEST(consent_ext_check)
+{
+	const char *why = NULL;
+
+	EXPECT_EQ(0, tlsmon_consent_ext_check(0xff4d, &why));
+	EXPECT_EQ(0, tlsmon_consent_ext_check(0xff00, &why));
+	EXPECT_EQ(0, tlsmon_consent_ext_check(0xffff, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_consent_ext_check(0xff01, &why));
+	EXPECT_NE(NULL, strstr(why, "renegotiation_info"));
+	EXPECT_EQ(-EINVAL, tlsmon_consent_ext_check(0x002b, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_consent_ext_check(0xfeff, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_consent_ext_check(0, &why));
+}
+
+TEST(mark_check)
+{
+	const char *why = NULL;
+
+	EXPECT_EQ(0, tlsmon_mark_check(0, 0, &why));
+	EXPECT_EQ(0, tlsmon_mark_check(0x10, 0xf0, &why));
+	EXPECT_EQ(0, tlsmon_mark_check(0xffffffff, 0xffffffff, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_mark_check(0x100, 0xff, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_mark_check(1, 0, &why));
+}
+
+TEST(apply_only_given_fields)
+{
+	struct tlsmon_policy p, before;
+	struct tlsmon_policy_change c = { 0 };
+
+	tlsmon_policy_defaults(&p);
+	before = p;
+	tlsmon_policy_apply(&p, &c);
+	EXPECT_EQ(0, memcmp(&p, &before, sizeof(p)));
+
+	c.val.enabled = true;
+	c.val.export = true;	/* not given: must not apply */
+	c.val.mark = 7;
+	c.given = TLSMON_POLICY_F(TLSMON_POLICY_A_ENABLED);
+	tlsmon_policy_apply(&p, &c);
+	EXPECT_TRUE(p.enabled);
+	EXPECT_FALSE(p.export);
+	EXPECT_EQ(0, p.mark);
+	EXPECT_EQ(before.n_suites, p.n_suites);
+}
+
+TEST(apply_suites_replace_and_empty)
+{
+	struct tlsmon_policy p;
+	struct tlsmon_policy_change c = { 0 };
+
+	tlsmon_policy_defaults(&p);
+	c.given = TLSMON_POLICY_F(TLSMON_POLICY_A_SUITES);
+	c.val.n_suites = 1;
+	c.val.suites[0] = 0x1301;
+	tlsmon_policy_apply(&p, &c);
+	EXPECT_EQ(1, p.n_suites);
+	EXPECT_TRUE(tlsmon_policy_has_suite(&p, 0x1301));
+	EXPECT_FALSE(tlsmon_policy_has_suite(&p, 0xff01));
+
+	c.val.n_suites = 0;
+	tlsmon_policy_apply(&p, &c);
+	EXPECT_EQ(0, p.n_suites);
+	EXPECT_FALSE(tlsmon_policy_has_suite(&p, 0x1301));
+}
+
+TEST(check_whole_policy)
+{
+	struct tlsmon_policy p;
+	const char *why = NULL;
+
+	tlsmon_policy_defaults(&p);
+	p.consent = TLSMON_CONSENT_MAX + 1;
+	EXPECT_EQ(-EINVAL, tlsmon_policy_check(&p, &why));
+
+	tlsmon_policy_defaults(&p);
+	p.consent = TLSMON_CONSENT_REQUIRE;
+	EXPECT_EQ(0, tlsmon_policy_check(&p, &why));
+	p.n_suites = 0;
+	EXPECT_EQ(-EINVAL, tlsmon_policy_check(&p, &why));
+	EXPECT_NE(NULL, strstr(why, "require"));
+
+	tlsmon_policy_defaults(&p);
+	p.mark = 0x3;
+	p.mask = 0x1;
+	EXPECT_EQ(-EINVAL, tlsmon_policy_check(&p, &why));
+	EXPECT_STREQ("mark has bits outside its mask", why);
+
+	tlsmon_policy_defaults(&p);
+	p.consent_ext = 0xff01;
+	EXPECT_EQ(-EINVAL, tlsmon_policy_check(&p, &why));
+}
+
+TEST_HARNESS_MAIN
