@@ -21,7 +21,7 @@ DESTDIR ?=
 
 export KDIR
 
-.PHONY: all module monctl tests deps demo check check-host check-guest \
+.PHONY: print-kdir all module monctl tests deps demo check check-host check-guest \
 	check-style install uninstall clean
 
 all: module monctl
@@ -35,6 +35,9 @@ monctl:
 
 tests: all
 	$(MAKE) -C selftests
+
+print-kdir:
+	@echo $(KDIR)
 
 deps:
 	scripts/install-deps.sh

@@ -30,7 +30,7 @@ struct tlsmon_policy_obj {
  */
 struct tlsmon_net {
 	struct tlsmon_policy_obj __rcu *policy;
-	struct mutex lock;
+	struct mutex lock; /* writers of @policy */
 };
 
 struct tlsmon_net *tlsmon_net(const struct net *net);

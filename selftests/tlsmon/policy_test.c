@@ -195,8 +195,9 @@ TEST_F(policy, duplicate_suites)
 	ASSERT_NE(NULL, bad);
 	EXPECT_EQ(TLSMON_SUITES_A_SUITE, mnl_attr_get_type(bad));
 	EXPECT_EQ(0xff01, mnl_attr_get_u16(bad));
-	EXPECT_EQ(0xff01, mnl_attr_get_u16(bad - 2));
-	EXPECT_EQ(0x1301, mnl_attr_get_u16(bad - 1));
+	/* each u16 attribute takes 8 bytes: two struct nlattr */
+	EXPECT_EQ(0x1301, mnl_attr_get_u16(bad - 2));
+	EXPECT_EQ(0xff01, mnl_attr_get_u16(bad - 4));
 	EXPECT_REFUSED(err, EINVAL, "duplicate cipher suite");
 }
 

@@ -113,6 +113,8 @@
  * @TLSMON_CONSENT_OFF: the extension is ignored; only monitored suites count
  * @TLSMON_CONSENT_ACCEPT: a monitored suite or the extension in both hellos
  * @TLSMON_CONSENT_REQUIRE: a monitored suite and the extension in both hellos
+ * @__TLSMON_CONSENT_MAX: one past the last mode
+ * @TLSMON_CONSENT_MAX: the last mode
  */
 enum tlsmon_consent {
 	TLSMON_CONSENT_OFF,

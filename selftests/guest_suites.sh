@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test guest: every guest suite in turn, each one's TAP
+# output kept in RESULTS/NAME.tap and its exit status in RESULTS/NAME.rc.
+#
+#   selftests/guest_suites.sh [RESULTS]   (default /tmp/vm/results)
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+results=${1:-/tmp/vm/results}
+bin=$top/build/selftests
+mkdir -p "$results"
+
+# run_suite NAME CMD...
+run_suite() {
+	local name=$1
+	shift
+	echo "=== suite $name"
+	"$@" 2>&1 | tee "$results/$name.tap"
+	echo "${PIPESTATUS[0]}" >"$results/$name.rc"
+}
+
+# Shell suites manage the module themselves.
+run_suite netns "$top/selftests/tlsmon/netns.sh"
+
+# C suites expect the module loaded, and it must unload cleanly after.
+run_module_suite() {
+	local name=$1
+	shift
+	if ! insmod "$top/module/tlsmon.ko"; then
+		echo "not ok 1 $name: insmod failed" >"$results/$name.tap"
+		echo 1 >"$results/$name.rc"
+		return
+	fi
+	run_suite "$name" "$@"
+	if ! rmmod tlsmon; then
+		echo "not ok 999 $name: rmmod after the suite failed" >>"$results/$name.tap"
+		echo 1 >"$results/$name.rc"
+	fi
+}
+run_module_suite policy "$bin/tlsmon/policy_test"
+exit 0

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every test of the project, as 'make check' runs them:
+#   1. host unit tests (no guest),
+#   2. style checks of the kernel code (checkpatch, W=1, sparse, kernel-doc),
+#   3. the guest suites, in one boot of the QEMU guest.
+# Ends with one line "N passed, N failed, N skipped" over every case.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+results=$top/build/results
+rm -rf "$results"
+mkdir -p "$results"
+cd "$top" || exit 1
+
+echo "=== host unit tests"
+for t in "$top"/build/selftests/unit/*_test; do
+	name=unit-$(basename "$t" _test)
+	"$t" 2>&1 | tee "$results/$name.tap"
+	echo "${PIPESTATUS[0]}" >"$results/$name.rc"
+done
+
+echo "=== style checks"
+"$top/selftests/style/run.sh" 2>&1 | tee "$results/style.tap"
+echo "${PIPESTATUS[0]}" >"$results/style.rc"
+
+echo "=== guest suites"
+start=$(date +%s)
+"$top/selftests/vm/run.sh" -t "${TLSMON_GUEST_TIMEOUT:-1200}" -w -o "$results/vm" -- \
+	"$top/selftests/guest_suites.sh" /tmp/vm/results
+vm_rc=$?
+echo "# guest run took $(( $(date +%s) - start ))s, exit status $vm_rc"
+if [ $vm_rc -ne 0 ]; then
+	{
+		echo "not ok 1 guest run (exit status $vm_rc: see build/results/vm/console.log)"
+	} >"$results/guest.tap"
+	echo 1 >"$results/guest.rc"
+fi
+
+echo "=== summary"
+"$top/selftests/lib/tap_summary.sh" "$results"/*.tap "$results"/vm/results/*.tap

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Style and static checks of the kernel code, as TAP test cases:
+# checkpatch --strict on every module and uapi file, a W=1 build without
+# warnings, sparse (C=2) without findings, kernel-doc without warnings, the
+# uapi header compiling on its own in userspace, and an SPDX line on every
+# source file.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+cd "$top" || exit 1
+
+kdir=${KDIR:-$(make -s -C "$top" --no-print-directory print-kdir 2>/dev/null)}
+lsrc=$top/build/linux-src
+checkpatch=$lsrc/scripts/checkpatch.pl
+work=$top/build/style
+rm -rf "$work"
+mkdir -p "$work"
+
+ktap_header "style and static checks"
+
+files=$(git ls-files 'module/*.[ch]' 'uapi/*.h' 2>/dev/null || ls module/*.[ch] uapi/linux/*.h)
+for f in $files; do
+	if [ ! -r "$checkpatch" ]; then
+		skip_test "checkpatch $f" "checkpatch.pl not extracted (make tests)"
+		continue
+	fi
+	out=$(perl "$checkpatch" --strict --no-tree --terse --show-types -f "$f" 2>&1 |
+	      grep -E ': (ERROR|WARNING|CHECK):')
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	log_test $([ -z "$out" ]; echo $?) "checkpatch --strict $f"
+done
+
+# Build a copy so that the checks do not disturb the tree's own objects.
+mkdir -p "$work/tree"
+cp -r Kbuild module uapi "$work/tree/"
+rm -f "$work/tree/module/"*.o "$work/tree/module/"*.ko "$work/tree/module/".*.cmd
+if [ -z "$kdir" ] || [ ! -d "$kdir" ]; then
+	skip_test "make W=1" "no kernel build tree"
+	skip_test "sparse" "no kernel build tree"
+else
+	make -C "$kdir" M="$work/tree" W=1 modules >"$work/w1.log" 2>&1
+	rc=$?
+	grep -E 'warning:|error:' "$work/w1.log" | sed 's/^/# /'
+	! grep -qE 'warning:|error:' "$work/w1.log" && [ $rc -eq 0 ]
+	log_test $? "make W=1 builds without a warning"
+
+	if command -v sparse >/dev/null; then
+		make -C "$kdir" M="$work/tree" C=2 modules >"$work/sparse.log" 2>&1
+		rc=$?
+		grep -E "^$work/tree/.*(warning|error):" "$work/sparse.log" | sed 's/^/# /'
+		! grep -qE "^$work/tree/.*(warning|error):" "$work/sparse.log" && [ $rc -eq 0 ]
+		log_test $? "sparse (C=2) finds nothing"
+	else
+		skip_test "sparse" "sparse is not installed (make deps)"
+	fi
+fi
+
+kdoc=$(ls "$kdir"/scripts/kernel-doc /usr/src/linux-headers-*-common/scripts/kernel-doc 2>/dev/null | head -n1)
+if [ -n "$kdoc" ]; then
+	out=$(perl "$kdoc" -none module/*.[ch] uapi/linux/tlsmon.h 2>&1)
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	log_test $([ -z "$out" ]; echo $?) "kernel-doc comments are well formed"
+else
+	skip_test "kernel-doc" "scripts/kernel-doc not found"
+fi
+
+printf '#include <linux/tlsmon.h>\nint main(void) { return TLSMON_A_MAX + TLSMON_CMD_MAX; }\n' >"$work/uapi.c"
+${CC:-cc} -std=c99 -Wall -Wextra -pedantic -Werror -Iuapi -o "$work/uapi" "$work/uapi.c" 2>&1 | sed 's/^/# /'
+log_test "${PIPESTATUS[0]}" "the uapi header compiles on its own in userspace"
+
+missing=
+for f in $(git ls-files 2>/dev/null | grep -E '\.(c|h|sh|S)$|Makefile$|Kbuild$'); do
+	head -n 3 "$f" | grep -q 'SPDX-License-Identifier:' || missing="$missing $f"
+done
+for f in $(git ls-files 'module/*' 2>/dev/null); do
+	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: GPL-2.0$\|SPDX-License-Identifier: GPL-2.0 \*/$' || missing="$missing $f(license)"
+done
+head -n 1 uapi/linux/tlsmon.h | grep -q 'GPL-2.0 WITH Linux-syscall-note' || missing="$missing uapi(license)"
+[ -n "$missing" ] && diag "no or wrong SPDX line:$missing"
+log_test $([ -z "$missing" ]; echo $?) "every source file has its SPDX line"
+
+ktap_finish

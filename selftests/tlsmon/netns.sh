@@ -1,0 +1,230 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The tlsmon policy through monctl, across network namespaces.
+#
+#   +-------------------+   +-------------------+   +-------------------+
+#   | init namespace    |   | ns "$ns_a"        |   | ns "$ns_b"        |
+#   | policy P0         |   | policy Pa         |   | policy Pb         |
+#   +-------------------+   +-------------------+   +-------------------+
+#
+# Each namespace has a policy of its own, created with the namespace and
+# freed with it. The module is loaded with dynamic debug on, so the kernel
+# log records every policy created and freed (WireGuard's selftest habit).
+#
+# Run as root in a throwaway machine (the QEMU guest): it loads and unloads
+# the module.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+
+ko=$top/module/tlsmon.ko
+monctl=$top/tools/monctl/monctl
+suffix=$$
+ns_a=tlsmon-a-$suffix
+ns_b=tlsmon-b-$suffix
+
+mc() { "$monctl" "$@"; }
+mca() { "$monctl" -n "$ns_a" "$@"; }
+mcb() { "$monctl" -n "$ns_b" "$@"; }
+unpriv() { setpriv --inh-caps=-net_admin --bounding-set=-net_admin -- "$@"; }
+
+cleanup() {
+	ip netns del "$ns_a" 2>/dev/null
+	ip netns del "$ns_b" 2>/dev/null
+	rmmod tlsmon 2>/dev/null
+}
+trap cleanup EXIT
+
+# count_log PATTERN: lines of the kernel log, since this test began, matching
+count_log() {
+	dmesg | sed -n "/tlsmon-selftest-start-$suffix/,\$p" | grep -c -E "$1"
+}
+
+ns_inum() {
+	ip netns exec "$1" readlink /proc/self/ns/net | tr -dc '0-9'
+}
+
+default_plain='enabled: off
+suites: 0xff01 TLS_AES_128_GCM_SHA256_MON
+        0xff02 TLS_AES_256_GCM_SHA384_MON
+        0xff03 TLS_CHACHA20_POLY1305_SHA256_MON
+        0xff04 TLS_AES_128_CCM_SHA256_MON
+        0xff2b TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_MON
+        0xff2c TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_MON
+        0xff2f TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256_MON
+        0xff30 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384_MON
+        0xffa8 TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256_MON
+        0xffa9 TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256_MON
+consent: accept
+consent-ext: 0xff4d
+mark: none
+export: off'
+default_json='{"enabled":false,"suites":["0xff01","0xff02","0xff03","0xff04","0xff2b","0xff2c","0xff2f","0xff30","0xffa8","0xffa9"],"consent":"accept","consent_ext":"0xff4d","mark":"0x0","mask":"0x0","export":false}'
+
+# expect_fail NAME RC STDERR CMD...
+expect_fail() {
+	local name=$1 want_rc=$2 want=$3 out rc
+	shift 3
+	out=$("$@" 2>&1 >/dev/null); rc=$?
+	if [ $rc -ne "$want_rc" ] || [ "$out" != "$want" ]; then
+		diag "$name: exit $rc, stderr '$out'"
+		diag "expected exit $want_rc, stderr '$want'"
+		log_test 1 "$name"
+		return
+	fi
+	log_test 0 "$name"
+}
+ktap_header "tlsmon policy across network namespaces"
+echo "tlsmon-selftest-start-$suffix" >/dev/kmsg
+
+if [ ! -r "$ko" ] || [ ! -x "$monctl" ]; then
+	skip_test "build" "module or monctl not built"
+	ktap_finish
+	exit $?
+fi
+rmmod tlsmon 2>/dev/null
+
+# --- without the module ------------------------------------------------
+out=$(mc policy show 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$out" = 'monctl: the tlsmon module is not loaded (no generic netlink family "tlsmon")' ]
+log_test $? "monctl says the module is missing (exit 1)"
+
+# --- load and unload ---------------------------------------------------
+ip netns add "$ns_a" && ip netns add "$ns_b" || exit 1
+cycles=100
+ok=0
+for i in $(seq $cycles); do
+	insmod "$ko" dyndbg=+p || break
+	rmmod tlsmon || break
+	ok=$i
+done
+created=$(count_log 'tlsmon: netns [0-9]+: policy created')
+freed=$(count_log 'tlsmon: netns [0-9]+: policy freed')
+diag "$ok of $cycles load/unload cycles, $created policies created, $freed freed"
+[ $ok -eq $cycles ] && [ "$created" -eq $((3 * cycles)) ] &&
+	[ "$freed" -eq "$created" ] && [ ! -e /sys/module/tlsmon ]
+log_test $? "load and unload $cycles times, every policy freed"
+
+insmod "$ko" dyndbg=+p || exit 1
+
+# --- defaults and output formats ----------------------------------------
+check_output "defaults, plain" "$default_plain" mc policy show
+check_output "defaults, JSON" "$default_json" mc -j policy show
+check_output "no command shows the policy" "$default_json" mc -j policy
+pretty=$(mc -j -p policy show | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), separators=(",", ":")))')
+[ "$pretty" = "$default_json" ] && [ "$(mc -j -p policy | wc -l)" -gt 10 ]
+log_test $? "pretty JSON is the same document, indented"
+
+# --- every field round trips --------------------------------------------
+mc policy set enabled on && mc policy set suites TLS_AES_128_GCM_SHA256,0xff02,tls_aes_128_gcm_sha256_mon &&
+	mc policy set consent require && mc policy set consent-ext 0xff4e &&
+	mc policy set mark 0x100/0xf00 && mc policy set export on
+check_output "set and read back every field" \
+	'{"enabled":true,"suites":["0x1301","0xff02","0xff01"],"consent":"require","consent_ext":"0xff4e","mark":"0x100","mask":"0xf00","export":true}' \
+	mc -j policy show
+
+mc policy set suites TLS_AES_128_GCM_SHA256,0xff02 && mc policy set mark 7 &&
+	mc policy set consent off
+check_output "mark without mask means all bits; several calls" \
+	'{"enabled":true,"suites":["0x1301","0xff02"],"consent":"off","consent_ext":"0xff4e","mark":"0x7","mask":"0xffffffff","export":true}' \
+	mc -j policy show
+
+mc policy set enabled off suites none consent accept consent-ext 0xff4d mark none export off
+check_output "several settings in one call" \
+	'{"enabled":false,"suites":[],"consent":"accept","consent_ext":"0xff4d","mark":"0x0","mask":"0x0","export":false}' \
+	mc -j policy show
+mc policy set suites 0xff01,0xff02,0xff03,0xff04,0xff2b,0xff2c,0xff2f,0xff30,0xffa8,0xffa9
+check_output "back to the defaults" "$default_json" mc -j policy show
+
+# --- atomicity through the tool -----------------------------------------
+expect_fail "a refused call changes nothing" 1 \
+	'monctl: cannot change the policy: duplicate cipher suite (Invalid argument)
+monctl: the refused suite is 0xff01' \
+	mc policy set enabled on export on suites 0xff01,0x1301,0xff01
+check_output "policy after the refused call" "$default_json" mc -j policy show
+
+# --- namespaces ----------------------------------------------------------
+mca policy set enabled on suites 0x1301 mark 0x5/0xf
+check_output "namespace a changed" \
+	'{"enabled":true,"suites":["0x1301"],"consent":"accept","consent_ext":"0xff4d","mark":"0x5","mask":"0xf","export":false}' \
+	mca -j policy
+check_output "namespace b does not see it" "$default_json" mcb -j policy
+check_output "the initial namespace does not see it" "$default_json" mc -j policy
+
+ip netns add "$ns_a-new"
+check_output "a new namespace starts with the defaults" "$default_json" "$monctl" -n "$ns_a-new" -j policy
+ip netns del "$ns_a-new"
+
+inum=$(ns_inum "$ns_a")
+ip netns del "$ns_a"
+busywait 10000 sh -c "dmesg | grep -q 'tlsmon: netns $inum: policy freed'"
+log_test $? "deleting a namespace frees its policy"
+busywait 10000 sh -c "dmesg | grep -q 'tlsmon: netns $inum: monitoring stops'"
+log_test $? "deleting a namespace with monitoring on is logged"
+ip netns add "$ns_a"
+
+# --- privileges ----------------------------------------------------------
+out=$(unpriv "$monctl" -n "$ns_b" policy set enabled on 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$out" = "monctl: cannot change the policy: Operation not permitted (CAP_NET_ADMIN over this network namespace is needed)" ]
+log_test $? "change without CAP_NET_ADMIN refused"
+check_output "show without CAP_NET_ADMIN works" "$default_json" unpriv "$monctl" -n "$ns_b" -j policy show
+
+# --- errors: messages and exit codes ------------------------------------
+expect_fail "kernel extack shown: consent-ext 0xff01" 1 \
+	"monctl: cannot change the policy: extension 0xff01 is renegotiation_info, not a private-use code point (Invalid argument)" \
+	mcb policy set consent-ext 0xff01
+expect_fail "kernel extack shown: GREASE suite" 1 \
+	"monctl: cannot change the policy: GREASE cipher suite values are never negotiated (Invalid argument)
+monctl: the refused suite is 0x2a2a" \
+	mcb policy set suites 0x2a2a
+expect_fail "kernel extack shown: mark outside mask" 1 \
+	"monctl: cannot change the policy: mark has bits outside its mask (Invalid argument)" \
+	mcb policy set mark 0x10/0x1
+expect_fail "kernel extack shown: require without suites" 1 \
+	"monctl: cannot change the policy: consent mode require needs at least one monitored suite (Invalid argument)" \
+	mcb policy set consent require suites none
+expect_fail "unknown object" 1 "monctl: unknown object 'polcy' (try 'monctl help')" mc polcy
+expect_fail "unknown command" 1 "monctl: unknown policy command 'sett' (try 'monctl policy help')" mc policy sett
+expect_fail "unknown setting" 1 \
+	"monctl: policy set: unknown setting 'enable' (enabled, suites, consent, consent-ext, mark, export)" \
+	mc policy set enable on
+expect_fail "bad on/off value" 1 "monctl: policy set: enabled must be 'on' or 'off', not 'yes'" \
+	mc policy set enabled yes
+expect_fail "bad consent value" 1 "monctl: policy set: consent must be off, accept or require, not 'maybe'" \
+	mc policy set consent maybe
+expect_fail "bad suite name" 1 \
+	"monctl: policy set: 'TLS_FOO' is not a cipher suite (a name from 'monctl policy help' or a code point such as 0xff01)" \
+	mc policy set suites 0xff01,TLS_FOO
+expect_fail "suite above 0xffff" 1 \
+	"monctl: policy set: '0x10000' is not a cipher suite (a name from 'monctl policy help' or a code point such as 0xff01): above 0xffff" \
+	mc policy set suites 0x10000
+expect_fail "bad mark" 1 "monctl: policy set: mark must be VALUE[/MASK] or none, not '0x1/zz'" \
+	mc policy set mark 0x1/zz
+expect_fail "setting given twice" 1 "monctl: policy set: 'enabled' given twice" \
+	mc policy set enabled on enabled off
+expect_fail "missing value is a usage error" 2 "monctl: policy set: 'export' needs a value" \
+	mc policy set enabled on export
+expect_fail "set with nothing is a usage error" 2 \
+	"monctl: policy set: nothing to set (see 'monctl policy help')" mc policy set
+expect_fail "unknown option is a usage error" 2 "$(mc -x 2>&1 >/dev/null)" mc -x
+[ "$(mc -x 2>&1 | head -n 2 | tail -n 1)" = "Usage: monctl [OPTIONS] OBJECT [COMMAND [ARGUMENTS]]" ]
+log_test $? "unknown option prints the usage"
+mc help >/dev/null 2>&1 && mc policy help 2>&1 | grep -q '^SETTING VALUE := enabled on|off'
+log_test $? "help on every level, exit 0"
+expect_fail "unknown network namespace" 1 \
+	"monctl: cannot open network namespace 'nosuchns': No such file or directory" \
+	"$monctl" -n nosuchns policy
+check_output "nothing above changed namespace b" "$default_json" mcb -j policy
+
+# --- the host's log says when monitoring is on --------------------------
+inum=$(ns_inum "$ns_b")
+mcb policy set enabled on && mcb policy set enabled off
+dmesg | grep -q "tlsmon: netns $inum: monitoring enabled (10 suites, consent accept, export off)" &&
+	dmesg | grep -q "tlsmon: netns $inum: monitoring disabled"
+log_test $? "enabling and disabling is logged"
+
+rmmod tlsmon
+log_test $? "unload with namespaces present"
+ktap_finish
