@@ -39,4 +39,6 @@ if [ $vm_rc -ne 0 ]; then
 fi
 
 echo "=== summary"
-"$top/selftests/lib/tap_summary.sh" "$results"/*.tap "$results"/vm/results/*.tap
+"$top/selftests/lib/tap_summary.sh" "$results"/*.tap "$results"/vm/results/*.tap |
+	tee "$results/summary.txt"
+exit "${PIPESTATUS[0]}"

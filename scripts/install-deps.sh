@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install every Debian package tlsmon needs to build, run the demonstration
+# and run the tests. Idempotent: installs only what is missing, and reads
+# the package lists only when something is. Run as root on Debian 12.
+
+set -eu
+
+PACKAGES="
+	make gcc libc6-dev pkg-config git perl
+	libmnl-dev
+	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
+	sparse
+	qemu-system-x86 busybox-static cpio gzip xz-utils
+	iproute2 util-linux procps python3
+"
+
+missing=
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case $status in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+if [ -z "$missing" ]; then
+	echo "install-deps: every package is installed"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing; run this script as root" >&2
+	exit 1
+fi
+
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# --no-install-recommends keeps QEMU's graphical front ends out.
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
