@@ -16,6 +16,7 @@
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	  $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+KVER ?= $(if $(KDIR),$(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null))
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -51,14 +52,18 @@ check: tests
 check-style:
 	selftests/style/run.sh
 
+# The module goes to /lib/modules/KVER/updates/, which depmod ranks above
+# the kernel's own tree.
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 	$(MAKE) -C tools/monctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
 uninstall:
-	rm -f /lib/modules/*/updates/module/tlsmon.ko
-	-depmod -a
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/module/tlsmon.ko
+	-rmdir $(DESTDIR)/lib/modules/$(KVER)/updates/module 2>/dev/null
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 	$(MAKE) -C tools/monctl uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
 clean:
