@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Handshake stream of one direction. Segments may arrive in any order,
+ * repeated, split at any byte, or overlapping; the reassembly keeps the
+ * first @cap bytes of the stream, and a repeated byte that differs from
+ * the one first received fails the direction (the two ends could have seen
+ * different handshakes). Records are consumed only once complete and in
+ * order, so the cost of a segment is its own length, whatever the split.
+ */
+#include "hs_stream.h"
+
+void tlsmon_hs_dir_init(struct tlsmon_hs_dir *d, enum tlsmon_dir_role role,
+			u8 *buf, u8 *seen, u8 *msg, u32 cap)
+{
+	memset(d, 0, sizeof(*d));
+	d->role = role;
+	d->state = TLSMON_HS_COLLECT;
+	d->cap = cap;
+	d->buf = buf;
+	d->seen = seen;
+	d->msg = msg;
+	memset(seen, 0, (cap + 7) / 8);
+}
+
+static int dir_fail(struct tlsmon_hs_dir *d, enum tlsmon_dir_fail why)
+{
+	d->state = TLSMON_HS_FAILED;
+	d->fail = why;
+	return -EBADMSG;
+}
+
+static bool bit_test(const u8 *map, u32 i)
+{
+	return map[i / 8] & (1 << (i % 8));
+}
+
+static void bit_set(u8 *map, u32 i)
+{
+	map[i / 8] |= 1 << (i % 8);
+}
+
+/* One complete handshake message of @len body bytes at @body. */
+static int dir_message(struct tlsmon_hs_dir *d, u8 type, const u8 *body,
+		       u32 len)
+{
+	int err;
+
+	if (d->role == TLSMON_STREAM_CLIENT) {
+		if (type != TLSMON_MSG_CLIENT_HELLO) {
+			/* TLS 1.2: the client's next flight, in clear */
+			if (!d->n_hellos)
+				return dir_fail(d, TLSMON_FAIL_UNEXPECTED);
+			d->state = TLSMON_HS_DONE;
+			return 0;
+		}
+		if (d->n_hellos >= 2)
+			return dir_fail(d, TLSMON_FAIL_UNEXPECTED);
+		err = tlsmon_parse_client_hello(body, len, &d->ch[d->n_hellos]);
+		if (err) {
+			d->hello_err = -err;
+			return dir_fail(d, TLSMON_FAIL_HELLO);
+		}
+		d->n_hellos++;
+		if (d->n_hellos == 2)
+			d->state = TLSMON_HS_DONE;
+		return 0;
+	}
+
+	if (type != TLSMON_MSG_SERVER_HELLO || d->n_hellos >= 2)
+		return dir_fail(d, TLSMON_FAIL_UNEXPECTED);
+	err = tlsmon_parse_server_hello(body, len, &d->sh[d->n_hellos]);
+	if (err) {
+		d->hello_err = -err;
+		return dir_fail(d, TLSMON_FAIL_HELLO);
+	}
+	d->n_hellos++;
+	if (d->sh[d->n_hellos - 1].hrr) {
+		/* RFC 8446 4.1.4: at most one HelloRetryRequest */
+		if (d->n_hellos == 2)
+			return dir_fail(d, TLSMON_FAIL_UNEXPECTED);
+		return 0;
+	}
+	d->state = TLSMON_HS_DONE;
+	return 0;
+}
+
+/* Consume the complete handshake messages gathered in @msg. */
+static int dir_messages(struct tlsmon_hs_dir *d)
+{
+	while (d->state == TLSMON_HS_COLLECT && d->msg_len - d->msg_off >= 4) {
+		const u8 *h = d->msg + d->msg_off;
+		u32 len = (u32)h[1] << 16 | (u32)h[2] << 8 | h[3];
+		int err;
+
+		if (len > d->cap - 4 - d->msg_off)
+			return dir_fail(d, TLSMON_FAIL_TOO_LARGE);
+		if (d->msg_len - d->msg_off - 4 < len)
+			break;
+		err = dir_message(d, h[0], h + 4, len);
+		if (err)
+			return err;
+		d->msg_off += 4 + len;
+	}
+	return 0;
+}
+
+/* Consume the complete records in the contiguous prefix of the stream. */
+static int dir_records(struct tlsmon_hs_dir *d)
+{
+	while (d->state == TLSMON_HS_COLLECT && d->have - d->rec_off >= 5) {
+		const u8 *r = d->buf + d->rec_off;
+		u32 len = (u32)r[3] << 8 | r[4];
+		int err;
+
+		if (d->rec_off == 0 && r[0] != TLSMON_REC_HANDSHAKE)
+			return dir_fail(d, TLSMON_FAIL_NOT_TLS);
+		if (r[1] != 3 || len == 0 || len > TLSMON_REC_MAX)
+			return dir_fail(d, TLSMON_FAIL_BAD_RECORD);
+		if (r[0] == TLSMON_REC_APPDATA) {
+			/* Encrypted from here on: a client is done once it sent its hello. */
+			if (d->role == TLSMON_STREAM_CLIENT && d->n_hellos) {
+				d->state = TLSMON_HS_DONE;
+				return 0;
+			}
+			return dir_fail(d, TLSMON_FAIL_UNEXPECTED);
+		}
+		if (r[0] == TLSMON_REC_ALERT)
+			return dir_fail(d, TLSMON_FAIL_ALERT);
+		if (r[0] != TLSMON_REC_HANDSHAKE && r[0] != TLSMON_REC_CCS)
+			return dir_fail(d, TLSMON_FAIL_BAD_RECORD);
+		if (len > d->cap - 5 - d->rec_off)
+			return dir_fail(d, TLSMON_FAIL_TOO_LARGE);
+		if (d->have - d->rec_off - 5 < len)
+			break;
+
+		if (r[0] == TLSMON_REC_CCS) {
+			/* TLS 1.3 middlebox compatibility: one byte, 0x01 */
+			if (len != 1 || r[5] != 1)
+				return dir_fail(d, TLSMON_FAIL_BAD_RECORD);
+		} else {
+			/* msg never holds more than the records before it */
+			memcpy(d->msg + d->msg_len, r + 5, len);
+			d->msg_len += len;
+			err = dir_messages(d);
+			if (err)
+				return err;
+		}
+		d->rec_off += 5 + len;
+	}
+	return 0;
+}
+
+/**
+ * tlsmon_hs_dir_feed() - add stream bytes [@off, @off + @len) to @d
+ * @d: direction
+ * @off: offset of @data in the stream (sequence number minus ISN minus 1)
+ * @data: the bytes
+ * @len: their number
+ *
+ * Bytes past the buffer are ignored: they belong to a part of the stream
+ * tlsmon does not read, unless the hellos are not complete by then, which
+ * fails the direction.
+ *
+ * Return: 0, or -EBADMSG once the direction failed (see @d->fail).
+ */
+int tlsmon_hs_dir_feed(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
+		       u32 len)
+{
+	u32 i, end;
+
+	if (d->state != TLSMON_HS_COLLECT)
+		return d->state == TLSMON_HS_FAILED ? -EBADMSG : 0;
+	if (off >= d->cap || !len) {
+		if (off >= d->cap && d->have == d->cap)
+			return dir_fail(d, TLSMON_FAIL_TOO_LARGE);
+		return 0;
+	}
+	end = len > d->cap - off ? d->cap : off + len;
+	for (i = off; i < end; i++) {
+		if (bit_test(d->seen, i)) {
+			if (d->buf[i] != data[i - off])
+				return dir_fail(d, TLSMON_FAIL_CONFLICT);
+			continue;
+		}
+		d->buf[i] = data[i - off];
+		bit_set(d->seen, i);
+	}
+	while (d->have < d->cap && bit_test(d->seen, d->have))
+		d->have++;
+	if (dir_records(d))
+		return -EBADMSG;
+	/* A full buffer that still lacks a hello can never complete. */
+	if (d->state == TLSMON_HS_COLLECT && d->have == d->cap)
+		return dir_fail(d, TLSMON_FAIL_TOO_LARGE);
+	return 0;
+}
+
+/**
+ * tlsmon_hs_complete() - have both directions said all they will say?
+ * @client: the client's stream
+ * @server: the server's stream
+ *
+ * True once the server's final ServerHello is parsed and the client's
+ * hellos are all there: one, or two after a HelloRetryRequest.
+ */
+bool tlsmon_hs_complete(const struct tlsmon_hs_dir *client,
+			const struct tlsmon_hs_dir *server)
+{
+	if (server->state != TLSMON_HS_DONE || client->state == TLSMON_HS_FAILED)
+		return false;
+	return client->n_hellos == server->n_hellos;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One direction of a TLS handshake as it crosses a TCP connection:
+ * reassembly of the stream's first bytes from segments in any order, the
+ * TLS record layer, the handshake layer, and the hellos. Pure logic, built
+ * into the module and into the host unit tests and fuzzers.
+ */
+#ifndef _TLSMON_HS_STREAM_H
+#define _TLSMON_HS_STREAM_H
+
+#include "tls_hello.h"
+
+#define TLSMON_REC_HANDSHAKE		22
+#define TLSMON_REC_CCS			20
+#define TLSMON_REC_ALERT		21
+#define TLSMON_REC_APPDATA		23
+#define TLSMON_REC_MAX			(16384 + 256)
+
+enum tlsmon_dir_role {
+	TLSMON_STREAM_CLIENT,	/* the stream the client sends */
+	TLSMON_STREAM_SERVER,	/* the stream the server sends */
+};
+
+enum tlsmon_dir_state {
+	TLSMON_HS_COLLECT,	/* more bytes may still matter */
+	TLSMON_HS_DONE,	/* everything needed was read */
+	TLSMON_HS_FAILED,	/* unparsable: fail closed */
+};
+
+/**
+ * enum tlsmon_dir_fail - why a direction failed
+ * @TLSMON_FAIL_NONE: it did not
+ * @TLSMON_FAIL_NOT_TLS: the stream does not start with a handshake record
+ * @TLSMON_FAIL_BAD_RECORD: a record header is invalid
+ * @TLSMON_FAIL_TOO_LARGE: the hellos do not fit in the configured buffer
+ * @TLSMON_FAIL_CONFLICT: a retransmission carried different bytes
+ * @TLSMON_FAIL_HELLO: a hello could not be parsed
+ * @TLSMON_FAIL_UNEXPECTED: a message arrived where a hello belongs
+ * @TLSMON_FAIL_ALERT: an alert ended the handshake
+ */
+enum tlsmon_dir_fail {
+	TLSMON_FAIL_NONE,
+	TLSMON_FAIL_NOT_TLS,
+	TLSMON_FAIL_BAD_RECORD,
+	TLSMON_FAIL_TOO_LARGE,
+	TLSMON_FAIL_CONFLICT,
+	TLSMON_FAIL_HELLO,
+	TLSMON_FAIL_UNEXPECTED,
+	TLSMON_FAIL_ALERT,
+};
+
+/**
+ * struct tlsmon_hs_dir - one direction of a handshake
+ * @role: enum tlsmon_dir_role
+ * @state: enum tlsmon_dir_state
+ * @fail: enum tlsmon_dir_fail once @state is TLSMON_HS_FAILED
+ * @hello_err: the parser's enum tlsmon_hello_err for TLSMON_FAIL_HELLO
+ * @n_hellos: hellos parsed: up to 2 (the second after a HelloRetryRequest)
+ * @cap: size of @buf and @msg; @seen holds cap / 8 bytes
+ * @have: stream bytes received contiguously from offset 0
+ * @rec_off: stream offset of the first record not yet consumed
+ * @msg_len: handshake-layer bytes gathered in @msg
+ * @msg_off: offset in @msg of the first message not yet consumed
+ * @buf: stream bytes [0, @cap), owned by the caller
+ * @seen: which bytes of @buf arrived, owned by the caller
+ * @msg: handshake messages stripped of their records, owned by the caller
+ * @ch: the ClientHellos (client role)
+ * @sh: the ServerHellos, HelloRetryRequest first if any (server role)
+ */
+struct tlsmon_hs_dir {
+	u8 role;
+	u8 state;
+	u8 fail;
+	u8 hello_err;
+	u8 n_hellos;
+	u32 cap;
+	u32 have;
+	u32 rec_off;
+	u32 msg_len;
+	u32 msg_off;
+	u8 *buf;
+	u8 *seen;
+	u8 *msg;
+	union {
+		struct tlsmon_client_hello ch[2];
+		struct tlsmon_server_hello sh[2];
+	};
+};
+
+void tlsmon_hs_dir_init(struct tlsmon_hs_dir *d, enum tlsmon_dir_role role,
+			u8 *buf, u8 *seen, u8 *msg, u32 cap);
+int tlsmon_hs_dir_feed(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
+		       u32 len);
+bool tlsmon_hs_complete(const struct tlsmon_hs_dir *client,
+			const struct tlsmon_hs_dir *server);
+
+#endif /* _TLSMON_HS_STREAM_H */

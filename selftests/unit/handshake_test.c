@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the handshake parser (module/tls_hello.c,
+ * module/hs_stream.c) and the decision (module/verdict.c): real OpenSSL
+ * handshakes fed whole, byte by byte, shuffled and repeated; hand-made
+ * hellos truncated at every byte, with overrunning lengths, empty and
+ * duplicated extensions, and session ids of every length.
+ */
+#include <stdlib.h>
+
+#include "../../module/hs_stream.h"
+#include "../../module/verdict.h"
+#include "vectors/openssl_hellos.h"
+#include "kselftest_harness.h"
+
+#define CAP 8192
+
+struct dir_buf {
+	struct tlsmon_hs_dir d;
+	u8 buf[CAP], seen[CAP / 8], msg[CAP];
+};
+
+static struct dir_buf *dir_new(enum tlsmon_dir_role role, u32 cap)
+{
+	struct dir_buf *b = calloc(1, sizeof(*b));
+
+	tlsmon_hs_dir_init(&b->d, role, b->buf, b->seen, b->msg, cap);
+	return b;
+}
+
+static int feed_all(struct dir_buf *b, const u8 *p, u32 len, u32 seg)
+{
+	u32 off;
+	int err = 0;
+
+	for (off = 0; off < len && !err; off += seg)
+		err = tlsmon_hs_dir_feed(&b->d, off, p + off,
+					 len - off < seg ? len - off : seg);
+	return err;
+}
+
+/* What each captured handshake must yield. */
+static const struct expect {
+	const char *name;
+	u16 version, suite;
+	u8 client_hellos, sid_len;
+	bool hrr;
+} expects[] = {
+	{ "tls13_aes128gcm", 0x0304, 0x1301, 1, 32, false },
+	{ "tls13_chacha_no_compat", 0x0304, 0x1303, 1, 0, false },
+	{ "tls13_hrr", 0x0304, 0x1302, 2, 32, true },
+	{ "tls12_ecdhe_rsa_aes128gcm", 0x0303, 0xc02f, 1, 0, false },
+	{ "tls12_ecdhe_rsa_aes256gcm", 0x0303, 0xc030, 1, 0, false },
+	{ "tls12_ecdhe_rsa_chacha", 0x0303, 0xcca8, 1, 0, false },
+};
+
+static void check_vector(struct __test_metadata *_metadata,
+			 const struct openssl_vector *v, const struct expect *e,
+			 struct dir_buf *c, struct dir_buf *s)
+{
+	const struct tlsmon_server_hello *sh;
+	const struct tlsmon_client_hello *ch;
+	struct tlsmon_policy pol;
+	struct tlsmon_verdict vd;
+
+	ASSERT_EQ(TLSMON_HS_DONE, s->d.state) TH_LOG("%s: server fail %u", v->name, s->d.fail);
+	ASSERT_NE(TLSMON_HS_FAILED, c->d.state) TH_LOG("%s: client fail %u", v->name, c->d.fail);
+	ASSERT_TRUE(tlsmon_hs_complete(&c->d, &s->d)) TH_LOG("%s", v->name);
+	ASSERT_EQ(e->client_hellos, c->d.n_hellos);
+	ASSERT_EQ(e->client_hellos, s->d.n_hellos);
+	EXPECT_EQ(e->hrr, s->d.sh[0].hrr);
+	sh = &s->d.sh[s->d.n_hellos - 1];
+	ch = &c->d.ch[c->d.n_hellos - 1];
+	EXPECT_FALSE(sh->hrr);
+	EXPECT_EQ(e->version, sh->version);
+	EXPECT_EQ(e->suite, sh->suite);
+	EXPECT_EQ(e->sid_len, ch->session_id_len);
+	EXPECT_EQ(e->sid_len, sh->session_id_len);
+
+	/* An ordinary session: not monitored, and says why. */
+	tlsmon_policy_defaults(&pol);
+	tlsmon_decide(&pol, ch, sh, &vd);
+	EXPECT_FALSE(vd.monitored);
+	EXPECT_EQ(TLSMON_UNMON_NO_SIGNAL, vd.why);
+	/* The operator lists the standard suite: monitored, by suite. */
+	pol.suites[0] = e->suite;
+	tlsmon_decide(&pol, ch, sh, &vd);
+	EXPECT_TRUE(vd.monitored);
+	EXPECT_EQ(TLSMON_REASON_SUITE, vd.reason);
+	EXPECT_EQ(e->version, vd.version);
+}
+
+static const struct expect *expect_of(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(expects) / sizeof(expects[0]); i++)
+		if (!strcmp(expects[i].name, name))
+			return &expects[i];
+	return NULL;
+}
+
+TEST(openssl_whole_and_byte_by_byte)
+{
+	unsigned int i, seg;
+	static const u32 segs[] = { 100000, 1, 2, 3, 7, 100, 536, 1448 };
+
+	for (i = 0; i < sizeof(openssl_vectors) / sizeof(openssl_vectors[0]); i++) {
+		const struct openssl_vector *v = &openssl_vectors[i];
+		const struct expect *e = expect_of(v->name);
+
+		ASSERT_NE(NULL, e);
+		for (seg = 0; seg < sizeof(segs) / sizeof(segs[0]); seg++) {
+			struct dir_buf *c = dir_new(TLSMON_STREAM_CLIENT, CAP);
+			struct dir_buf *s = dir_new(TLSMON_STREAM_SERVER, CAP);
+
+			EXPECT_EQ(0, feed_all(c, v->client, v->client_len, segs[seg])) TH_LOG("%s seg %u fail %u", v->name, segs[seg], c->d.fail);
+			EXPECT_EQ(0, feed_all(s, v->server, v->server_len, segs[seg]));
+			check_vector(_metadata, v, e, c, s);
+			free(c);
+			free(s);
+		}
+	}
+}
+
+/* Segments in random order, some twice, some overlapping. */
+TEST(openssl_shuffled_duplicated_overlapping)
+{
+	unsigned int i, round;
+
+	srand(4242);
+	for (i = 0; i < sizeof(openssl_vectors) / sizeof(openssl_vectors[0]); i++) {
+		const struct openssl_vector *v = &openssl_vectors[i];
+
+		for (round = 0; round < 50; round++) {
+			struct dir_buf *c = dir_new(TLSMON_STREAM_CLIENT, CAP);
+			struct dir_buf *s = dir_new(TLSMON_STREAM_SERVER, CAP);
+			struct dir_buf *d[2] = { c, s };
+			const u8 *p[2] = { v->client, v->server };
+			u32 len[2] = { v->client_len, v->server_len };
+			int k;
+
+			for (k = 0; k < 2; k++) {
+				/*
+				 * Cut the stream into chunks, stretch some over
+				 * the next one (overlap), send them in shuffled
+				 * order, and send some twice.
+				 */
+				u32 n = len[k], a_[4096], b_[4096], cnt = 0, j, off;
+
+				for (off = 0; off < n; cnt++) {
+					a_[cnt] = off;
+					off += 1 + rand() % 64;
+					if (off > n)
+						off = n;
+					b_[cnt] = off + (rand() % 3 ? 0 : rand() % 32);
+					if (b_[cnt] > n)
+						b_[cnt] = n;
+				}
+				for (j = cnt - 1; j > 0; j--) {
+					u32 r = rand() % (j + 1), ta = a_[j], tb = b_[j];
+
+					a_[j] = a_[r];
+					b_[j] = b_[r];
+					a_[r] = ta;
+					b_[r] = tb;
+				}
+				for (j = 0; j < cnt; j++) {
+					EXPECT_EQ(0, tlsmon_hs_dir_feed(&d[k]->d, a_[j], p[k] + a_[j],
+									b_[j] - a_[j]));
+					if (rand() % 4 == 0)
+						EXPECT_EQ(0, tlsmon_hs_dir_feed(&d[k]->d, a_[j],
+										p[k] + a_[j],
+										b_[j] - a_[j]));
+				}
+			}
+			check_vector(_metadata, v, expect_of(v->name), c, s);
+			free(c);
+			free(s);
+		}
+	}
+}
+
+TEST(openssl_truncated_at_every_byte)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(openssl_vectors) / sizeof(openssl_vectors[0]); i++) {
+		const struct openssl_vector *v = &openssl_vectors[i];
+		u32 k, done_at = 0;
+
+		for (k = 0; k <= v->server_len; k++) {
+			struct dir_buf *s = dir_new(TLSMON_STREAM_SERVER, CAP);
+
+			EXPECT_EQ(0, tlsmon_hs_dir_feed(&s->d, 0, v->server, k));
+			EXPECT_NE(TLSMON_HS_FAILED, s->d.state);
+			if (s->d.state == TLSMON_HS_DONE && !done_at)
+				done_at = k;
+			/* once done, every longer prefix is done too */
+			if (done_at)
+				EXPECT_EQ(TLSMON_HS_DONE, s->d.state);
+			free(s);
+		}
+		EXPECT_NE(0, done_at);
+	}
+}
+
+TEST(retransmission_with_other_bytes_fails)
+{
+	const struct openssl_vector *v = &openssl_vectors[0];
+	struct dir_buf *c = dir_new(TLSMON_STREAM_CLIENT, CAP);
+	u8 forged[64];
+
+	memcpy(forged, v->client + 40, sizeof(forged));
+	forged[10] ^= 1;
+	EXPECT_EQ(0, tlsmon_hs_dir_feed(&c->d, 40, v->client + 40, 64));
+	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&c->d, 40, forged, 64));
+	EXPECT_EQ(TLSMON_HS_FAILED, c->d.state);
+	EXPECT_EQ(TLSMON_FAIL_CONFLICT, c->d.fail);
+	free(c);
+}
+
+TEST(small_buffer_fails_closed)
+{
+	const struct openssl_vector *v = &openssl_vectors[0];
+	struct dir_buf *c = dir_new(TLSMON_STREAM_CLIENT, 128);
+
+	EXPECT_EQ(-EBADMSG, feed_all(c, v->client, v->client_len, 1000));
+	EXPECT_EQ(TLSMON_FAIL_TOO_LARGE, c->d.fail);
+	free(c);
+}
+
+TEST(not_tls_alert_bad_ccs)
+{
+	static const u8 http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	static const u8 alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28 };
+	static const u8 bad_ccs[] = { 0x14, 0x03, 0x03, 0x00, 0x01, 0x02 };
+	static const u8 zero_rec[] = { 0x16, 0x03, 0x01, 0x00, 0x00 };
+	static const u8 bad_ver[] = { 0x16, 0x02, 0x00, 0x00, 0x10 };
+	struct dir_buf *b;
+
+	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
+	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&b->d, 0, http, sizeof(http) - 1));
+	EXPECT_EQ(TLSMON_FAIL_NOT_TLS, b->d.fail);
+	free(b);
+
+	b = dir_new(TLSMON_STREAM_SERVER, CAP);
+	EXPECT_EQ(0, tlsmon_hs_dir_feed(&b->d, 0, openssl_vectors[2].server, 5 + 0x58));
+	EXPECT_EQ(1, b->d.n_hellos);	/* the HelloRetryRequest */
+	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&b->d, 5 + 0x58, bad_ccs, sizeof(bad_ccs)));
+	EXPECT_EQ(TLSMON_FAIL_BAD_RECORD, b->d.fail);
+	free(b);
+
+	b = dir_new(TLSMON_STREAM_SERVER, CAP);
+	EXPECT_EQ(0, tlsmon_hs_dir_feed(&b->d, 0, openssl_vectors[2].server, 5 + 0x58));
+	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&b->d, 5 + 0x58, alert, sizeof(alert)));
+	EXPECT_EQ(TLSMON_FAIL_ALERT, b->d.fail);
+	free(b);
+
+	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
+	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&b->d, 0, zero_rec, sizeof(zero_rec)));
+	EXPECT_EQ(TLSMON_FAIL_BAD_RECORD, b->d.fail);
+	free(b);
+
+	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
+	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&b->d, 0, bad_ver, sizeof(bad_ver)));
+	free(b);
+}
+
+/* --- hand-made hellos ------------------------------------------------ */
+
+struct w {
+	u8 b[4096];
+	size_t n;
+};
+
+static void put8(struct w *w, unsigned int v) { w->b[w->n++] = v; }
+static void put16(struct w *w, unsigned int v) { put8(w, v >> 8); put8(w, v); }
+
+/* A ClientHello body: @sid bytes of session id, @exts as (type, len, fill). */
+static size_t make_ch(struct w *w, unsigned int sid, const u16 *suites,
+		      unsigned int n_suites, const u16 *ext_types,
+		      const u16 *ext_lens, unsigned int n_ext)
+{
+	size_t len_at, i, j;
+
+	w->n = 0;
+	put16(w, 0x0303);
+	for (i = 0; i < 32; i++)
+		put8(w, i);
+	put8(w, sid);
+	for (i = 0; i < sid; i++)
+		put8(w, 0xee);
+	put16(w, n_suites * 2);
+	for (i = 0; i < n_suites; i++)
+		put16(w, suites[i]);
+	put8(w, 1);
+	put8(w, 0);
+	len_at = w->n;
+	put16(w, 0);
+	for (i = 0; i < n_ext; i++) {
+		put16(w, ext_types[i]);
+		put16(w, ext_lens[i]);
+		if (ext_types[i] == TLSMON_EXT_SUPPORTED_VERSIONS && ext_lens[i] == 5) {
+			put8(w, 4);
+			put16(w, 0x0304);
+			put16(w, 0x0303);
+		} else {
+			for (j = 0; j < ext_lens[i]; j++)
+				put8(w, 0);
+		}
+	}
+	w->b[len_at] = (w->n - len_at - 2) >> 8;
+	w->b[len_at + 1] = (w->n - len_at - 2) & 0xff;
+	return w->n;
+}
+
+static size_t make_sh(struct w *w, unsigned int sid, u16 suite, u16 version,
+		      const u16 *priv, unsigned int n_priv)
+{
+	size_t len_at, i;
+
+	w->n = 0;
+	put16(w, 0x0303);
+	for (i = 0; i < 32; i++)
+		put8(w, 0x40 + i);
+	put8(w, sid);
+	for (i = 0; i < sid; i++)
+		put8(w, 0xee);
+	put16(w, suite);
+	put8(w, 0);
+	len_at = w->n;
+	put16(w, 0);
+	if (version == 0x0304) {
+		put16(w, TLSMON_EXT_SUPPORTED_VERSIONS);
+		put16(w, 2);
+		put16(w, 0x0304);
+	}
+	for (i = 0; i < n_priv; i++) {
+		put16(w, priv[i]);
+		put16(w, 0);
+	}
+	w->b[len_at] = (w->n - len_at - 2) >> 8;
+	w->b[len_at + 1] = (w->n - len_at - 2) & 0xff;
+	return w->n;
+}
+
+static const u16 std_suites[] = { 0x1301, 0x1302, 0xff01, 0xc02f };
+
+TEST(session_id_every_length)
+{
+	static const u16 t[] = { TLSMON_EXT_SUPPORTED_VERSIONS };
+	static const u16 l[] = { 5 };
+	struct tlsmon_client_hello ch;
+	struct tlsmon_server_hello sh;
+	struct w w;
+	unsigned int sid;
+
+	for (sid = 0; sid <= 33; sid++) {
+		int want = sid <= 32 ? 0 : -TLSMON_HELLO_BAD_LENGTH;
+
+		make_ch(&w, sid, std_suites, 4, t, l, 1);
+		EXPECT_EQ(want, tlsmon_parse_client_hello(w.b, w.n, &ch));
+		if (!want) {
+			EXPECT_EQ(sid, ch.session_id_len);
+			EXPECT_EQ((1 << 4) | (1 << 3), ch.versions);
+		}
+		make_sh(&w, sid, 0x1301, 0x0304, NULL, 0);
+		EXPECT_EQ(want, tlsmon_parse_server_hello(w.b, w.n, &sh));
+		if (!want)
+			EXPECT_EQ(sid, sh.session_id_len);
+	}
+}
+
+TEST(truncated_hellos_at_every_byte)
+{
+	static const u16 t[] = { 0x0000, TLSMON_EXT_SUPPORTED_VERSIONS, 0xff4d };
+	static const u16 l[] = { 3, 5, 0 };
+	struct tlsmon_client_hello ch;
+	struct tlsmon_server_hello sh;
+	u16 priv = 0xff4d;
+	struct w w;
+	size_t full, k, no_ext;
+
+	full = make_ch(&w, 32, std_suites, 4, t, l, 3);
+	no_ext = full - (4 + 3) - (4 + 5) - 4 - 2;
+	ASSERT_EQ(0, tlsmon_parse_client_hello(w.b, full, &ch));
+	for (k = 0; k < full; k++) {
+		int err = tlsmon_parse_client_hello(w.b, k, &ch);
+
+		/* a hello cut right before its extensions is still a hello */
+		if (k == no_ext) {
+			EXPECT_EQ(0, err);
+		} else {
+			EXPECT_NE(0, err) TH_LOG("CH cut at %zu parsed", k);
+		}
+	}
+	full = make_sh(&w, 32, 0x1301, 0x0304, &priv, 1);
+	no_ext = 2 + 32 + 1 + 32 + 2 + 1;
+	ASSERT_EQ(0, tlsmon_parse_server_hello(w.b, full, &sh));
+	for (k = 0; k < full; k++) {
+		int err = tlsmon_parse_server_hello(w.b, k, &sh);
+
+		/* without extensions it is a valid TLS 1.2 ServerHello */
+		if (k == no_ext) {
+			EXPECT_EQ(0, err);
+			EXPECT_EQ(0x0303, sh.version);
+		} else {
+			EXPECT_NE(0, err) TH_LOG("SH cut at %zu parsed", k);
+		}
+	}
+}
+
+TEST(overrunning_lengths)
+{
+	static const u16 t[] = { 0x000a };
+	static const u16 l[] = { 4 };
+	struct tlsmon_client_hello ch;
+	struct w w;
+	size_t n, sid_at = 34, suites_at = 35 + 32;
+
+	n = make_ch(&w, 32, std_suites, 4, t, l, 1);
+	w.b[sid_at] = 33;		/* session id longer than 32 */
+	EXPECT_NE(0, tlsmon_parse_client_hello(w.b, n, &ch));
+	n = make_ch(&w, 32, std_suites, 4, t, l, 1);
+	w.b[suites_at] = 0xff;		/* suites run past the end */
+	EXPECT_EQ(-TLSMON_HELLO_TRUNCATED, tlsmon_parse_client_hello(w.b, n, &ch));
+	n = make_ch(&w, 32, std_suites, 4, t, l, 1);
+	w.b[suites_at + 1] = 7;		/* odd suites length */
+	EXPECT_NE(0, tlsmon_parse_client_hello(w.b, n, &ch));
+	n = make_ch(&w, 32, std_suites, 4, t, l, 1);
+	w.b[n - 4 - 4 - 2] = 0x10;	/* extensions block overruns */
+	EXPECT_EQ(-TLSMON_HELLO_TRUNCATED, tlsmon_parse_client_hello(w.b, n, &ch));
+	n = make_ch(&w, 32, std_suites, 4, t, l, 1);
+	w.b[n - 4 - 1] = 0x09;		/* one extension overruns its block */
+	EXPECT_EQ(-TLSMON_HELLO_TRUNCATED, tlsmon_parse_client_hello(w.b, n, &ch));
+	n = make_ch(&w, 32, std_suites, 4, t, l, 1);
+	w.b[n++] = 0;			/* trailing byte */
+	EXPECT_EQ(-TLSMON_HELLO_TRAILING, tlsmon_parse_client_hello(w.b, n, &ch));
+}
+
+TEST(empty_and_duplicated_extensions)
+{
+	static const u16 dup_t[] = { 0x000a, 0x000b, 0x000a };
+	static const u16 dup_l[] = { 0, 0, 0 };
+	static const u16 sv0_t[] = { TLSMON_EXT_SUPPORTED_VERSIONS };
+	static const u16 sv0_l[] = { 0 };
+	static const u16 empty_t[] = { 0xff4d, 0x0017 };
+	static const u16 empty_l[] = { 0, 0 };
+	struct tlsmon_client_hello ch;
+	struct tlsmon_server_hello sh;
+	u16 two[2] = { 0xff4d, 0xff4d };
+	struct w w;
+
+	/* an empty extensions block */
+	make_ch(&w, 0, std_suites, 4, NULL, NULL, 0);
+	EXPECT_EQ(0, tlsmon_parse_client_hello(w.b, w.n, &ch));
+	EXPECT_EQ(0, ch.n_priv_ext);
+	/* extensions with no data */
+	make_ch(&w, 0, std_suites, 4, empty_t, empty_l, 2);
+	EXPECT_EQ(0, tlsmon_parse_client_hello(w.b, w.n, &ch));
+	EXPECT_EQ(1, ch.n_priv_ext);
+	EXPECT_EQ(0xff4d, ch.priv_ext[0]);
+	/* supported_versions must list something */
+	make_ch(&w, 0, std_suites, 4, sv0_t, sv0_l, 1);
+	EXPECT_NE(0, tlsmon_parse_client_hello(w.b, w.n, &ch));
+	/* the same extension twice */
+	make_ch(&w, 0, std_suites, 4, dup_t, dup_l, 3);
+	EXPECT_EQ(-TLSMON_HELLO_DUP_EXT, tlsmon_parse_client_hello(w.b, w.n, &ch));
+	make_sh(&w, 0, 0x1301, 0x0304, two, 2);
+	EXPECT_EQ(-TLSMON_HELLO_DUP_EXT, tlsmon_parse_server_hello(w.b, w.n, &sh));
+}
+
+TEST(server_hello_rules)
+{
+	struct tlsmon_server_hello sh;
+	struct w w;
+
+	make_sh(&w, 0, 0x1301, 0x0304, NULL, 0);
+	w.b[2 + 32 + 1 + 2] = 1;	/* compression must be null */
+	EXPECT_EQ(-TLSMON_HELLO_BAD_VALUE, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	make_sh(&w, 0, 0x1301, 0x0303, NULL, 0);
+	w.b[0] = 0x02;			/* not a TLS version */
+	EXPECT_EQ(-TLSMON_HELLO_BAD_VALUE, tlsmon_parse_server_hello(w.b, w.n, &sh));
+}
+
+/* The decision over hand-made hellos. */
+static void decide(const u16 *offer, unsigned int n_offer, bool ch_consent,
+		   u16 suite, bool sh_consent, u8 mode, struct tlsmon_verdict *v)
+{
+	static const u16 t[] = { TLSMON_EXT_SUPPORTED_VERSIONS, 0xff4d };
+	static const u16 l[] = { 5, 0 };
+	struct tlsmon_client_hello ch;
+	struct tlsmon_server_hello sh;
+	struct tlsmon_policy p;
+	u16 priv = 0xff4d;
+	struct w w;
+
+	make_ch(&w, 0, offer, n_offer, t, l, ch_consent ? 2 : 1);
+	tlsmon_parse_client_hello(w.b, w.n, &ch);
+	make_sh(&w, 0, suite, 0x0304, &priv, sh_consent);
+	tlsmon_parse_server_hello(w.b, w.n, &sh);
+	tlsmon_policy_defaults(&p);
+	p.enabled = true;
+	p.consent = mode;
+	tlsmon_decide(&p, &ch, &sh, v);
+}
+
+TEST(decision_matrix)
+{
+	static const u16 mon[] = { 0xff01, 0x1301 }, std[] = { 0x1301, 0x1302 };
+	struct tlsmon_verdict v;
+
+	/* monitored suite, no consent */
+	decide(mon, 2, false, 0xff01, false, TLSMON_CONSENT_OFF, &v);
+	EXPECT_TRUE(v.monitored);
+	EXPECT_EQ(TLSMON_REASON_SUITE, v.reason);
+	decide(mon, 2, false, 0xff01, false, TLSMON_CONSENT_ACCEPT, &v);
+	EXPECT_TRUE(v.monitored);
+	decide(mon, 2, false, 0xff01, false, TLSMON_CONSENT_REQUIRE, &v);
+	EXPECT_FALSE(v.monitored);
+	EXPECT_EQ(TLSMON_UNMON_NO_SIGNAL, v.why);
+
+	/* consent only */
+	decide(std, 2, true, 0x1301, true, TLSMON_CONSENT_OFF, &v);
+	EXPECT_FALSE(v.monitored);
+	decide(std, 2, true, 0x1301, true, TLSMON_CONSENT_ACCEPT, &v);
+	EXPECT_TRUE(v.monitored);
+	EXPECT_EQ(TLSMON_REASON_CONSENT, v.reason);
+	EXPECT_TRUE(v.consent);
+	decide(std, 2, true, 0x1301, true, TLSMON_CONSENT_REQUIRE, &v);
+	EXPECT_FALSE(v.monitored);
+
+	/* both */
+	decide(mon, 2, true, 0xff01, true, TLSMON_CONSENT_REQUIRE, &v);
+	EXPECT_TRUE(v.monitored);
+	EXPECT_EQ(TLSMON_REASON_SUITE | TLSMON_REASON_CONSENT, v.reason);
+
+	/* consent offered but not echoed: nothing */
+	decide(std, 2, true, 0x1301, false, TLSMON_CONSENT_ACCEPT, &v);
+	EXPECT_FALSE(v.monitored);
+	EXPECT_EQ(TLSMON_UNMON_NO_SIGNAL, v.why);
+
+	/* echoed but never offered: refused whatever the mode */
+	decide(mon, 2, false, 0xff01, true, TLSMON_CONSENT_OFF, &v);
+	EXPECT_FALSE(v.monitored);
+	EXPECT_EQ(TLSMON_UNMON_UNSOLICITED_EXT, v.why);
+
+	/* a monitored suite the client never offered */
+	decide(std, 2, false, 0xff01, false, TLSMON_CONSENT_ACCEPT, &v);
+	EXPECT_FALSE(v.monitored);
+	EXPECT_EQ(TLSMON_UNMON_UNOFFERED_SUITE, v.why);
+}
+
+TEST(decision_unoffered_version)
+{
+	static const u16 t[] = { 0x000a };
+	static const u16 l[] = { 0 };
+	struct tlsmon_client_hello ch;
+	struct tlsmon_server_hello sh;
+	struct tlsmon_verdict v;
+	struct tlsmon_policy p;
+	struct w w;
+
+	/* a TLS 1.2-only client (no supported_versions) told "TLS 1.3" */
+	make_ch(&w, 0, std_suites, 4, t, l, 1);
+	ASSERT_EQ(0, tlsmon_parse_client_hello(w.b, w.n, &ch));
+	make_sh(&w, 0, 0xff01, 0x0304, NULL, 0);
+	ASSERT_EQ(0, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	tlsmon_policy_defaults(&p);
+	tlsmon_decide(&p, &ch, &sh, &v);
+	EXPECT_FALSE(v.monitored);
+	EXPECT_EQ(TLSMON_UNMON_UNOFFERED_VERSION, v.why);
+}
+
+TEST_HARNESS_MAIN
