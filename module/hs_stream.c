@@ -104,48 +104,65 @@ static int dir_messages(struct tlsmon_hs_dir *d)
 	return 0;
 }
 
-/* Consume the complete records in the contiguous prefix of the stream. */
+/*
+ * Consume the records in the contiguous prefix of the stream. Handshake
+ * records are read as their bytes arrive, not once complete: a server may
+ * pack its whole first flight (ServerHello, Certificate...) in one large
+ * record, of which only the ServerHello matters.
+ */
 static int dir_records(struct tlsmon_hs_dir *d)
 {
 	while (d->state == TLSMON_HS_COLLECT && d->have - d->rec_off >= 5) {
 		const u8 *r = d->buf + d->rec_off;
 		u32 len = (u32)r[3] << 8 | r[4];
+		u32 avail = d->have - d->rec_off - 5;
 		int err;
 
+		if (avail > len)
+			avail = len;
 		if (d->rec_off == 0 && r[0] != TLSMON_REC_HANDSHAKE)
 			return dir_fail(d, TLSMON_FAIL_NOT_TLS);
 		if (r[1] != 3 || len == 0 || len > TLSMON_REC_MAX)
 			return dir_fail(d, TLSMON_FAIL_BAD_RECORD);
-		if (r[0] == TLSMON_REC_APPDATA) {
+
+		switch (r[0]) {
+		case TLSMON_REC_APPDATA:
 			/* Encrypted from here on: a client is done once it sent its hello. */
 			if (d->role == TLSMON_STREAM_CLIENT && d->n_hellos) {
 				d->state = TLSMON_HS_DONE;
 				return 0;
 			}
 			return dir_fail(d, TLSMON_FAIL_UNEXPECTED);
-		}
-		if (r[0] == TLSMON_REC_ALERT)
+		case TLSMON_REC_ALERT:
 			return dir_fail(d, TLSMON_FAIL_ALERT);
-		if (r[0] != TLSMON_REC_HANDSHAKE && r[0] != TLSMON_REC_CCS)
-			return dir_fail(d, TLSMON_FAIL_BAD_RECORD);
-		if (len > d->cap - 5 - d->rec_off)
-			return dir_fail(d, TLSMON_FAIL_TOO_LARGE);
-		if (d->have - d->rec_off - 5 < len)
-			break;
-
-		if (r[0] == TLSMON_REC_CCS) {
+		case TLSMON_REC_CCS:
 			/* TLS 1.3 middlebox compatibility: one byte, 0x01 */
-			if (len != 1 || r[5] != 1)
+			if (len != 1)
 				return dir_fail(d, TLSMON_FAIL_BAD_RECORD);
-		} else {
-			/* msg never holds more than the records before it */
-			memcpy(d->msg + d->msg_len, r + 5, len);
-			d->msg_len += len;
-			err = dir_messages(d);
-			if (err)
-				return err;
+			if (!avail)
+				return 0;
+			if (r[5] != 1)
+				return dir_fail(d, TLSMON_FAIL_BAD_RECORD);
+			break;
+		case TLSMON_REC_HANDSHAKE:
+			if (avail > d->rec_copied) {
+				/* msg never holds more than the stream before it */
+				memcpy(d->msg + d->msg_len, r + 5 + d->rec_copied,
+				       avail - d->rec_copied);
+				d->msg_len += avail - d->rec_copied;
+				d->rec_copied = avail;
+				err = dir_messages(d);
+				if (err)
+					return err;
+			}
+			if (avail < len)
+				return 0;
+			break;
+		default:
+			return dir_fail(d, TLSMON_FAIL_BAD_RECORD);
 		}
 		d->rec_off += 5 + len;
+		d->rec_copied = 0;
 	}
 	return 0;
 }

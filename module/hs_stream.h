@@ -59,6 +59,7 @@ enum tlsmon_dir_fail {
  * @cap: size of @buf and @msg; @seen holds cap / 8 bytes
  * @have: stream bytes received contiguously from offset 0
  * @rec_off: stream offset of the first record not yet consumed
+ * @rec_copied: payload bytes of that record already copied to @msg
  * @msg_len: handshake-layer bytes gathered in @msg
  * @msg_off: offset in @msg of the first message not yet consumed
  * @buf: stream bytes [0, @cap), owned by the caller
@@ -76,6 +77,7 @@ struct tlsmon_hs_dir {
 	u32 cap;
 	u32 have;
 	u32 rec_off;
+	u32 rec_copied;
 	u32 msg_len;
 	u32 msg_off;
 	u8 *buf;

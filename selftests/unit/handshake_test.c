@@ -230,6 +230,30 @@ TEST(small_buffer_fails_closed)
 	free(c);
 }
 
+/* A whole first flight in one record larger than the buffer. */
+TEST(server_hello_in_a_large_record)
+{
+	static u8 stream[5 + 4 + 90 + 4 + 6000];
+	const u8 *sh = openssl_vectors[3].server + 5;	/* TLS 1.2 ServerHello */
+	u32 sh_len = 4 + (sh[2] << 8 | sh[3]), rec = sh_len + 4 + 6000;
+	struct dir_buf *b = dir_new(TLSMON_STREAM_SERVER, 4096);
+
+	ASSERT_LE(sh_len, 94);
+	stream[0] = 0x16;
+	stream[1] = 3;
+	stream[2] = 3;
+	stream[3] = rec >> 8;
+	stream[4] = rec & 0xff;
+	memcpy(stream + 5, sh, sh_len);
+	stream[5 + sh_len] = 11;	/* Certificate, 6000 bytes */
+	stream[5 + sh_len + 2] = 6000 >> 8;
+	stream[5 + sh_len + 3] = 6000 & 0xff;
+	EXPECT_EQ(0, feed_all(b, stream, 5 + rec, 1448));
+	EXPECT_EQ(TLSMON_HS_DONE, b->d.state);
+	EXPECT_EQ(0xc02f, b->d.sh[0].suite);
+	free(b);
+}
+
 TEST(not_tls_alert_bad_ccs)
 {
 	static const u8 http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
