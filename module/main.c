@@ -6,32 +6,48 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
+#include "event.h"
+#include "flow.h"
+#include "ktls.h"
 #include "netlink.h"
-#include "policy.h"
+#include "netns.h"
 
 static int __init tlsmon_init(void)
 {
 	int err;
 
-	/* Namespaces get their policy before the first request can arrive. */
-	err = tlsmon_policy_register();
+	err = tlsmon_flow_params_check();
+	if (err)
+		return err;
+	/* Namespaces get their state before a request or probe can use it. */
+	err = tlsmon_netns_register();
 	if (err)
 		return err;
 	err = tlsmon_genl_register();
 	if (err)
-		goto err_policy;
+		goto err_netns;
+	err = tlsmon_ktls_register();
+	if (err)
+		goto err_genl;
 	pr_info("loaded; monitoring is off until enabled per namespace\n");
 	return 0;
 
-err_policy:
-	tlsmon_policy_unregister();
+err_genl:
+	tlsmon_genl_unregister();
+err_netns:
+	tlsmon_netns_unregister();
 	return err;
 }
 
 static void __exit tlsmon_exit(void)
 {
+	/* No probe runs once this returns; then the queued events go out. */
+	tlsmon_ktls_unregister();
+	tlsmon_events_flush();
 	tlsmon_genl_unregister();
-	tlsmon_policy_unregister();
+	tlsmon_netns_unregister();
+	/* Entries freed by call_rcu() run module code. */
+	rcu_barrier();
 	pr_info("unloaded\n");
 }
 

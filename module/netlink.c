@@ -6,9 +6,12 @@
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
+#include "ktls.h"
 #include "netlink.h"
 #include "policy.h"
+#include "session.h"
 
 static const struct nla_policy tlsmon_suites_nl_policy[TLSMON_SUITES_A_MAX + 1] = {
 	[TLSMON_SUITES_A_SUITE] = { .type = NLA_U16 },
@@ -28,9 +31,11 @@ static const struct nla_policy tlsmon_set_nl_policy[TLSMON_A_MAX + 1] = {
 	[TLSMON_A_POLICY] = NLA_POLICY_NESTED(tlsmon_policy_nl_policy),
 };
 
-/* GET takes no attribute: an empty policy makes any attribute an error. */
+/* GET and dump requests take no attribute: any attribute is an error. */
 static const struct nla_policy tlsmon_get_nl_policy[TLSMON_A_MAX + 1] = {
 	[TLSMON_A_POLICY] = { .type = NLA_REJECT },
+	[TLSMON_A_SESSION] = { .type = NLA_REJECT },
+	[TLSMON_A_STATS] = { .type = NLA_REJECT },
 };
 
 enum tlsmon_mcgrp {
@@ -223,6 +228,163 @@ static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int tlsmon_put_session(struct sk_buff *skb,
+			      const struct tlsmon_session_info *si)
+{
+	int alen = si->family == AF_INET ? 4 : 16;
+	const void *l = si->family == AF_INET ? (const void *)&si->laddr.s6_addr32[3] :
+						(const void *)&si->laddr;
+	const void *r = si->family == AF_INET ? (const void *)&si->raddr.s6_addr32[3] :
+						(const void *)&si->raddr;
+	u64 age = div_u64(ktime_get_boottime_ns() - si->born_ns, NSEC_PER_MSEC);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, TLSMON_A_SESSION);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, TLSMON_SESSION_A_ID, si->id, TLSMON_SESSION_A_PAD) ||
+	    nla_put_u64_64bit(skb, TLSMON_SESSION_A_COOKIE, si->cookie,
+			      TLSMON_SESSION_A_PAD) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_FAMILY, si->family) ||
+	    nla_put(skb, TLSMON_SESSION_A_LOCAL_ADDR, alen, l) ||
+	    nla_put(skb, TLSMON_SESSION_A_PEER_ADDR, alen, r) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_LOCAL_PORT, ntohs(si->lport)) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_PEER_PORT, ntohs(si->rport)) ||
+	    nla_put_u8(skb, TLSMON_SESSION_A_ROLE, si->role) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_VERSION, si->version) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_SUITE, si->suite) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_CIPHER, si->cipher) ||
+	    nla_put_u8(skb, TLSMON_SESSION_A_DIRS, si->dirs) ||
+	    nla_put_u8(skb, TLSMON_SESSION_A_HW, si->hw) ||
+	    nla_put_u8(skb, TLSMON_SESSION_A_REASON, si->reason) ||
+	    nla_put_u32(skb, TLSMON_SESSION_A_MARK, si->mark) ||
+	    nla_put_u64_64bit(skb, TLSMON_SESSION_A_AGE_MS, age, TLSMON_SESSION_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * Dumps resume after the last id sent (cb->args[0]); the list is in id
+ * order, and its generation tells a reader when it changed mid-dump.
+ */
+static int tlsmon_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct tlsmon_sessions *ss = &tlsmon_net(sock_net(skb->sk))->sessions;
+	struct tlsmon_session_info si;
+	struct tlsmon_session *s;
+	u64 last = cb->args[0];
+	int err = 0;
+	void *hdr;
+
+	rcu_read_lock();
+	cb->seq = atomic_read(&ss->gen);
+	list_for_each_entry_rcu(s, &ss->list, list) {
+		if (s->info.id <= last)
+			continue;
+		si = s->info;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &tlsmon_genl_family, NLM_F_MULTI,
+				  TLSMON_CMD_SESSION_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		if (tlsmon_put_session(skb, &si)) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		last = si.id;
+	}
+	rcu_read_unlock();
+	cb->args[0] = last;
+	/* A full message means "call again"; an empty one would end the dump. */
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+static int tlsmon_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tlsmon_net *tn = tlsmon_net(genl_info_net(info));
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+	int i;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tlsmon_genl_family, 0,
+				TLSMON_CMD_STATS_GET);
+	if (!hdr)
+		goto err_free;
+	nest = nla_nest_start(msg, TLSMON_A_STATS);
+	if (!nest)
+		goto err_free;
+	for (i = TLSMON_STATS_A_HANDSHAKES; i <= TLSMON_STATS_A_MAX; i++) {
+		u64 v;
+
+		switch (i) {
+		case TLSMON_STATS_A_INSTALLS_MISSED:
+			v = tlsmon_ktls_missed();
+			break;
+		case TLSMON_STATS_A_PENDING:
+			v = atomic_read(&tn->flows.count);
+			break;
+		case TLSMON_STATS_A_SESSIONS:
+			v = atomic_read(&tn->sessions.count);
+			break;
+		default:
+			v = atomic64_read(&tn->stats[i]);
+			break;
+		}
+		if (nla_put_u64_64bit(msg, i, v, TLSMON_STATS_A_PAD))
+			goto err_free;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/**
+ * tlsmon_nl_session_notify() - tell @net's listeners of a session
+ * @net: the session's namespace
+ * @cmd: TLSMON_CMD_SESSION_NEW or TLSMON_CMD_SESSION_DEL
+ * @info: the session
+ *
+ * Process context (the event work).
+ */
+void tlsmon_nl_session_notify(struct net *net, u8 cmd,
+			      const struct tlsmon_session_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&tlsmon_genl_family, net, TLSMON_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &tlsmon_genl_family, 0, cmd);
+	if (!hdr || tlsmon_put_session(msg, info)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&tlsmon_genl_family, net, msg, 0,
+				TLSMON_MCGRP_EVENTS_ID, GFP_KERNEL);
+}
+
 static const struct genl_ops tlsmon_genl_ops[] = {
 	{
 		.cmd = TLSMON_CMD_POLICY_GET,
@@ -236,6 +398,18 @@ static const struct genl_ops tlsmon_genl_ops[] = {
 		.policy = tlsmon_set_nl_policy,
 		.maxattr = TLSMON_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = TLSMON_CMD_SESSION_GET,
+		.dumpit = tlsmon_nl_session_dump,
+		.policy = tlsmon_get_nl_policy,
+		.maxattr = TLSMON_A_MAX,
+	},
+	{
+		.cmd = TLSMON_CMD_STATS_GET,
+		.doit = tlsmon_nl_stats_get,
+		.policy = tlsmon_get_nl_policy,
+		.maxattr = TLSMON_A_MAX,
 	},
 };
 

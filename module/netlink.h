@@ -2,7 +2,14 @@
 #ifndef _TLSMON_NETLINK_H
 #define _TLSMON_NETLINK_H
 
+#include <linux/types.h>
+
+struct net;
+struct tlsmon_session_info;
+
 int tlsmon_genl_register(void);
+void tlsmon_nl_session_notify(struct net *net, u8 cmd,
+			      const struct tlsmon_session_info *info);
 void tlsmon_genl_unregister(void);
 
 #endif /* _TLSMON_NETLINK_H */

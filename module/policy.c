@@ -5,16 +5,9 @@
  * namespaces that exist then) and loses it with the namespace.
  */
 #include <linux/slab.h>
-#include <net/netns/generic.h>
 
+#include "flow.h"
 #include "policy.h"
-
-static unsigned int tlsmon_net_id __read_mostly;
-
-struct tlsmon_net *tlsmon_net(const struct net *net)
-{
-	return net_generic(net, tlsmon_net_id);
-}
 
 /**
  * tlsmon_policy_read() - copy the current policy of @net
@@ -60,6 +53,12 @@ int tlsmon_policy_update(struct net *net,
 	new->cfg = old->cfg;
 	tlsmon_policy_apply(&new->cfg, change);
 	err = tlsmon_policy_check(&new->cfg, why);
+	if (!err && !old->cfg.enabled && new->cfg.enabled) {
+		/* Watching starts before the policy says it has. */
+		err = tlsmon_flows_start(net);
+		if (err)
+			*why = "cannot register the netfilter hooks";
+	}
 	if (err) {
 		mutex_unlock(&tn->lock);
 		kfree(new);
@@ -67,6 +66,8 @@ int tlsmon_policy_update(struct net *net,
 	}
 	rcu_assign_pointer(tn->policy, new);
 	*result = new->cfg;
+	if (old->cfg.enabled && !new->cfg.enabled)
+		tlsmon_flows_stop(net);
 	mutex_unlock(&tn->lock);
 
 	/* Monitoring is never silent: the host's own log says so. */
@@ -86,7 +87,13 @@ int tlsmon_policy_update(struct net *net,
 	return 0;
 }
 
-static int __net_init tlsmon_net_init(struct net *net)
+/**
+ * tlsmon_policy_init() - give a new namespace the default policy
+ * @net: the namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tlsmon_policy_init(struct net *net)
 {
 	struct tlsmon_net *tn = tlsmon_net(net);
 	struct tlsmon_policy_obj *obj;
@@ -101,7 +108,11 @@ static int __net_init tlsmon_net_init(struct net *net)
 	return 0;
 }
 
-static void __net_exit tlsmon_net_exit(struct net *net)
+/**
+ * tlsmon_policy_exit() - the namespace or the module goes away
+ * @net: the namespace
+ */
+void tlsmon_policy_exit(struct net *net)
 {
 	struct tlsmon_net *tn = tlsmon_net(net);
 	struct tlsmon_policy_obj *obj;
@@ -114,21 +125,4 @@ static void __net_exit tlsmon_net_exit(struct net *net)
 	kfree_rcu(obj, rcu);
 	mutex_destroy(&tn->lock);
 	pr_debug("netns %u: policy freed\n", net->ns.inum);
-}
-
-static struct pernet_operations tlsmon_net_ops = {
-	.init = tlsmon_net_init,
-	.exit = tlsmon_net_exit,
-	.id = &tlsmon_net_id,
-	.size = sizeof(struct tlsmon_net),
-};
-
-int tlsmon_policy_register(void)
-{
-	return register_pernet_subsys(&tlsmon_net_ops);
-}
-
-void tlsmon_policy_unregister(void)
-{
-	unregister_pernet_subsys(&tlsmon_net_ops);
 }

@@ -2,7 +2,6 @@
 #ifndef _TLSMON_POLICY_H
 #define _TLSMON_POLICY_H
 
-#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <net/net_namespace.h>
 
@@ -22,23 +21,13 @@ struct tlsmon_policy_obj {
 	struct rcu_head rcu;
 };
 
-/**
- * struct tlsmon_net - tlsmon's per network namespace state
- * @policy: current policy; read under rcu_read_lock(), replaced under @lock
- * @lock: serialises writers of @policy so that a change is computed from the
- *	version it replaces (read-copy-update)
- */
-struct tlsmon_net {
-	struct tlsmon_policy_obj __rcu *policy;
-	struct mutex lock; /* writers of @policy */
-};
+#include "netns.h"
 
-struct tlsmon_net *tlsmon_net(const struct net *net);
 void tlsmon_policy_read(const struct net *net, struct tlsmon_policy *out);
 int tlsmon_policy_update(struct net *net,
 			 const struct tlsmon_policy_change *change,
 			 struct tlsmon_policy *result, const char **why);
-int tlsmon_policy_register(void);
-void tlsmon_policy_unregister(void);
+int tlsmon_policy_init(struct net *net);
+void tlsmon_policy_exit(struct net *net);
 
 #endif /* _TLSMON_POLICY_H */

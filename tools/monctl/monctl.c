@@ -57,7 +57,7 @@ static void usage(void)
 		"Usage: monctl [OPTIONS] OBJECT [COMMAND [ARGUMENTS]]\n"
 		"       monctl help\n"
 		"\n"
-		"OBJECT := policy\n"
+		"OBJECT := policy | sessions | stats | monitor\n"
 		"OPTIONS := -j (JSON output) | -p (pretty JSON) | -n NETNS (run in a named\n"
 		"           network namespace, as 'ip -n') | -V (version)\n"
 		"\n"
@@ -75,6 +75,9 @@ static int do_help(int argc, char **argv)
 
 static const struct mon_cmd objects[] = {
 	{ "policy", do_policy, "the monitoring policy of the namespace" },
+	{ "sessions", do_sessions, "monitored sessions" },
+	{ "stats", do_stats, "counters" },
+	{ "monitor", do_monitor, "live events" },
 	{ "help", do_help, "this text" },
 	{ NULL, NULL, NULL },
 };

@@ -3,6 +3,8 @@
 #define MONCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <linux/tlsmon.h>
 
 /* Exit codes: 0 success, 1 failure, 2 the command line is malformed. */
 #define MON_EXIT_OK	0
@@ -38,6 +40,52 @@ int mon_dispatch(const struct mon_cmd *cmds, const char *what, int argc,
 void mon_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool mon_matches(const char *word, const char *keyword);
 
+/**
+ * struct policy - the policy as read from the kernel
+ * @enabled: monitoring on
+ * @export: key export on
+ * @consent: enum tlsmon_consent
+ * @consent_ext: consent extension code point
+ * @mark: socket mark value
+ * @mask: socket mark mask
+ * @n_suites: entries in @suites
+ * @suites: monitored suites
+ * @seen: TLSMON_POLICY_A_* bits present in the reply
+ */
+struct policy {
+	bool enabled, export;
+	uint8_t consent;
+	uint16_t consent_ext;
+	uint32_t mark, mask;
+	unsigned int n_suites;
+	uint16_t suites[TLSMON_MAX_SUITES];
+	uint32_t seen;
+};
+
+/**
+ * struct session - a monitored session as read from the kernel
+ */
+struct session {
+	uint64_t id, cookie, age_ms;
+	uint16_t family, lport, rport, version, suite, cipher;
+	uint8_t laddr[16], raddr[16];
+	uint8_t role, dirs, hw, reason;
+	uint32_t mark;
+};
+
+struct json;
+struct nlattr;
+struct nlmsghdr;
+
+int policy_msg_cb(const struct nlmsghdr *nlh, void *data);
+void policy_json(struct json *j, const char *key, const struct policy *p);
+int session_parse(const struct nlattr *nest, struct session *s);
+void session_json(struct json *j, const char *key, const struct session *s);
+void session_print(const struct session *s);
+
 int do_policy(int argc, char **argv);
+int do_sessions(int argc, char **argv);
+int do_stats(int argc, char **argv);
+int do_monitor(int argc, char **argv);
 
 #endif /* MONCTL_H */

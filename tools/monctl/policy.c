@@ -21,28 +21,6 @@ static const char *const consent_names[] = {
 	[TLSMON_CONSENT_REQUIRE] = "require",
 };
 
-/**
- * struct policy - the policy as read from the kernel
- * @enabled: monitoring on
- * @export: key export on
- * @consent: enum tlsmon_consent
- * @consent_ext: consent extension code point
- * @mark: socket mark value
- * @mask: socket mark mask
- * @n_suites: entries in @suites
- * @suites: monitored suites
- * @seen: TLSMON_POLICY_A_* bits present in the reply
- */
-struct policy {
-	bool enabled, export;
-	uint8_t consent;
-	uint16_t consent_ext;
-	uint32_t mark, mask;
-	unsigned int n_suites;
-	uint16_t suites[TLSMON_MAX_SUITES];
-	uint32_t seen;
-};
-
 static int policy_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct policy *p = data;
@@ -93,7 +71,7 @@ static int policy_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static int policy_msg_cb(const struct nlmsghdr *nlh, void *data)
+int policy_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *attr;
 
@@ -108,6 +86,26 @@ static int policy_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* The policy as one JSON object, under @key or at the top level. */
+void policy_json(struct json *j, const char *key, const struct policy *p)
+{
+	unsigned int i;
+
+	json_obj_open(j, key);
+	json_bool(j, "enabled", p->enabled);
+	json_arr_open(j, "suites");
+	for (i = 0; i < p->n_suites; i++)
+		json_hex(j, NULL, p->suites[i]);
+	json_arr_close(j);
+	json_str(j, "consent", p->consent <= TLSMON_CONSENT_MAX ?
+		 consent_names[p->consent] : "unknown");
+	json_hex(j, "consent_ext", p->consent_ext);
+	json_hex(j, "mark", p->mark);
+	json_hex(j, "mask", p->mask);
+	json_bool(j, "export", p->export);
+	json_obj_close(j);
+}
+
 static void policy_print(const struct policy *p)
 {
 	const char *consent = p->consent <= TLSMON_CONSENT_MAX ?
@@ -118,18 +116,7 @@ static void policy_print(const struct policy *p)
 		struct json j;
 
 		json_init(&j, stdout, mon_opts.pretty);
-		json_obj_open(&j, NULL);
-		json_bool(&j, "enabled", p->enabled);
-		json_arr_open(&j, "suites");
-		for (i = 0; i < p->n_suites; i++)
-			json_hex(&j, NULL, p->suites[i]);
-		json_arr_close(&j);
-		json_str(&j, "consent", consent);
-		json_hex(&j, "consent_ext", p->consent_ext);
-		json_hex(&j, "mark", p->mark);
-		json_hex(&j, "mask", p->mask);
-		json_bool(&j, "export", p->export);
-		json_obj_close(&j);
+		policy_json(&j, NULL, p);
 		json_end(&j);
 		return;
 	}

@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Watching TLS handshakes on the wire. In a namespace where monitoring is
+ * enabled, netfilter hooks at LOCAL_IN and LOCAL_OUT (IPv4 and IPv6) see
+ * every TCP segment of the local sockets. A SYN opens an entry that
+ * records each direction's initial sequence number; the first bytes of
+ * each direction are then reassembled by sequence number and parsed until
+ * both hellos are known. Namespaces where monitoring is off have no hook
+ * at all; in the others, a segment of a connection without an entry costs
+ * one hash lookup, skipped entirely while the table is empty.
+ *
+ * Everything here fails closed: an entry that overflows, expires, cannot
+ * be parsed or is dropped for room leaves its connection unmonitored.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/jhash.h>
+#include <linux/module.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/slab.h>
+#include <linux/tcp.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "flow.h"
+#include "verdict.h"
+
+static unsigned int max_pending = 1024;
+module_param(max_pending, uint, 0644);
+MODULE_PARM_DESC(max_pending,
+		 "Handshakes watched at once per namespace; more SYNs displace the oldest (default 1024)");
+
+static unsigned int hello_max = 4096;
+module_param(hello_max, uint, 0444);
+MODULE_PARM_DESC(hello_max,
+		 "Bytes of each direction read for the hellos; larger hellos are not monitored (default 4096)");
+
+static unsigned int handshake_timeout = 30;
+module_param(handshake_timeout, uint, 0644);
+MODULE_PARM_DESC(handshake_timeout,
+		 "Seconds from SYN to kTLS installation before a handshake is forgotten (default 30)");
+
+/* After a FIN, the installation can only be moments away. */
+#define TLSMON_FIN_GRACE	(2 * HZ)
+
+int tlsmon_flow_params_check(void)
+{
+	if (hello_max < 512 || hello_max > 65536) {
+		pr_err("hello_max must be between 512 and 65536\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void tlsmon_flows_init(struct tlsmon_flows *f)
+{
+	spin_lock_init(&f->lock);
+	__hash_init(f->hash, ARRAY_SIZE(f->hash));
+	INIT_LIST_HEAD(&f->age);
+	atomic_set(&f->count, 0);
+	f->hooks = false;
+}
+
+static u32 flow_hash(const struct tlsmon_flow_key *key)
+{
+	return jhash2((const u32 *)key, sizeof(*key) / sizeof(u32), 0) &
+	       ((1 << TLSMON_FLOW_BITS) - 1);
+}
+
+static bool flow_key_eq(const struct tlsmon_flow_key *a,
+			const struct tlsmon_flow_key *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static void pending_free_rcu(struct rcu_head *head)
+{
+	struct tlsmon_pending *p = container_of(head, struct tlsmon_pending, rcu);
+
+	kfree(p->mem);
+	kfree(p);
+}
+
+/* Caller holds f->lock. */
+static void pending_unlink(struct tlsmon_flows *f, struct tlsmon_pending *p)
+{
+	hlist_del_rcu(&p->node);
+	list_del(&p->age);
+	atomic_dec(&f->count);
+	spin_lock(&p->lock);
+	p->unlinked = true;
+	spin_unlock(&p->lock);
+	call_rcu(&p->rcu, pending_free_rcu);
+}
+
+static struct tlsmon_pending *pending_lookup(struct tlsmon_flows *f,
+					     const struct tlsmon_flow_key *key)
+{
+	struct tlsmon_pending *p;
+
+	hlist_for_each_entry_rcu(p, &f->hash[flow_hash(key)], node,
+				 lockdep_is_held(&f->lock))
+		if (flow_key_eq(&p->key, key))
+			return p;
+	return NULL;
+}
+
+/* Caller holds f->lock: drop stale entries, oldest first. */
+static void flows_expire(struct tlsmon_net *tn)
+{
+	struct tlsmon_flows *f = &tn->flows;
+	struct tlsmon_pending *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &f->age, age) {
+		if (time_before(jiffies, READ_ONCE(p->expires)))
+			break;
+		if (!READ_ONCE(p->decided))
+			tlsmon_count(tn, TLSMON_STATS_A_PENDING_EXPIRED);
+		pending_unlink(f, p);
+	}
+}
+
+/* A SYN: the connection's first sighting in one direction. */
+static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
+		     int dir, bool ack, u32 seq)
+{
+	struct tlsmon_flows *f = &tn->flows;
+	struct tlsmon_pending *p, *old;
+	unsigned long flags;
+	u8 role;
+
+	/* Our SYN or their SYN-ACK: we are the client. */
+	role = (dir == TLSMON_OUT) != ack ? TLSMON_ROLE_CLIENT : TLSMON_ROLE_SERVER;
+
+	spin_lock_irqsave(&f->lock, flags);
+	flows_expire(tn);
+	p = pending_lookup(f, key);
+	if (p) {
+		spin_lock(&p->lock);
+		if (p->role == role && !p->mem && !p->complete && !p->failed) {
+			/* SYN or SYN-ACK (again): note this direction's ISN */
+			p->isn[dir] = seq;
+			p->have_isn |= 1 << dir;
+			spin_unlock(&p->lock);
+			goto out;
+		}
+		spin_unlock(&p->lock);
+		if (!ack) {
+			/* A new connection reuses the tuple. */
+			pending_unlink(f, p);
+		} else {
+			goto out;
+		}
+	} else if (ack) {
+		/* A SYN-ACK without the SYN: we missed the start. */
+		goto out;
+	}
+
+	if (atomic_read(&f->count) >= READ_ONCE(max_pending)) {
+		/* Full: the oldest watcher gives way, and it is counted. */
+		old = list_first_entry_or_null(&f->age, struct tlsmon_pending, age);
+		if (!old)
+			goto out;
+		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
+		pending_unlink(f, old);
+	}
+	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p) {
+		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
+		goto out;
+	}
+	p->key = *key;
+	p->role = role;
+	p->isn[dir] = seq;
+	p->have_isn = 1 << dir;
+	p->expires = jiffies + READ_ONCE(handshake_timeout) * HZ;
+	spin_lock_init(&p->lock);
+	hlist_add_head_rcu(&p->node, &f->hash[flow_hash(key)]);
+	list_add_tail(&p->age, &f->age);
+	atomic_inc(&f->count);
+out:
+	spin_unlock_irqrestore(&f->lock, flags);
+}
+
+/* Caller holds p->lock: buffers for both directions, on first payload. */
+static bool pending_buffers(struct tlsmon_pending *p)
+{
+	u32 cap = hello_max, one = cap + cap / 8 + cap;
+	u8 *m;
+	int i;
+
+	if (p->mem)
+		return true;
+	m = kmalloc(2 * one, GFP_ATOMIC);
+	if (!m)
+		return false;
+	p->mem = m;
+	for (i = 0; i < 2; i++) {
+		u8 *b = m + i * one;
+
+		tlsmon_hs_dir_init(&p->dir[i], i, b, b + cap, b + cap + cap / 8, cap);
+	}
+	return true;
+}
+
+/* Caller holds p->lock: what the stream of direction @dir is. */
+static int stream_of(const struct tlsmon_pending *p, int dir)
+{
+	bool client_sends = (p->role == TLSMON_ROLE_CLIENT) == (dir == TLSMON_OUT);
+
+	return client_sends ? TLSMON_STREAM_CLIENT : TLSMON_STREAM_SERVER;
+}
+
+/* Caller holds p->lock: done with the streams, keep only the outcome. */
+static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
+{
+	struct tlsmon_hs_dir *c = &p->dir[TLSMON_STREAM_CLIENT];
+	struct tlsmon_hs_dir *s = &p->dir[TLSMON_STREAM_SERVER];
+
+	if (c->state == TLSMON_HS_FAILED || s->state == TLSMON_HS_FAILED) {
+		p->failed = true;
+		tlsmon_count(tn, TLSMON_STATS_A_PARSE_FAILURES);
+	} else if (tlsmon_hs_complete(c, s)) {
+		p->complete = true;
+		tlsmon_count(tn, TLSMON_STATS_A_HANDSHAKES);
+	} else {
+		return;
+	}
+	/* The buffers go now; the hellos stay in dir[] for the decision. */
+	kfree(p->mem);
+	p->mem = NULL;
+	c->buf = NULL;
+	c->seen = NULL;
+	c->msg = NULL;
+	s->buf = NULL;
+	s->seen = NULL;
+	s->msg = NULL;
+}
+
+static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
+		      struct sk_buff *skb, int dir, u32 seq,
+		      unsigned int off, unsigned int len)
+{
+	struct tlsmon_hs_dir *d;
+	unsigned long flags;
+	u8 chunk[128];
+	u32 pos;
+
+	spin_lock_irqsave(&p->lock, flags);
+	if (p->complete || p->failed || p->unlinked ||
+	    !(p->have_isn & (1 << dir)))
+		goto out;
+	if (!pending_buffers(p)) {
+		p->failed = true;
+		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
+		goto out;
+	}
+	d = &p->dir[stream_of(p, dir)];
+	/* Unsigned: data before the stream's start wraps past the cap too. */
+	pos = seq - p->isn[dir] - 1;
+	while (len && d->state == TLSMON_HS_COLLECT) {
+		unsigned int n = min_t(unsigned int, len, sizeof(chunk));
+		const u8 *data;
+
+		if (pos >= d->cap)
+			break;
+		data = skb_header_pointer(skb, off, n, chunk);
+		if (!data)
+			break;
+		tlsmon_hs_dir_feed(d, pos, data, n);
+		pos += n;
+		off += n;
+		len -= n;
+	}
+	pending_settle(tn, p);
+out:
+	spin_unlock_irqrestore(&p->lock, flags);
+}
+
+static void flow_reset(struct tlsmon_net *tn, const struct tlsmon_flow_key *key)
+{
+	struct tlsmon_flows *f = &tn->flows;
+	struct tlsmon_pending *p;
+	unsigned long flags;
+
+	spin_lock_irqsave(&f->lock, flags);
+	p = pending_lookup(f, key);
+	if (p)
+		pending_unlink(f, p);
+	spin_unlock_irqrestore(&f->lock, flags);
+}
+
+static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	int dir = state->hook == NF_INET_LOCAL_OUT ? TLSMON_OUT : TLSMON_IN;
+	struct tlsmon_net *tn = tlsmon_net(state->net);
+	struct tlsmon_flow_key key;
+	struct tlsmon_pending *p;
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	unsigned int thoff, doff, len;
+	struct in6_addr src, dst;
+
+	if (state->pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
+			return NF_ACCEPT;
+		thoff = skb_network_offset(skb) + iph->ihl * 4;
+		ipv6_addr_set_v4mapped(iph->saddr, &src);
+		ipv6_addr_set_v4mapped(iph->daddr, &dst);
+	} else {
+		int hoff = 0;
+		unsigned short frag = 0;
+
+		if (ipv6_find_hdr(skb, &hoff, IPPROTO_TCP, &frag, NULL) != IPPROTO_TCP ||
+		    frag)
+			return NF_ACCEPT;
+		thoff = hoff;
+		src = ipv6_hdr(skb)->saddr;
+		dst = ipv6_hdr(skb)->daddr;
+	}
+
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	if (!th)
+		return NF_ACCEPT;
+	if (!th->syn && !atomic_read(&tn->flows.count))
+		return NF_ACCEPT;
+
+	if (dir == TLSMON_OUT) {
+		key.laddr = src;
+		key.raddr = dst;
+		key.lport = th->source;
+		key.rport = th->dest;
+	} else {
+		key.laddr = dst;
+		key.raddr = src;
+		key.lport = th->dest;
+		key.rport = th->source;
+	}
+
+	if (th->rst) {
+		flow_reset(tn, &key);
+		return NF_ACCEPT;
+	}
+	if (th->syn)
+		flow_syn(tn, &key, dir, th->ack, ntohl(th->seq));
+
+	doff = th->doff * 4;
+	if (doff < sizeof(*th) || skb->len < thoff + doff)
+		return NF_ACCEPT;
+	len = skb->len - thoff - doff;
+	if (!len && !th->fin)
+		return NF_ACCEPT;
+
+	rcu_read_lock();
+	p = pending_lookup(&tn->flows, &key);
+	if (p && len) {
+		/*
+		 * What arrives must be what the socket will accept: a segment
+		 * with a bad checksum is dropped by TCP, so it must not count.
+		 */
+		if (dir == TLSMON_OUT ||
+		    !nf_checksum(skb, state->hook, thoff, IPPROTO_TCP, state->pf))
+			flow_data(tn, p, skb, dir,
+				  ntohl(th->seq) + (th->syn ? 1 : 0),
+				  thoff + doff, len);
+	}
+	if (p && th->fin) {
+		unsigned long soon = jiffies + TLSMON_FIN_GRACE;
+
+		if (time_after(READ_ONCE(p->expires), soon))
+			WRITE_ONCE(p->expires, soon);
+	}
+	rcu_read_unlock();
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops tlsmon_nf_ops[] = {
+	{
+		.hook = tlsmon_nf_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_LAST,
+	},
+	{
+		.hook = tlsmon_nf_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_LAST,
+	},
+	{
+		.hook = tlsmon_nf_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_LAST,
+	},
+	{
+		.hook = tlsmon_nf_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_LAST,
+	},
+};
+
+/**
+ * tlsmon_flows_start() - start watching handshakes in @net
+ * @net: namespace whose monitoring is being enabled
+ *
+ * Called with the namespace's policy mutex held.
+ * Return: 0 or the error of nf_register_net_hooks().
+ */
+int tlsmon_flows_start(struct net *net)
+{
+	struct tlsmon_flows *f = &tlsmon_net(net)->flows;
+	int err;
+
+	if (f->hooks)
+		return 0;
+	err = nf_register_net_hooks(net, tlsmon_nf_ops, ARRAY_SIZE(tlsmon_nf_ops));
+	if (!err)
+		f->hooks = true;
+	return err;
+}
+
+/**
+ * tlsmon_flows_stop() - stop watching and forget every handshake in @net
+ * @net: namespace whose monitoring is being disabled or destroyed
+ *
+ * Called with the namespace's policy mutex held, or from its exit.
+ */
+void tlsmon_flows_stop(struct net *net)
+{
+	struct tlsmon_net *tn = tlsmon_net(net);
+	struct tlsmon_flows *f = &tn->flows;
+	struct tlsmon_pending *p, *tmp;
+	unsigned long flags;
+
+	if (f->hooks) {
+		nf_unregister_net_hooks(net, tlsmon_nf_ops, ARRAY_SIZE(tlsmon_nf_ops));
+		f->hooks = false;
+	}
+	spin_lock_irqsave(&f->lock, flags);
+	list_for_each_entry_safe(p, tmp, &f->age, age)
+		pending_unlink(f, p);
+	spin_unlock_irqrestore(&f->lock, flags);
+}
+
+/**
+ * tlsmon_flow_key_of_sk() - the key of a connected TCP socket
+ * @sk: the socket
+ * @key: receives its key
+ */
+void tlsmon_flow_key_of_sk(const struct sock *sk, struct tlsmon_flow_key *key)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	memset(key, 0, sizeof(*key));
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		key->laddr = sk->sk_v6_rcv_saddr;
+		key->raddr = sk->sk_v6_daddr;
+	} else
+#endif
+	{
+		ipv6_addr_set_v4mapped(inet->inet_rcv_saddr, &key->laddr);
+		ipv6_addr_set_v4mapped(inet->inet_daddr, &key->raddr);
+	}
+	key->lport = inet->inet_sport;
+	key->rport = inet->inet_dport;
+}
+
+/**
+ * tlsmon_flows_decide() - decide the session of a kTLS installation
+ * @tn: the socket's namespace
+ * @key: the socket's connection
+ * @pol: the namespace's policy
+ * @v: receives the verdict when TLSMON_CLAIM_NEW is returned
+ * @role: receives the local end's TLSMON_ROLE_*
+ *
+ * The first installation on a connection decides; later ones (the other
+ * direction) learn that it was decided. Any context.
+ */
+enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
+				      const struct tlsmon_flow_key *key,
+				      const struct tlsmon_policy *pol,
+				      struct tlsmon_verdict *v, u8 *role)
+{
+	enum tlsmon_claim ret = TLSMON_CLAIM_NONE;
+	struct tlsmon_pending *p;
+	unsigned long flags;
+
+	if (!atomic_read(&tn->flows.count))
+		return ret;
+	rcu_read_lock();
+	p = pending_lookup(&tn->flows, key);
+	if (!p)
+		goto out;
+	spin_lock_irqsave(&p->lock, flags);
+	if (p->unlinked || time_after_eq(jiffies, READ_ONCE(p->expires))) {
+		ret = TLSMON_CLAIM_NONE;
+	} else if (p->decided) {
+		ret = TLSMON_CLAIM_DECIDED;
+	} else if (p->failed) {
+		ret = TLSMON_CLAIM_FAILED;
+		p->decided = true;
+	} else if (p->complete) {
+		const struct tlsmon_hs_dir *c = &p->dir[TLSMON_STREAM_CLIENT];
+		const struct tlsmon_hs_dir *s = &p->dir[TLSMON_STREAM_SERVER];
+
+		tlsmon_decide(pol, &c->ch[c->n_hellos - 1],
+			      &s->sh[s->n_hellos - 1], v);
+		*role = p->role;
+		p->decided = true;
+		ret = TLSMON_CLAIM_NEW;
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+out:
+	rcu_read_unlock();
+	return ret;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TLSMON_FLOW_H
+#define _TLSMON_FLOW_H
+
+#include <linux/in6.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+
+#include "hs_stream.h"
+#include "netns.h"
+
+/**
+ * struct tlsmon_flow_key - a TCP connection seen from its local end
+ * @laddr: local address; IPv4 as IPv4-mapped IPv6
+ * @raddr: peer address, likewise
+ * @lport: local port, network order
+ * @rport: peer port, network order
+ */
+struct tlsmon_flow_key {
+	struct in6_addr laddr;
+	struct in6_addr raddr;
+	__be16 lport;
+	__be16 rport;
+};
+
+enum {
+	TLSMON_OUT,	/* bytes the local socket sends */
+	TLSMON_IN,	/* bytes the local socket receives */
+};
+
+/**
+ * struct tlsmon_pending - a handshake being watched
+ * @node: in tlsmon_flows.hash, under tlsmon_flows.lock
+ * @age: in tlsmon_flows.age, under tlsmon_flows.lock
+ * @rcu: frees the entry after the hook's lockless readers
+ * @key: the connection
+ * @expires: jiffies after which the entry is stale
+ * @lock: protects everything below; interrupts off
+ * @isn: initial sequence number of each direction (TLSMON_OUT, TLSMON_IN)
+ * @have_isn: bit per direction: @isn is known
+ * @role: TLSMON_ROLE_CLIENT or TLSMON_ROLE_SERVER (uapi): the local end
+ * @complete: both hellos were read
+ * @failed: a direction could not be parsed
+ * @decided: a kTLS installation consumed the outcome
+ * @unlinked: no longer in the table
+ * @mem: buffers of both directions; freed once @complete or @failed
+ * @dir: the two streams, indexed by enum tlsmon_dir_role
+ *
+ * Lifetime: created on a SYN, removed on RST, on expiry, when the table
+ * is full and a newer SYN needs room, or with the namespace's monitoring.
+ * Removal unlinks under the table lock and frees with call_rcu().
+ */
+struct tlsmon_pending {
+	struct hlist_node node;
+	struct list_head age;
+	struct rcu_head rcu;
+	struct tlsmon_flow_key key;
+	unsigned long expires;
+	spinlock_t lock; /* the fields below */
+	u32 isn[2];
+	u8 have_isn;
+	u8 role;
+	bool complete;
+	bool failed;
+	bool decided;
+	bool unlinked;
+	u8 *mem;
+	struct tlsmon_hs_dir dir[2];
+};
+
+/**
+ * enum tlsmon_claim - what a kTLS installation finds of its handshake
+ * @TLSMON_CLAIM_NONE: no complete handshake was seen
+ * @TLSMON_CLAIM_FAILED: the handshake could not be parsed
+ * @TLSMON_CLAIM_DECIDED: an earlier installation on the socket decided
+ * @TLSMON_CLAIM_NEW: decided now, the verdict is filled in
+ */
+enum tlsmon_claim {
+	TLSMON_CLAIM_NONE,
+	TLSMON_CLAIM_FAILED,
+	TLSMON_CLAIM_DECIDED,
+	TLSMON_CLAIM_NEW,
+};
+
+void tlsmon_flows_init(struct tlsmon_flows *f);
+int tlsmon_flows_start(struct net *net);
+void tlsmon_flows_stop(struct net *net);
+void tlsmon_flow_key_of_sk(const struct sock *sk, struct tlsmon_flow_key *key);
+struct tlsmon_policy;
+struct tlsmon_verdict;
+enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
+				      const struct tlsmon_flow_key *key,
+				      const struct tlsmon_policy *p,
+				      struct tlsmon_verdict *v, u8 *role);
+int tlsmon_flow_params_check(void);
+
+#endif /* _TLSMON_FLOW_H */

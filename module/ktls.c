@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where kTLS keys are installed and sockets closed.
+ *
+ * net/tls has no hook or tracepoint for software key installation (its
+ * tracepoints are for device offload), so tlsmon uses probes on the
+ * functions that install a direction; all of them are reached from
+ * setsockopt(SOL_TLS, TLS_TX/TLS_RX) with the socket locked by its owner,
+ * and tlsmon takes no socket lock of its own:
+ *
+ *   tls_set_sw_offload(sk, ctx, tx)     software kTLS, either direction
+ *   tls_set_device_offload(sk, ctx)     device offload, TX
+ *   tls_set_device_offload_rx(sk, ctx)  device offload, RX
+ *   tls_sk_proto_close(sk, timeout)     close() of a kTLS socket
+ *
+ * The return probes act only when the function returned 0, once the
+ * crypto state is in place. Checked against net/tls in Linux 6.1 (Debian
+ * 6.1.192): these signatures are unchanged from 5.10 to 6.13; 6.14 added
+ * kTLS rekey, which calls tls_set_sw_offload() again on a socket that
+ * already has a session (handled here as a repeat of its direction).
+ */
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <net/sock.h>
+#include <linux/sock_diag.h>
+#include <net/tls.h>
+
+#include "event.h"
+#include "flow.h"
+#include "ktls.h"
+#include "policy.h"
+#include "session.h"
+#include "verdict.h"
+
+/**
+ * struct tlsmon_install - arguments of one installation, entry to return
+ * @sk: the socket
+ * @ctx: its kTLS context
+ * @tx: the direction is TX
+ * @hw: device offload
+ */
+struct tlsmon_install {
+	struct sock *sk;
+	struct tls_context *ctx;
+	bool tx;
+	bool hw;
+};
+
+/* The socket's cookie (SO_COOKIE), generated if it has none yet. */
+static u64 tlsmon_sk_cookie(struct sock *sk)
+{
+	u32 c[2];
+
+	sock_diag_save_cookie(sk, c);
+	return (u64)c[1] << 32 | c[0];
+}
+
+static void tlsmon_count_why(struct tlsmon_net *tn, u8 why)
+{
+	tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
+	switch (why) {
+	case TLSMON_UNMON_NO_HANDSHAKE:
+		tlsmon_count(tn, TLSMON_STATS_A_NO_HANDSHAKE);
+		break;
+	case TLSMON_UNMON_UNOFFERED_SUITE:
+		tlsmon_count(tn, TLSMON_STATS_A_UNOFFERED_SUITE);
+		break;
+	case TLSMON_UNMON_UNOFFERED_VERSION:
+		tlsmon_count(tn, TLSMON_STATS_A_UNOFFERED_VERSION);
+		break;
+	case TLSMON_UNMON_UNSOLICITED_EXT:
+		tlsmon_count(tn, TLSMON_STATS_A_UNSOLICITED_EXT);
+		break;
+	}
+}
+
+static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
+		       const struct tlsmon_policy *pol,
+		       const struct tlsmon_verdict *v, u8 role,
+		       const struct tlsmon_install *in, u64 cookie)
+{
+	const struct tls_crypto_info *ci = in->tx ? &in->ctx->crypto_send.info :
+						    &in->ctx->crypto_recv.info;
+	u8 dir = in->tx ? TLSMON_DIR_TX : TLSMON_DIR_RX;
+	struct tlsmon_session_info info = {
+		.cookie = cookie,
+		.born_ns = ktime_get_boottime_ns(),
+		.family = sk->sk_family,
+		.version = v->version,
+		.suite = v->suite,
+		.cipher = ci->cipher_type,
+		.dirs = dir,
+		.hw = in->hw ? dir : 0,
+		.reason = v->reason,
+		.role = role,
+	};
+	struct tlsmon_flow_key key;
+
+	tlsmon_flow_key_of_sk(sk, &key);
+	info.laddr = key.laddr;
+	info.raddr = key.raddr;
+	info.lport = key.lport;
+	info.rport = key.rport;
+
+	/* The owner holds the socket lock: the mark changes under it. */
+	if (pol->mask) {
+		WRITE_ONCE(sk->sk_mark, (READ_ONCE(sk->sk_mark) & ~pol->mask) | pol->mark);
+		sk_dst_reset(sk);
+	}
+	info.mark = READ_ONCE(sk->sk_mark);
+
+	if (tlsmon_session_add(tn, &info)) {
+		/* No record, no monitoring: fail closed. */
+		tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
+		return;
+	}
+	tlsmon_count(tn, TLSMON_STATS_A_TAGGED);
+	tlsmon_event_session(sock_net(sk), TLSMON_CMD_SESSION_NEW, &info);
+}
+
+static void tlsmon_installed(const struct tlsmon_install *in)
+{
+	struct sock *sk = in->sk;
+	struct tlsmon_net *tn = tlsmon_net(sock_net(sk));
+	u8 dir = in->tx ? TLSMON_DIR_TX : TLSMON_DIR_RX;
+	const struct tlsmon_policy_obj *pol;
+	struct tlsmon_flow_key key;
+	struct tlsmon_verdict v;
+	u64 cookie;
+	u8 role = 0;
+
+	if (sk->sk_protocol != IPPROTO_TCP ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+		return;
+	tlsmon_count(tn, TLSMON_STATS_A_KTLS_INSTALLS);
+
+	/* The other direction of a tagged session: one session. */
+	if (atomic_read(&tn->sessions.count)) {
+		cookie = tlsmon_sk_cookie(sk);
+		if (tlsmon_session_add_dir(tn, cookie, dir, in->hw))
+			return;
+	}
+
+	rcu_read_lock();
+	pol = rcu_dereference(tn->policy);
+	if (!pol || !pol->cfg.enabled)
+		goto out;
+	tlsmon_flow_key_of_sk(sk, &key);
+	switch (tlsmon_flows_decide(tn, &key, &pol->cfg, &v, &role)) {
+	case TLSMON_CLAIM_NONE:
+		tlsmon_count_why(tn, TLSMON_UNMON_NO_HANDSHAKE);
+		break;
+	case TLSMON_CLAIM_FAILED:
+		/* counted as a parse failure when it happened */
+		tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
+		break;
+	case TLSMON_CLAIM_DECIDED:
+		break;
+	case TLSMON_CLAIM_NEW:
+		if (v.monitored)
+			tlsmon_tag(sk, tn, &pol->cfg, &v, role, in,
+				   tlsmon_sk_cookie(sk));
+		else
+			tlsmon_count_why(tn, v.why);
+		break;
+	}
+out:
+	rcu_read_unlock();
+}
+
+static int tlsmon_sw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct tlsmon_install *in = (void *)ri->data;
+
+	in->sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
+	in->tx = !!regs_get_kernel_argument(regs, 2);
+	in->hw = false;
+	return 0;
+}
+
+static int tlsmon_dev_tx_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct tlsmon_install *in = (void *)ri->data;
+
+	in->sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
+	in->tx = true;
+	in->hw = true;
+	return 0;
+}
+
+static int tlsmon_dev_rx_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	tlsmon_dev_tx_entry(ri, regs);
+	((struct tlsmon_install *)ri->data)->tx = false;
+	return 0;
+}
+
+static int tlsmon_install_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if (regs_return_value(regs) == 0)
+		tlsmon_installed((const struct tlsmon_install *)ri->data);
+	return 0;
+}
+
+static int tlsmon_close_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	struct tlsmon_net *tn = tlsmon_net(sock_net(sk));
+	struct tlsmon_session_info info;
+	u64 cookie;
+
+	if (!atomic_read(&tn->sessions.count))
+		return 0;
+	cookie = atomic64_read(&sk->sk_cookie);
+	if (cookie && tlsmon_session_remove(tn, cookie, &info))
+		tlsmon_event_session(sock_net(sk), TLSMON_CMD_SESSION_DEL, &info);
+	return 0;
+}
+
+static struct kretprobe tlsmon_krp_sw = {
+	.kp.symbol_name = "tls_set_sw_offload",
+	.entry_handler = tlsmon_sw_entry,
+	.handler = tlsmon_install_ret,
+	.data_size = sizeof(struct tlsmon_install),
+};
+
+static struct kretprobe tlsmon_krp_dev_tx = {
+	.kp.symbol_name = "tls_set_device_offload",
+	.entry_handler = tlsmon_dev_tx_entry,
+	.handler = tlsmon_install_ret,
+	.data_size = sizeof(struct tlsmon_install),
+};
+
+static struct kretprobe tlsmon_krp_dev_rx = {
+	.kp.symbol_name = "tls_set_device_offload_rx",
+	.entry_handler = tlsmon_dev_rx_entry,
+	.handler = tlsmon_install_ret,
+	.data_size = sizeof(struct tlsmon_install),
+};
+
+static struct kretprobe *tlsmon_krps[] = {
+	&tlsmon_krp_sw, &tlsmon_krp_dev_tx, &tlsmon_krp_dev_rx,
+};
+
+static struct kprobe tlsmon_kp_close = {
+	.symbol_name = "tls_sk_proto_close",
+	.pre_handler = tlsmon_close_pre,
+};
+
+/*
+ * net/tls must stay loaded while its functions carry our probes: holding
+ * one of its exported symbols holds a reference on the module.
+ */
+static void *tlsmon_tls_pin;
+
+/**
+ * tlsmon_ktls_missed() - installations the return probes could not see
+ *
+ * A kretprobe that runs out of instances misses a return; that socket is
+ * then never tagged (fail closed), and the count says so.
+ */
+unsigned long tlsmon_ktls_missed(void)
+{
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tlsmon_krps); i++)
+		n += tlsmon_krps[i]->nmissed;
+	return n;
+}
+
+int tlsmon_ktls_register(void)
+{
+	int i, err;
+
+	/* The probes need net/tls's symbols: load it like setsockopt would. */
+	request_module("tls");
+
+	for (i = 0; i < ARRAY_SIZE(tlsmon_krps); i++)
+		tlsmon_krps[i]->maxactive = 64 + 8 * num_possible_cpus();
+	err = register_kretprobes(tlsmon_krps, ARRAY_SIZE(tlsmon_krps));
+	if (err) {
+		pr_err("cannot probe kTLS key installation (is net/tls available?): %d\n",
+		       err);
+		return err;
+	}
+	err = register_kprobe(&tlsmon_kp_close);
+	if (err) {
+		pr_err("cannot probe kTLS socket close: %d\n", err);
+		goto err_kretprobes;
+	}
+
+	/* symbol_get() takes GPL-only symbols; this one exists with CONFIG_TLS_DEVICE, as in Debian's kernel. */
+	tlsmon_tls_pin = __symbol_get("tls_device_sk_destruct");
+	return 0;
+
+err_kretprobes:
+	unregister_kretprobes(tlsmon_krps, ARRAY_SIZE(tlsmon_krps));
+	return err;
+}
+
+void tlsmon_ktls_unregister(void)
+{
+	unregister_kprobe(&tlsmon_kp_close);
+	unregister_kretprobes(tlsmon_krps, ARRAY_SIZE(tlsmon_krps));
+	if (tlsmon_tls_pin)
+		symbol_put_addr(tlsmon_tls_pin);
+}

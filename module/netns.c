@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state: each namespace gets its policy, its table
+ * of watched handshakes and its sessions when it is created (or when the
+ * module loads, for the namespaces that exist then), and loses them with
+ * the namespace (or when the module unloads).
+ */
+#include <net/netns/generic.h>
+
+#include "flow.h"
+#include "netns.h"
+#include "policy.h"
+#include "session.h"
+
+static unsigned int tlsmon_net_id __read_mostly;
+
+struct tlsmon_net *tlsmon_net(const struct net *net)
+{
+	return net_generic(net, tlsmon_net_id);
+}
+
+static int __net_init tlsmon_net_init(struct net *net)
+{
+	struct tlsmon_net *tn = tlsmon_net(net);
+	int err;
+
+	tlsmon_flows_init(&tn->flows);
+	err = tlsmon_sessions_init(&tn->sessions);
+	if (err)
+		return err;
+	err = tlsmon_policy_init(net);
+	if (err)
+		goto err_sessions;
+	return 0;
+
+err_sessions:
+	tlsmon_sessions_destroy(&tn->sessions);
+	return err;
+}
+
+static void __net_exit tlsmon_net_exit(struct net *net)
+{
+	struct tlsmon_net *tn = tlsmon_net(net);
+
+	tlsmon_flows_stop(net);
+	tlsmon_sessions_destroy(&tn->sessions);
+	tlsmon_policy_exit(net);
+}
+
+static struct pernet_operations tlsmon_net_ops = {
+	.init = tlsmon_net_init,
+	.exit = tlsmon_net_exit,
+	.id = &tlsmon_net_id,
+	.size = sizeof(struct tlsmon_net),
+};
+
+int tlsmon_netns_register(void)
+{
+	return register_pernet_subsys(&tlsmon_net_ops);
+}
+
+void tlsmon_netns_unregister(void)
+{
+	unregister_pernet_subsys(&tlsmon_net_ops);
+}

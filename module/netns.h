@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TLSMON_NETNS_H
+#define _TLSMON_NETNS_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include <net/net_namespace.h>
+
+#include <linux/tlsmon.h>
+
+struct tlsmon_policy_obj;
+
+#define TLSMON_FLOW_BITS	8
+
+/**
+ * struct tlsmon_flows - handshakes being watched in one namespace
+ * @lock: protects @hash, @age and the hook registration; taken with
+ *	interrupts off because the kTLS and close probes also take it
+ * @hash: entries by connection (struct tlsmon_pending); RCU readers
+ * @age: entries oldest first, for expiry and the size limit
+ * @count: entries in @hash; the packet hook skips its lookup at 0
+ * @hooks: netfilter hooks registered (serialised by the policy mutex)
+ */
+struct tlsmon_flows {
+	spinlock_t lock;
+	struct hlist_head hash[1 << TLSMON_FLOW_BITS];
+	struct list_head age;
+	atomic_t count;
+	bool hooks;
+};
+
+/**
+ * struct tlsmon_sessions - monitored sessions of one namespace
+ * @table: sessions by socket cookie; RCU readers, writers under @lock
+ * @list: sessions in id order, for dumps; RCU readers, writers under @lock
+ * @lock: writers of @table and @list; interrupts off (probe context)
+ * @next_id: id of the next session
+ * @gen: changes whenever @list does, for dump consistency
+ * @count: sessions in @table
+ */
+struct tlsmon_sessions {
+	struct rhashtable table;
+	struct list_head list;
+	spinlock_t lock;
+	u64 next_id;
+	atomic_t gen;
+	atomic_t count;
+};
+
+/**
+ * struct tlsmon_net - tlsmon's per network namespace state
+ * @policy: current policy; read under rcu_read_lock(), replaced under @lock
+ * @lock: serialises policy writers (read-copy-update) and the netfilter
+ *	hook registration that follows the enabled flag
+ * @flows: handshakes being watched
+ * @sessions: monitored sessions
+ * @stats: counters, TLSMON_STATS_A_* indexed
+ */
+struct tlsmon_net {
+	struct tlsmon_policy_obj __rcu *policy;
+	struct mutex lock; /* policy writers */
+	struct tlsmon_flows flows;
+	struct tlsmon_sessions sessions;
+	atomic64_t stats[TLSMON_STATS_A_MAX + 1];
+};
+
+struct tlsmon_net *tlsmon_net(const struct net *net);
+int tlsmon_netns_register(void);
+void tlsmon_netns_unregister(void);
+
+static inline void tlsmon_count(struct tlsmon_net *tn, int stat)
+{
+	atomic64_inc(&tn->stats[stat]);
+}
+
+#endif /* _TLSMON_NETNS_H */

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TLSMON_SESSION_H
+#define _TLSMON_SESSION_H
+
+#include <linux/in6.h>
+#include <linux/rhashtable-types.h>
+
+#include "netns.h"
+
+/**
+ * struct tlsmon_session_info - what is known of a monitored session
+ * @id: session id, unique in its namespace
+ * @cookie: the socket's cookie (SO_COOKIE)
+ * @born_ns: boot-time clock at tagging
+ * @laddr: local address (IPv4 sockets: IPv4-mapped)
+ * @raddr: peer address, likewise
+ * @lport: local port, network order
+ * @rport: peer port, network order
+ * @family: the socket's family, AF_INET or AF_INET6
+ * @version: negotiated TLS version
+ * @suite: negotiated cipher suite
+ * @cipher: kTLS cipher type (TLS_CIPHER_*) as installed
+ * @dirs: TLSMON_DIR_* installed
+ * @hw: TLSMON_DIR_* installed in device offload
+ * @reason: TLSMON_REASON_* bits
+ * @role: TLSMON_ROLE_* of the local end
+ * @mark: the socket's mark after tagging
+ */
+struct tlsmon_session_info {
+	u64 id;
+	u64 cookie;
+	u64 born_ns;
+	struct in6_addr laddr;
+	struct in6_addr raddr;
+	__be16 lport;
+	__be16 rport;
+	u16 family;
+	u16 version;
+	u16 suite;
+	u16 cipher;
+	u8 dirs;
+	u8 hw;
+	u8 reason;
+	u8 role;
+	u32 mark;
+};
+
+/**
+ * struct tlsmon_session - a monitored session
+ * @node: in tlsmon_sessions.table by @info.cookie
+ * @list: in tlsmon_sessions.list, in id order
+ * @rcu: frees the session after lockless readers
+ * @info: the record; @info.dirs and @info.hw change under the table lock
+ *
+ * Lifetime: created when kTLS is installed on a tagged socket, removed
+ * when the socket is closed, when its namespace goes away, or when the
+ * module is unloaded; freed with kfree_rcu().
+ */
+struct tlsmon_session {
+	struct rhash_head node;
+	struct list_head list;
+	struct rcu_head rcu;
+	struct tlsmon_session_info info;
+};
+
+int tlsmon_sessions_init(struct tlsmon_sessions *ss);
+void tlsmon_sessions_destroy(struct tlsmon_sessions *ss);
+int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info);
+bool tlsmon_session_add_dir(struct tlsmon_net *tn, u64 cookie, u8 dir, bool hw);
+bool tlsmon_session_remove(struct tlsmon_net *tn, u64 cookie,
+			   struct tlsmon_session_info *info);
+
+#endif /* _TLSMON_SESSION_H */

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Hand-made TLS handshakes for the guest tests: real-format ClientHello,
+ * ServerHello and HelloRetryRequest records (the module only reads the
+ * wire), then kTLS installed with test keys as the kernel's own net/tls
+ * selftest does.
+ */
+#ifndef TLSMON_HS_CRAFT_H
+#define TLSMON_HS_CRAFT_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <linux/tls.h>
+
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+
+#define CRAFT_CONSENT_EXT	0xff4d
+
+struct craft {
+	uint8_t b[4096];
+	size_t n;
+};
+
+static void c8(struct craft *c, unsigned int v)
+{
+	c->b[c->n++] = v;
+}
+
+static void c16(struct craft *c, unsigned int v)
+{
+	c8(c, v >> 8);
+	c8(c, v);
+}
+
+static void c24(struct craft *c, unsigned int v)
+{
+	c8(c, v >> 16);
+	c16(c, v);
+}
+
+/* Patch the 16-bit length at @at to cover everything after it. */
+static void c_len16(struct craft *c, size_t at)
+{
+	size_t n = c->n - at - 2;
+
+	c->b[at] = n >> 8;
+	c->b[at + 1] = n;
+}
+
+static const uint8_t craft_hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
+	0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e,
+	0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+};
+
+/* A handshake record holding one ClientHello. */
+static void craft_client_hello(struct craft *c, bool tls13, const uint16_t *suites,
+			       unsigned int n_suites, bool consent)
+{
+	size_t rec, msg, ext;
+	unsigned int i;
+
+	c8(c, 22);
+	c16(c, 0x0301);
+	rec = c->n;
+	c16(c, 0);
+	c8(c, 1);
+	msg = c->n;
+	c24(c, 0);
+	c16(c, 0x0303);
+	for (i = 0; i < 32; i++)
+		c8(c, 0x11 * i);
+	c8(c, 32);
+	for (i = 0; i < 32; i++)
+		c8(c, 0x5a);
+	c16(c, 2 * n_suites);
+	for (i = 0; i < n_suites; i++)
+		c16(c, suites[i]);
+	c8(c, 1);
+	c8(c, 0);
+	ext = c->n;
+	c16(c, 0);
+	c16(c, 0x000a);			/* supported_groups: x25519 */
+	c16(c, 4);
+	c16(c, 2);
+	c16(c, 0x001d);
+	if (tls13) {
+		c16(c, 43);		/* supported_versions: 1.3, 1.2 */
+		c16(c, 5);
+		c8(c, 4);
+		c16(c, 0x0304);
+		c16(c, 0x0303);
+	}
+	if (consent) {
+		c16(c, CRAFT_CONSENT_EXT);
+		c16(c, 0);
+	}
+	c_len16(c, ext);
+	c->b[msg] = 0;
+	c->b[msg + 1] = (c->n - msg - 3) >> 8;
+	c->b[msg + 2] = c->n - msg - 3;
+	c_len16(c, rec);
+}
+
+/* A handshake record holding a ServerHello (or a HelloRetryRequest). */
+static void craft_server_hello(struct craft *c, bool tls13, uint16_t suite,
+			       bool consent, bool hrr)
+{
+	size_t rec, msg, ext;
+	unsigned int i;
+
+	c8(c, 22);
+	c16(c, 0x0303);
+	rec = c->n;
+	c16(c, 0);
+	c8(c, 2);
+	msg = c->n;
+	c24(c, 0);
+	c16(c, 0x0303);
+	for (i = 0; i < 32; i++)
+		c8(c, hrr ? craft_hrr_random[i] : 0x22 + i);
+	c8(c, 32);
+	for (i = 0; i < 32; i++)
+		c8(c, 0x5a);
+	c16(c, suite);
+	c8(c, 0);
+	ext = c->n;
+	c16(c, 0);
+	if (tls13) {
+		c16(c, 43);
+		c16(c, 2);
+		c16(c, 0x0304);
+	}
+	if (consent) {
+		c16(c, CRAFT_CONSENT_EXT);
+		c16(c, 0);
+	}
+	c_len16(c, ext);
+	c->b[msg] = 0;
+	c->b[msg + 1] = (c->n - msg - 3) >> 8;
+	c->b[msg + 2] = c->n - msg - 3;
+	c_len16(c, rec);
+}
+
+static void craft_ccs(struct craft *c)
+{
+	c8(c, 20);
+	c16(c, 0x0303);
+	c16(c, 1);
+	c8(c, 1);
+}
+
+/* An application_data record standing for the encrypted rest. */
+static void craft_encrypted(struct craft *c, unsigned int len)
+{
+	unsigned int i;
+
+	c8(c, 23);
+	c16(c, 0x0303);
+	c16(c, len);
+	for (i = 0; i < len; i++)
+		c8(c, 0xa5);
+}
+
+static int send_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n) {
+		ssize_t w = send(fd, b, n, 0);
+
+		if (w < 0)
+			return -errno;
+		b += w;
+		n -= w;
+	}
+	return 0;
+}
+
+static int recv_all(int fd, void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	while (n) {
+		ssize_t r = recv(fd, b, n, 0);
+
+		if (r <= 0)
+			return r < 0 ? -errno : -EPIPE;
+		b += r;
+		n -= r;
+	}
+	return 0;
+}
+
+/*
+ * Install kTLS in one direction with keys both ends derive alike: the
+ * client's TX keys are the server's RX keys.
+ */
+static int ktls_install(int fd, bool tls13, bool tx, bool client_writes)
+{
+	struct tls12_crypto_info_aes_gcm_128 ci;
+	int i;
+
+	memset(&ci, 0, sizeof(ci));
+	ci.info.version = tls13 ? TLS_1_3_VERSION : TLS_1_2_VERSION;
+	ci.info.cipher_type = TLS_CIPHER_AES_GCM_128;
+	for (i = 0; i < TLS_CIPHER_AES_GCM_128_KEY_SIZE; i++)
+		ci.key[i] = (client_writes ? 0x10 : 0x40) + i;
+	for (i = 0; i < TLS_CIPHER_AES_GCM_128_IV_SIZE; i++)
+		ci.iv[i] = (client_writes ? 0x20 : 0x50) + i;
+	for (i = 0; i < TLS_CIPHER_AES_GCM_128_SALT_SIZE; i++)
+		ci.salt[i] = (client_writes ? 0x30 : 0x60) + i;
+	if (setsockopt(fd, SOL_TLS, tx ? TLS_TX : TLS_RX, &ci, sizeof(ci)))
+		return -errno;
+	return 0;
+}
+
+static int ktls_ulp(int fd)
+{
+	if (setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")))
+		return -errno;
+	return 0;
+}
+
+#endif /* TLSMON_HS_CRAFT_H */

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One end of a hand-made TLS handshake followed by real kTLS traffic, for
+ * the guest tests:
+ *
+ *   tls_peer server ADDR PORT [OPTIONS]
+ *   tls_peer client ADDR PORT [OPTIONS]
+ *
+ *   -2 / -3         TLS 1.2 / TLS 1.3 (default 1.3)
+ *   -o SUITES       suites the client offers (hex, comma separated)
+ *   -s SUITE        suite the server selects (default: the first offered)
+ *   -c              client: offer the consent extension;
+ *                   server: echo it if the client offered it
+ *   -C              server: echo it even if the client did not offer it
+ *   -r              server: answer with a HelloRetryRequest first
+ *   -S              server: split the ServerHello over two TCP segments
+ *   -d DIRS         kTLS directions to install: tx, rx or both (default)
+ *   -w FILE         after the exchange print "ready" and wait for FILE
+ *
+ * The two ends exchange one message each way through kTLS and check it.
+ * Exit status 0 on success.
+ */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "hs_craft.h"
+
+static struct {
+	bool server, tls13, consent, force_echo, hrr, split;
+	bool tx, rx;
+	uint16_t offer[64];
+	unsigned int n_offer;
+	int select;
+	const char *wait_file;
+} o = { .tls13 = true, .tx = true, .rx = true, .select = -1 };
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "tls_peer %s: %s: %s\n", o.server ? "server" : "client",
+		what, strerror(err < 0 ? -err : err));
+	exit(1);
+}
+
+/* Read one record; returns its type, payload in @c. */
+static int read_record(int fd, struct craft *c)
+{
+	uint8_t h[5];
+	size_t len;
+	int err;
+
+	err = recv_all(fd, h, 5);
+	if (err)
+		die("reading a record header", err);
+	len = h[3] << 8 | h[4];
+	if (len > sizeof(c->b))
+		die("record too large", EMSGSIZE);
+	c->n = len;
+	err = recv_all(fd, c->b, len);
+	if (err)
+		die("reading a record", err);
+	return h[0];
+}
+
+/* The consent extension's presence in a ClientHello record payload. */
+static bool offered_consent(const struct craft *c)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= c->n; i++)
+		if (c->b[i] == (CRAFT_CONSENT_EXT >> 8) &&
+		    c->b[i + 1] == (CRAFT_CONSENT_EXT & 0xff) &&
+		    c->b[i + 2] == 0 && c->b[i + 3] == 0 && i + 4 == c->n)
+			return true;
+	return false;
+}
+
+static uint16_t first_offered(const struct craft *c)
+{
+	/* type(1) len(3) version(2) random(32) sid(1+n) suites(2+...) */
+	size_t at = 4 + 2 + 32;
+
+	at += 1 + c->b[at];
+	return c->b[at + 2] << 8 | c->b[at + 3];
+}
+
+static void send_craft(int fd, const struct craft *c, bool split)
+{
+	int err;
+
+	if (split) {
+		/* two segments: Nagle off, a pause between them */
+		int one = 1;
+
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		err = send_all(fd, c->b, 20);
+		if (!err) {
+			usleep(200000);
+			err = send_all(fd, c->b + 20, c->n - 20);
+		}
+	} else {
+		err = send_all(fd, c->b, c->n);
+	}
+	if (err)
+		die("sending", err);
+}
+
+static void handshake_server(int fd)
+{
+	struct craft in, out = { .n = 0 };
+	bool consent;
+	int type;
+
+	type = read_record(fd, &in);
+	if (type != 22)
+		die("expected a ClientHello", EPROTO);
+	if (o.hrr) {
+		craft_server_hello(&out, true, 0x1301, false, true);
+		craft_ccs(&out);
+		send_craft(fd, &out, false);
+		out.n = 0;
+		do
+			type = read_record(fd, &in);
+		while (type == 20);
+	}
+	consent = o.force_echo || (o.consent && offered_consent(&in));
+	craft_server_hello(&out, o.tls13,
+			   o.select >= 0 ? o.select : first_offered(&in),
+			   consent, false);
+	send_craft(fd, &out, o.split);
+}
+
+static void handshake_client(int fd)
+{
+	struct craft out = { .n = 0 }, in;
+	int type;
+
+	craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent);
+	send_craft(fd, &out, false);
+	for (;;) {
+		type = read_record(fd, &in);
+		if (type == 20)
+			continue;
+		if (type != 22)
+			die("expected a ServerHello", EPROTO);
+		/* a HelloRetryRequest: send the second ClientHello */
+		if (in.n > 38 && !memcmp(in.b + 6, craft_hrr_random, 32)) {
+			out.n = 0;
+			craft_ccs(&out);
+			craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent);
+			send_craft(fd, &out, false);
+			continue;
+		}
+		break;
+	}
+}
+
+static void exchange(int fd)
+{
+	const char *mine = o.server ? "pong from the server" : "ping from the client";
+	const char *theirs = o.server ? "ping from the client" : "pong from the server";
+	struct craft fake = { .n = 0 }, in;
+	char buf[64];
+	int err;
+
+	/* TLS 1.3: the encrypted rest of the handshake, read before kTLS RX */
+	if (o.tls13) {
+		craft_encrypted(&fake, 32);
+		send_craft(fd, &fake, false);
+		if (read_record(fd, &in) != 23)
+			die("expected an encrypted record", EPROTO);
+	}
+	err = ktls_ulp(fd);
+	if (!err && o.tx)
+		err = ktls_install(fd, o.tls13, true, !o.server);
+	if (!err && o.rx)
+		err = ktls_install(fd, o.tls13, false, o.server);
+	if (err)
+		die("installing kTLS", err);
+	if (!o.tx || !o.rx)
+		return;
+
+	if (!o.server) {
+		err = send_all(fd, mine, strlen(mine));
+		if (!err)
+			err = recv_all(fd, buf, strlen(theirs));
+	} else {
+		err = recv_all(fd, buf, strlen(theirs));
+		if (!err)
+			err = send_all(fd, mine, strlen(mine));
+	}
+	if (err)
+		die("exchanging data through kTLS", err);
+	if (memcmp(buf, theirs, strlen(theirs)))
+		die("data through kTLS differs", EBADMSG);
+}
+
+static void wait_file(void)
+{
+	struct stat st;
+	int i;
+
+	printf("ready\n");
+	fflush(stdout);
+	for (i = 0; i < 600 && stat(o.wait_file, &st); i++)
+		usleep(100000);
+}
+
+int main(int argc, char **argv)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
+	int fd, lfd, one = 1, opt;
+	char *tok, *save;
+
+	if (argc < 4 || (strcmp(argv[1], "server") && strcmp(argv[1], "client"))) {
+		fprintf(stderr, "usage: tls_peer server|client ADDR PORT [OPTIONS]\n");
+		return 2;
+	}
+	o.server = !strcmp(argv[1], "server");
+	optind = 4;
+	while ((opt = getopt(argc, argv, "23o:s:cCrSd:w:")) != -1) {
+		switch (opt) {
+		case '2':
+			o.tls13 = false;
+			break;
+		case '3':
+			o.tls13 = true;
+			break;
+		case 'o':
+			for (tok = strtok_r(optarg, ",", &save); tok && o.n_offer < 64;
+			     tok = strtok_r(NULL, ",", &save))
+				o.offer[o.n_offer++] = strtoul(tok, NULL, 16);
+			break;
+		case 's':
+			o.select = strtoul(optarg, NULL, 16);
+			break;
+		case 'c':
+			o.consent = true;
+			break;
+		case 'C':
+			o.force_echo = true;
+			break;
+		case 'r':
+			o.hrr = true;
+			break;
+		case 'S':
+			o.split = true;
+			break;
+		case 'd':
+			o.tx = strcmp(optarg, "rx");
+			o.rx = strcmp(optarg, "tx");
+			break;
+		case 'w':
+			o.wait_file = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (!o.n_offer)
+		o.offer[o.n_offer++] = o.tls13 ? 0x1301 : 0xc02f;
+	if (getaddrinfo(argv[2], argv[3], &hints, &ai))
+		die("resolving the address", EINVAL);
+
+	fd = socket(ai->ai_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket", errno);
+	if (o.server) {
+		lfd = fd;
+		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(lfd, ai->ai_addr, ai->ai_addrlen) || listen(lfd, 1))
+			die("listening", errno);
+		printf("listening\n");
+		fflush(stdout);
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			die("accept", errno);
+		close(lfd);
+		handshake_server(fd);
+	} else {
+		int i;
+
+		for (i = 0; connect(fd, ai->ai_addr, ai->ai_addrlen); i++) {
+			if (i == 100)
+				die("connecting", errno);
+			usleep(50000);
+		}
+		handshake_client(fd);
+	}
+	exchange(fd);
+	if (o.wait_file)
+		wait_file();
+	close(fd);
+	freeaddrinfo(ai);
+	return 0;
+}

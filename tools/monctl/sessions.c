@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * monctl sessions: the monitored sessions of the current namespace, one
+ * per line or JSON object. No key material is ever shown here.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/tls.h>
+
+#include "json.h"
+#include "monctl.h"
+#include "nl.h"
+#include "suites.h"
+
+static const char *cipher_name(uint16_t c)
+{
+	switch (c) {
+	case TLS_CIPHER_AES_GCM_128: return "aes-gcm-128";
+	case TLS_CIPHER_AES_GCM_256: return "aes-gcm-256";
+	case TLS_CIPHER_AES_CCM_128: return "aes-ccm-128";
+	case TLS_CIPHER_CHACHA20_POLY1305: return "chacha20-poly1305";
+	case 55: return "sm4-gcm";
+	case 56: return "sm4-ccm";
+	case 57: return "aria-gcm-128";
+	case 58: return "aria-gcm-256";
+	}
+	return "unknown";
+}
+
+static const char *version_name(uint16_t v)
+{
+	switch (v) {
+	case 0x0304: return "TLS1.3";
+	case 0x0303: return "TLS1.2";
+	case 0x0302: return "TLS1.1";
+	case 0x0301: return "TLS1.0";
+	}
+	return "unknown";
+}
+
+/* A session's reason: the suite when it counts, else the consent. */
+static const char *reason_name(uint8_t r)
+{
+	if (r & TLSMON_REASON_SUITE)
+		return "suite";
+	if (r & TLSMON_REASON_CONSENT)
+		return "consent";
+	return "none";
+}
+
+static void dirs_str(uint8_t d, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s", d & TLSMON_DIR_TX ? "tx" : "",
+		 (d & TLSMON_DIR_TX) && (d & TLSMON_DIR_RX) ? "," : "",
+		 d & TLSMON_DIR_RX ? "rx" : "");
+}
+
+static void addr_str(uint16_t family, const uint8_t *a, char *buf, size_t n)
+{
+	if (!inet_ntop(family, a, buf, n))
+		snprintf(buf, n, "?");
+}
+
+int session_parse(const struct nlattr *nest, struct session *s)
+{
+	const struct nlattr *a;
+
+	memset(s, 0, sizeof(*s));
+	mnl_attr_for_each_nested(a, nest) {
+		uint16_t len = mnl_attr_get_payload_len(a);
+		const void *p = mnl_attr_get_payload(a);
+
+		switch (mnl_attr_get_type(a)) {
+		case TLSMON_SESSION_A_ID:
+			s->id = mnl_attr_get_u64(a);
+			break;
+		case TLSMON_SESSION_A_COOKIE:
+			s->cookie = mnl_attr_get_u64(a);
+			break;
+		case TLSMON_SESSION_A_AGE_MS:
+			s->age_ms = mnl_attr_get_u64(a);
+			break;
+		case TLSMON_SESSION_A_FAMILY:
+			s->family = mnl_attr_get_u16(a);
+			break;
+		case TLSMON_SESSION_A_LOCAL_ADDR:
+			if (len > 16)
+				return -EPROTO;
+			memcpy(s->laddr, p, len);
+			break;
+		case TLSMON_SESSION_A_PEER_ADDR:
+			if (len > 16)
+				return -EPROTO;
+			memcpy(s->raddr, p, len);
+			break;
+		case TLSMON_SESSION_A_LOCAL_PORT:
+			s->lport = mnl_attr_get_u16(a);
+			break;
+		case TLSMON_SESSION_A_PEER_PORT:
+			s->rport = mnl_attr_get_u16(a);
+			break;
+		case TLSMON_SESSION_A_ROLE:
+			s->role = mnl_attr_get_u8(a);
+			break;
+		case TLSMON_SESSION_A_VERSION:
+			s->version = mnl_attr_get_u16(a);
+			break;
+		case TLSMON_SESSION_A_SUITE:
+			s->suite = mnl_attr_get_u16(a);
+			break;
+		case TLSMON_SESSION_A_CIPHER:
+			s->cipher = mnl_attr_get_u16(a);
+			break;
+		case TLSMON_SESSION_A_DIRS:
+			s->dirs = mnl_attr_get_u8(a);
+			break;
+		case TLSMON_SESSION_A_HW:
+			s->hw = mnl_attr_get_u8(a);
+			break;
+		case TLSMON_SESSION_A_REASON:
+			s->reason = mnl_attr_get_u8(a);
+			break;
+		case TLSMON_SESSION_A_MARK:
+			s->mark = mnl_attr_get_u32(a);
+			break;
+		}
+	}
+	return 0;
+}
+
+void session_json(struct json *j, const char *key, const struct session *s)
+{
+	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
+	const char *name = suite_name(s->suite);
+
+	addr_str(s->family, s->laddr, la, sizeof(la));
+	addr_str(s->family, s->raddr, ra, sizeof(ra));
+	json_obj_open(j, key);
+	json_uint(j, "id", s->id);
+	json_uint(j, "cookie", s->cookie);
+	json_str(j, "family", s->family == AF_INET ? "inet" : "inet6");
+	json_str(j, "local", la);
+	json_uint(j, "local_port", s->lport);
+	json_str(j, "peer", ra);
+	json_uint(j, "peer_port", s->rport);
+	json_str(j, "role", s->role == TLSMON_ROLE_CLIENT ? "client" : "server");
+	json_str(j, "version", version_name(s->version));
+	json_str(j, "suite", name ? name : "unknown");
+	json_hex(j, "suite_code", s->suite);
+	json_str(j, "cipher", cipher_name(s->cipher));
+	json_arr_open(j, "directions");
+	if (s->dirs & TLSMON_DIR_TX)
+		json_str(j, NULL, "tx");
+	if (s->dirs & TLSMON_DIR_RX)
+		json_str(j, NULL, "rx");
+	json_arr_close(j);
+	json_arr_open(j, "offload");
+	if (s->hw & TLSMON_DIR_TX)
+		json_str(j, NULL, "tx");
+	if (s->hw & TLSMON_DIR_RX)
+		json_str(j, NULL, "rx");
+	json_arr_close(j);
+	json_str(j, "reason", reason_name(s->reason));
+	json_bool(j, "consent", s->reason & TLSMON_REASON_CONSENT);
+	json_hex(j, "mark", s->mark);
+	json_uint(j, "age_ms", s->age_ms);
+	json_obj_close(j);
+}
+
+void session_print(const struct session *s)
+{
+	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN], dirs[8];
+	const char *name = suite_name(s->suite);
+
+	addr_str(s->family, s->laddr, la, sizeof(la));
+	addr_str(s->family, s->raddr, ra, sizeof(ra));
+	dirs_str(s->dirs, dirs, sizeof(dirs));
+	printf("%llu %s %s%s%s:%u %s%s%s:%u %s %s %s 0x%04x %s %s reason %s%s mark 0x%x age %llu.%03llus\n",
+	       (unsigned long long)s->id, s->family == AF_INET ? "inet" : "inet6",
+	       s->family == AF_INET6 ? "[" : "", la, s->family == AF_INET6 ? "]" : "",
+	       s->lport,
+	       s->family == AF_INET6 ? "[" : "", ra, s->family == AF_INET6 ? "]" : "",
+	       s->rport, s->role == TLSMON_ROLE_CLIENT ? "client" : "server",
+	       version_name(s->version), name ? name : "unknown", s->suite,
+	       cipher_name(s->cipher), dirs, reason_name(s->reason),
+	       s->reason == (TLSMON_REASON_SUITE | TLSMON_REASON_CONSENT) ? "+consent" : "",
+	       s->mark, (unsigned long long)s->age_ms / 1000,
+	       (unsigned long long)s->age_ms % 1000);
+}
+
+struct dump_ctx {
+	struct json j;
+	unsigned int n;
+	int err;
+};
+
+static int session_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	const struct nlattr *a;
+	struct session s;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != TLSMON_A_SESSION)
+			continue;
+		if (session_parse(a, &s)) {
+			errno = EPROTO;
+			return MNL_CB_ERROR;
+		}
+		if (mon_opts.json)
+			session_json(&ctx->j, NULL, &s);
+		else
+			session_print(&s);
+		ctx->n++;
+	}
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		ctx->err = -EINTR;
+	return MNL_CB_OK;
+}
+
+static int sessions_show(int argc, char **argv)
+{
+	struct dump_ctx ctx = { .n = 0 };
+	struct mon_nl nl;
+	int err;
+
+	if (argc > 0) {
+		mon_err("sessions show: unexpected argument '%s'", argv[0]);
+		return MON_EXIT_USAGE;
+	}
+	if (mon_nl_open(&nl))
+		return MON_EXIT_FAIL;
+	json_init(&ctx.j, stdout, mon_opts.pretty);
+	if (mon_opts.json)
+		json_arr_open(&ctx.j, NULL);
+	err = mon_nl_talk(&nl, mon_nl_request(&nl, TLSMON_CMD_SESSION_GET, NLM_F_DUMP),
+			  session_msg_cb, &ctx);
+	if (mon_opts.json) {
+		json_arr_close(&ctx.j);
+		json_end(&ctx.j);
+	}
+	mon_nl_close(&nl);
+	if (err) {
+		mon_nl_perror(&nl, "cannot list the sessions", err);
+		return MON_EXIT_FAIL;
+	}
+	if (ctx.err) {
+		mon_err("the sessions changed during the listing; run it again for a consistent view");
+		return MON_EXIT_FAIL;
+	}
+	return MON_EXIT_OK;
+}
+
+static void sessions_usage(void)
+{
+	fprintf(stderr,
+		"Usage: monctl [-j [-p]] sessions [show]\n"
+		"       monctl sessions help\n"
+		"\n"
+		"One line per monitored session of this network namespace: id, family,\n"
+		"local and peer address and port, role, TLS version, suite, kTLS cipher,\n"
+		"kTLS directions, reason (suite or consent), socket mark and age.\n");
+}
+
+static int sessions_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	sessions_usage();
+	return MON_EXIT_OK;
+}
+
+static const struct mon_cmd sessions_cmds[] = {
+	{ "show", sessions_show, "list the monitored sessions (default)" },
+	{ "list", sessions_show, "the same" },
+	{ "help", sessions_help, "this text" },
+	{ NULL, NULL, NULL },
+};
+
+int do_sessions(int argc, char **argv)
+{
+	if (argc == 0)
+		return sessions_show(0, argv);
+	return mon_dispatch(sessions_cmds, "sessions", argc, argv, sessions_usage);
+}
