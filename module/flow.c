@@ -122,12 +122,47 @@ static void flows_expire(struct tlsmon_net *tn)
 	}
 }
 
+/*
+ * Caller holds f->lock: a new entry, made room for if the table is full.
+ * Return: the entry, or NULL without memory (counted as a drop).
+ */
+static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
+					     const struct tlsmon_flow_key *key,
+					     u8 role)
+{
+	struct tlsmon_flows *f = &tn->flows;
+	struct tlsmon_pending *p, *old;
+
+	if (atomic_read(&f->count) >= READ_ONCE(max_pending)) {
+		/* Full: the oldest watcher gives way, and it is counted. */
+		old = list_first_entry_or_null(&f->age, struct tlsmon_pending, age);
+		if (!old)
+			return NULL;
+		if (!READ_ONCE(old->decided))
+			tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
+		pending_unlink(f, old);
+	}
+	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p) {
+		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
+		return NULL;
+	}
+	p->key = *key;
+	p->role = role;
+	p->expires = jiffies + READ_ONCE(handshake_timeout) * HZ;
+	spin_lock_init(&p->lock);
+	hlist_add_head_rcu(&p->node, &f->hash[flow_hash(key)]);
+	list_add_tail(&p->age, &f->age);
+	atomic_inc(&f->count);
+	return p;
+}
+
 /* A SYN: the connection's first sighting in one direction. */
 static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 		     int dir, bool ack, u32 seq)
 {
 	struct tlsmon_flows *f = &tn->flows;
-	struct tlsmon_pending *p, *old;
+	struct tlsmon_pending *p;
 	unsigned long flags;
 	u8 role;
 
@@ -158,28 +193,11 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 		goto out;
 	}
 
-	if (atomic_read(&f->count) >= READ_ONCE(max_pending)) {
-		/* Full: the oldest watcher gives way, and it is counted. */
-		old = list_first_entry_or_null(&f->age, struct tlsmon_pending, age);
-		if (!old)
-			goto out;
-		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
-		pending_unlink(f, old);
+	p = pending_insert(tn, key, role);
+	if (p) {
+		p->isn[dir] = seq;
+		p->have_isn = 1 << dir;
 	}
-	p = kzalloc(sizeof(*p), GFP_ATOMIC);
-	if (!p) {
-		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
-		goto out;
-	}
-	p->key = *key;
-	p->role = role;
-	p->isn[dir] = seq;
-	p->have_isn = 1 << dir;
-	p->expires = jiffies + READ_ONCE(handshake_timeout) * HZ;
-	spin_lock_init(&p->lock);
-	hlist_add_head_rcu(&p->node, &f->hash[flow_hash(key)]);
-	list_add_tail(&p->age, &f->age);
-	atomic_inc(&f->count);
 out:
 	spin_unlock_irqrestore(&f->lock, flags);
 }
@@ -459,18 +477,40 @@ void tlsmon_flow_key_of_sk(const struct sock *sk, struct tlsmon_flow_key *key)
 	const struct inet_sock *inet = inet_sk(sk);
 
 	memset(key, 0, sizeof(*key));
+	ipv6_addr_set_v4mapped(inet->inet_rcv_saddr, &key->laddr);
+	ipv6_addr_set_v4mapped(inet->inet_daddr, &key->raddr);
 #if IS_ENABLED(CONFIG_IPV6)
+	/* Dual-stack sockets carry IPv4 peers as IPv4-mapped addresses. */
 	if (sk->sk_family == AF_INET6) {
 		key->laddr = sk->sk_v6_rcv_saddr;
 		key->raddr = sk->sk_v6_daddr;
-	} else
-#endif
-	{
-		ipv6_addr_set_v4mapped(inet->inet_rcv_saddr, &key->laddr);
-		ipv6_addr_set_v4mapped(inet->inet_daddr, &key->raddr);
 	}
+#endif
 	key->lport = inet->inet_sport;
 	key->rport = inet->inet_dport;
+}
+
+/*
+ * No handshake was seen for a connection that installs kTLS: remember
+ * that it was decided, so that its other direction is not counted again.
+ */
+static void pending_tombstone(struct tlsmon_net *tn,
+			      const struct tlsmon_flow_key *key)
+{
+	struct tlsmon_flows *f = &tn->flows;
+	struct tlsmon_pending *p;
+	unsigned long flags;
+
+	spin_lock_irqsave(&f->lock, flags);
+	p = pending_lookup(f, key);
+	if (!p)
+		p = pending_insert(tn, key, 0);
+	if (p) {
+		spin_lock(&p->lock);
+		p->decided = true;
+		spin_unlock(&p->lock);
+	}
+	spin_unlock_irqrestore(&f->lock, flags);
 }
 
 /**
@@ -490,15 +530,16 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 				      struct tlsmon_verdict *v, u8 *role)
 {
 	enum tlsmon_claim ret = TLSMON_CLAIM_NONE;
-	struct tlsmon_pending *p;
+	struct tlsmon_pending *p = NULL;
 	unsigned long flags;
 
-	if (!atomic_read(&tn->flows.count))
-		return ret;
 	rcu_read_lock();
-	p = pending_lookup(&tn->flows, key);
-	if (!p)
+	if (atomic_read(&tn->flows.count))
+		p = pending_lookup(&tn->flows, key);
+	if (!p) {
+		pending_tombstone(tn, key);
 		goto out;
+	}
 	spin_lock_irqsave(&p->lock, flags);
 	if (p->unlinked || time_after_eq(jiffies, READ_ONCE(p->expires))) {
 		ret = TLSMON_CLAIM_NONE;

@@ -294,7 +294,10 @@ int tlsmon_ktls_register(void)
 		goto err_kretprobes;
 	}
 
-	/* symbol_get() takes GPL-only symbols; this one exists with CONFIG_TLS_DEVICE, as in Debian's kernel. */
+	/*
+	 * symbol_get() takes GPL-only symbols; this one exists with
+	 * CONFIG_TLS_DEVICE, as in Debian's kernel.
+	 */
 	tlsmon_tls_pin = __symbol_get("tls_device_sk_destruct");
 	return 0;
 

@@ -25,7 +25,7 @@ struct tlsmon_policy_obj;
  * @hooks: netfilter hooks registered (serialised by the policy mutex)
  */
 struct tlsmon_flows {
-	spinlock_t lock;
+	spinlock_t lock; /* @hash, @age */
 	struct hlist_head hash[1 << TLSMON_FLOW_BITS];
 	struct list_head age;
 	atomic_t count;
@@ -44,7 +44,7 @@ struct tlsmon_flows {
 struct tlsmon_sessions {
 	struct rhashtable table;
 	struct list_head list;
-	spinlock_t lock;
+	spinlock_t lock; /* writers of @table, @list */
 	u64 next_id;
 	atomic_t gen;
 	atomic_t count;

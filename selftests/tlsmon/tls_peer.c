@@ -15,7 +15,10 @@
  *   -r              server: answer with a HelloRetryRequest first
  *   -S              server: split the ServerHello over two TCP segments
  *   -d DIRS         kTLS directions to install: tx, rx or both (default)
- *   -w FILE         after the exchange print "ready" and wait for FILE
+ *   -p FILE         after the handshake print "paused" and wait for FILE
+ *                   before installing kTLS
+ *   -w FILE         after the exchange print "ready", wait for FILE, then
+ *                   exchange a second message each way
  *
  * The two ends exchange one message each way through kTLS and check it.
  * Exit status 0 on success.
@@ -36,6 +39,7 @@ static struct {
 	unsigned int n_offer;
 	int select;
 	const char *wait_file;
+	const char *pause_file;
 } o = { .tls13 = true, .tx = true, .rx = true, .select = -1 };
 
 static void die(const char *what, int err)
@@ -158,30 +162,22 @@ static void handshake_client(int fd)
 	}
 }
 
-static void exchange(int fd)
+static void wait_for(const char *say, const char *file)
 {
-	const char *mine = o.server ? "pong from the server" : "ping from the client";
-	const char *theirs = o.server ? "ping from the client" : "pong from the server";
-	struct craft fake = { .n = 0 }, in;
+	struct stat st;
+	int i;
+
+	printf("%s\n", say);
+	fflush(stdout);
+	for (i = 0; i < 600 && stat(file, &st); i++)
+		usleep(100000);
+}
+
+/* One message each way through kTLS, checked. */
+static void ping_pong(int fd, const char *mine, const char *theirs)
+{
 	char buf[64];
 	int err;
-
-	/* TLS 1.3: the encrypted rest of the handshake, read before kTLS RX */
-	if (o.tls13) {
-		craft_encrypted(&fake, 32);
-		send_craft(fd, &fake, false);
-		if (read_record(fd, &in) != 23)
-			die("expected an encrypted record", EPROTO);
-	}
-	err = ktls_ulp(fd);
-	if (!err && o.tx)
-		err = ktls_install(fd, o.tls13, true, !o.server);
-	if (!err && o.rx)
-		err = ktls_install(fd, o.tls13, false, o.server);
-	if (err)
-		die("installing kTLS", err);
-	if (!o.tx || !o.rx)
-		return;
 
 	if (!o.server) {
 		err = send_all(fd, mine, strlen(mine));
@@ -198,15 +194,31 @@ static void exchange(int fd)
 		die("data through kTLS differs", EBADMSG);
 }
 
-static void wait_file(void)
+static void exchange(int fd)
 {
-	struct stat st;
-	int i;
+	struct craft fake = { .n = 0 }, in;
+	int err;
 
-	printf("ready\n");
-	fflush(stdout);
-	for (i = 0; i < 600 && stat(o.wait_file, &st); i++)
-		usleep(100000);
+	/* TLS 1.3: the encrypted rest of the handshake, read before kTLS RX */
+	if (o.tls13) {
+		craft_encrypted(&fake, 32);
+		send_craft(fd, &fake, false);
+		if (read_record(fd, &in) != 23)
+			die("expected an encrypted record", EPROTO);
+	}
+	if (o.pause_file)
+		wait_for("paused", o.pause_file);
+	err = ktls_ulp(fd);
+	if (!err && o.tx)
+		err = ktls_install(fd, o.tls13, true, !o.server);
+	if (!err && o.rx)
+		err = ktls_install(fd, o.tls13, false, o.server);
+	if (err)
+		die("installing kTLS", err);
+	if (!o.tx || !o.rx)
+		return;
+	ping_pong(fd, o.server ? "pong from the server" : "ping from the client",
+		  o.server ? "ping from the client" : "pong from the server");
 }
 
 int main(int argc, char **argv)
@@ -221,7 +233,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSd:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSd:w:p:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -255,6 +267,9 @@ int main(int argc, char **argv)
 			break;
 		case 'w':
 			o.wait_file = optarg;
+			break;
+		case 'p':
+			o.pause_file = optarg;
 			break;
 		default:
 			return 2;
@@ -291,8 +306,12 @@ int main(int argc, char **argv)
 		handshake_client(fd);
 	}
 	exchange(fd);
-	if (o.wait_file)
-		wait_file();
+	if (o.wait_file) {
+		wait_for("ready", o.wait_file);
+		if (o.tx && o.rx)
+			ping_pong(fd, o.server ? "second pong" : "second ping",
+				  o.server ? "second ping" : "second pong");
+	}
 	close(fd);
 	freeaddrinfo(ai);
 	return 0;

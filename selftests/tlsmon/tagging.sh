@@ -1,0 +1,302 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tagging of kTLS sessions from what both ends saw on the wire.
+#
+#   +------------------------+          +------------------------+
+#   | ns "$ns_c" (client)    |   veth   | ns "$ns_s" (server)    |
+#   | 10.77.0.1/24           +----------+ 10.77.0.2/24           |
+#   | fd77::1/64             |          | fd77::2/64             |
+#   | policy: mark 0x100     |          | policy: mark 0x200     |
+#   +------------------------+          +------------------------+
+#
+# tls_peer sends real-format ClientHello/ServerHello records over a real
+# TCP connection, then both ends install kTLS with test keys and exchange
+# data; the module only reads the wire. Each case checks both ends'
+# sessions (monctl -j sessions), the counters and, for some, the socket
+# mark seen by ss and the events seen by monctl monitor.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+
+ko=$top/module/tlsmon.ko
+monctl=$top/tools/monctl/monctl
+peer=$top/build/selftests/tlsmon/tls_peer
+suffix=$$
+ns_c=tlsmon-c-$suffix
+ns_s=tlsmon-s-$suffix
+tmp=$(mktemp -d)
+port=4430
+
+mcc() { "$monctl" -n "$ns_c" "$@"; }
+mcs() { "$monctl" -n "$ns_s" "$@"; }
+
+cleanup() {
+	touch "$tmp/go" "$tmp/resume"
+	ip netns del "$ns_c" 2>/dev/null
+	ip netns del "$ns_s" 2>/dev/null
+	rmmod tlsmon 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# py JSON EXPR: evaluate EXPR with d = the parsed JSON
+py() {
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# expect_eq NAME ACTUAL EXPECTED: one check of a case; failures are noted
+expect_eq() {
+	if [ "$2" != "$3" ]; then
+		diag "$1: got '$2', expected '$3'"
+		case_ok=1
+	fi
+}
+
+# run_pair ADDR "SERVER OPTS" "CLIENT OPTS": a handshake and kTLS between
+# the namespaces; while both ends hold their sockets open, the sessions
+# of each end are stored in $sess_c and $sess_s.
+run_pair() {
+	local addr=$1 sopts=$2 copts=$3 spid cpid rc=0
+	port=$((port + 1))
+	rm -f "$tmp/go"
+	: >"$tmp/s.out"
+	: >"$tmp/c.out"
+	# shellcheck disable=SC2086
+	ip netns exec "$ns_s" "$peer" server "$addr" $port -w "$tmp/go" $sopts >"$tmp/s.out" 2>&1 &
+	spid=$!
+	busywait 5000 grep -q listening "$tmp/s.out"
+	# shellcheck disable=SC2086
+	ip netns exec "$ns_c" "$peer" client "$addr" $port -w "$tmp/go" $copts >"$tmp/c.out" 2>&1 &
+	cpid=$!
+	if ! busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'"; then
+		diag "the peers did not get ready:"
+		sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
+		rc=1
+	fi
+	sess_c=$(mcc -j sessions)
+	sess_s=$(mcs -j sessions)
+	touch "$tmp/go"
+	wait $spid || rc=1
+	wait $cpid || rc=1
+	[ $rc -eq 0 ] || { diag "peer output:"; sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"; }
+	return $rc
+}
+
+stat_of() {
+	py "$("$monctl" -n "$1" -j stats)" "d['$2']"
+}
+
+ktap_header "tagging of kTLS sessions"
+if [ ! -x "$peer" ] || [ ! -r "$ko" ]; then
+	skip_test "tagging" "tls_peer or the module is not built"
+	ktap_finish
+	exit $?
+fi
+
+rmmod tlsmon 2>/dev/null
+insmod "$ko" || exit 1
+ip netns add "$ns_c" && ip netns add "$ns_s" || exit 1
+ip link add vc netns "$ns_c" type veth peer vs netns "$ns_s"
+ip -n "$ns_c" addr add 10.77.0.1/24 dev vc
+ip -n "$ns_s" addr add 10.77.0.2/24 dev vs
+ip -n "$ns_c" addr add fd77::1/64 dev vc nodad
+ip -n "$ns_s" addr add fd77::2/64 dev vs nodad
+for n in "$ns_c" "$ns_s"; do
+	ip -n "$n" link set lo up
+done
+ip -n "$ns_c" link set vc up
+ip -n "$ns_s" link set vs up
+mcc policy set enabled on mark 0x100/0xf00
+mcs policy set enabled on mark 0x200/0xf00
+
+# --- a monitored suite: tagged on both ends ----------------------------
+"$monctl" -n "$ns_c" -j monitor count 2 >"$tmp/monitor.out" 2>&1 &
+mon_pid=$!
+sleep 0.5
+case_ok=0
+run_pair 10.77.0.2 "" "-o ff01,1301" || case_ok=1
+expect_eq "client sessions" "$(py "$sess_c" 'len(d)')" 1
+expect_eq "client role" "$(py "$sess_c" 'd[0]["role"]')" client
+expect_eq "client family" "$(py "$sess_c" 'd[0]["family"]')" inet
+expect_eq "client peer" "$(py "$sess_c" 'd[0]["peer"] + ":" + str(d[0]["peer_port"])')" "10.77.0.2:$port"
+expect_eq "client version" "$(py "$sess_c" 'd[0]["version"]')" TLS1.3
+expect_eq "client suite" "$(py "$sess_c" 'd[0]["suite"] + " " + d[0]["suite_code"]')" "TLS_AES_128_GCM_SHA256_MON 0xff01"
+expect_eq "client cipher" "$(py "$sess_c" 'd[0]["cipher"]')" aes-gcm-128
+expect_eq "client directions" "$(py "$sess_c" '",".join(d[0]["directions"])')" tx,rx
+expect_eq "client reason" "$(py "$sess_c" 'd[0]["reason"]')" suite
+expect_eq "client mark" "$(py "$sess_c" 'd[0]["mark"]')" 0x100
+expect_eq "server sessions" "$(py "$sess_s" 'len(d)')" 1
+expect_eq "server role" "$(py "$sess_s" 'd[0]["role"]')" server
+expect_eq "server mark" "$(py "$sess_s" 'd[0]["mark"]')" 0x200
+expect_eq "server local" "$(py "$sess_s" 'd[0]["local"] + ":" + str(d[0]["local_port"])')" "10.77.0.2:$port"
+log_test $case_ok "TLS 1.3 monitored suite: tagged on both ends, IPv4"
+
+case_ok=0
+expect_eq "client tagged" "$(stat_of "$ns_c" tagged)" 1
+expect_eq "client installs" "$(stat_of "$ns_c" ktls_installs)" 2
+expect_eq "server tagged" "$(stat_of "$ns_s" tagged)" 1
+log_test $case_ok "TX and RX installed by two calls are one session"
+
+case_ok=0
+busywait 5000 sh -c "[ \$(wc -l <'$tmp/monitor.out') -ge 2 ]" || case_ok=1
+wait $mon_pid 2>/dev/null
+ev=$(sed -n 1p "$tmp/monitor.out")
+expect_eq "first event" "$(py "$ev" 'd["event"] + " " + d["session"]["suite_code"] + " " + d["session"]["reason"]')" "new 0xff01 suite"
+ev=$(sed -n 2p "$tmp/monitor.out")
+expect_eq "second event" "$(py "$ev" 'd["event"] + " " + str(d["session"]["local_port"] > 0)')" "del True"
+expect_eq "sessions after close" "$(mcc -j sessions)" "[]"
+log_test $case_ok "monitor -j shows the session tagged, then closed; close removes it"
+
+# --- the mark as ss and nftables see it --------------------------------
+case_ok=0
+port=$((port + 1))
+rm -f "$tmp/go"
+ip netns exec "$ns_s" "$peer" server 10.77.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
+spid=$!
+busywait 5000 grep -q listening "$tmp/s.out"
+ip netns exec "$ns_c" "$peer" client 10.77.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
+cpid=$!
+busywait 20000 grep -q ready "$tmp/c.out" || case_ok=1
+expect_eq "ss -e fwmark" "$(ip netns exec "$ns_c" ss -tnHe dport = :$port 2>/dev/null | grep -o 'fwmark:0x[0-9a-f]*')" fwmark:0x100
+touch "$tmp/go"
+wait $spid $cpid || case_ok=1
+log_test $case_ok "tagged socket carries the policy's mark (ss -e)"
+
+# --- an ordinary suite: nothing but counters ----------------------------
+case_ok=0
+before=$(stat_of "$ns_c" untagged)
+hs_before=$(stat_of "$ns_c" handshakes)
+run_pair 10.77.0.2 "" "-o 1301,1302" || case_ok=1
+expect_eq "client sessions" "$sess_c" "[]"
+expect_eq "server sessions" "$sess_s" "[]"
+expect_eq "untagged" "$(stat_of "$ns_c" untagged)" $((before + 1))
+expect_eq "handshakes" "$(stat_of "$ns_c" handshakes)" $((hs_before + 1))
+log_test $case_ok "ordinary suite: not tagged, counters move"
+
+# --- consent modes -------------------------------------------------------
+# consent_case NAME MODE CLIENT_OPTS SERVER_OPTS EXPECTED_REASON|none
+consent_case() {
+	case_ok=0
+	mcc policy set consent "$2"
+	mcs policy set consent "$2"
+	run_pair 10.77.0.2 "$4" "$3" || case_ok=1
+	if [ "$5" = none ]; then
+		expect_eq "client sessions" "$sess_c" "[]"
+		expect_eq "server sessions" "$sess_s" "[]"
+	else
+		expect_eq "client reason" "$(py "$sess_c" 'd[0]["reason"] + " " + str(d[0]["consent"]).lower()')" "$5"
+		expect_eq "server reason" "$(py "$sess_s" 'd[0]["reason"] + " " + str(d[0]["consent"]).lower()')" "$5"
+	fi
+	log_test $case_ok "$1"
+}
+consent_case "consent accept: extension in both hellos -> tagged, reason consent" \
+	accept "-o 1301 -c" "-c" "consent true"
+consent_case "consent accept: offered, not echoed -> not tagged" \
+	accept "-o 1301 -c" "" none
+consent_case "consent off: extension ignored" \
+	off "-o 1301 -c" "-c" none
+consent_case "consent require: extension without monitored suite -> not tagged" \
+	require "-o 1301 -c" "-c" none
+consent_case "consent require: monitored suite without extension -> not tagged" \
+	require "-o ff01" "" none
+consent_case "consent require: suite and extension -> tagged" \
+	require "-o ff01 -c" "-c" "suite true"
+mcc policy set consent accept
+mcs policy set consent accept
+
+# --- misbehaving servers: never monitored, counted ------------------------
+case_ok=0
+before=$(stat_of "$ns_c" unsolicited_ext)
+run_pair 10.77.0.2 "-C" "-o ff01" || case_ok=1
+expect_eq "client sessions" "$sess_c" "[]"
+expect_eq "unsolicited_ext" "$(stat_of "$ns_c" unsolicited_ext)" $((before + 1))
+log_test $case_ok "server echoes an extension the client never sent: not tagged, counted"
+
+case_ok=0
+before=$(stat_of "$ns_c" unoffered_suite)
+run_pair 10.77.0.2 "-s ff01" "-o 1301" || case_ok=1
+expect_eq "client sessions" "$sess_c" "[]"
+expect_eq "unoffered_suite" "$(stat_of "$ns_c" unoffered_suite)" $((before + 1))
+log_test $case_ok "server selects a suite the client never offered: not tagged, counted"
+
+# --- versions, families, HRR, split ---------------------------------------
+case_ok=0
+run_pair 10.77.0.2 "-2" "-2 -o ff2f,c02f" || case_ok=1
+expect_eq "client version" "$(py "$sess_c" 'd[0]["version"] + " " + d[0]["suite_code"]')" "TLS1.2 0xff2f"
+expect_eq "server version" "$(py "$sess_s" 'd[0]["version"]')" TLS1.2
+log_test $case_ok "TLS 1.2 monitored suite: tagged"
+
+case_ok=0
+run_pair fd77::2 "" "-o ff02" || case_ok=1
+expect_eq "client family" "$(py "$sess_c" 'd[0]["family"] + " " + d[0]["peer"]')" "inet6 fd77::2"
+expect_eq "server family" "$(py "$sess_s" 'd[0]["family"] + " " + d[0]["peer"]')" "inet6 fd77::1"
+log_test $case_ok "IPv6: tagged on both ends"
+
+case_ok=0
+run_pair 10.77.0.2 "-r" "-o ff03,1301" || case_ok=1
+expect_eq "client suite" "$(py "$sess_c" 'd[0]["suite_code"]')" 0xff03
+expect_eq "server suite" "$(py "$sess_s" 'd[0]["suite_code"]')" 0xff03
+log_test $case_ok "HelloRetryRequest, then a monitored suite: tagged"
+
+case_ok=0
+run_pair 10.77.0.2 "-S" "-o ff01" || case_ok=1
+expect_eq "client sessions" "$(py "$sess_c" 'len(d)')" 1
+log_test $case_ok "ServerHello split over two TCP segments: tagged"
+
+# --- kTLS with no handshake seen ---------------------------------------------
+case_ok=0
+mcc policy set enabled off
+port=$((port + 1))
+rm -f "$tmp/go" "$tmp/resume"
+ip netns exec "$ns_s" "$peer" server 10.77.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
+spid=$!
+busywait 5000 grep -q listening "$tmp/s.out"
+ip netns exec "$ns_c" "$peer" client 10.77.0.2 $port -o ff01 -p "$tmp/resume" -w "$tmp/go" >"$tmp/c.out" 2>&1 &
+cpid=$!
+busywait 20000 grep -q paused "$tmp/c.out" || case_ok=1
+before=$(stat_of "$ns_c" no_handshake)
+mcc policy set enabled on
+touch "$tmp/resume"
+busywait 20000 grep -q ready "$tmp/c.out" || case_ok=1
+expect_eq "client sessions" "$(mcc -j sessions)" "[]"
+expect_eq "no_handshake" "$(stat_of "$ns_c" no_handshake)" $((before + 1))
+touch "$tmp/go"
+wait $spid $cpid || case_ok=1
+log_test $case_ok "kTLS without a handshake seen: not tagged, counted"
+
+# --- policy disabled ------------------------------------------------------------
+case_ok=0
+mcc policy set enabled off
+mcs policy set enabled off
+run_pair 10.77.0.2 "" "-o ff01" || case_ok=1
+expect_eq "client sessions" "$sess_c" "[]"
+expect_eq "server sessions" "$sess_s" "[]"
+expect_eq "pending" "$(stat_of "$ns_c" pending)" 0
+log_test $case_ok "policy disabled: nothing watched, nothing tagged"
+mcc policy set enabled on
+mcs policy set enabled on
+
+# --- unload with monitored sockets open ------------------------------------------
+case_ok=0
+port=$((port + 1))
+rm -f "$tmp/go"
+ip netns exec "$ns_s" "$peer" server 10.77.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
+spid=$!
+busywait 5000 grep -q listening "$tmp/s.out"
+ip netns exec "$ns_c" "$peer" client 10.77.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
+cpid=$!
+busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+expect_eq "sessions before unload" "$(py "$(mcc -j sessions)" 'len(d)')" 1
+rmmod tlsmon || case_ok=1
+touch "$tmp/go"
+wait $spid || case_ok=1
+wait $cpid || case_ok=1
+[ $case_ok -ne 0 ] && sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
+log_test $case_ok "unload with monitored sockets open; data still flows after"
+
+insmod "$ko" && rmmod tlsmon
+log_test $? "reload and unload once more"
+
+ktap_finish
