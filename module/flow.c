@@ -54,12 +54,30 @@ int tlsmon_flow_params_check(void)
 	return 0;
 }
 
+static void flows_expire(struct tlsmon_net *tn, bool all);
+
+/* Stale entries go even when no new connection comes to push them out. */
+static void flows_gc(struct work_struct *work)
+{
+	struct tlsmon_flows *f = container_of(to_delayed_work(work),
+					      struct tlsmon_flows, gc);
+	struct tlsmon_net *tn = container_of(f, struct tlsmon_net, flows);
+	unsigned long flags;
+
+	spin_lock_irqsave(&f->lock, flags);
+	flows_expire(tn, true);
+	spin_unlock_irqrestore(&f->lock, flags);
+	if (atomic_read(&f->count))
+		schedule_delayed_work(&f->gc, HZ);
+}
+
 void tlsmon_flows_init(struct tlsmon_flows *f)
 {
 	spin_lock_init(&f->lock);
 	__hash_init(f->hash, ARRAY_SIZE(f->hash));
 	INIT_LIST_HEAD(&f->age);
 	atomic_set(&f->count, 0);
+	INIT_DELAYED_WORK(&f->gc, flows_gc);
 	f->hooks = false;
 }
 
@@ -107,15 +125,33 @@ static struct tlsmon_pending *pending_lookup(struct tlsmon_flows *f,
 	return NULL;
 }
 
-/* Caller holds f->lock: drop stale entries, oldest first. */
-static void flows_expire(struct tlsmon_net *tn)
+/* The timeout is read when used, so that changing it applies to all. */
+static bool pending_stale(const struct tlsmon_pending *p)
+{
+	unsigned long end = p->born + READ_ONCE(handshake_timeout) * HZ;
+	unsigned long fin = READ_ONCE(p->fin_by);
+
+	if (fin && time_before(fin, end))
+		end = fin;
+	return time_after_eq(jiffies, end);
+}
+
+/*
+ * Caller holds f->lock: drop stale entries, oldest first. On the SYN path
+ * the walk stops at the first live entry; the collector walks them all,
+ * since a FIN makes a younger entry stale early.
+ */
+static void flows_expire(struct tlsmon_net *tn, bool all)
 {
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p, *tmp;
 
 	list_for_each_entry_safe(p, tmp, &f->age, age) {
-		if (time_before(jiffies, READ_ONCE(p->expires)))
+		if (!pending_stale(p)) {
+			if (all)
+				continue;
 			break;
+		}
 		if (!READ_ONCE(p->decided))
 			tlsmon_count(tn, TLSMON_STATS_A_PENDING_EXPIRED);
 		pending_unlink(f, p);
@@ -149,11 +185,12 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 	}
 	p->key = *key;
 	p->role = role;
-	p->expires = jiffies + READ_ONCE(handshake_timeout) * HZ;
+	p->born = jiffies;
 	spin_lock_init(&p->lock);
 	hlist_add_head_rcu(&p->node, &f->hash[flow_hash(key)]);
 	list_add_tail(&p->age, &f->age);
 	atomic_inc(&f->count);
+	schedule_delayed_work(&f->gc, HZ);
 	return p;
 }
 
@@ -170,7 +207,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 	role = (dir == TLSMON_OUT) != ack ? TLSMON_ROLE_CLIENT : TLSMON_ROLE_SERVER;
 
 	spin_lock_irqsave(&f->lock, flags);
-	flows_expire(tn);
+	flows_expire(tn, false);
 	p = pending_lookup(f, key);
 	if (p) {
 		spin_lock(&p->lock);
@@ -387,12 +424,9 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 				  ntohl(th->seq) + (th->syn ? 1 : 0),
 				  thoff + doff, len);
 	}
-	if (p && th->fin) {
-		unsigned long soon = jiffies + TLSMON_FIN_GRACE;
-
-		if (time_after(READ_ONCE(p->expires), soon))
-			WRITE_ONCE(p->expires, soon);
-	}
+	/* "| 1": fin_by is never 0, which means "no FIN seen" */
+	if (p && th->fin && !READ_ONCE(p->fin_by))
+		WRITE_ONCE(p->fin_by, (jiffies + TLSMON_FIN_GRACE) | 1);
 	rcu_read_unlock();
 	return NF_ACCEPT;
 }
@@ -465,6 +499,8 @@ void tlsmon_flows_stop(struct net *net)
 	list_for_each_entry_safe(p, tmp, &f->age, age)
 		pending_unlink(f, p);
 	spin_unlock_irqrestore(&f->lock, flags);
+	/* The collector re-arms only while entries exist: none are left. */
+	cancel_delayed_work_sync(&f->gc);
 }
 
 /**
@@ -541,7 +577,7 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 		goto out;
 	}
 	spin_lock_irqsave(&p->lock, flags);
-	if (p->unlinked || time_after_eq(jiffies, READ_ONCE(p->expires))) {
+	if (p->unlinked || pending_stale(p)) {
 		ret = TLSMON_CLAIM_NONE;
 	} else if (p->decided) {
 		ret = TLSMON_CLAIM_DECIDED;

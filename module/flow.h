@@ -34,7 +34,8 @@ enum {
  * @age: in tlsmon_flows.age, under tlsmon_flows.lock
  * @rcu: frees the entry after the hook's lockless readers
  * @key: the connection
- * @expires: jiffies after which the entry is stale
+ * @born: jiffies at creation; stale handshake_timeout seconds later
+ * @fin_by: jiffies by which a connection that sent a FIN is stale, or 0
  * @lock: protects everything below; interrupts off
  * @isn: initial sequence number of each direction (TLSMON_OUT, TLSMON_IN)
  * @have_isn: bit per direction: @isn is known
@@ -55,7 +56,8 @@ struct tlsmon_pending {
 	struct list_head age;
 	struct rcu_head rcu;
 	struct tlsmon_flow_key key;
-	unsigned long expires;
+	unsigned long born;
+	unsigned long fin_by;
 	spinlock_t lock; /* the fields below */
 	u32 isn[2];
 	u8 have_isn;

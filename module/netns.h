@@ -7,6 +7,7 @@
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 #include <linux/tlsmon.h>
@@ -22,6 +23,7 @@ struct tlsmon_policy_obj;
  * @hash: entries by connection (struct tlsmon_pending); RCU readers
  * @age: entries oldest first, for expiry and the size limit
  * @count: entries in @hash; the packet hook skips its lookup at 0
+ * @gc: expires stale entries once a second while there are any
  * @hooks: netfilter hooks registered (serialised by the policy mutex)
  */
 struct tlsmon_flows {
@@ -29,6 +31,7 @@ struct tlsmon_flows {
 	struct hlist_head hash[1 << TLSMON_FLOW_BITS];
 	struct list_head age;
 	atomic_t count;
+	struct delayed_work gc;
 	bool hooks;
 };
 

@@ -278,6 +278,47 @@ log_test $case_ok "policy disabled: nothing watched, nothing tagged"
 mcc policy set enabled on
 mcs policy set enabled on
 
+# --- the watch table is bounded and expires ---------------------------------
+case_ok=0
+params=/sys/module/tlsmon/parameters
+old_max=$(cat $params/max_pending)
+old_timeout=$(cat $params/handshake_timeout)
+echo 8 >$params/max_pending
+port=$((port + 1))
+drops_before=$(stat_of "$ns_c" pending_drops)
+expired_before=$(stat_of "$ns_c" pending_expired)
+ip netns exec "$ns_s" python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.77.0.2", int(sys.argv[1]))); s.listen(64)
+conns = [s.accept()[0] for _ in range(30)]
+time.sleep(30)' $port >/dev/null 2>&1 &
+lpid=$!
+sleep 0.5
+# 30 connections that never say a word: half-finished handshakes
+ip netns exec "$ns_c" python3 -c '
+import socket, sys, time
+c = [socket.create_connection(("10.77.0.2", int(sys.argv[1]))) for _ in range(30)]
+print("open", flush=True)
+time.sleep(30)' $port >"$tmp/flood.out" 2>&1 &
+fpid=$!
+busywait 20000 grep -q open "$tmp/flood.out" || case_ok=1
+expect_eq "client pending at the limit" "$(stat_of "$ns_c" pending)" 8
+expect_eq "server pending at the limit" "$(stat_of "$ns_s" pending)" 8
+expect_eq "client drops" "$(stat_of "$ns_c" pending_drops)" $((drops_before + 22))
+log_test $case_ok "30 silent connections with max_pending 8: the table stays at 8, 22 drops counted"
+
+case_ok=0
+echo 1 >$params/handshake_timeout
+busywait 10000 sh -c "[ \$('$monctl' -n '$ns_c' -j stats | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"pending\"])') = 0 ]" || case_ok=1
+expect_eq "client pending after expiry" "$(stat_of "$ns_c" pending)" 0
+expect_eq "client expired" "$(stat_of "$ns_c" pending_expired)" $((expired_before + 8))
+log_test $case_ok "stale handshakes expire without new traffic, and are counted"
+kill $fpid $lpid 2>/dev/null
+wait $fpid $lpid 2>/dev/null
+echo "$old_max" >$params/max_pending
+echo "$old_timeout" >$params/handshake_timeout
+
 # --- unload with monitored sockets open ------------------------------------------
 case_ok=0
 port=$((port + 1))
