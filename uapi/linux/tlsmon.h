@@ -62,10 +62,60 @@
  * the complete new policy (the same attributes as the GET reply) goes to
  * the TLSMON_MCGRP_EVENTS multicast group of that namespace.
  *
+ * TLSMON_CMD_SESSION_GET (dump)
+ * ----------------------------
+ * No privilege beyond the namespace. Request with NLM_F_DUMP and no
+ * attribute. One TLSMON_CMD_SESSION_GET message per monitored session of
+ * the namespace, in id order, each holding:
+ *
+ *    TLSMON_A_SESSION: NLA_NESTED
+ *        TLSMON_SESSION_A_ID: NLA_U64, unique in the namespace, increasing
+ *        TLSMON_SESSION_A_COOKIE: NLA_U64, the socket's SO_COOKIE
+ *        TLSMON_SESSION_A_FAMILY: NLA_U16, AF_INET or AF_INET6
+ *        TLSMON_SESSION_A_LOCAL_ADDR: NLA_BINARY, 4 or 16 bytes
+ *        TLSMON_SESSION_A_PEER_ADDR: NLA_BINARY, 4 or 16 bytes
+ *        TLSMON_SESSION_A_LOCAL_PORT: NLA_U16, host order
+ *        TLSMON_SESSION_A_PEER_PORT: NLA_U16, host order
+ *        TLSMON_SESSION_A_ROLE: NLA_U8, TLSMON_ROLE_CLIENT or _SERVER
+ *        TLSMON_SESSION_A_VERSION: NLA_U16, 0x0303 (TLS 1.2), 0x0304 (TLS 1.3)
+ *        TLSMON_SESSION_A_SUITE: NLA_U16, the negotiated cipher suite
+ *        TLSMON_SESSION_A_CIPHER: NLA_U16, kTLS cipher (TLS_CIPHER_* of
+ *            <linux/tls.h>) of the first direction installed
+ *        TLSMON_SESSION_A_DIRS: NLA_U8, TLSMON_DIR_* installed
+ *        TLSMON_SESSION_A_HW: NLA_U8, TLSMON_DIR_* in device offload
+ *        TLSMON_SESSION_A_REASON: NLA_U8, TLSMON_REASON_* bits
+ *        TLSMON_SESSION_A_MARK: NLA_U32, the socket's mark after tagging
+ *        TLSMON_SESSION_A_AGE_MS: NLA_U64, milliseconds since tagging
+ *
+ * Attributes of type NLA_U64 are aligned with TLSMON_SESSION_A_PAD. A dump
+ * during which sessions came or went carries NLM_F_DUMP_INTR. No session
+ * message ever holds key material.
+ *
+ * TLSMON_CMD_SESSION_NEW, TLSMON_CMD_SESSION_DEL
+ * ---------------------------------------------
+ * Notifications to the TLSMON_MCGRP_EVENTS group of the session's
+ * namespace: a socket was tagged (when its first kTLS direction was
+ * installed), or a tagged socket was closed. Same attributes as a
+ * TLSMON_CMD_SESSION_GET message. They are sent shortly after the fact,
+ * from process context; a listener that must not miss one also dumps.
+ *
+ * TLSMON_CMD_STATS_GET
+ * --------------------
+ * No privilege beyond the namespace. The reply holds TLSMON_A_STATS, a
+ * nest of NLA_U64 counters of the namespace (TLSMON_STATS_A_PAD aligns
+ * them): handshakes read completely, parse failures, kTLS installations
+ * seen, sessions tagged and untagged, watched handshakes dropped for room
+ * (pending_drops) or expired, and why sessions were untagged: no
+ * handshake seen, a suite or a version the client never offered, an
+ * extension it never sent. TLSMON_STATS_A_INSTALLS_MISSED counts, for the
+ * whole host, installations the kernel probes could not observe (never
+ * tagged). TLSMON_STATS_A_PENDING and TLSMON_STATS_A_SESSIONS are the
+ * current sizes of the two tables.
+ *
  * Multicast groups
  * ----------------
- * TLSMON_MCGRP_EVENTS ("events"): notifications without key material;
- * any user of the namespace may listen.
+ * TLSMON_MCGRP_EVENTS ("events"): policy changes and sessions tagged or
+ * closed, without key material; any user of the namespace may listen.
  *
  * Monitoring signals
  * ------------------
