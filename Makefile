@@ -43,7 +43,7 @@ print-kdir:
 deps:
 	scripts/install-deps.sh
 
-demo: all
+demo: tests
 	selftests/vm/run.sh -t 600 -- scripts/demo.sh
 
 check: tests
