@@ -124,6 +124,40 @@ static int add_priv_ext(u16 *exts, u8 *n, u16 type)
 	return 0;
 }
 
+/*
+ * The extensions block of a hello, which may be absent altogether (before
+ * TLS 1.3); nothing may follow it.
+ */
+static int ext_block(struct rd *r, struct rd *exts)
+{
+	exts->left = 0;
+	if (!r->left)
+		return 0;
+	if (!rd_vec16(r, exts))
+		return -TLSMON_HELLO_TRUNCATED;
+	return r->left ? -TLSMON_HELLO_TRAILING : 0;
+}
+
+/*
+ * The next extension of a block, after the checks every hello shares: no
+ * duplicate, private-use ones recorded in @priv.
+ * Return: 1 with @type and @data set, 0 at the end, or a negative error.
+ */
+static int next_ext(struct rd *exts, struct ext_walk *w, u16 *priv, u8 *n_priv,
+		    u16 *type, struct rd *data)
+{
+	int err;
+
+	if (!exts->left)
+		return 0;
+	if (!rd_u16(exts, type) || !rd_vec16(exts, data))
+		return -TLSMON_HELLO_TRUNCATED;
+	err = ext_seen(w, *type);
+	if (!err)
+		err = add_priv_ext(priv, n_priv, *type);
+	return err ? err : 1;
+}
+
 static int parse_ch_supported_versions(struct rd *data,
 				       struct tlsmon_client_hello *ch)
 {
@@ -153,9 +187,9 @@ static int parse_ch_supported_versions(struct rd *data,
 int tlsmon_parse_client_hello(const u8 *body, size_t len,
 			      struct tlsmon_client_hello *ch)
 {
-	struct rd r = { body, len }, sid, suites, comp, exts;
+	struct rd r = { body, len }, sid, suites, comp, exts, data;
 	struct ext_walk walk = { .n = 0 };
-	u16 s;
+	u16 s, type;
 	int err;
 
 	memset(ch, 0, sizeof(*ch));
@@ -180,29 +214,12 @@ int tlsmon_parse_client_hello(const u8 *body, size_t len,
 		return -TLSMON_HELLO_BAD_LENGTH;
 	ch->versions = version_bit(ch->legacy_version);
 
-	/* Extensions may be absent altogether before TLS 1.3. */
-	if (!r.left)
-		return 0;
-	if (!rd_vec16(&r, &exts))
-		return -TLSMON_HELLO_TRUNCATED;
-	if (r.left)
-		return -TLSMON_HELLO_TRAILING;
-
-	while (exts.left) {
-		struct rd data;
-		u16 type;
-
-		if (!rd_u16(&exts, &type) || !rd_vec16(&exts, &data))
-			return -TLSMON_HELLO_TRUNCATED;
-		err = ext_seen(&walk, type);
-		if (!err)
-			err = add_priv_ext(ch->priv_ext, &ch->n_priv_ext, type);
-		if (!err && type == TLSMON_EXT_SUPPORTED_VERSIONS)
-			err = parse_ch_supported_versions(&data, ch);
-		if (err)
-			return err;
-	}
-	return 0;
+	err = ext_block(&r, &exts);
+	while (!err && (err = next_ext(&exts, &walk, ch->priv_ext,
+				       &ch->n_priv_ext, &type, &data)) > 0)
+		err = type == TLSMON_EXT_SUPPORTED_VERSIONS ?
+		      parse_ch_supported_versions(&data, ch) : 0;
+	return err;
 }
 
 /**
@@ -219,9 +236,10 @@ int tlsmon_parse_client_hello(const u8 *body, size_t len,
 int tlsmon_parse_server_hello(const u8 *body, size_t len,
 			      struct tlsmon_server_hello *sh)
 {
-	struct rd r = { body, len }, random, sid, exts;
+	struct rd r = { body, len }, random, sid, exts, data;
 	struct ext_walk walk = { .n = 0 };
 	bool have_sv = false;
+	u16 type;
 	u8 comp;
 	int err;
 
@@ -240,30 +258,19 @@ int tlsmon_parse_server_hello(const u8 *body, size_t len,
 		return -TLSMON_HELLO_BAD_VALUE;
 	sh->version = sh->legacy_version;
 
-	if (r.left) {
-		if (!rd_vec16(&r, &exts))
-			return -TLSMON_HELLO_TRUNCATED;
-		if (r.left)
-			return -TLSMON_HELLO_TRAILING;
-		while (exts.left) {
-			struct rd data;
-			u16 type;
-
-			if (!rd_u16(&exts, &type) || !rd_vec16(&exts, &data))
-				return -TLSMON_HELLO_TRUNCATED;
-			err = ext_seen(&walk, type);
-			if (!err)
-				err = add_priv_ext(sh->priv_ext, &sh->n_priv_ext, type);
-			if (err)
-				return err;
-			if (type == TLSMON_EXT_SUPPORTED_VERSIONS) {
-				if (data.left != 2)
-					return -TLSMON_HELLO_BAD_LENGTH;
-				rd_u16(&data, &sh->version);
-				have_sv = true;
-			}
+	err = ext_block(&r, &exts);
+	while (!err && (err = next_ext(&exts, &walk, sh->priv_ext,
+				       &sh->n_priv_ext, &type, &data)) > 0) {
+		err = 0;
+		if (type == TLSMON_EXT_SUPPORTED_VERSIONS) {
+			if (data.left != 2)
+				return -TLSMON_HELLO_BAD_LENGTH;
+			rd_u16(&data, &sh->version);
+			have_sv = true;
 		}
 	}
+	if (err)
+		return err;
 	/* RFC 8446: a TLS 1.3 server selects its version only through
 	 * supported_versions; a HelloRetryRequest without it is malformed.
 	 */

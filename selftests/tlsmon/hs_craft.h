@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -201,25 +202,62 @@ static int recv_all(int fd, void *p, size_t n)
 	return 0;
 }
 
+/**
+ * struct craft_cipher - a kTLS cipher and the layout of its crypto_info
+ */
+struct craft_cipher {
+	const char *name;
+	uint16_t type;
+	size_t size, iv_off, iv, key_off, key, salt_off, salt;
+};
+
+#define CRAFT_CIPHER(n, t, s)						\
+	{ n, TLS_CIPHER_##t, sizeof(struct s),				\
+	  offsetof(struct s, iv), TLS_CIPHER_##t##_IV_SIZE,		\
+	  offsetof(struct s, key), TLS_CIPHER_##t##_KEY_SIZE,		\
+	  offsetof(struct s, salt), TLS_CIPHER_##t##_SALT_SIZE }
+
+static const struct craft_cipher craft_ciphers[] = {
+	CRAFT_CIPHER("aes-gcm-128", AES_GCM_128, tls12_crypto_info_aes_gcm_128),
+	CRAFT_CIPHER("aes-gcm-256", AES_GCM_256, tls12_crypto_info_aes_gcm_256),
+	CRAFT_CIPHER("aes-ccm-128", AES_CCM_128, tls12_crypto_info_aes_ccm_128),
+	CRAFT_CIPHER("chacha20-poly1305", CHACHA20_POLY1305,
+		     tls12_crypto_info_chacha20_poly1305),
+	CRAFT_CIPHER("sm4-gcm", SM4_GCM, tls12_crypto_info_sm4_gcm),
+	CRAFT_CIPHER("sm4-ccm", SM4_CCM, tls12_crypto_info_sm4_ccm),
+};
+
+static const struct craft_cipher *craft_cipher(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(craft_ciphers) / sizeof(craft_ciphers[0]); i++)
+		if (!strcmp(craft_ciphers[i].name, name))
+			return &craft_ciphers[i];
+	return NULL;
+}
+
 /*
  * Install kTLS in one direction with keys both ends derive alike: the
  * client's TX keys are the server's RX keys.
  */
-static int ktls_install(int fd, bool tls13, bool tx, bool client_writes)
+static int ktls_install(int fd, const struct craft_cipher *c, bool tls13,
+			bool tx, bool client_writes)
 {
-	struct tls12_crypto_info_aes_gcm_128 ci;
-	int i;
+	uint8_t buf[128];
+	struct tls_crypto_info *info = (void *)buf;
+	size_t i;
 
-	memset(&ci, 0, sizeof(ci));
-	ci.info.version = tls13 ? TLS_1_3_VERSION : TLS_1_2_VERSION;
-	ci.info.cipher_type = TLS_CIPHER_AES_GCM_128;
-	for (i = 0; i < TLS_CIPHER_AES_GCM_128_KEY_SIZE; i++)
-		ci.key[i] = (client_writes ? 0x10 : 0x40) + i;
-	for (i = 0; i < TLS_CIPHER_AES_GCM_128_IV_SIZE; i++)
-		ci.iv[i] = (client_writes ? 0x20 : 0x50) + i;
-	for (i = 0; i < TLS_CIPHER_AES_GCM_128_SALT_SIZE; i++)
-		ci.salt[i] = (client_writes ? 0x30 : 0x60) + i;
-	if (setsockopt(fd, SOL_TLS, tx ? TLS_TX : TLS_RX, &ci, sizeof(ci)))
+	memset(buf, 0, sizeof(buf));
+	info->version = tls13 ? TLS_1_3_VERSION : TLS_1_2_VERSION;
+	info->cipher_type = c->type;
+	for (i = 0; i < c->key; i++)
+		buf[c->key_off + i] = (client_writes ? 0x10 : 0x40) + i;
+	for (i = 0; i < c->iv; i++)
+		buf[c->iv_off + i] = (client_writes ? 0x20 : 0x50) + i;
+	for (i = 0; i < c->salt; i++)
+		buf[c->salt_off + i] = (client_writes ? 0x30 : 0x60) + i;
+	if (setsockopt(fd, SOL_TLS, tx ? TLS_TX : TLS_RX, buf, c->size))
 		return -errno;
 	return 0;
 }

@@ -245,6 +245,27 @@ run_pair 10.77.0.2 "-S" "-o ff01" || case_ok=1
 expect_eq "client sessions" "$(py "$sess_c" 'len(d)')" 1
 log_test $case_ok "ServerHello split over two TCP segments: tagged"
 
+# --- every kTLS cipher of the running kernel; one direction only ---------------
+for cipher in aes-gcm-128 aes-gcm-256 aes-ccm-128 chacha20-poly1305 sm4-gcm sm4-ccm; do
+	case_ok=0
+	rc=0
+	run_pair 10.77.0.2 "-k $cipher" "-o ff01 -k $cipher" || rc=$?
+	if grep -q "has no $cipher" "$tmp/s.out" "$tmp/c.out"; then
+		skip_test "kTLS $cipher: tagged, data flows" "this kernel has no $cipher for kTLS"
+		continue
+	fi
+	[ $rc -eq 0 ] || case_ok=1
+	expect_eq "client cipher" "$(py "$sess_c" 'd[0]["cipher"] + " " + ",".join(d[0]["directions"])')" "$cipher tx,rx"
+	expect_eq "server cipher" "$(py "$sess_s" 'd[0]["cipher"]')" "$cipher"
+	log_test $case_ok "kTLS $cipher: tagged, data flows"
+done
+
+case_ok=0
+run_pair 10.77.0.2 "-d rx" "-o ff01 -d tx" || case_ok=1
+expect_eq "client directions" "$(py "$sess_c" '",".join(d[0]["directions"])')" tx
+expect_eq "server directions" "$(py "$sess_s" '",".join(d[0]["directions"])')" rx
+log_test $case_ok "one kTLS direction only (as OpenSSL 3.0 does for TLS 1.3): tagged"
+
 # --- kTLS with no handshake seen ---------------------------------------------
 case_ok=0
 mcc policy set enabled off

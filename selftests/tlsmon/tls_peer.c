@@ -15,6 +15,9 @@
  *   -r              server: answer with a HelloRetryRequest first
  *   -S              server: split the ServerHello over two TCP segments
  *   -d DIRS         kTLS directions to install: tx, rx or both (default)
+ *   -k CIPHER       kTLS cipher: aes-gcm-128 (default), aes-gcm-256,
+ *                   aes-ccm-128, chacha20-poly1305, sm4-gcm, sm4-ccm;
+ *                   exit status 4 if the kernel does not have it
  *   -p FILE         after the handshake print "paused" and wait for FILE
  *                   before installing kTLS
  *   -w FILE         after the exchange print "ready", wait for FILE, then
@@ -40,6 +43,7 @@ static struct {
 	int select;
 	const char *wait_file;
 	const char *pause_file;
+	const struct craft_cipher *cipher;
 } o = { .tls13 = true, .tx = true, .rx = true, .select = -1 };
 
 static void die(const char *what, int err)
@@ -210,9 +214,14 @@ static void exchange(int fd)
 		wait_for("paused", o.pause_file);
 	err = ktls_ulp(fd);
 	if (!err && o.tx)
-		err = ktls_install(fd, o.tls13, true, !o.server);
+		err = ktls_install(fd, o.cipher, o.tls13, true, !o.server);
 	if (!err && o.rx)
-		err = ktls_install(fd, o.tls13, false, o.server);
+		err = ktls_install(fd, o.cipher, o.tls13, false, o.server);
+	if (err == -ENOENT) {
+		fprintf(stderr, "tls_peer: this kernel has no %s for kTLS\n",
+			o.cipher->name);
+		exit(4);
+	}
 	if (err)
 		die("installing kTLS", err);
 	if (!o.tx || !o.rx)
@@ -233,7 +242,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSd:w:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSd:w:p:k:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -271,12 +280,21 @@ int main(int argc, char **argv)
 		case 'p':
 			o.pause_file = optarg;
 			break;
+		case 'k':
+			o.cipher = craft_cipher(optarg);
+			if (!o.cipher) {
+				fprintf(stderr, "tls_peer: unknown cipher %s\n", optarg);
+				return 2;
+			}
+			break;
 		default:
 			return 2;
 		}
 	}
 	if (!o.n_offer)
 		o.offer[o.n_offer++] = o.tls13 ? 0x1301 : 0xc02f;
+	if (!o.cipher)
+		o.cipher = craft_cipher("aes-gcm-128");
 	if (getaddrinfo(argv[2], argv[3], &hints, &ai))
 		die("resolving the address", EINVAL);
 

@@ -35,19 +35,22 @@ void mon_err(const char *fmt, ...)
  * @what: the object, for error messages
  * @argc: argument count, argv[0] being the command
  * @argv: arguments
- * @usage: prints the object's usage
+ * @usage: prints the object's usage, for its "help" command
  */
 int mon_dispatch(const struct mon_cmd *cmds, const char *what, int argc,
 		 char **argv, void (*usage)(void))
 {
 	const struct mon_cmd *c;
 
+	if (!strcmp(argv[0], "help")) {
+		usage();
+		return MON_EXIT_OK;
+	}
 	for (c = cmds; c->name; c++)
 		if (!strcmp(argv[0], c->name))
 			return c->fn(argc - 1, argv + 1);
 	mon_err("unknown %s command '%s' (try 'monctl %s help')", what,
 		argv[0], what);
-	(void)usage;
 	return MON_EXIT_FAIL;
 }
 

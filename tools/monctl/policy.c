@@ -383,18 +383,9 @@ static void policy_usage(void)
 	suite_list(stderr);
 }
 
-static int policy_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	policy_usage();
-	return MON_EXIT_OK;
-}
-
 static const struct mon_cmd policy_cmds[] = {
 	{ "show", policy_show, "show the policy (default)" },
 	{ "set", policy_set, "change the policy" },
-	{ "help", policy_help, "this text" },
 	{ NULL, NULL, NULL },
 };
 

@@ -266,18 +266,9 @@ static void sessions_usage(void)
 		"kTLS directions, reason (suite or consent), socket mark and age.\n");
 }
 
-static int sessions_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	sessions_usage();
-	return MON_EXIT_OK;
-}
-
 static const struct mon_cmd sessions_cmds[] = {
 	{ "show", sessions_show, "list the monitored sessions (default)" },
 	{ "list", sessions_show, "the same" },
-	{ "help", sessions_help, "this text" },
 	{ NULL, NULL, NULL },
 };
 

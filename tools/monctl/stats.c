@@ -107,17 +107,8 @@ static void stats_usage(void)
 		"or expired, and why sessions were not monitored.\n");
 }
 
-static int stats_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	stats_usage();
-	return MON_EXIT_OK;
-}
-
 static const struct mon_cmd stats_cmds[] = {
 	{ "show", stats_show, "show the counters (default)" },
-	{ "help", stats_help, "this text" },
 	{ NULL, NULL, NULL },
 };
 
