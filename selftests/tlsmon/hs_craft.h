@@ -65,7 +65,7 @@ static const uint8_t craft_hrr_random[32] = {
 
 /* A handshake record holding one ClientHello. */
 static void craft_client_hello(struct craft *c, bool tls13, const uint16_t *suites,
-			       unsigned int n_suites, bool consent)
+			       unsigned int n_suites, bool consent, bool dup_ext)
 {
 	size_t rec, msg, ext;
 	unsigned int i;
@@ -90,10 +90,13 @@ static void craft_client_hello(struct craft *c, bool tls13, const uint16_t *suit
 	c8(c, 0);
 	ext = c->n;
 	c16(c, 0);
-	c16(c, 0x000a);			/* supported_groups: x25519 */
-	c16(c, 4);
-	c16(c, 2);
-	c16(c, 0x001d);
+	/* supported_groups: x25519; twice for a malformed hello */
+	for (i = 0; i < (dup_ext ? 2u : 1u); i++) {
+		c16(c, 0x000a);
+		c16(c, 4);
+		c16(c, 2);
+		c16(c, 0x001d);
+	}
 	if (tls13) {
 		c16(c, 43);		/* supported_versions: 1.3, 1.2 */
 		c16(c, 5);

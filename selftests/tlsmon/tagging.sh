@@ -70,7 +70,10 @@ run_pair() {
 	# shellcheck disable=SC2086
 	ip netns exec "$ns_c" "$peer" client "$addr" $port -w "$tmp/go" $copts >"$tmp/c.out" 2>&1 &
 	cpid=$!
-	if ! busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'"; then
+	# both ready, or one of them gave up
+	busywait 20000 sh -c "(grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out') ||
+		! kill -0 $spid 2>/dev/null || ! kill -0 $cpid 2>/dev/null"
+	if ! grep -q ready "$tmp/s.out" || ! grep -q ready "$tmp/c.out"; then
 		diag "the peers did not get ready:"
 		sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
 		rc=1
@@ -220,6 +223,16 @@ run_pair 10.77.0.2 "-s ff01" "-o 1301" || case_ok=1
 expect_eq "client sessions" "$sess_c" "[]"
 expect_eq "unoffered_suite" "$(stat_of "$ns_c" unoffered_suite)" $((before + 1))
 log_test $case_ok "server selects a suite the client never offered: not tagged, counted"
+
+case_ok=0
+before=$(stat_of "$ns_c" parse_failures)
+before_s=$(stat_of "$ns_s" parse_failures)
+run_pair 10.77.0.2 "" "-o ff01 -D" || case_ok=1
+expect_eq "client sessions" "$sess_c" "[]"
+expect_eq "server sessions" "$sess_s" "[]"
+expect_eq "client parse_failures" "$(stat_of "$ns_c" parse_failures)" $((before + 1))
+expect_eq "server parse_failures" "$(stat_of "$ns_s" parse_failures)" $((before_s + 1))
+log_test $case_ok "malformed ClientHello (an extension twice): not tagged, counted as a parse failure"
 
 # --- versions, families, HRR, split ---------------------------------------
 case_ok=0

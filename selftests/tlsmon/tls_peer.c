@@ -12,6 +12,7 @@
  *   -c              client: offer the consent extension;
  *                   server: echo it if the client offered it
  *   -C              server: echo it even if the client did not offer it
+ *   -D              client: a malformed ClientHello (an extension twice)
  *   -r              server: answer with a HelloRetryRequest first
  *   -S              server: split the ServerHello over two TCP segments
  *   -d DIRS         kTLS directions to install: tx, rx or both (default)
@@ -36,7 +37,7 @@
 #include "hs_craft.h"
 
 static struct {
-	bool server, tls13, consent, force_echo, hrr, split;
+	bool server, tls13, consent, force_echo, hrr, split, dup;
 	bool tx, rx;
 	uint16_t offer[64];
 	unsigned int n_offer;
@@ -146,7 +147,7 @@ static void handshake_client(int fd)
 	struct craft out = { .n = 0 }, in;
 	int type;
 
-	craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent);
+	craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent, o.dup);
 	send_craft(fd, &out, false);
 	for (;;) {
 		type = read_record(fd, &in);
@@ -158,7 +159,7 @@ static void handshake_client(int fd)
 		if (in.n > 38 && !memcmp(in.b + 6, craft_hrr_random, 32)) {
 			out.n = 0;
 			craft_ccs(&out);
-			craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent);
+			craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent, o.dup);
 			send_craft(fd, &out, false);
 			continue;
 		}
@@ -242,7 +243,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSd:w:p:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSDd:w:p:k:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -269,6 +270,9 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			o.split = true;
+			break;
+		case 'D':
+			o.dup = true;
 			break;
 		case 'd':
 			o.tx = strcmp(optarg, "rx");
