@@ -15,14 +15,19 @@
  * struct tlsmon_event - a queued notification
  * @list: in tlsmon_events, under tlsmon_events_lock
  * @net: the namespace whose listeners receive it (a reference)
- * @cmd: TLSMON_CMD_SESSION_NEW or TLSMON_CMD_SESSION_DEL
+ * @cmd: TLSMON_CMD_SESSION_NEW, TLSMON_CMD_SESSION_DEL, TLSMON_CMD_KEYS_NEW
+ * @dir: for TLSMON_CMD_KEYS_NEW, the direction of @keys
  * @info: the session
+ * @keys: for TLSMON_CMD_KEYS_NEW, the keys; the event is freed with
+ *	kfree_sensitive()
  */
 struct tlsmon_event {
 	struct list_head list;
 	struct net *net;
 	u8 cmd;
+	u8 dir;
 	struct tlsmon_session_info info;
+	struct tlsmon_dir_keys keys;
 };
 
 static LIST_HEAD(tlsmon_events);
@@ -39,13 +44,44 @@ static void tlsmon_events_work_fn(struct work_struct *work)
 	spin_unlock_irqrestore(&tlsmon_events_lock, flags);
 
 	list_for_each_entry_safe(ev, tmp, &todo, list) {
-		tlsmon_nl_session_notify(ev->net, ev->cmd, &ev->info);
+		if (ev->cmd == TLSMON_CMD_KEYS_NEW)
+			tlsmon_nl_keys_notify(ev->net, &ev->info, ev->dir, &ev->keys);
+		else
+			tlsmon_nl_session_notify(ev->net, ev->cmd, &ev->info);
 		put_net(ev->net);
-		kfree(ev);
+		kfree_sensitive(ev);
 	}
 }
 
 static DECLARE_WORK(tlsmon_events_work, tlsmon_events_work_fn);
+
+static struct tlsmon_event *tlsmon_event_new(struct net *net, u8 cmd,
+					     const struct tlsmon_session_info *info)
+{
+	struct tlsmon_event *ev;
+
+	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
+	if (!ev)
+		return NULL;
+	ev->net = maybe_get_net(net);
+	if (!ev->net) {
+		kfree(ev);
+		return NULL;
+	}
+	ev->cmd = cmd;
+	ev->info = *info;
+	return ev;
+}
+
+static void tlsmon_event_queue(struct tlsmon_event *ev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tlsmon_events_lock, flags);
+	list_add_tail(&ev->list, &tlsmon_events);
+	spin_unlock_irqrestore(&tlsmon_events_lock, flags);
+	schedule_work(&tlsmon_events_work);
+}
 
 /**
  * tlsmon_event_session() - notify the listeners of @net, from any context
@@ -59,23 +95,31 @@ static DECLARE_WORK(tlsmon_events_work, tlsmon_events_work_fn);
 void tlsmon_event_session(struct net *net, u8 cmd,
 			  const struct tlsmon_session_info *info)
 {
-	struct tlsmon_event *ev;
-	unsigned long flags;
+	struct tlsmon_event *ev = tlsmon_event_new(net, cmd, info);
 
-	ev = kmalloc(sizeof(*ev), GFP_ATOMIC);
+	if (ev)
+		tlsmon_event_queue(ev);
+}
+
+/**
+ * tlsmon_event_keys() - tell the key readers of @net, from any context
+ * @net: the session's namespace
+ * @info: the session
+ * @dir: TLSMON_DIR_TX or TLSMON_DIR_RX
+ * @keys: that direction's keys
+ *
+ * The export rules are checked again when the event is sent.
+ */
+void tlsmon_event_keys(struct net *net, const struct tlsmon_session_info *info,
+		       u8 dir, const struct tlsmon_dir_keys *keys)
+{
+	struct tlsmon_event *ev = tlsmon_event_new(net, TLSMON_CMD_KEYS_NEW, info);
+
 	if (!ev)
 		return;
-	ev->net = maybe_get_net(net);
-	if (!ev->net) {
-		kfree(ev);
-		return;
-	}
-	ev->cmd = cmd;
-	ev->info = *info;
-	spin_lock_irqsave(&tlsmon_events_lock, flags);
-	list_add_tail(&ev->list, &tlsmon_events);
-	spin_unlock_irqrestore(&tlsmon_events_lock, flags);
-	schedule_work(&tlsmon_events_work);
+	ev->dir = dir;
+	ev->keys = *keys;
+	tlsmon_event_queue(ev);
 }
 
 /* Module exit, after the probes are gone: send what is queued. */

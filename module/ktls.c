@@ -28,6 +28,7 @@
 #include <net/tls.h>
 
 #include "event.h"
+#include "export.h"
 #include "flow.h"
 #include "ktls.h"
 #include "policy.h"
@@ -76,6 +77,34 @@ static void tlsmon_count_why(struct tlsmon_net *tn, u8 why)
 	}
 }
 
+/*
+ * The keys of a tagged session's new direction, if they may be exported:
+ * export is on and the peer is on a directly connected subnet. Otherwise
+ * nothing is copied, and an export refused for the peer is counted.
+ * Return: a copy to free with kfree_sensitive(), or NULL.
+ */
+static struct tlsmon_dir_keys *tlsmon_export_keys(struct sock *sk,
+						  struct tlsmon_net *tn,
+						  const struct tlsmon_policy *pol,
+						  const struct tlsmon_session_info *info,
+						  const struct tlsmon_install *in)
+{
+	struct tlsmon_dir_keys *keys;
+
+	if (!pol->export)
+		return NULL;
+	if (!tlsmon_peer_local(sock_net(sk), &info->raddr, info->oif)) {
+		tlsmon_count(tn, TLSMON_STATS_A_EXPORT_REFUSED);
+		return NULL;
+	}
+	keys = kmalloc(sizeof(*keys), GFP_ATOMIC);
+	if (keys && !tlsmon_keys_capture(in->ctx, in->tx, keys)) {
+		kfree_sensitive(keys);
+		keys = NULL;
+	}
+	return keys;
+}
+
 static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 		       const struct tlsmon_policy *pol,
 		       const struct tlsmon_verdict *v, u8 role,
@@ -96,13 +125,18 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 		.reason = v->reason,
 		.role = role,
 	};
+	struct tlsmon_dir_keys *keys = NULL;
 	struct tlsmon_flow_key key;
+	struct dst_entry *dst;
 
 	tlsmon_flow_key_of_sk(sk, &key);
 	info.laddr = key.laddr;
 	info.raddr = key.raddr;
 	info.lport = key.lport;
 	info.rport = key.rport;
+	/* The owner holds the socket lock: its cached route is stable. */
+	dst = __sk_dst_get(sk);
+	info.oif = sk->sk_bound_dev_if ?: (dst && dst->dev ? dst->dev->ifindex : 0);
 
 	/* The owner holds the socket lock: the mark changes under it. */
 	if (pol->mask) {
@@ -111,13 +145,39 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 	}
 	info.mark = READ_ONCE(sk->sk_mark);
 
-	if (tlsmon_session_add(tn, &info)) {
+	keys = tlsmon_export_keys(sk, tn, pol, &info, in);
+	if (tlsmon_session_add(tn, &info, keys)) {
 		/* No record, no monitoring: fail closed. */
 		tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
-		return;
+		goto out;
 	}
 	tlsmon_count(tn, TLSMON_STATS_A_TAGGED);
 	tlsmon_event_session(sock_net(sk), TLSMON_CMD_SESSION_NEW, &info);
+	if (keys)
+		tlsmon_event_keys(sock_net(sk), &info, dir, keys);
+out:
+	kfree_sensitive(keys);
+}
+
+/* Return: whether @sk has a session, which now has direction @dir too. */
+static bool tlsmon_second_dir(struct sock *sk, struct tlsmon_net *tn,
+			      const struct tlsmon_policy *pol,
+			      const struct tlsmon_install *in, u8 dir)
+{
+	struct tlsmon_session_info info;
+	struct tlsmon_dir_keys *keys = NULL;
+	u64 cookie = tlsmon_sk_cookie(sk);
+	bool found;
+
+	/* whether the keys may be kept needs the session's peer: look first */
+	found = tlsmon_session_add_dir(tn, cookie, dir, in->hw, NULL, &info);
+	if (!found)
+		return false;
+	keys = tlsmon_export_keys(sk, tn, pol, &info, in);
+	if (keys && tlsmon_session_add_dir(tn, cookie, dir, in->hw, keys, &info))
+		tlsmon_event_keys(sock_net(sk), &info, dir, keys);
+	kfree_sensitive(keys);
+	return true;
 }
 
 static void tlsmon_installed(const struct tlsmon_install *in)
@@ -128,7 +188,6 @@ static void tlsmon_installed(const struct tlsmon_install *in)
 	const struct tlsmon_policy_obj *pol;
 	struct tlsmon_flow_key key;
 	struct tlsmon_verdict v;
-	u64 cookie;
 	u8 role = 0;
 
 	if (sk->sk_protocol != IPPROTO_TCP ||
@@ -136,15 +195,14 @@ static void tlsmon_installed(const struct tlsmon_install *in)
 		return;
 	tlsmon_count(tn, TLSMON_STATS_A_KTLS_INSTALLS);
 
-	/* The other direction of a tagged session: one session. */
-	if (atomic_read(&tn->sessions.count)) {
-		cookie = tlsmon_sk_cookie(sk);
-		if (tlsmon_session_add_dir(tn, cookie, dir, in->hw))
-			return;
-	}
-
 	rcu_read_lock();
 	pol = rcu_dereference(tn->policy);
+
+	/* The other direction of a tagged session: one session. */
+	if (atomic_read(&tn->sessions.count) && pol &&
+	    tlsmon_second_dir(sk, tn, &pol->cfg, in, dir))
+		goto out;
+
 	if (!pol || !pol->cfg.enabled)
 		goto out;
 	tlsmon_flow_key_of_sk(sk, &key);

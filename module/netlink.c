@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "export.h"
 #include "ktls.h"
 #include "netlink.h"
 #include "policy.h"
@@ -36,14 +37,19 @@ static const struct nla_policy tlsmon_get_nl_policy[TLSMON_A_MAX + 1] = {
 	[TLSMON_A_POLICY] = { .type = NLA_REJECT },
 	[TLSMON_A_SESSION] = { .type = NLA_REJECT },
 	[TLSMON_A_STATS] = { .type = NLA_REJECT },
+	[TLSMON_A_KEY] = { .type = NLA_REJECT },
 };
 
 enum tlsmon_mcgrp {
 	TLSMON_MCGRP_EVENTS_ID,
+	TLSMON_MCGRP_KEYS_ID,
 };
 
+/* Joining the key group needs CAP_NET_ADMIN over the listener's namespace. */
 static const struct genl_multicast_group tlsmon_mcgrps[] = {
 	[TLSMON_MCGRP_EVENTS_ID] = { .name = TLSMON_MCGRP_EVENTS },
+	[TLSMON_MCGRP_KEYS_ID] = { .name = TLSMON_MCGRP_KEYS,
+				   .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family tlsmon_genl_family;
@@ -385,6 +391,157 @@ void tlsmon_nl_session_notify(struct net *net, u8 cmd,
 				TLSMON_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
+static int tlsmon_put_key(struct sk_buff *skb, u8 dir,
+			  const struct tlsmon_dir_keys *k)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, TLSMON_A_KEY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, TLSMON_KEY_A_DIR, dir) ||
+	    nla_put_u16(skb, TLSMON_KEY_A_VERSION, k->version) ||
+	    nla_put_u16(skb, TLSMON_KEY_A_CIPHER, k->cipher) ||
+	    nla_put(skb, TLSMON_KEY_A_KEY, k->key_len, k->key) ||
+	    nla_put(skb, TLSMON_KEY_A_IV, k->iv_len, k->iv) ||
+	    nla_put(skb, TLSMON_KEY_A_SALT, k->salt_len, k->salt) ||
+	    nla_put(skb, TLSMON_KEY_A_REC_SEQ, k->rec_seq_len, k->rec_seq) ||
+	    nla_put_u64_64bit(skb, TLSMON_KEY_A_INSTALLED_NS, k->installed_ns,
+			      TLSMON_KEY_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Export rules checked at every export: the policy, then the peer. */
+static bool tlsmon_may_export(struct net *net, const struct tlsmon_session_info *si)
+{
+	struct tlsmon_policy p;
+
+	tlsmon_policy_read(net, &p);
+	if (!p.export)
+		return false;
+	if (!tlsmon_peer_local(net, &si->raddr, si->oif)) {
+		tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_EXPORT_REFUSED);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * tlsmon_nl_keys_notify() - give a direction's keys to @net's key readers
+ * @net: the session's namespace
+ * @info: the session
+ * @dir: TLSMON_DIR_TX or TLSMON_DIR_RX
+ * @keys: its keys
+ *
+ * Process context (the event work). The message is wiped before it is
+ * freed.
+ */
+void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *info,
+			   u8 dir, const struct tlsmon_dir_keys *keys)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&tlsmon_genl_family, net, TLSMON_MCGRP_KEYS_ID) ||
+	    !tlsmon_may_export(net, info))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &tlsmon_genl_family, 0, TLSMON_CMD_KEYS_NEW);
+	if (!hdr || tlsmon_put_session(msg, info) || tlsmon_put_key(msg, dir, keys)) {
+		kfree_skb(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_KEYS_EXPORTED);
+	/*
+	 * Listeners get clones sharing this data; the last one freed drops it
+	 * unwiped, which is the same for every netlink socket buffer. What
+	 * tlsmon itself holds is wiped.
+	 */
+	genlmsg_multicast_netns(&tlsmon_genl_family, net, msg, 0,
+				TLSMON_MCGRP_KEYS_ID, GFP_KERNEL);
+}
+
+static int tlsmon_nl_keys_start(struct netlink_callback *cb)
+{
+	struct tlsmon_policy p;
+
+	tlsmon_policy_read(sock_net(cb->skb->sk), &p);
+	if (!p.export) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "key export is off in this namespace");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/*
+ * One message per session whose keys may be exported now, resuming after
+ * the last id sent, like the session dump. A session whose peer left the
+ * local subnet loses its keys for good.
+ */
+static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct tlsmon_net *tn = tlsmon_net(net);
+	struct tlsmon_dir_keys keys[2];
+	struct tlsmon_session_info si;
+	struct tlsmon_session *s;
+	u64 last = cb->args[0];
+	int err = 0, i;
+	void *hdr;
+	u8 dirs;
+
+	rcu_read_lock();
+	cb->seq = atomic_read(&tn->sessions.gen);
+	list_for_each_entry_rcu(s, &tn->sessions.list, list) {
+		if (s->info.id <= last)
+			continue;
+		dirs = tlsmon_session_keys(tn, s, &si, keys);
+		if (!dirs) {
+			last = si.id;
+			continue;
+		}
+		if (!tlsmon_may_export(net, &si)) {
+			tlsmon_session_wipe_keys(tn, s);
+			last = si.id;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &tlsmon_genl_family, NLM_F_MULTI, TLSMON_CMD_KEYS_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		err = tlsmon_put_session(skb, &si);
+		for (i = 0; i < 2 && !err; i++) {
+			u8 dir = i ? TLSMON_DIR_RX : TLSMON_DIR_TX;
+
+			if (dirs & dir)
+				err = tlsmon_put_key(skb, dir, &keys[i]);
+		}
+		if (err) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		tlsmon_count(tn, TLSMON_STATS_A_KEYS_EXPORTED);
+		last = si.id;
+	}
+	rcu_read_unlock();
+	memzero_explicit(keys, sizeof(keys));
+	cb->args[0] = last;
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
 static const struct genl_ops tlsmon_genl_ops[] = {
 	{
 		.cmd = TLSMON_CMD_POLICY_GET,
@@ -404,6 +561,14 @@ static const struct genl_ops tlsmon_genl_ops[] = {
 		.dumpit = tlsmon_nl_session_dump,
 		.policy = tlsmon_get_nl_policy,
 		.maxattr = TLSMON_A_MAX,
+	},
+	{
+		.cmd = TLSMON_CMD_KEYS_GET,
+		.start = tlsmon_nl_keys_start,
+		.dumpit = tlsmon_nl_keys_dump,
+		.policy = tlsmon_get_nl_policy,
+		.maxattr = TLSMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = TLSMON_CMD_STATS_GET,

@@ -8,6 +8,10 @@ struct net;
 struct tlsmon_session_info;
 
 int tlsmon_genl_register(void);
+struct tlsmon_dir_keys;
+
+void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *info,
+			   u8 dir, const struct tlsmon_dir_keys *keys);
 void tlsmon_nl_session_notify(struct net *net, u8 cmd,
 			      const struct tlsmon_session_info *info);
 void tlsmon_genl_unregister(void);

@@ -5,6 +5,7 @@
 #include <linux/in6.h>
 #include <linux/rhashtable-types.h>
 
+#include "export.h"
 #include "netns.h"
 
 /**
@@ -25,6 +26,7 @@
  * @reason: TLSMON_REASON_* bits
  * @role: TLSMON_ROLE_* of the local end
  * @mark: the socket's mark after tagging
+ * @oif: the socket's interface at tagging (names a link-local peer's link)
  */
 struct tlsmon_session_info {
 	u64 id;
@@ -43,6 +45,7 @@ struct tlsmon_session_info {
 	u8 reason;
 	u8 role;
 	u32 mark;
+	int oif;
 };
 
 /**
@@ -51,6 +54,10 @@ struct tlsmon_session_info {
  * @list: in tlsmon_sessions.list, in id order
  * @rcu: frees the session after lockless readers
  * @info: the record; @info.dirs and @info.hw change under the table lock
+ * @key_dirs: TLSMON_DIR_* whose keys are in @keys, under the table lock
+ * @keys: key material by direction (0 TX, 1 RX), copied only when export
+ *	was on and the peer local; wiped when the peer leaves the subnet and
+ *	when the session is freed
  *
  * Lifetime: created when kTLS is installed on a tagged socket, removed
  * when the socket is closed, when its namespace goes away, or when the
@@ -61,12 +68,21 @@ struct tlsmon_session {
 	struct list_head list;
 	struct rcu_head rcu;
 	struct tlsmon_session_info info;
+	u8 key_dirs;
+	struct tlsmon_dir_keys keys[2];
 };
 
 int tlsmon_sessions_init(struct tlsmon_sessions *ss);
 void tlsmon_sessions_destroy(struct tlsmon_sessions *ss);
-int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info);
-bool tlsmon_session_add_dir(struct tlsmon_net *tn, u64 cookie, u8 dir, bool hw);
+int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
+		       const struct tlsmon_dir_keys *keys);
+bool tlsmon_session_add_dir(struct tlsmon_net *tn, u64 cookie, u8 dir, bool hw,
+			    const struct tlsmon_dir_keys *keys,
+			    struct tlsmon_session_info *info);
+u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
+		       struct tlsmon_session_info *info,
+		       struct tlsmon_dir_keys keys[2]);
+void tlsmon_session_wipe_keys(struct tlsmon_net *tn, struct tlsmon_session *s);
 bool tlsmon_session_remove(struct tlsmon_net *tn, u64 cookie,
 			   struct tlsmon_session_info *info);
 
