@@ -25,7 +25,9 @@
 		BUILD_BUG_ON(sizeof(c->rec_seq) > sizeof((k)->rec_seq)); \
 		memcpy((k)->key, c->key, sizeof(c->key));		\
 		memcpy((k)->iv, c->iv, sizeof(c->iv));			\
-		memcpy((k)->salt, c->salt, sizeof(c->salt));		\
+		/* ChaCha20-Poly1305 has no salt: no copy at all */	\
+		if (sizeof(c->salt))					\
+			memcpy((k)->salt, c->salt, sizeof(c->salt));	\
 		memcpy((k)->rec_seq, c->rec_seq, sizeof(c->rec_seq));	\
 		(k)->key_len = sizeof(c->key);				\
 		(k)->iv_len = sizeof(c->iv);				\

@@ -3,6 +3,7 @@
 #define MONCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/tlsmon.h>
 
@@ -81,11 +82,32 @@ int policy_msg_cb(const struct nlmsghdr *nlh, void *data);
 void policy_json(struct json *j, const char *key, const struct policy *p);
 int session_parse(const struct nlattr *nest, struct session *s);
 void session_json(struct json *j, const char *key, const struct session *s);
+void session_json_fields(struct json *j, const struct session *s);
+const char *cipher_name(uint16_t c);
+const char *version_name(uint16_t v);
+void addr_str(uint16_t family, const uint8_t *a, char *buf, size_t n);
+
+/**
+ * struct key_rec - one direction's key material as exported
+ */
+struct key_rec {
+	uint8_t dir;
+	uint16_t version, cipher;
+	uint8_t key[32], iv[16], salt[4], rec_seq[8];
+	uint8_t key_len, iv_len, salt_len, rec_seq_len;
+	uint64_t installed_ns;
+};
+
+int key_parse(const struct nlattr *nest, struct key_rec *k);
+void key_json(struct json *j, const char *key, const struct session *s,
+	      const struct key_rec *k);
+void key_print(const struct session *s, const struct key_rec *k);
 void session_print(const struct session *s);
 
 int do_policy(int argc, char **argv);
 int do_sessions(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_monitor(int argc, char **argv);
+int do_keys(int argc, char **argv);
 
 #endif /* MONCTL_H */

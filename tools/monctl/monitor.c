@@ -46,6 +46,30 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 		}
 		break;
 	}
+	case TLSMON_CMD_KEYS_NEW: {
+		struct session s;
+		struct key_rec k;
+		bool have_s = false;
+
+		mnl_attr_for_each(a, nlh, sizeof(*genl)) {
+			if (mnl_attr_get_type(a) == TLSMON_A_SESSION) {
+				have_s = !session_parse(a, &s);
+			} else if (mnl_attr_get_type(a) == TLSMON_A_KEY && have_s &&
+				   !key_parse(a, &k)) {
+				if (mon_opts.json) {
+					json_obj_open(&j, NULL);
+					json_str(&j, "event", "keys");
+					key_json(&j, "keys", &s, &k);
+					json_obj_close(&j);
+					json_end(&j);
+				} else {
+					printf("keys: ");
+					key_print(&s, &k);
+				}
+			}
+		}
+		break;
+	}
 	case TLSMON_CMD_SESSION_NEW:
 	case TLSMON_CMD_SESSION_DEL:
 		what = genl->cmd == TLSMON_CMD_SESSION_NEW ? "new" : "del";
@@ -100,6 +124,14 @@ static int monitor_run(int argc, char **argv)
 	if (mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, &group,
 				  sizeof(group)) < 0) {
 		mon_err("cannot listen to tlsmon events: %s", strerror(errno));
+		mon_nl_close(&nl);
+		return MON_EXIT_FAIL;
+	}
+	/* Key events too, for a caller with CAP_NET_ADMIN over the namespace. */
+	group = nl.keys_group;
+	if (group && mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, &group,
+					   sizeof(group)) < 0 && errno != EPERM) {
+		mon_err("cannot listen to tlsmon key events: %s", strerror(errno));
 		mon_nl_close(&nl);
 		return MON_EXIT_FAIL;
 	}

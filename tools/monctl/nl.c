@@ -35,6 +35,8 @@ static int parse_mcast_group(const struct nlattr *grp, struct mon_nl *nl)
 	}
 	if (name && !strcmp(name, TLSMON_MCGRP_EVENTS))
 		nl->events_group = id;
+	else if (name && !strcmp(name, TLSMON_MCGRP_KEYS))
+		nl->keys_group = id;
 	return MNL_CB_OK;
 }
 

@@ -12,6 +12,7 @@
  * @portid: the socket's port id
  * @seq: sequence number of the last request
  * @events_group: id of the "events" multicast group, 0 if unknown
+ * @keys_group: id of the "keys" multicast group, 0 if unknown
  * @err_msg: the kernel's extack message for the last error, or ""
  * @err_missing: type of the missing attribute the kernel named, or 0
  * @err_offset: offset in the request of the attribute the kernel named, or 0
@@ -24,6 +25,7 @@ struct mon_nl {
 	uint32_t portid;
 	uint32_t seq;
 	uint32_t events_group;
+	uint32_t keys_group;
 	char err_msg[256];
 	uint32_t err_missing;
 	uint32_t err_offset;

@@ -16,7 +16,7 @@
 #include "nl.h"
 #include "suites.h"
 
-static const char *cipher_name(uint16_t c)
+const char *cipher_name(uint16_t c)
 {
 	switch (c) {
 	case TLS_CIPHER_AES_GCM_128: return "aes-gcm-128";
@@ -31,7 +31,7 @@ static const char *cipher_name(uint16_t c)
 	return "unknown";
 }
 
-static const char *version_name(uint16_t v)
+const char *version_name(uint16_t v)
 {
 	switch (v) {
 	case 0x0304: return "TLS1.3";
@@ -59,7 +59,7 @@ static void dirs_str(uint8_t d, char *buf, size_t n)
 		 d & TLSMON_DIR_RX ? "rx" : "");
 }
 
-static void addr_str(uint16_t family, const uint8_t *a, char *buf, size_t n)
+void addr_str(uint16_t family, const uint8_t *a, char *buf, size_t n)
 {
 	if (!inet_ntop(family, a, buf, n))
 		snprintf(buf, n, "?");
@@ -132,14 +132,14 @@ int session_parse(const struct nlattr *nest, struct session *s)
 	return 0;
 }
 
-void session_json(struct json *j, const char *key, const struct session *s)
+/* The session's fields, into the JSON object already open. */
+void session_json_fields(struct json *j, const struct session *s)
 {
 	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
 	const char *name = suite_name(s->suite);
 
 	addr_str(s->family, s->laddr, la, sizeof(la));
 	addr_str(s->family, s->raddr, ra, sizeof(ra));
-	json_obj_open(j, key);
 	json_uint(j, "id", s->id);
 	json_uint(j, "cookie", s->cookie);
 	json_str(j, "family", s->family == AF_INET ? "inet" : "inet6");
@@ -168,6 +168,12 @@ void session_json(struct json *j, const char *key, const struct session *s)
 	json_bool(j, "consent", s->reason & TLSMON_REASON_CONSENT);
 	json_hex(j, "mark", s->mark);
 	json_uint(j, "age_ms", s->age_ms);
+}
+
+void session_json(struct json *j, const char *key, const struct session *s)
+{
+	json_obj_open(j, key);
+	session_json_fields(j, s);
 	json_obj_close(j);
 }
 

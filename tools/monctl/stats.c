@@ -27,6 +27,8 @@ static const char *const stat_names[TLSMON_STATS_A_MAX + 1] = {
 	[TLSMON_STATS_A_INSTALLS_MISSED] = "installs_missed",
 	[TLSMON_STATS_A_PENDING] = "pending",
 	[TLSMON_STATS_A_SESSIONS] = "sessions",
+	[TLSMON_STATS_A_EXPORT_REFUSED] = "export_refused",
+	[TLSMON_STATS_A_KEYS_EXPORTED] = "keys_exported",
 };
 
 struct stats {

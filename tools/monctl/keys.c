@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * monctl keys: the exported key material of the monitored sessions of the
+ * current namespace, one record per direction. Needs CAP_NET_ADMIN over
+ * the namespace and the policy's export on; the kernel shows only
+ * sessions whose peer is on a directly connected subnet.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <linux/genetlink.h>
+
+#include "json.h"
+#include "monctl.h"
+#include "nl.h"
+
+static int copy_bin(const struct nlattr *a, uint8_t *dst, size_t cap, uint8_t *len)
+{
+	uint16_t n = mnl_attr_get_payload_len(a);
+
+	if (n > cap)
+		return -EPROTO;
+	memcpy(dst, mnl_attr_get_payload(a), n);
+	*len = n;
+	return 0;
+}
+
+int key_parse(const struct nlattr *nest, struct key_rec *k)
+{
+	const struct nlattr *a;
+	int err = 0;
+
+	memset(k, 0, sizeof(*k));
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case TLSMON_KEY_A_DIR:
+			k->dir = mnl_attr_get_u8(a);
+			break;
+		case TLSMON_KEY_A_VERSION:
+			k->version = mnl_attr_get_u16(a);
+			break;
+		case TLSMON_KEY_A_CIPHER:
+			k->cipher = mnl_attr_get_u16(a);
+			break;
+		case TLSMON_KEY_A_KEY:
+			err = copy_bin(a, k->key, sizeof(k->key), &k->key_len);
+			break;
+		case TLSMON_KEY_A_IV:
+			err = copy_bin(a, k->iv, sizeof(k->iv), &k->iv_len);
+			break;
+		case TLSMON_KEY_A_SALT:
+			err = copy_bin(a, k->salt, sizeof(k->salt), &k->salt_len);
+			break;
+		case TLSMON_KEY_A_REC_SEQ:
+			err = copy_bin(a, k->rec_seq, sizeof(k->rec_seq), &k->rec_seq_len);
+			break;
+		case TLSMON_KEY_A_INSTALLED_NS:
+			k->installed_ns = mnl_attr_get_u64(a);
+			break;
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void hex(char *out, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+	out[2 * n] = '\0';
+}
+
+static void time_str(uint64_t ns, char *buf, size_t n)
+{
+	time_t t = ns / 1000000000ull;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%06lluZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec,
+		 (unsigned long long)(ns % 1000000000ull) / 1000);
+}
+
+void key_json(struct json *j, const char *key, const struct session *s,
+	      const struct key_rec *k)
+{
+	char h[80], when[64];
+
+	json_obj_open(j, key);
+	session_json_fields(j, s);
+	json_str(j, "direction", k->dir == TLSMON_DIR_TX ? "tx" : "rx");
+	json_str(j, "key_version", version_name(k->version));
+	json_str(j, "key_cipher", cipher_name(k->cipher));
+	hex(h, k->key, k->key_len);
+	json_str(j, "key", h);
+	hex(h, k->iv, k->iv_len);
+	json_str(j, "iv", h);
+	hex(h, k->salt, k->salt_len);
+	json_str(j, "salt", h);
+	hex(h, k->rec_seq, k->rec_seq_len);
+	json_str(j, "rec_seq", h);
+	json_uint(j, "installed_ns", k->installed_ns);
+	time_str(k->installed_ns, when, sizeof(when));
+	json_str(j, "installed", when);
+	json_obj_close(j);
+}
+
+void key_print(const struct session *s, const struct key_rec *k)
+{
+	char la[48], ra[48], kh[80], ih[40], sh[16], rh[24], when[64];
+
+	addr_str(s->family, s->laddr, la, sizeof(la));
+	addr_str(s->family, s->raddr, ra, sizeof(ra));
+	hex(kh, k->key, k->key_len);
+	hex(ih, k->iv, k->iv_len);
+	hex(sh, k->salt, k->salt_len);
+	hex(rh, k->rec_seq, k->rec_seq_len);
+	time_str(k->installed_ns, when, sizeof(when));
+	printf("%llu %s %s:%u %s:%u %s %s key %s iv %s salt %s rec_seq %s installed %s\n",
+	       (unsigned long long)s->id, k->dir == TLSMON_DIR_TX ? "tx" : "rx",
+	       la, s->lport, ra, s->rport, version_name(k->version),
+	       cipher_name(k->cipher), kh, ih, sh[0] ? sh : "-", rh, when);
+}
+
+struct keys_ctx {
+	struct json j;
+	int err;
+};
+
+static int keys_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct keys_ctx *ctx = data;
+	const struct nlattr *a;
+	struct session s;
+	struct key_rec k;
+	bool have_s = false;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == TLSMON_A_SESSION) {
+			if (session_parse(a, &s))
+				goto bad;
+			have_s = true;
+		} else if (mnl_attr_get_type(a) == TLSMON_A_KEY && have_s) {
+			if (key_parse(a, &k))
+				goto bad;
+			if (mon_opts.json)
+				key_json(&ctx->j, NULL, &s, &k);
+			else
+				key_print(&s, &k);
+		}
+	}
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		ctx->err = -EINTR;
+	return MNL_CB_OK;
+bad:
+	errno = EPROTO;
+	return MNL_CB_ERROR;
+}
+
+static int keys_show(int argc, char **argv)
+{
+	struct keys_ctx ctx = { .err = 0 };
+	struct mon_nl nl;
+	int err;
+
+	if (argc > 0) {
+		mon_err("keys show: unexpected argument '%s'", argv[0]);
+		return MON_EXIT_USAGE;
+	}
+	if (mon_nl_open(&nl))
+		return MON_EXIT_FAIL;
+	json_init(&ctx.j, stdout, mon_opts.pretty);
+	if (mon_opts.json)
+		json_arr_open(&ctx.j, NULL);
+	err = mon_nl_talk(&nl, mon_nl_request(&nl, TLSMON_CMD_KEYS_GET, NLM_F_DUMP),
+			  keys_msg_cb, &ctx);
+	if (mon_opts.json && !err) {
+		json_arr_close(&ctx.j);
+		json_end(&ctx.j);
+	}
+	mon_nl_close(&nl);
+	if (err) {
+		if (mon_opts.json)
+			printf("\n");
+		mon_nl_perror(&nl, "cannot read the keys", err);
+		return MON_EXIT_FAIL;
+	}
+	if (ctx.err) {
+		mon_err("the sessions changed during the listing; run it again for a consistent view");
+		return MON_EXIT_FAIL;
+	}
+	return MON_EXIT_OK;
+}
+
+static void keys_usage(void)
+{
+	fprintf(stderr,
+		"Usage: monctl [-j [-p]] keys [show]\n"
+		"       monctl keys help\n"
+		"\n"
+		"The key material of the monitored sessions of this network namespace,\n"
+		"one record per kTLS direction: key, iv, salt and rec_seq as installed.\n"
+		"Needs CAP_NET_ADMIN over the namespace and 'monctl policy set export on';\n"
+		"only sessions whose peer is on a directly connected subnet are shown.\n");
+}
+
+static const struct mon_cmd keys_cmds[] = {
+	{ "show", keys_show, "show the exported keys (default)" },
+	{ NULL, NULL, NULL },
+};
+
+int do_keys(int argc, char **argv)
+{
+	if (argc == 0)
+		return keys_show(0, argv);
+	return mon_dispatch(keys_cmds, "keys", argc, argv, keys_usage);
+}
