@@ -468,18 +468,6 @@ void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *in
 				TLSMON_MCGRP_KEYS_ID, GFP_KERNEL);
 }
 
-static int tlsmon_nl_keys_start(struct netlink_callback *cb)
-{
-	struct tlsmon_policy p;
-
-	tlsmon_policy_read(sock_net(cb->skb->sk), &p);
-	if (!p.export) {
-		NL_SET_ERR_MSG_MOD(cb->extack, "key export is off in this namespace");
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
-
 /*
  * One message per session whose keys may be exported now, resuming after
  * the last id sent, like the session dump. A session whose peer left the
@@ -493,9 +481,17 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct tlsmon_session_info si;
 	struct tlsmon_session *s;
 	u64 last = cb->args[0];
+	struct tlsmon_policy p;
 	int err = 0, i;
 	void *hdr;
 	u8 dirs;
+
+	/* extack reaches the reader from dumpit (with NLMSG_DONE), not start */
+	tlsmon_policy_read(net, &p);
+	if (!p.export) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "key export is off in this namespace");
+		return -EOPNOTSUPP;
+	}
 
 	rcu_read_lock();
 	cb->seq = atomic_read(&tn->sessions.gen);
@@ -564,7 +560,6 @@ static const struct genl_ops tlsmon_genl_ops[] = {
 	},
 	{
 		.cmd = TLSMON_CMD_KEYS_GET,
-		.start = tlsmon_nl_keys_start,
 		.dumpit = tlsmon_nl_keys_dump,
 		.policy = tlsmon_get_nl_policy,
 		.maxattr = TLSMON_A_MAX,

@@ -24,6 +24,7 @@ run_suite() {
 # Shell suites manage the module themselves.
 run_suite netns "$top/selftests/tlsmon/netns.sh"
 run_suite tagging "$top/selftests/tlsmon/tagging.sh"
+run_suite export "$top/selftests/tlsmon/export.sh"
 
 # C suites expect the module loaded, and it must unload cleanly after.
 run_module_suite() {

@@ -129,6 +129,7 @@ void key_print(const struct session *s, const struct key_rec *k)
 
 struct keys_ctx {
 	struct json j;
+	bool open;
 	int err;
 };
 
@@ -148,6 +149,10 @@ static int keys_msg_cb(const struct nlmsghdr *nlh, void *data)
 		} else if (mnl_attr_get_type(a) == TLSMON_A_KEY && have_s) {
 			if (key_parse(a, &k))
 				goto bad;
+			if (mon_opts.json && !ctx->open) {
+				json_arr_open(&ctx->j, NULL);
+				ctx->open = true;
+			}
 			if (mon_opts.json)
 				key_json(&ctx->j, NULL, &s, &k);
 			else
@@ -175,18 +180,17 @@ static int keys_show(int argc, char **argv)
 	if (mon_nl_open(&nl))
 		return MON_EXIT_FAIL;
 	json_init(&ctx.j, stdout, mon_opts.pretty);
-	if (mon_opts.json)
-		json_arr_open(&ctx.j, NULL);
 	err = mon_nl_talk(&nl, mon_nl_request(&nl, TLSMON_CMD_KEYS_GET, NLM_F_DUMP),
 			  keys_msg_cb, &ctx);
-	if (mon_opts.json && !err) {
+	/* the array opens with its first record: a refusal prints none */
+	if (mon_opts.json && (ctx.open || !err)) {
+		if (!ctx.open)
+			json_arr_open(&ctx.j, NULL);
 		json_arr_close(&ctx.j);
 		json_end(&ctx.j);
 	}
 	mon_nl_close(&nl);
 	if (err) {
-		if (mon_opts.json)
-			printf("\n");
 		mon_nl_perror(&nl, "cannot read the keys", err);
 		return MON_EXIT_FAIL;
 	}

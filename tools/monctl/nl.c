@@ -121,15 +121,20 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
-/* NLMSG_DONE ends a dump; it carries an error code if the dump failed. */
+/*
+ * NLMSG_DONE ends a dump; if the dump failed it carries the error code and
+ * the extended ack after it.
+ */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
+	struct mon_nl *nl = ((struct talk_ctx *)data)->nl;
 	int err = 0;
 
-	(void)data;
 	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 	if (err < 0) {
+		if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+			mnl_attr_parse(nlh, sizeof(int), extack_cb, nl);
 		errno = -err;
 		return MNL_CB_ERROR;
 	}

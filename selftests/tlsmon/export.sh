@@ -1,0 +1,270 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Key export: only monitored sessions, only privileged readers of the same
+# namespace, only when export is on, only for peers on a directly
+# connected subnet.
+#
+#   ns c (client)                 ns s (server)
+#   vc1 10.78.0.1/24 ------------ vs 10.78.0.2/24        same subnet
+#   vc2 10.81.0.1/24 --+
+#                      |  ns rt (router)
+#                      +- vr1 10.81.0.254/24
+#                         vr2 10.82.0.254/24 ---+
+#                                               |  ns far
+#                                               +- vfar 10.82.0.2/24
+#
+# tls_peer installs kTLS with known test keys, so the exported keys can be
+# compared with what was installed.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+. "$top/selftests/lib/peers.sh"
+
+ko=$top/module/tlsmon.ko
+monctl=$top/tools/monctl/monctl
+peer=$top/build/selftests/tlsmon/tls_peer
+suffix=$$
+ns_c=tlsmon-xc-$suffix
+ns_s=tlsmon-xs-$suffix
+ns_rt=tlsmon-xr-$suffix
+ns_far=tlsmon-xf-$suffix
+ns_x=tlsmon-xx-$suffix
+tmp=$(mktemp -d)
+port=4500
+
+mcc() { "$monctl" -n "$ns_c" "$@"; }
+mcs() { "$monctl" -n "$ns_s" "$@"; }
+unpriv() { setpriv --inh-caps=-net_admin --bounding-set=-net_admin -- "$@"; }
+
+cleanup() {
+	touch "$tmp/go" "$tmp/resume"
+	for n in "$ns_c" "$ns_s" "$ns_rt" "$ns_far" "$ns_x"; do
+		ip netns del "$n" 2>/dev/null
+	done
+	rmmod tlsmon 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# The test keys tls_peer installs: client-written direction 0x10+i (key),
+# 0x20+i (iv), 0x30+i (salt); server-written 0x40+i, 0x50+i, 0x60+i.
+expected_keys() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+cipher, writer = sys.argv[1], sys.argv[2]
+sizes = {"aes-gcm-128": (16, 8, 4), "aes-gcm-256": (32, 8, 4),
+         "aes-ccm-128": (16, 8, 4), "chacha20-poly1305": (32, 12, 0)}
+k, iv, salt = sizes[cipher]
+base = (0x10, 0x20, 0x30) if writer == "client" else (0x40, 0x50, 0x60)
+print(" ".join("".join("%02x" % (b + i) for i in range(n)) for b, n in zip(base, (k, iv, salt))) + " 0000000000000000")
+PY
+}
+
+# key_of KEYS DIRECTION: "key iv salt rec_seq" of that direction's record
+key_of() {
+	py "$1" "' '.join([[r['key'], r['iv'], r['salt'], r['rec_seq']] for r in d if r['direction'] == '$2'][0]) if any(r['direction'] == '$2' for r in d) else 'none'"
+}
+
+# join.py: join the keys multicast group like any listener would
+write_join_py() {
+	cat >"$tmp/join.py" <<'PY'
+import socket, struct
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+s.bind((0, 0))
+name = b"tlsmon\0"
+attr = struct.pack("HH", 4 + len(name), 2) + name + b"\0" * (-len(name) % 4)
+msg = struct.pack("BBH", 3, 1, 0) + attr
+s.send(struct.pack("IHHII", 16 + len(msg), 16, 1, 1, 0) + msg)
+data = s.recv(65536)
+def attrs(b):
+    while len(b) >= 4:
+        n, t = struct.unpack("HH", b[:4])
+        yield t & 0x3fff, b[4:n]
+        b = b[(n + 3) & ~3:]
+group = None
+for t, v in attrs(data[20:]):
+    if t == 7:
+        for _, g in attrs(v):
+            d = dict(attrs(g))
+            if d.get(1) == b"keys\0":
+                group = struct.unpack("I", d[2])[0]
+try:
+    s.setsockopt(270, 1, group)
+    print("joined")
+except PermissionError:
+    print("EPERM")
+PY
+}
+
+ktap_header "key export"
+if [ ! -x "$peer" ] || [ ! -r "$ko" ]; then
+	skip_test "export" "tls_peer or the module is not built"
+	ktap_finish
+	exit $?
+fi
+
+rmmod tlsmon 2>/dev/null
+insmod "$ko" || exit 1
+for n in "$ns_c" "$ns_s" "$ns_rt" "$ns_far" "$ns_x"; do
+	ip netns add "$n" || exit 1
+	ip -n "$n" link set lo up
+done
+ip link add vc1 netns "$ns_c" type veth peer vs netns "$ns_s"
+ip link add vc2 netns "$ns_c" type veth peer vr1 netns "$ns_rt"
+ip link add vr2 netns "$ns_rt" type veth peer vfar netns "$ns_far"
+ip -n "$ns_c" addr add 10.78.0.1/24 dev vc1
+ip -n "$ns_s" addr add 10.78.0.2/24 dev vs
+ip -n "$ns_c" addr add 10.81.0.1/24 dev vc2
+ip -n "$ns_rt" addr add 10.81.0.254/24 dev vr1
+ip -n "$ns_rt" addr add 10.82.0.254/24 dev vr2
+ip -n "$ns_far" addr add 10.82.0.2/24 dev vfar
+for l in "$ns_c vc1" "$ns_c vc2" "$ns_s vs" "$ns_rt vr1" "$ns_rt vr2" "$ns_far vfar"; do
+	set -- $l
+	ip -n "$1" link set "$2" up
+done
+ip netns exec "$ns_rt" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$ns_c" route add 10.82.0.0/24 via 10.81.0.254
+ip -n "$ns_far" route add default via 10.82.0.254
+for n in "$ns_c" "$ns_s" "$ns_far" "$ns_x"; do
+	"$monctl" -n "$n" policy set enabled on export on
+done
+
+# --- export off: nothing, and a clear refusal ----------------------------
+case_ok=0
+mcc policy set export off
+out=$(mcc keys 2>&1); rc=$?
+expect_eq "keys with export off" "$rc $out" "1 monctl: cannot read the keys: tlsmon: key export is off in this namespace (Operation not supported)"
+run_pair 10.78.0.2 "" "-o ff01" || case_ok=1
+expect_eq "client tagged" "$(py "$sess_c" 'len(d)')" 1
+expect_eq "client keys" "$keys_c" ""
+expect_eq "server keys" "$(py "$keys_s" 'len(d)')" 2
+log_test $case_ok "export off: nothing exported, the reader is told why"
+mcc policy set export on
+
+# --- keys exported equal keys installed, every cipher, both versions -------
+for version in 3 2; do
+	for cipher in aes-gcm-128 aes-gcm-256 aes-ccm-128 chacha20-poly1305; do
+		case_ok=0
+		suite=$([ $version = 3 ] && echo ff01 || echo ff2f)
+		run_pair 10.78.0.2 "-$version -k $cipher" "-$version -o $suite -k $cipher" || case_ok=1
+		expect_eq "client records" "$(py "$keys_c" 'len(d)')" 2
+		expect_eq "client tx" "$(key_of "$keys_c" tx)" "$(expected_keys $cipher client)"
+		expect_eq "client rx" "$(key_of "$keys_c" rx)" "$(expected_keys $cipher server)"
+		expect_eq "server tx" "$(key_of "$keys_s" tx)" "$(expected_keys $cipher server)"
+		expect_eq "server rx" "$(key_of "$keys_s" rx)" "$(expected_keys $cipher client)"
+		expect_eq "record fields" "$(py "$keys_c" 'd[0]["key_cipher"] + " " + d[0]["version"] + " " + d[0]["suite_code"] + " " + d[0]["reason"]')" \
+			"$cipher TLS1.$version 0x$suite suite"
+		log_test $case_ok "TLS 1.$version $cipher: exported keys equal the installed keys"
+	done
+done
+
+# --- an ordinary session is never exported -----------------------------
+case_ok=0
+run_pair 10.78.0.2 "" "-o 1301" || case_ok=1
+expect_eq "client keys" "$keys_c" "[]"
+expect_eq "server keys" "$keys_s" "[]"
+log_test $case_ok "ordinary session: no keys"
+
+# --- a peer behind a router -------------------------------------------------
+case_ok=0
+before=$(stat_of "$ns_c" export_refused)
+before_far=$(stat_of "$ns_far" export_refused)
+pair_s=$ns_far run_pair 10.82.0.2 "" "-o ff01" || { case_ok=1; ip -n "$ns_far" -br addr | sed "s/^/# far: /"; ip -n "$ns_c" route | sed "s/^/# c: /"; }
+expect_eq "client session" "$(py "$sess_c" 'len(d)')" 1
+expect_eq "client keys" "$keys_c" "[]"
+expect_eq "far keys" "$keys_s" "[]"
+expect_eq "client refused" "$(stat_of "$ns_c" export_refused)" $((before + 2))
+expect_eq "far refused" "$(stat_of "$ns_far" export_refused)" $((before_far + 2))
+log_test $case_ok "peer behind a gateway: monitored, never exported, refusals counted"
+
+# --- the peer moves off-link after tagging ---------------------------------
+case_ok=0
+port=$((port + 1))
+rm -f "$tmp/go"
+ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
+spid=$!
+busywait 5000 grep -q listening "$tmp/s.out"
+ip netns exec "$ns_c" "$peer" client 10.78.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
+cpid=$!
+busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+expect_eq "keys while on-link" "$(py "$(mcc -j keys)" 'len(d)')" 2
+before=$(stat_of "$ns_c" export_refused)
+# a host route through the router: the peer is no longer directly reached
+ip -n "$ns_c" route add 10.78.0.2/32 via 10.81.0.254
+expect_eq "keys after the route change" "$(mcc -j keys)" "[]"
+expect_eq "refused" "$(stat_of "$ns_c" export_refused)" $((before + 1))
+ip -n "$ns_c" route del 10.78.0.2/32 via 10.81.0.254
+expect_eq "keys once the route is back" "$(mcc -j keys)" "[]"
+touch "$tmp/go"
+wait $spid $cpid
+log_test $case_ok "peer moves behind a gateway after tagging: no longer exported, ever"
+
+case_ok=0
+port=$((port + 1))
+rm -f "$tmp/go"
+ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
+spid=$!
+busywait 5000 grep -q listening "$tmp/s.out"
+ip netns exec "$ns_c" "$peer" client 10.78.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
+cpid=$!
+busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+expect_eq "server keys while on-link" "$(py "$(mcs -j keys)" 'len(d)')" 2
+ip -n "$ns_s" addr del 10.78.0.2/24 dev vs
+ip -n "$ns_s" addr add 10.78.0.2/32 dev vs
+expect_eq "server keys after the address change" "$(mcs -j keys)" "[]"
+ip -n "$ns_s" addr del 10.78.0.2/32 dev vs
+ip -n "$ns_s" addr add 10.78.0.2/24 dev vs
+touch "$tmp/go"
+wait $spid $cpid
+log_test $case_ok "the local prefix goes away after tagging: no longer exported"
+
+# --- privileges and namespaces ------------------------------------------------
+case_ok=0
+port=$((port + 1))
+rm -f "$tmp/go"
+ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
+spid=$!
+busywait 5000 grep -q listening "$tmp/s.out"
+ip netns exec "$ns_c" "$peer" client 10.78.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
+cpid=$!
+busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+out=$(unpriv "$monctl" -n "$ns_c" keys 2>&1); rc=$?
+expect_eq "unprivileged dump" "$rc $out" "1 monctl: cannot read the keys: Operation not permitted (CAP_NET_ADMIN over this network namespace is needed)"
+expect_eq "unprivileged sessions" "$(py "$(unpriv "$monctl" -n "$ns_c" -j sessions)" 'len(d)')" 1
+expect_eq "another namespace sees nothing" "$("$monctl" -n "$ns_x" -j keys)" "[]"
+touch "$tmp/go"
+wait $spid $cpid
+log_test $case_ok "without CAP_NET_ADMIN: key dump refused, sessions still shown; other namespaces see nothing"
+
+case_ok=0
+write_join_py
+expect_eq "privileged join" "$(ip netns exec "$ns_c" python3 "$tmp/join.py" 2>&1)" joined
+expect_eq "unprivileged join" "$(unpriv ip netns exec "$ns_c" python3 "$tmp/join.py" 2>&1)" EPERM
+log_test $case_ok "joining the keys group needs CAP_NET_ADMIN (EPERM otherwise)"
+
+# --- key events ------------------------------------------------------------------
+case_ok=0
+mcc -j monitor count 4 >"$tmp/monitor.out" 2>&1 &
+mpid=$!
+sleep 0.5
+run_pair 10.78.0.2 "" "-o ff01" || case_ok=1
+busywait 5000 sh -c "[ \$(wc -l <'$tmp/monitor.out') -ge 4 ]" || case_ok=1
+kill $mpid 2>/dev/null
+wait $mpid 2>/dev/null
+expect_eq "events" "$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+print(" ".join(sorted(e["event"] + ("-" + e["keys"]["direction"] if e["event"] == "keys" else "") for e in ev)))' "$tmp/monitor.out")" \
+	"del keys-rx keys-tx new"
+expect_eq "event key" "$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+print([e["keys"]["key"] for e in ev if e["event"] == "keys" and e["keys"]["direction"] == "tx"][0])' "$tmp/monitor.out")" \
+	"$(expected_keys aes-gcm-128 client | cut -d' ' -f1)"
+log_test $case_ok "monctl monitor shows key events to a privileged caller"
+
+rmmod tlsmon
+log_test $? "unload"
+ktap_finish
