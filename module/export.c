@@ -16,23 +16,24 @@
 
 #include "export.h"
 
-#define COPY_KEYS(k, ci, type)						\
+#define COPY_KEYS(dst, ci, type)					\
 	do {								\
-		const struct type *c = (const void *)(ci);		\
-		BUILD_BUG_ON(sizeof(c->key) > sizeof((k)->key));	\
-		BUILD_BUG_ON(sizeof(c->iv) > sizeof((k)->iv));		\
-		BUILD_BUG_ON(sizeof(c->salt) > sizeof((k)->salt));	\
-		BUILD_BUG_ON(sizeof(c->rec_seq) > sizeof((k)->rec_seq)); \
-		memcpy((k)->key, c->key, sizeof(c->key));		\
-		memcpy((k)->iv, c->iv, sizeof(c->iv));			\
+		struct tlsmon_dir_keys *k_ = (dst);			\
+		const struct type *c_ = (const void *)(ci);		\
+		BUILD_BUG_ON(sizeof(c_->key) > sizeof(k_->key));	\
+		BUILD_BUG_ON(sizeof(c_->iv) > sizeof(k_->iv));		\
+		BUILD_BUG_ON(sizeof(c_->salt) > sizeof(k_->salt));	\
+		BUILD_BUG_ON(sizeof(c_->rec_seq) > sizeof(k_->rec_seq)); \
+		memcpy(k_->key, c_->key, sizeof(c_->key));		\
+		memcpy(k_->iv, c_->iv, sizeof(c_->iv));			\
 		/* ChaCha20-Poly1305 has no salt: no copy at all */	\
-		if (sizeof(c->salt))					\
-			memcpy((k)->salt, c->salt, sizeof(c->salt));	\
-		memcpy((k)->rec_seq, c->rec_seq, sizeof(c->rec_seq));	\
-		(k)->key_len = sizeof(c->key);				\
-		(k)->iv_len = sizeof(c->iv);				\
-		(k)->salt_len = sizeof(c->salt);			\
-		(k)->rec_seq_len = sizeof(c->rec_seq);			\
+		if (sizeof(c_->salt))					\
+			memcpy(k_->salt, c_->salt, sizeof(c_->salt));	\
+		memcpy(k_->rec_seq, c_->rec_seq, sizeof(c_->rec_seq));	\
+		k_->key_len = sizeof(c_->key);				\
+		k_->iv_len = sizeof(c_->iv);				\
+		k_->salt_len = sizeof(c_->salt);			\
+		k_->rec_seq_len = sizeof(c_->rec_seq);			\
 	} while (0)
 
 /**
