@@ -112,10 +112,47 @@
  * tagged). TLSMON_STATS_A_PENDING and TLSMON_STATS_A_SESSIONS are the
  * current sizes of the two tables.
  *
+ * TLSMON_CMD_KEYS_GET (dump)
+ * -------------------------
+ * Needs CAP_NET_ADMIN over the user namespace owning the socket's network
+ * namespace, and the namespace's policy with export on (otherwise
+ * EOPNOTSUPP, with an extack message in NLMSG_DONE). One message per
+ * monitored session of the namespace whose keys may be exported now:
+ *
+ *    TLSMON_A_SESSION: NLA_NESTED, as in TLSMON_CMD_SESSION_GET
+ *    TLSMON_A_KEY: NLA_NESTED, once per direction whose keys were kept
+ *        TLSMON_KEY_A_DIR: NLA_U8, TLSMON_DIR_TX or TLSMON_DIR_RX
+ *        TLSMON_KEY_A_VERSION: NLA_U16, TLS_1_2_VERSION or TLS_1_3_VERSION
+ *        TLSMON_KEY_A_CIPHER: NLA_U16, TLS_CIPHER_* of <linux/tls.h>
+ *        TLSMON_KEY_A_KEY: NLA_BINARY, the key
+ *        TLSMON_KEY_A_IV: NLA_BINARY, the iv as given to kTLS
+ *        TLSMON_KEY_A_SALT: NLA_BINARY, the salt (empty for ChaCha20)
+ *        TLSMON_KEY_A_REC_SEQ: NLA_BINARY, record sequence at installation
+ *        TLSMON_KEY_A_INSTALLED_NS: NLA_U64, CLOCK_REALTIME at installation
+ *
+ * The fields are those of the tls12_crypto_info_* structure the
+ * application installed. Keys are kept only for monitored sessions, only
+ * when export was on at their installation, and only when the peer was on
+ * a directly connected subnet then: inside a prefix configured on a
+ * non-loopback interface of the namespace, reached by a route without a
+ * gateway (IPv4, IPv6 including link-local, IPv4-mapped IPv6). The rule is
+ * checked again at every export; a session whose peer is no longer local
+ * is skipped and its keys wiped for good. Each refusal counts in
+ * TLSMON_STATS_A_EXPORT_REFUSED.
+ *
+ * TLSMON_CMD_KEYS_NEW
+ * -------------------
+ * Notification to the TLSMON_MCGRP_KEYS group when a direction's keys are
+ * kept: TLSMON_A_SESSION and one TLSMON_A_KEY, under the same rules,
+ * checked again when it is sent.
+ *
  * Multicast groups
  * ----------------
  * TLSMON_MCGRP_EVENTS ("events"): policy changes and sessions tagged or
  * closed, without key material; any user of the namespace may listen.
+ * TLSMON_MCGRP_KEYS ("keys"): key material; joining needs CAP_NET_ADMIN
+ * over the listener's network namespace (GENL_MCAST_CAP_NET_ADMIN), and
+ * a listener receives only its own namespace's sessions.
  *
  * Monitoring signals
  * ------------------
