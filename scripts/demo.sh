@@ -64,8 +64,8 @@ ip -n server link set veth0 up
 echo "client 10.88.0.1/24 <-> server 10.88.0.2/24"
 
 step "The administrator enables monitoring on both hosts and marks tagged sockets"
-run monctl -n client policy set enabled on mark 0x100/0xf00
-run monctl -n server policy set enabled on mark 0x200/0xf00
+run monctl -n client policy set enabled on mark 0x100/0xf00 export on
+run monctl -n server policy set enabled on mark 0x200/0xf00 export on
 echo "The host's kernel log says so:"
 klog 2
 
@@ -74,6 +74,10 @@ session "1. the client offers TLS_AES_128_GCM_SHA256_MON (0xff01) and the server
 	"" "-o ff01,1301"
 run monctl -n client sessions
 run monctl -n server -j -p sessions
+echo "Its keys, for a privileged reader on the same subnet (one record per direction):"
+run monctl -n client keys
+echo "An unprivileged user cannot read them:"
+run setpriv --inh-caps=-net_admin --bounding-set=-net_admin -- "$monctl" -n client keys
 end_session
 
 session "2. an ordinary session: TLS_AES_128_GCM_SHA256, no signal" "" "-o 1301"
@@ -113,6 +117,8 @@ What this showed:
     consent extension. An ordinary session leaves only counters behind.
   - Tagged sockets carry a mark, appear in 'monctl sessions' on both hosts,
     and disappear when closed.
-Next: key export, only to privileged readers and only for peers on the
-local subnet, and sessions between real OpenSSL applications.
+  - Their keys are exported only to privileged readers, only when export is
+    on, and only for peers on a directly connected subnet.
+Next: decrypting a capture with the exported keys, and sessions between
+real OpenSSL applications.
 MSG
