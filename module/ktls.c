@@ -14,10 +14,12 @@
  *   tls_sk_proto_close(sk, timeout)     close() of a kTLS socket
  *
  * The return probes act only when the function returned 0, once the
- * crypto state is in place. Checked against net/tls in Linux 6.1 (Debian
- * 6.1.192): these signatures are unchanged from 5.10 to 6.13; 6.14 added
- * kTLS rekey, which calls tls_set_sw_offload() again on a socket that
- * already has a session (handled here as a repeat of its direction).
+ * crypto state is in place. The signatures were checked against net/tls
+ * of Linux 6.1 (Debian 6.1.192) only; any other kernel must be checked
+ * again before use. A missing symbol makes the module refuse to load
+ * rather than watch nothing. On kernels with kTLS rekey (6.14 and later),
+ * a second installation of a direction on a tagged socket would be taken
+ * as a repeat of that direction.
  */
 #include <linux/kprobes.h>
 #include <linux/module.h>
