@@ -160,6 +160,47 @@ for version in 3 2; do
 	done
 done
 
+# --- a capture decrypted with the exported keys ------------------------------
+# decrypt_case VERSION CIPHER SUITE
+decrypt_case() {
+	local version=$1 cipher=$2 suite=$3 tpid
+	case_ok=0
+	rm -f "$tmp/cap.pcap"
+	ip netns exec "$ns_c" tcpdump --immediate-mode -Z root -U -n -s 0 -i vc1 -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
+	tpid=$!
+	busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+	run_pair 10.78.0.2 "-$version -k $cipher" "-$version -o $suite -k $cipher" || case_ok=1
+	sleep 1
+	kill -INT $tpid
+	wait $tpid
+	printf '%s\n' "$keys_c" >"$tmp/keys.json"
+	rm -rf "$tmp/out"
+	mkdir -p "$tmp/out"
+	"$monctl" decrypt keys "$tmp/keys.json" capture "$tmp/cap.pcap" out "$tmp/out" >"$tmp/decrypt.out" 2>&1 || case_ok=1
+	id=$(py "$keys_c" 'd[0]["id"]')
+	expect_eq "client sent" "$(cat "$tmp/out/session-$id-tx.bin" 2>/dev/null)" "ping from the clientsecond ping"
+	expect_eq "server sent" "$(cat "$tmp/out/session-$id-rx.bin" 2>/dev/null)" "pong from the serversecond pong"
+	grep -q 'failed' "$tmp/decrypt.out" && ! grep -q ' 0 failed' "$tmp/decrypt.out" && case_ok=1
+	[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/decrypt.out"
+	log_test $case_ok "tcpdump capture of TLS 1.$version $cipher: monctl decrypt recovers exactly what each end sent"
+}
+decrypt_case 3 aes-gcm-128 ff01
+decrypt_case 2 aes-gcm-256 ff2c
+decrypt_case 3 chacha20-poly1305 ff03
+decrypt_case 2 aes-ccm-128 ff2f
+
+case_ok=0
+python3 - "$tmp/keys.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d:
+    r["key"] = ("0" if r["key"][0] != "0" else "1") + r["key"][1:]
+json.dump(d, open(sys.argv[1], "w"))
+PY
+out=$("$monctl" decrypt keys "$tmp/keys.json" capture "$tmp/cap.pcap" out "$tmp/out" 2>&1); rc=$?
+expect_eq "wrong keys" "$rc $(printf '%s\n' "$out" | grep -c 'no record matched the keys')" "1 2"
+log_test $case_ok "monctl decrypt with wrong keys decrypts nothing and says so"
+
 # --- an ordinary session is never exported -----------------------------
 case_ok=0
 run_pair 10.78.0.2 "" "-o 1301" || case_ok=1

@@ -60,7 +60,7 @@ static void usage(void)
 		"Usage: monctl [OPTIONS] OBJECT [COMMAND [ARGUMENTS]]\n"
 		"       monctl help\n"
 		"\n"
-		"OBJECT := policy | sessions | stats | keys | monitor\n"
+		"OBJECT := policy | sessions | stats | keys | monitor | decrypt\n"
 		"OPTIONS := -j (JSON output) | -p (pretty JSON) | -n NETNS (run in a named\n"
 		"           network namespace, as 'ip -n') | -V (version)\n"
 		"\n"
@@ -81,6 +81,7 @@ static const struct mon_cmd objects[] = {
 	{ "sessions", do_sessions, "monitored sessions" },
 	{ "stats", do_stats, "counters" },
 	{ "keys", do_keys, "exported key material" },
+	{ "decrypt", do_decrypt, "decrypt a capture with exported keys" },
 	{ "monitor", do_monitor, "live events" },
 	{ "help", do_help, "this text" },
 	{ NULL, NULL, NULL },

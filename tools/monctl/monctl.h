@@ -109,5 +109,6 @@ int do_sessions(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_keys(int argc, char **argv);
+int do_decrypt(int argc, char **argv);
 
 #endif /* MONCTL_H */
