@@ -42,6 +42,8 @@ run_pair() {
 	if ! grep -q ready "$tmp/s.out" || ! grep -q ready "$tmp/c.out"; then
 		diag "the peers did not get ready:"
 		sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
+		# one end gave up: the other must not wait for it forever
+		kill $spid $cpid 2>/dev/null
 		rc=1
 	fi
 	sess_c=$("$monctl" -n "$ns_c" -j sessions)

@@ -124,6 +124,8 @@ for l in "$ns_c vc1" "$ns_c vc2" "$ns_s vs" "$ns_rt vr1" "$ns_rt vr2" "$ns_far v
 	set -- $l
 	ip -n "$1" link set "$2" up
 done
+ip -n "$ns_c" addr add fd78::1/64 dev vc1 nodad
+ip -n "$ns_s" addr add fd78::2/64 dev vs nodad
 ip netns exec "$ns_rt" sysctl -qw net.ipv4.ip_forward=1
 ip -n "$ns_c" route add 10.82.0.0/24 via 10.81.0.254
 ip -n "$ns_far" route add default via 10.82.0.254
@@ -159,6 +161,53 @@ for version in 3 2; do
 		log_test $case_ok "TLS 1.$version $cipher: exported keys equal the installed keys"
 	done
 done
+
+# --- IPv6, link-local and IPv4-mapped peers ---------------------------------
+case_ok=0
+run_pair fd78::2 "" "-o ff01" || case_ok=1
+expect_eq "client keys" "$(py "$keys_c" 'str(len(d)) + " " + d[0]["family"] + " " + d[0]["peer"]')" "2 inet6 fd78::2"
+expect_eq "server keys" "$(py "$keys_s" 'len(d)')" 2
+log_test $case_ok "IPv6 peer on the subnet: exported"
+
+case_ok=0
+lladdr() {
+	ip -n "$1" -6 addr show dev "$2" scope link | awk '/inet6/ && !/tentative/ { sub("/.*", "", $2); print $2 }'
+}
+busywait 10000 sh -c "[ -n \"\$(ip -n $ns_s -6 addr show dev vs scope link | grep inet6 | grep -v tentative)\" ]"
+busywait 10000 sh -c "[ -n \"\$(ip -n $ns_c -6 addr show dev vc1 scope link | grep inet6 | grep -v tentative)\" ]"
+ll_s=$(lladdr "$ns_s" vs)
+port=$((port + 1))
+rm -f "$tmp/go"
+ip netns exec "$ns_s" "$peer" server "$ll_s%vs" $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
+spid=$!
+busywait 5000 grep -q listening "$tmp/s.out"
+ip netns exec "$ns_c" "$peer" client "$ll_s%vc1" $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
+cpid=$!
+busywait 20000 sh -c "(grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out') ||
+	! kill -0 $cpid 2>/dev/null" || case_ok=1
+k=$(mcc -j keys)
+expect_eq "client keys" "$(py "$k" 'str(len(d)) + " " + d[0]["peer"]')" "2 $ll_s"
+expect_eq "server keys" "$(py "$(mcs -j keys)" 'len(d)')" 2
+touch "$tmp/go"
+kill -0 $cpid 2>/dev/null || kill $spid 2>/dev/null
+wait $spid $cpid || case_ok=1
+[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
+log_test $case_ok "IPv6 link-local peer: exported"
+
+case_ok=0
+port=$((port + 1))
+rm -f "$tmp/go"
+ip netns exec "$ns_s" "$peer" server :: $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
+spid=$!
+busywait 5000 grep -q listening "$tmp/s.out"
+ip netns exec "$ns_c" "$peer" client 10.78.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
+cpid=$!
+busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+k=$(mcs -j keys)
+expect_eq "server keys" "$(py "$k" 'str(len(d)) + " " + d[0]["family"] + " " + d[0]["peer"]')" "2 inet6 ::ffff:10.78.0.1"
+touch "$tmp/go"
+wait $spid $cpid || case_ok=1
+log_test $case_ok "IPv4-mapped IPv6 peer (dual-stack server socket): exported"
 
 # --- a capture decrypted with the exported keys ------------------------------
 # decrypt_case VERSION CIPHER SUITE
