@@ -225,11 +225,15 @@ decrypt_case() {
 	printf '%s\n' "$keys_c" >"$tmp/keys.json"
 	rm -rf "$tmp/out"
 	mkdir -p "$tmp/out"
-	"$monctl" decrypt keys "$tmp/keys.json" capture "$tmp/cap.pcap" out "$tmp/out" >"$tmp/decrypt.out" 2>&1 || case_ok=1
+	"$monctl" decrypt keys "$tmp/keys.json" capture "$tmp/cap.pcap" out "$tmp/out" \
+		pcap "$tmp/plain.pcap" >"$tmp/decrypt.out" 2>&1 || case_ok=1
 	id=$(py "$keys_c" 'd[0]["id"]')
 	expect_eq "client sent" "$(cat "$tmp/out/session-$id-tx.bin" 2>/dev/null)" "ping from the clientsecond ping"
 	expect_eq "server sent" "$(cat "$tmp/out/session-$id-rx.bin" 2>/dev/null)" "pong from the serversecond pong"
 	grep -q 'failed' "$tmp/decrypt.out" && ! grep -q ' 0 failed' "$tmp/decrypt.out" && case_ok=1
+	# the plaintext capture, read by another tool
+	expect_eq "plaintext capture" "$(tcpdump -r "$tmp/plain.pcap" -A 2>/dev/null | grep -o 'ping from the client\|second pong' | sort | tr '\n' ' ')" \
+		"ping from the client second pong "
 	[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/decrypt.out"
 	log_test $case_ok "tcpdump capture of TLS 1.$version $cipher: monctl decrypt recovers exactly what each end sent"
 }

@@ -3,7 +3,7 @@
  * monctl decrypt: recover the plaintext of monitored sessions from a
  * capture, with the keys 'monctl -j keys' exported.
  *
- *   monctl decrypt keys KEYS.json capture FILE [out DIR]
+ *   monctl decrypt keys KEYS.json capture FILE [out DIR] [pcap OUT.pcap]
  *
  * Each key record names one direction of one session: its TCP stream is
  * reassembled by sequence number from the capture (pcap or pcapng), its
@@ -13,7 +13,9 @@
  * (TLS 1.2 and 1.3 nonce rules; TLS 1.3 inner content type and padding).
  * Application data goes to DIR/session-ID-DIRECTION.bin; a record that
  * fails authentication after that point is reported, never skipped
- * silently.
+ * silently. With "pcap", the decrypted application data is also written
+ * as a capture (raw IP, one TCP segment per record) that Wireshark and
+ * tcpdump can open.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -253,6 +255,7 @@ struct stream {
 	size_t n;
 	bool have_isn;
 	uint32_t isn;
+	struct timeval first;
 };
 
 /* The IP packet inside a frame of @dlt, or NULL. */
@@ -296,7 +299,7 @@ static const uint8_t *ip_of(int dlt, const uint8_t *p, uint32_t *len)
 }
 
 static void collect(struct stream *st, const struct dkey *k, const uint8_t *ip,
-		    uint32_t len)
+		    uint32_t len, const struct timeval *ts)
 {
 	const uint8_t *tcp, *src, *dst;
 	uint32_t hl, tl, plen, seq;
@@ -339,6 +342,8 @@ static void collect(struct stream *st, const struct dkey *k, const uint8_t *ip,
 	plen = len - hl - (tcp[12] >> 4) * 4;
 	if (!plen)
 		return;
+	if (!st->n)
+		st->first = *ts;
 	st->segs = realloc(st->segs, (st->n + 1) * sizeof(*st->segs));
 	st->segs[st->n].seq = seq;
 	st->segs[st->n].len = plen;
@@ -491,7 +496,70 @@ out:
 	return ct_len;
 }
 
-static int decrypt_one(const struct dkey *k, struct stream *st, const char *dir)
+static uint16_t ip_csum(const uint8_t *h, size_t n)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i += 2)
+		sum += h[i] << 8 | h[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+/*
+ * One decrypted record as a raw IP packet with one TCP segment, so that a
+ * capture tool shows the plaintext in its stream. The TCP checksum is left
+ * 0: these packets never crossed a wire.
+ */
+static void dump_plain(pcap_dumper_t *d, const struct dkey *k, struct timeval ts,
+		       uint32_t seq, const uint8_t *data, size_t n)
+{
+	static uint8_t pkt[40 + 20 + (1 << 15)];
+	struct pcap_pkthdr ph = { .ts = ts };
+	size_t ipl = k->family == AF_INET ? 20 : 40;
+	uint8_t *t = pkt + ipl;
+
+	memset(pkt, 0, ipl + 20);
+	if (k->family == AF_INET) {
+		pkt[0] = 0x45;
+		pkt[2] = (20 + 20 + n) >> 8;
+		pkt[3] = 20 + 20 + n;
+		pkt[8] = 64;
+		pkt[9] = IPPROTO_TCP;
+		memcpy(pkt + 12, k->src, 4);
+		memcpy(pkt + 16, k->dst, 4);
+		pkt[10] = ip_csum(pkt, 20) >> 8;
+		pkt[11] = ip_csum(pkt, 20) & 0xff;
+	} else {
+		pkt[0] = 0x60;
+		pkt[4] = (20 + n) >> 8;
+		pkt[5] = 20 + n;
+		pkt[6] = IPPROTO_TCP;
+		pkt[7] = 64;
+		memcpy(pkt + 8, k->src, 16);
+		memcpy(pkt + 24, k->dst, 16);
+	}
+	t[0] = k->sport >> 8;
+	t[1] = k->sport;
+	t[2] = k->dport >> 8;
+	t[3] = k->dport;
+	t[4] = seq >> 24;
+	t[5] = seq >> 16;
+	t[6] = seq >> 8;
+	t[7] = seq;
+	t[12] = 5 << 4;
+	t[13] = 0x18;		/* PSH, ACK */
+	t[14] = 0xff;
+	t[15] = 0xff;
+	memcpy(t + 20, data, n);
+	ph.caplen = ph.len = ipl + 20 + n;
+	pcap_dump((u_char *)d, &ph, pkt);
+}
+
+static int decrypt_one(const struct dkey *k, struct stream *st, const char *dir,
+		       pcap_dumper_t *dump)
 {
 	const EVP_CIPHER *c = evp_of(k->cipher);
 	size_t len, off = 0, records = 0, bytes = 0, fails = 0, other = 0;
@@ -532,6 +600,12 @@ static int decrypt_one(const struct dkey *k, struct stream *st, const char *dir)
 			records++;
 			if (type == 23) {
 				fwrite(out, 1, n, f);
+				if (dump) {
+					struct timeval ts = st->first;
+
+					ts.tv_usec += records;
+					dump_plain(dump, k, ts, 1 + bytes, out, n);
+				}
 				bytes += n;
 			} else {
 				other++;
@@ -559,19 +633,22 @@ static int decrypt_one(const struct dkey *k, struct stream *st, const char *dir)
 static void decrypt_usage(void)
 {
 	fprintf(stderr,
-		"Usage: monctl decrypt keys KEYS.json capture FILE [out DIR]\n"
+		"Usage: monctl decrypt keys KEYS.json capture FILE [out DIR] [pcap OUT.pcap]\n"
 		"       monctl decrypt help\n"
 		"\n"
 		"KEYS.json is the output of 'monctl -j keys'; FILE a pcap or pcapng capture\n"
 		"of the sessions. The plaintext of each session's direction is written to\n"
-		"DIR/session-ID-DIRECTION.bin (DIR defaults to the current directory).\n"
+		"DIR/session-ID-DIRECTION.bin (DIR defaults to the current directory);\n"
+		"with 'pcap', also as a capture of the plaintext that Wireshark opens.\n"
 		"Exit status 1 if a record failed to authenticate or a direction had no\n"
 		"record matching its keys.\n");
 }
 
 int do_decrypt(int argc, char **argv)
 {
-	const char *keys = NULL, *cap = NULL, *dir = ".";
+	const char *keys = NULL, *cap = NULL, *dir = ".", *pcap_out = NULL;
+	pcap_dumper_t *dump = NULL;
+	pcap_t *raw = NULL;
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *ph;
 	struct stream *st;
@@ -592,6 +669,8 @@ int do_decrypt(int argc, char **argv)
 			cap = argv[1];
 		else if (!strcmp(argv[0], "out"))
 			dir = argv[1];
+		else if (!strcmp(argv[0], "pcap"))
+			pcap_out = argv[1];
 		else
 			break;
 	}
@@ -614,16 +693,29 @@ int do_decrypt(int argc, char **argv)
 		const uint8_t *ip = ip_of(dlt, pkt, &len);
 
 		for (i = 0; ip && i < n; i++)
-			collect(&st[i], &k[i], ip, len);
+			collect(&st[i], &k[i], ip, len, &ph->ts);
 	}
 	pcap_close(p);
+	if (pcap_out) {
+		raw = pcap_open_dead(DLT_RAW, 65535);
+		dump = raw ? pcap_dump_open(raw, pcap_out) : NULL;
+		if (!dump) {
+			mon_err("decrypt: cannot write the capture '%s': %s", pcap_out,
+				raw ? pcap_geterr(raw) : "out of memory");
+			ret = MON_EXIT_FAIL;
+		}
+	}
 	for (i = 0; i < n; i++) {
-		if (decrypt_one(&k[i], &st[i], dir))
+		if ((!pcap_out || dump) && decrypt_one(&k[i], &st[i], dir, dump))
 			ret = MON_EXIT_FAIL;
 		for (j = 0; j < st[i].n; j++)
 			free(st[i].segs[j].data);
 		free(st[i].segs);
 	}
+	if (dump)
+		pcap_dump_close(dump);
+	if (raw)
+		pcap_close(raw);
 	OPENSSL_cleanse(k, n * sizeof(*k));
 	free(k);
 	free(st);
