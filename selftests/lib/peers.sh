@@ -18,23 +18,23 @@ expect_eq() {
 	fi
 }
 
-# run_pair ADDR "SERVER OPTS" "CLIENT OPTS": a handshake and kTLS between
-# the namespaces ($ns_c and $ns_s, or $pair_c and $pair_s when set); while
-# both ends hold their sockets open, the sessions of each end are stored
-# in $sess_c and $sess_s, and the exported keys in $keys_c and $keys_s.
-run_pair() {
-	local addr=$1 sopts=$2 copts=$3 spid cpid rc=0
-	local ns_c=${pair_c:-$ns_c} ns_s=${pair_s:-$ns_s}
+# hold_pair SERVER_ADDR CLIENT_ADDR "SERVER OPTS" "CLIENT OPTS": a
+# handshake and kTLS between the namespaces ($ns_c and $ns_s, or $pair_c
+# and $pair_s when set) on the next port; both ends then hold their
+# sockets open until release_pair. Sets spid and cpid; returns 1, with
+# both ends stopped, if they did not get ready.
+hold_pair() {
+	local saddr=$1 caddr=$2 sopts=$3 copts=$4
 	port=$((port + 1))
 	rm -f "$tmp/go"
 	: >"$tmp/s.out"
 	: >"$tmp/c.out"
 	# shellcheck disable=SC2086
-	ip netns exec "$ns_s" "$peer" server "$addr" $port -w "$tmp/go" $sopts >"$tmp/s.out" 2>&1 &
+	ip netns exec "${pair_s:-$ns_s}" "$peer" server "$saddr" $port -w "$tmp/go" $sopts >"$tmp/s.out" 2>&1 &
 	spid=$!
 	busywait 5000 grep -q listening "$tmp/s.out"
 	# shellcheck disable=SC2086
-	ip netns exec "$ns_c" "$peer" client "$addr" $port -w "$tmp/go" $copts >"$tmp/c.out" 2>&1 &
+	ip netns exec "${pair_c:-$ns_c}" "$peer" client "$caddr" $port -w "$tmp/go" $copts >"$tmp/c.out" 2>&1 &
 	cpid=$!
 	# both ready, or one of them gave up
 	busywait 20000 sh -c "(grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out') ||
@@ -44,16 +44,33 @@ run_pair() {
 		sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
 		# one end gave up: the other must not wait for it forever
 		kill $spid $cpid 2>/dev/null
-		rc=1
+		return 1
 	fi
-	sess_c=$("$monctl" -n "$ns_c" -j sessions)
-	sess_s=$("$monctl" -n "$ns_s" -j sessions)
-	keys_c=$("$monctl" -n "$ns_c" -j keys 2>/dev/null)
-	keys_s=$("$monctl" -n "$ns_s" -j keys 2>/dev/null)
+	return 0
+}
+
+# release_pair: let the held pair finish (a second message each way);
+# returns 1 if either end failed.
+release_pair() {
+	local rc=0
 	touch "$tmp/go"
 	wait $spid || rc=1
 	wait $cpid || rc=1
 	[ $rc -eq 0 ] || { diag "peer output:"; sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"; }
+	return $rc
+}
+
+# run_pair ADDR "SERVER OPTS" "CLIENT OPTS": hold_pair and release_pair;
+# meanwhile the sessions of each end are stored in $sess_c and $sess_s,
+# and the exported keys in $keys_c and $keys_s.
+run_pair() {
+	local rc=0
+	hold_pair "$1" "$1" "$2" "$3" || rc=1
+	sess_c=$("$monctl" -n "${pair_c:-$ns_c}" -j sessions)
+	sess_s=$("$monctl" -n "${pair_s:-$ns_s}" -j sessions)
+	keys_c=$("$monctl" -n "${pair_c:-$ns_c}" -j keys 2>/dev/null)
+	keys_s=$("$monctl" -n "${pair_s:-$ns_s}" -j keys 2>/dev/null)
+	release_pair || rc=1
 	return $rc
 }
 

@@ -176,37 +176,18 @@ lladdr() {
 busywait 10000 sh -c "[ -n \"\$(ip -n $ns_s -6 addr show dev vs scope link | grep inet6 | grep -v tentative)\" ]"
 busywait 10000 sh -c "[ -n \"\$(ip -n $ns_c -6 addr show dev vc1 scope link | grep inet6 | grep -v tentative)\" ]"
 ll_s=$(lladdr "$ns_s" vs)
-port=$((port + 1))
-rm -f "$tmp/go"
-ip netns exec "$ns_s" "$peer" server "$ll_s%vs" $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
-spid=$!
-busywait 5000 grep -q listening "$tmp/s.out"
-ip netns exec "$ns_c" "$peer" client "$ll_s%vc1" $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
-cpid=$!
-busywait 20000 sh -c "(grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out') ||
-	! kill -0 $cpid 2>/dev/null" || case_ok=1
+hold_pair "$ll_s%vs" "$ll_s%vc1" "" "-o ff01" || case_ok=1
 k=$(mcc -j keys)
 expect_eq "client keys" "$(py "$k" 'str(len(d)) + " " + d[0]["peer"]')" "2 $ll_s"
 expect_eq "server keys" "$(py "$(mcs -j keys)" 'len(d)')" 2
-touch "$tmp/go"
-kill -0 $cpid 2>/dev/null || kill $spid 2>/dev/null
-wait $spid $cpid || case_ok=1
-[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
+release_pair || case_ok=1
 log_test $case_ok "IPv6 link-local peer: exported"
 
 case_ok=0
-port=$((port + 1))
-rm -f "$tmp/go"
-ip netns exec "$ns_s" "$peer" server :: $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
-spid=$!
-busywait 5000 grep -q listening "$tmp/s.out"
-ip netns exec "$ns_c" "$peer" client 10.78.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
-cpid=$!
-busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+hold_pair :: 10.78.0.2 "" "-o ff01" || case_ok=1
 k=$(mcs -j keys)
 expect_eq "server keys" "$(py "$k" 'str(len(d)) + " " + d[0]["family"] + " " + d[0]["peer"]')" "2 inet6 ::ffff:10.78.0.1"
-touch "$tmp/go"
-wait $spid $cpid || case_ok=1
+release_pair || case_ok=1
 log_test $case_ok "IPv4-mapped IPv6 peer (dual-stack server socket): exported"
 
 # --- a capture decrypted with the exported keys ------------------------------
@@ -275,14 +256,7 @@ log_test $case_ok "peer behind a gateway: monitored, never exported, refusals co
 
 # --- the peer moves off-link after tagging ---------------------------------
 case_ok=0
-port=$((port + 1))
-rm -f "$tmp/go"
-ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
-spid=$!
-busywait 5000 grep -q listening "$tmp/s.out"
-ip netns exec "$ns_c" "$peer" client 10.78.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
-cpid=$!
-busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+hold_pair 10.78.0.2 10.78.0.2 "" "-o ff01" || case_ok=1
 expect_eq "keys while on-link" "$(py "$(mcc -j keys)" 'len(d)')" 2
 before=$(stat_of "$ns_c" export_refused)
 # a host route through the router: the peer is no longer directly reached
@@ -291,45 +265,28 @@ expect_eq "keys after the route change" "$(mcc -j keys)" "[]"
 expect_eq "refused" "$(stat_of "$ns_c" export_refused)" $((before + 1))
 ip -n "$ns_c" route del 10.78.0.2/32 via 10.81.0.254
 expect_eq "keys once the route is back" "$(mcc -j keys)" "[]"
-touch "$tmp/go"
-wait $spid $cpid
+release_pair || case_ok=1
 log_test $case_ok "peer moves behind a gateway after tagging: no longer exported, ever"
 
 case_ok=0
-port=$((port + 1))
-rm -f "$tmp/go"
-ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
-spid=$!
-busywait 5000 grep -q listening "$tmp/s.out"
-ip netns exec "$ns_c" "$peer" client 10.78.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
-cpid=$!
-busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+hold_pair 10.78.0.2 10.78.0.2 "" "-o ff01" || case_ok=1
 expect_eq "server keys while on-link" "$(py "$(mcs -j keys)" 'len(d)')" 2
 ip -n "$ns_s" addr del 10.78.0.2/24 dev vs
 ip -n "$ns_s" addr add 10.78.0.2/32 dev vs
 expect_eq "server keys after the address change" "$(mcs -j keys)" "[]"
 ip -n "$ns_s" addr del 10.78.0.2/32 dev vs
 ip -n "$ns_s" addr add 10.78.0.2/24 dev vs
-touch "$tmp/go"
-wait $spid $cpid
+release_pair || case_ok=1
 log_test $case_ok "the local prefix goes away after tagging: no longer exported"
 
 # --- privileges and namespaces ------------------------------------------------
 case_ok=0
-port=$((port + 1))
-rm -f "$tmp/go"
-ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
-spid=$!
-busywait 5000 grep -q listening "$tmp/s.out"
-ip netns exec "$ns_c" "$peer" client 10.78.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
-cpid=$!
-busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+hold_pair 10.78.0.2 10.78.0.2 "" "-o ff01" || case_ok=1
 out=$(unpriv "$monctl" -n "$ns_c" keys 2>&1); rc=$?
 expect_eq "unprivileged dump" "$rc $out" "1 monctl: cannot read the keys: Operation not permitted (CAP_NET_ADMIN over this network namespace is needed)"
 expect_eq "unprivileged sessions" "$(py "$(unpriv "$monctl" -n "$ns_c" -j sessions)" 'len(d)')" 1
 expect_eq "another namespace sees nothing" "$("$monctl" -n "$ns_x" -j keys)" "[]"
-touch "$tmp/go"
-wait $spid $cpid
+release_pair || case_ok=1
 log_test $case_ok "without CAP_NET_ADMIN: key dump refused, sessions still shown; other namespaces see nothing"
 
 case_ok=0

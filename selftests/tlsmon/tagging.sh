@@ -105,17 +105,9 @@ log_test $case_ok "monitor -j shows the session tagged, then closed; close remov
 
 # --- the mark as ss and nftables see it --------------------------------
 case_ok=0
-port=$((port + 1))
-rm -f "$tmp/go"
-ip netns exec "$ns_s" "$peer" server 10.77.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
-spid=$!
-busywait 5000 grep -q listening "$tmp/s.out"
-ip netns exec "$ns_c" "$peer" client 10.77.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
-cpid=$!
-busywait 20000 grep -q ready "$tmp/c.out" || case_ok=1
+hold_pair 10.77.0.2 10.77.0.2 "" "-o ff01" || case_ok=1
 expect_eq "ss -e fwmark" "$(ip netns exec "$ns_c" ss -tnHe dport = :$port 2>/dev/null | grep -o 'fwmark:0x[0-9a-f]*')" fwmark:0x100
-touch "$tmp/go"
-wait $spid $cpid || case_ok=1
+release_pair || case_ok=1
 log_test $case_ok "tagged socket carries the policy's mark (ss -e)"
 
 # --- an ordinary suite: nothing but counters ----------------------------
@@ -306,20 +298,10 @@ echo "$old_timeout" >$params/handshake_timeout
 
 # --- unload with monitored sockets open ------------------------------------------
 case_ok=0
-port=$((port + 1))
-rm -f "$tmp/go"
-ip netns exec "$ns_s" "$peer" server 10.77.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
-spid=$!
-busywait 5000 grep -q listening "$tmp/s.out"
-ip netns exec "$ns_c" "$peer" client 10.77.0.2 $port -o ff01 -w "$tmp/go" >"$tmp/c.out" 2>&1 &
-cpid=$!
-busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+hold_pair 10.77.0.2 10.77.0.2 "" "-o ff01" || case_ok=1
 expect_eq "sessions before unload" "$(py "$(mcc -j sessions)" 'len(d)')" 1
 rmmod tlsmon || case_ok=1
-touch "$tmp/go"
-wait $spid || case_ok=1
-wait $cpid || case_ok=1
-[ $case_ok -ne 0 ] && sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
+release_pair || case_ok=1
 log_test $case_ok "unload with monitored sockets open; data still flows after"
 
 insmod "$ko" && rmmod tlsmon
