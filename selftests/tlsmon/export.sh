@@ -224,6 +224,30 @@ decrypt_case 3 chacha20-poly1305 ff03
 decrypt_case 2 aes-ccm-128 ff2f
 
 case_ok=0
+# flip the last byte of the client's last record (its tag) in the capture
+python3 - "$tmp/cap.pcap" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+off, last = 24, None
+while off + 16 <= len(b):
+    n = struct.unpack("<I", b[off + 8:off + 12])[0]
+    pkt = off + 16
+    ip = pkt + 14
+    if b[ip] >> 4 == 4 and b[ip + 12:ip + 16] == bytes([10, 78, 0, 1]):
+        tcp = ip + (b[ip] & 15) * 4
+        payload = tcp + (b[tcp + 12] >> 4) * 4
+        if payload < pkt + n:
+            last = pkt + n - 1
+    off = pkt + n
+b[last] ^= 0xff
+open(sys.argv[1], "wb").write(b)
+PY
+out=$("$monctl" decrypt keys "$tmp/keys.json" capture "$tmp/cap.pcap" out "$tmp/out" 2>&1); rc=$?
+expect_eq "corrupted record" "$rc $(printf '%s\n' "$out" | grep -c 'tx: record 1 at stream offset [0-9]*: authentication failed')" "1 1"
+expect_eq "the record before it" "$(cat "$tmp/out/session-$id-tx.bin")" "ping from the client"
+log_test $case_ok "a record that fails authentication after the installation point is reported"
+
+case_ok=0
 python3 - "$tmp/keys.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
