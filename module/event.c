@@ -30,8 +30,9 @@ struct tlsmon_event {
 	struct tlsmon_dir_keys keys;
 };
 
+/* Queued notifications, oldest first; taken with interrupts off (probes). */
 static LIST_HEAD(tlsmon_events);
-static DEFINE_SPINLOCK(tlsmon_events_lock);
+static DEFINE_SPINLOCK(tlsmon_events_lock); /* tlsmon_events */
 
 static void tlsmon_events_work_fn(struct work_struct *work)
 {

@@ -273,6 +273,7 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
 {
 	struct tlsmon_hs_dir *c = &p->dir[TLSMON_STREAM_CLIENT];
 	struct tlsmon_hs_dir *s = &p->dir[TLSMON_STREAM_SERVER];
+	int i;
 
 	if (c->state == TLSMON_HS_FAILED || s->state == TLSMON_HS_FAILED) {
 		p->failed = true;
@@ -286,12 +287,11 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
 	/* The buffers go now; the hellos stay in dir[] for the decision. */
 	kfree(p->mem);
 	p->mem = NULL;
-	c->buf = NULL;
-	c->seen = NULL;
-	c->msg = NULL;
-	s->buf = NULL;
-	s->seen = NULL;
-	s->msg = NULL;
+	for (i = 0; i < ARRAY_SIZE(p->dir); i++) {
+		p->dir[i].buf = NULL;
+		p->dir[i].seen = NULL;
+		p->dir[i].msg = NULL;
+	}
 }
 
 static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
@@ -359,24 +359,27 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 	unsigned int thoff, doff, len;
 	struct in6_addr src, dst;
 
+	/*
+	 * Every TCP segment of the namespace comes here: find the TCP header
+	 * and leave at once unless a SYN or a watched connection needs it.
+	 */
 	if (state->pf == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
 		if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
 			return NF_ACCEPT;
 		thoff = skb_network_offset(skb) + iph->ihl * 4;
-		ipv6_addr_set_v4mapped(iph->saddr, &src);
-		ipv6_addr_set_v4mapped(iph->daddr, &dst);
+	} else if (ipv6_hdr(skb)->nexthdr == IPPROTO_TCP) {
+		thoff = skb_network_offset(skb) + sizeof(struct ipv6hdr);
 	} else {
 		int hoff = 0;
 		unsigned short frag = 0;
 
+		/* extension headers: the rare, slower way */
 		if (ipv6_find_hdr(skb, &hoff, IPPROTO_TCP, &frag, NULL) != IPPROTO_TCP ||
 		    frag)
 			return NF_ACCEPT;
 		thoff = hoff;
-		src = ipv6_hdr(skb)->saddr;
-		dst = ipv6_hdr(skb)->daddr;
 	}
 
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
@@ -384,6 +387,14 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (!th->syn && !atomic_read(&tn->flows.count))
 		return NF_ACCEPT;
+
+	if (state->pf == NFPROTO_IPV4) {
+		ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &src);
+		ipv6_addr_set_v4mapped(ip_hdr(skb)->daddr, &dst);
+	} else {
+		src = ipv6_hdr(skb)->saddr;
+		dst = ipv6_hdr(skb)->daddr;
+	}
 
 	if (dir == TLSMON_OUT) {
 		key.laddr = src;
