@@ -2,11 +2,13 @@
 #
 # tlsmon top-level Makefile.
 #
-#   make            build module/tlsmon.ko and tools/monctl/monctl
+#   make            build module/tlsmon.ko, tools/monctl/monctl and
+#                   tools/libtlsmon (the application library)
 #   make deps       install every Debian package the project needs (root)
 #   make demo       the demonstration, in a QEMU guest
 #   make check      host unit tests, style checks and the guest suites
-#   make install    install the module (modules_install + depmod) and monctl
+#   make install    install the module (modules_install + depmod), monctl
+#                   and libtlsmon
 #   make uninstall  remove what make install put in place
 #   make clean      remove everything the build made
 #
@@ -22,10 +24,10 @@ DESTDIR ?=
 
 export KDIR
 
-.PHONY: print-kdir all module monctl tests deps demo check check-host check-guest \
+.PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest \
 	check-style install uninstall clean
 
-all: module monctl
+all: module monctl libtlsmon
 
 module:
 	@test -n "$(KDIR)" || { echo "no kernel build tree found: run 'make deps' or set KDIR" >&2; exit 1; }
@@ -33,6 +35,9 @@ module:
 
 monctl:
 	$(MAKE) -C tools/monctl
+
+libtlsmon:
+	$(MAKE) -C tools/libtlsmon
 
 tests: all
 	$(MAKE) -C selftests
@@ -59,15 +64,18 @@ install: all
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 	$(MAKE) -C tools/monctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	$(MAKE) -C tools/libtlsmon install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/module/tlsmon.ko
 	-rmdir $(DESTDIR)/lib/modules/$(KVER)/updates/module 2>/dev/null
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 	$(MAKE) -C tools/monctl uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	$(MAKE) -C tools/libtlsmon uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/monctl clean
+	$(MAKE) -C tools/libtlsmon clean
 	$(MAKE) -C selftests clean
 	rm -rf build

@@ -40,6 +40,22 @@ static const struct nla_policy tlsmon_get_nl_policy[TLSMON_A_MAX + 1] = {
 	[TLSMON_A_KEY] = { .type = NLA_REJECT },
 };
 
+/* A session is looked up by its socket's cookie, and by nothing else. */
+static const struct nla_policy tlsmon_session_sel_nl_policy[TLSMON_SESSION_A_COOKIE + 1] = {
+	[TLSMON_SESSION_A_COOKIE] = { .type = NLA_U64 },
+};
+
+/*
+ * SESSION_GET: without attributes a dump of every session; with a session
+ * selector (the cookie only) the one session of that socket.
+ */
+static const struct nla_policy tlsmon_session_get_nl_policy[TLSMON_A_MAX + 1] = {
+	[TLSMON_A_POLICY] = { .type = NLA_REJECT },
+	[TLSMON_A_SESSION] = NLA_POLICY_NESTED(tlsmon_session_sel_nl_policy),
+	[TLSMON_A_STATS] = { .type = NLA_REJECT },
+	[TLSMON_A_KEY] = { .type = NLA_REJECT },
+};
+
 enum tlsmon_mcgrp {
 	TLSMON_MCGRP_EVENTS_ID,
 	TLSMON_MCGRP_KEYS_ID,
@@ -273,22 +289,86 @@ static int tlsmon_put_session(struct sk_buff *skb,
 }
 
 /*
+ * The cookie a SESSION_GET request selects, or 0 with an extack when the
+ * selector lacks it (cookies are never 0).
+ */
+static u64 tlsmon_session_selector(struct nlattr *sel,
+				   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TLSMON_SESSION_A_COOKIE + 1];
+
+	/* already validated against the policy: this cannot fail */
+	if (nla_parse_nested(tb, TLSMON_SESSION_A_COOKIE, sel,
+			     tlsmon_session_sel_nl_policy, extack))
+		return 0;
+	if (!tb[TLSMON_SESSION_A_COOKIE]) {
+		NL_SET_ERR_ATTR_MISS(extack, sel, TLSMON_SESSION_A_COOKIE);
+		NL_SET_ERR_MSG_MOD(extack, "a session is selected by its socket cookie");
+		return 0;
+	}
+	return nla_get_u64(tb[TLSMON_SESSION_A_COOKIE]);
+}
+
+/*
+ * An application asks whether its own socket is monitored: the session of
+ * one cookie, or ENOENT. Like the dump, this needs no privilege: a session
+ * record carries no key material.
+ */
+static int tlsmon_nl_session_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tlsmon_net *tn = tlsmon_net(genl_info_net(info));
+	struct tlsmon_session_info si;
+	struct sk_buff *msg;
+	void *hdr;
+	u64 cookie;
+
+	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_SESSION))
+		return -EINVAL;
+	cookie = tlsmon_session_selector(info->attrs[TLSMON_A_SESSION], info->extack);
+	if (!cookie)
+		return -EINVAL;
+	if (!tlsmon_session_find(tn, cookie, &si)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no monitored session has this socket cookie");
+		return -ENOENT;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tlsmon_genl_family, 0,
+				TLSMON_CMD_SESSION_GET);
+	if (!hdr || tlsmon_put_session(msg, &si)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
  * Dumps resume after the last id sent (cb->args[0]); the list is in id
  * order, and its generation tells a reader when it changed mid-dump.
  */
 static int tlsmon_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tlsmon_sessions *ss = &tlsmon_net(sock_net(skb->sk))->sessions;
+	struct nlattr *sel = genl_dumpit_info(cb)->attrs[TLSMON_A_SESSION];
 	struct tlsmon_session_info si;
 	struct tlsmon_session *s;
 	u64 last = cb->args[0];
+	u64 only = 0;
 	int err = 0;
 	void *hdr;
 
+	if (sel) {
+		only = tlsmon_session_selector(sel, cb->extack);
+		if (!only)
+			return -EINVAL;
+	}
 	rcu_read_lock();
 	cb->seq = atomic_read(&ss->gen);
 	list_for_each_entry_rcu(s, &ss->list, list) {
-		if (s->info.id <= last)
+		if (s->info.id <= last || (only && s->info.cookie != only))
 			continue;
 		si = s->info;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -554,8 +634,9 @@ static const struct genl_ops tlsmon_genl_ops[] = {
 	},
 	{
 		.cmd = TLSMON_CMD_SESSION_GET,
+		.doit = tlsmon_nl_session_get,
 		.dumpit = tlsmon_nl_session_dump,
-		.policy = tlsmon_get_nl_policy,
+		.policy = tlsmon_session_get_nl_policy,
 		.maxattr = TLSMON_A_MAX,
 	},
 	{

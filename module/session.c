@@ -131,6 +131,31 @@ bool tlsmon_session_add_dir(struct tlsmon_net *tn, u64 cookie, u8 dir, bool hw,
 }
 
 /**
+ * tlsmon_session_find() - the record of the session of a socket
+ * @tn: its namespace
+ * @cookie: the socket's cookie
+ * @info: receives a copy of the record
+ *
+ * The copy is taken under the table lock so that @info.dirs and @info.hw
+ * are consistent with each other.
+ * Return: whether the socket has a session.
+ */
+bool tlsmon_session_find(struct tlsmon_net *tn, u64 cookie,
+			 struct tlsmon_session_info *info)
+{
+	struct tlsmon_sessions *ss = &tn->sessions;
+	struct tlsmon_session *s;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ss->lock, flags);
+	s = rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params);
+	if (s)
+		*info = s->info;
+	spin_unlock_irqrestore(&ss->lock, flags);
+	return s;
+}
+
+/**
  * tlsmon_session_remove() - the socket of a session is closing
  * @tn: its namespace
  * @cookie: the socket's cookie

@@ -83,6 +83,8 @@ u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
 		       struct tlsmon_session_info *info,
 		       struct tlsmon_dir_keys keys[2]);
 void tlsmon_session_wipe_keys(struct tlsmon_net *tn, struct tlsmon_session *s);
+bool tlsmon_session_find(struct tlsmon_net *tn, u64 cookie,
+			 struct tlsmon_session_info *info);
 bool tlsmon_session_remove(struct tlsmon_net *tn, u64 cookie,
 			   struct tlsmon_session_info *info);
 

@@ -9,7 +9,7 @@ set -eu
 
 PACKAGES="
 	make gcc libc6-dev pkg-config git perl
-	libmnl-dev libpcap-dev libssl-dev tcpdump
+	libmnl-dev libpcap-dev libssl-dev openssl tcpdump
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
 	sparse
 	qemu-system-x86 busybox-static cpio gzip xz-utils

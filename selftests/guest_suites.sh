@@ -25,6 +25,7 @@ run_suite() {
 run_suite netns "$top/selftests/tlsmon/netns.sh"
 run_suite tagging "$top/selftests/tlsmon/tagging.sh"
 run_suite export "$top/selftests/tlsmon/export.sh"
+run_suite openssl "$top/selftests/tlsmon/openssl.sh"
 
 # C suites expect the module loaded, and it must unload cleanly after.
 run_module_suite() {

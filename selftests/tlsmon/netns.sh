@@ -208,6 +208,13 @@ expect_fail "missing value is a usage error" 2 "monctl: policy set: 'export' nee
 	mc policy set enabled on export
 expect_fail "set with nothing is a usage error" 2 \
 	"monctl: policy set: nothing to set (see 'monctl policy help')" mc policy set
+expect_fail "one socket that is not monitored" 1 \
+	"monctl: cannot read the session of that socket: tlsmon: no monitored session has this socket cookie (No such file or directory)" \
+	mc sessions show cookie 12345
+expect_fail "a cookie that is not a number" 2 \
+	"monctl: sessions show: 'x1' is not a socket cookie (a positive integer)" mc sessions show cookie x1
+expect_fail "cookie without a value" 2 "monctl: sessions show: 'cookie' needs a socket cookie" \
+	mc sessions show cookie
 expect_fail "unknown option is a usage error" 2 "$(mc -x 2>&1 >/dev/null)" mc -x
 [ "$(mc -x 2>&1 | head -n 2 | tail -n 1)" = "Usage: monctl [OPTIONS] OBJECT [COMMAND [ARGUMENTS]]" ]
 log_test $? "unknown option prints the usage"

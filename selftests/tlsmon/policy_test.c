@@ -366,6 +366,53 @@ TEST_F(policy, get_takes_no_attribute)
 	EXPECT_REFUSED(mon_nl_talk(&self->nl, nlh, NULL, NULL), EINVAL, "");
 }
 
+/* SESSION_GET selects one socket by cookie, and by nothing else. */
+TEST_F(policy, session_get_by_cookie)
+{
+	struct nlattr *nest;
+	struct nlmsghdr *nlh;
+
+	nlh = mon_nl_request(&self->nl, TLSMON_CMD_SESSION_GET, 0);
+	nest = mnl_attr_nest_start(nlh, TLSMON_A_SESSION);
+	mnl_attr_put_u64(nlh, TLSMON_SESSION_A_COOKIE, 12345);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_REFUSED(mon_nl_talk(&self->nl, nlh, NULL, NULL), ENOENT,
+		       "no monitored session has this socket cookie");
+
+	/* a doit without a selector */
+	nlh = mon_nl_request(&self->nl, TLSMON_CMD_SESSION_GET, 0);
+	EXPECT_EQ(-EINVAL, mon_nl_talk(&self->nl, nlh, NULL, NULL));
+#ifdef NLMSGERR_ATTR_MISS_TYPE
+	EXPECT_EQ(TLSMON_A_SESSION, self->nl.err_missing);
+#endif
+
+	/* a selector without the cookie */
+	nlh = mon_nl_request(&self->nl, TLSMON_CMD_SESSION_GET, 0);
+	nest = mnl_attr_nest_start(nlh, TLSMON_A_SESSION);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_REFUSED(mon_nl_talk(&self->nl, nlh, NULL, NULL), EINVAL,
+		       "a session is selected by its socket cookie");
+
+	/* selecting by anything else, or a cookie of the wrong size */
+	nlh = mon_nl_request(&self->nl, TLSMON_CMD_SESSION_GET, 0);
+	nest = mnl_attr_nest_start(nlh, TLSMON_A_SESSION);
+	mnl_attr_put_u64(nlh, TLSMON_SESSION_A_ID, 1);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_REFUSED(mon_nl_talk(&self->nl, nlh, NULL, NULL), EINVAL, "");
+	nlh = mon_nl_request(&self->nl, TLSMON_CMD_SESSION_GET, 0);
+	nest = mnl_attr_nest_start(nlh, TLSMON_A_SESSION);
+	mnl_attr_put_u32(nlh, TLSMON_SESSION_A_COOKIE, 1);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_REFUSED(mon_nl_talk(&self->nl, nlh, NULL, NULL), EINVAL, "");
+
+	/* the same selector narrows a dump: no such socket, nothing listed */
+	nlh = mon_nl_request(&self->nl, TLSMON_CMD_SESSION_GET, NLM_F_DUMP);
+	nest = mnl_attr_nest_start(nlh, TLSMON_A_SESSION);
+	mnl_attr_put_u64(nlh, TLSMON_SESSION_A_COOKIE, 12345);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(0, mon_nl_talk(&self->nl, nlh, NULL, NULL));
+}
+
 TEST_F(policy, unknown_command)
 {
 	struct nlmsghdr *nlh;

@@ -96,6 +96,20 @@ static uint16_t first_offered(const struct craft *c)
 	return c->b[at + 2] << 8 | c->b[at + 3];
 }
 
+/*
+ * A TLS 1.3 client checks that the ServerHello echoes its legacy session
+ * id before it looks at the extensions: echo a 32-byte one, so that a
+ * real client gets as far as the consent extension.
+ */
+static void echo_session_id(struct craft *out, const struct craft *in)
+{
+	/* record(5) type(1) len(3) version(2) random(32), then sid(1+32) */
+	const size_t at_out = 5 + 4 + 2 + 32, at_in = 4 + 2 + 32;
+
+	if (in->n > at_in + 33 && in->b[at_in] == 32 && out->b[at_out] == 32)
+		memcpy(out->b + at_out + 1, in->b + at_in + 1, 32);
+}
+
 static void send_craft(int fd, const struct craft *c, bool split)
 {
 	int err;
@@ -139,6 +153,7 @@ static void handshake_server(int fd)
 	craft_server_hello(&out, o.tls13,
 			   o.select >= 0 ? o.select : first_offered(&in),
 			   consent, false);
+	echo_session_id(&out, &in);
 	send_craft(fd, &out, o.split);
 }
 

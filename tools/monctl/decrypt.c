@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
 #include <linux/tls.h>
 #include <openssl/evp.h>
 #include <pcap/pcap.h>
@@ -677,6 +678,12 @@ int do_decrypt(int argc, char **argv)
 	if (argc || !keys || !cap) {
 		decrypt_usage();
 		return MON_EXIT_USAGE;
+	}
+	/* the plaintext is the user's: a new directory is theirs alone */
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		mon_err("decrypt: cannot create the output directory '%s': %s", dir,
+			strerror(errno));
+		return MON_EXIT_FAIL;
 	}
 	if (load_keys(keys, &k, &n))
 		return MON_EXIT_FAIL;

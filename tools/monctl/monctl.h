@@ -39,7 +39,6 @@ struct mon_cmd {
 int mon_dispatch(const struct mon_cmd *cmds, const char *what, int argc,
 		 char **argv, void (*usage)(void));
 void mon_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-bool mon_matches(const char *word, const char *keyword);
 
 /**
  * struct policy - the policy as read from the kernel

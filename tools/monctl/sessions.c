@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
@@ -231,9 +232,27 @@ static int session_msg_cb(const struct nlmsghdr *nlh, void *data)
 static int sessions_show(int argc, char **argv)
 {
 	struct dump_ctx ctx = { .n = 0 };
+	unsigned long long cookie = 0;
+	struct nlmsghdr *req;
 	struct mon_nl nl;
+	char *end;
 	int err;
 
+	if (argc > 0 && !strcmp(argv[0], "cookie")) {
+		if (argc < 2) {
+			mon_err("sessions show: 'cookie' needs a socket cookie");
+			return MON_EXIT_USAGE;
+		}
+		errno = 0;
+		cookie = strtoull(argv[1], &end, 0);
+		if (errno || *end || !cookie || argv[1][0] == '-') {
+			mon_err("sessions show: '%s' is not a socket cookie (a positive integer)",
+				argv[1]);
+			return MON_EXIT_USAGE;
+		}
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc > 0) {
 		mon_err("sessions show: unexpected argument '%s'", argv[0]);
 		return MON_EXIT_USAGE;
@@ -243,15 +262,26 @@ static int sessions_show(int argc, char **argv)
 	json_init(&ctx.j, stdout, mon_opts.pretty);
 	if (mon_opts.json)
 		json_arr_open(&ctx.j, NULL);
-	err = mon_nl_talk(&nl, mon_nl_request(&nl, TLSMON_CMD_SESSION_GET, NLM_F_DUMP),
-			  session_msg_cb, &ctx);
+	if (cookie) {
+		struct nlattr *nest;
+
+		/* one socket: the kernel says ENOENT when it is not monitored */
+		req = mon_nl_request(&nl, TLSMON_CMD_SESSION_GET, 0);
+		nest = mnl_attr_nest_start(req, TLSMON_A_SESSION);
+		mnl_attr_put_u64(req, TLSMON_SESSION_A_COOKIE, cookie);
+		mnl_attr_nest_end(req, nest);
+	} else {
+		req = mon_nl_request(&nl, TLSMON_CMD_SESSION_GET, NLM_F_DUMP);
+	}
+	err = mon_nl_talk(&nl, req, session_msg_cb, &ctx);
 	if (mon_opts.json) {
 		json_arr_close(&ctx.j);
 		json_end(&ctx.j);
 	}
 	mon_nl_close(&nl);
 	if (err) {
-		mon_nl_perror(&nl, "cannot list the sessions", err);
+		mon_nl_perror(&nl, cookie ? "cannot read the session of that socket" :
+			      "cannot list the sessions", err);
 		return MON_EXIT_FAIL;
 	}
 	if (ctx.err) {
@@ -264,12 +294,14 @@ static int sessions_show(int argc, char **argv)
 static void sessions_usage(void)
 {
 	fprintf(stderr,
-		"Usage: monctl [-j [-p]] sessions [show]\n"
+		"Usage: monctl [-j [-p]] sessions [show [cookie COOKIE]]\n"
 		"       monctl sessions help\n"
 		"\n"
 		"One line per monitored session of this network namespace: id, family,\n"
 		"local and peer address and port, role, TLS version, suite, kTLS cipher,\n"
-		"kTLS directions, reason (suite or consent), socket mark and age.\n");
+		"kTLS directions, reason (suite or consent), socket mark and age.\n"
+		"With 'cookie', only the session of the socket with that SO_COOKIE (as\n"
+		"'ss -e' shows it); exit status 1 when that socket is not monitored.\n");
 }
 
 static const struct mon_cmd sessions_cmds[] = {

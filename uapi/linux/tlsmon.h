@@ -62,8 +62,8 @@
  * the complete new policy (the same attributes as the GET reply) goes to
  * the TLSMON_MCGRP_EVENTS multicast group of that namespace.
  *
- * TLSMON_CMD_SESSION_GET (dump)
- * ----------------------------
+ * TLSMON_CMD_SESSION_GET (dump or do)
+ * ----------------------------------
  * No privilege beyond the namespace. Request with NLM_F_DUMP and no
  * attribute. One TLSMON_CMD_SESSION_GET message per monitored session of
  * the namespace, in id order, each holding:
@@ -90,6 +90,16 @@
  * Attributes of type NLA_U64 are aligned with TLSMON_SESSION_A_PAD. A dump
  * during which sessions came or went carries NLM_F_DUMP_INTR. No session
  * message ever holds key material.
+ *
+ * Without NLM_F_DUMP, the request selects one socket, so that an
+ * application can ask whether its own connection is monitored:
+ *
+ *    TLSMON_A_SESSION: NLA_NESTED
+ *        TLSMON_SESSION_A_COOKIE: NLA_U64, the socket's SO_COOKIE
+ *
+ * The reply is that socket's session message, or ENOENT when the socket
+ * is not monitored in the caller's namespace. The same selector narrows a
+ * dump to that socket.
  *
  * TLSMON_CMD_SESSION_NEW, TLSMON_CMD_SESSION_DEL
  * ---------------------------------------------

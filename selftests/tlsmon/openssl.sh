@@ -1,0 +1,292 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Real TLS stacks end to end: OpenSSL 3 applications that take part in the
+# signal through libtlsmon (ssl_peer), the unmodified openssl s_server and
+# s_client, handshakes that are entirely OpenSSL's, kTLS installed by
+# OpenSSL itself (SSL_OP_ENABLE_KTLS), and captures decrypted with the
+# exported keys.
+#
+#   ns "$ns_c" (client) 10.79.0.1/24 ---- veth ---- 10.79.0.2/24 ns "$ns_s"
+#
+# Both namespaces: monitoring on, consent accept, key export on.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+. "$top/selftests/lib/peers.sh"
+
+ko=$top/module/tlsmon.ko
+monctl=$top/tools/monctl/monctl
+peer=$top/build/selftests/tlsmon/ssl_peer
+crafted=$top/build/selftests/tlsmon/tls_peer
+suffix=$$
+ns_c=tlsmon-oc-$suffix
+ns_s=tlsmon-os-$suffix
+tmp=$(mktemp -d)
+port=4600
+big=$((64 << 20))
+
+mcc() { "$monctl" -n "$ns_c" "$@"; }
+mcs() { "$monctl" -n "$ns_s" "$@"; }
+
+cleanup() {
+	touch "$tmp/go"
+	ip netns del "$ns_c" 2>/dev/null
+	ip netns del "$ns_s" 2>/dev/null
+	rmmod tlsmon 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ktap_header "real OpenSSL peers"
+if [ ! -x "$peer" ] || [ ! -r "$ko" ] || ! command -v openssl >/dev/null; then
+	skip_test "openssl" "ssl_peer, openssl or the module is missing"
+	ktap_finish
+	exit $?
+fi
+
+# A self-signed P-256 certificate: ECDSA suites for TLS 1.2, and a name
+# the clients verify.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-subj /CN=tlsmon-test -addext subjectAltName=DNS:tlsmon-test -days 2 \
+	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null || exit 1
+srv="-k $tmp/cert.pem -K $tmp/key.pem"
+cli="-A $tmp/cert.pem"
+
+setup_net() {
+	ip netns add "$ns_c" && ip netns add "$ns_s" || exit 1
+	ip link add vc netns "$ns_c" type veth peer vs netns "$ns_s"
+	ip -n "$ns_c" addr add 10.79.0.1/24 dev vc
+	ip -n "$ns_s" addr add 10.79.0.2/24 dev vs
+	for n in "$ns_c" "$ns_s"; do
+		ip -n "$n" link set lo up
+	done
+	ip -n "$ns_c" link set vc up
+	ip -n "$ns_s" link set vs up
+}
+
+# The line ssl_peer printed after the handshake, field NAME (ktls=...)
+field() {
+	sed -n "s/^handshake .* $2=\([^ ]*\).*/\1/p" "$tmp/$1.out"
+}
+
+# --- the unmodified openssl s_server / s_client ----------------------------
+# kTLS through OpenSSL's own configuration (SSL_CONF "Options = KTLS"): the
+# programs are Debian's, unchanged. s_server -rev answers each line
+# reversed.
+cat >"$tmp/ktls.cnf" <<'CNF'
+openssl_conf = conf
+[conf]
+ssl_conf = ssl
+[ssl]
+system_default = sys
+[sys]
+Options = KTLS
+CNF
+
+# s_pair NAME VERSION: one s_server/s_client session; the client's output
+# without the session details in $tmp/NAME.txt
+s_pair() {
+	local name=$1 version=$2 spid
+	port=$((port + 1))
+	OPENSSL_CONF=$tmp/ktls.cnf ip netns exec "$ns_s" timeout 30 openssl s_server -quiet -naccept 1 -rev \
+		"-tls1_$version" -accept "$port" -cert "$tmp/cert.pem" -key "$tmp/key.pem" \
+		>"$tmp/$name.srv" 2>&1 &
+	spid=$!
+	busywait 5000 sh -c "ip netns exec $ns_s ss -ltn | grep -q ':$port '"
+	{ echo "hello from an unmodified s_client"; sleep 2; } |
+		OPENSSL_CONF=$tmp/ktls.cnf ip netns exec "$ns_c" timeout 20 openssl s_client -quiet -no_ign_eof \
+		-connect "10.79.0.2:$port" -servername tlsmon-test -verify_return_error \
+		-CAfile "$tmp/cert.pem" >"$tmp/$name.txt" 2>"$tmp/$name.err"
+	echo "client exit $?" >>"$tmp/$name.txt"
+	wait $spid
+	echo "server exit $?" >>"$tmp/$name.txt"
+}
+
+rmmod tlsmon 2>/dev/null
+setup_net
+s_pair base3 3
+s_pair base2 2
+case_ok=0
+expect_eq "s_client read" "$(head -1 "$tmp/base3.txt")" "tneilc_s deifidomnu na morf olleh"
+log_test $case_ok "baseline without the module: s_client and s_server with kTLS exchange data"
+
+insmod "$ko" || exit 1
+for n in "$ns_c" "$ns_s"; do
+	"$monctl" -n "$n" policy set enabled on consent accept export on || exit 1
+done
+for v in 3 2; do
+	case_ok=0
+	before=$(stat_of "$ns_c" ktls_installs)
+	s_pair mon$v $v
+	expect_eq "transcript" "$(cat "$tmp/mon$v.txt")" "$(cat "$tmp/base$v.txt")"
+	expect_eq "sessions" "$(mcc -j sessions) $(mcs -j sessions)" "[] []"
+	[ "$(stat_of "$ns_c" ktls_installs)" -gt "$before" ] || {
+		diag "s_client did not install kTLS"
+		case_ok=1
+	}
+	log_test $case_ok "TLS 1.$v: unmodified s_server/s_client, module enabled: same transcript, kTLS used, not monitored"
+done
+
+# The operator lists the standard suite s_server picks: now it is
+# monitored, and the programs still behave exactly the same.
+case_ok=0
+mcc policy set suites 0xff01,0xff02,0xff03,0xff04,0x1302
+mcs policy set suites 0xff01,0xff02,0xff03,0xff04,0x1302
+mcc -j monitor count 1 >"$tmp/mon.json" 2>&1 &
+mpid=$!
+sleep 1
+s_pair suite3 3
+wait $mpid
+expect_eq "transcript" "$(cat "$tmp/suite3.txt")" "$(cat "$tmp/base3.txt")"
+expect_eq "event" "$(py "$(head -1 "$tmp/mon.json")" 'd["event"] + " " + d["session"]["reason"] + " " + d["session"]["suite"]')" \
+	"new suite TLS_AES_256_GCM_SHA384"
+log_test $case_ok "a standard suite in the policy: s_client's session is monitored, its transcript unchanged"
+for n in "$ns_c" "$ns_s"; do
+	"$monctl" -n "$n" policy set suites 0xff01,0xff02,0xff03,0xff04
+done
+
+# --- libtlsmon peers: every suite, consent, keys, capture --------------------
+# real_case VERSION CIPHER KTLS_DIRS
+real_case() {
+	local version=$1 cipher=$2 dirs=$3 tpid idc ids n_keys
+	case_ok=0
+	rm -f "$tmp/cap.pcap"
+	ip netns exec "$ns_c" tcpdump --immediate-mode -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
+	tpid=$!
+	busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+	run_pair 10.79.0.2 "-$version -c $cipher -C -n 300000 -o $tmp/s.bin $srv" \
+		"-$version -c $cipher -C -n 300000 -o $tmp/c.bin $cli" || case_ok=1
+	sleep 1
+	kill -INT $tpid
+	wait $tpid
+	for end in c s; do
+		expect_eq "$end monitored" "$(field $end monitored) $(field $end reason)" "yes consent"
+		expect_eq "$end consent" "$(field $end consent)" "sent,received"
+		expect_eq "$end kTLS" "$(field $end ktls)" "$dirs"
+	done
+	expect_eq "client session" "$(py "$sess_c" 'd[0]["role"] + " " + d[0]["reason"] + " " + ",".join(d[0]["directions"])')" \
+		"client consent $dirs"
+	expect_eq "server session" "$(py "$sess_s" 'd[0]["role"] + " " + d[0]["reason"] + " " + ",".join(d[0]["directions"])')" \
+		"server consent $dirs"
+	# what libtlsmon told the application is what the operator sees
+	expect_eq "client's cookie and session" "$(field c cookie) $(field c session)" \
+		"$(py "$sess_c" 'str(d[0]["cookie"]) + " " + str(d[0]["id"])')"
+	expect_eq "server's cookie and session" "$(field s cookie) $(field s session)" \
+		"$(py "$sess_s" 'str(d[0]["cookie"]) + " " + str(d[0]["id"])')"
+	n_keys=$(py "$keys_c" 'len(d)')
+	expect_eq "client keys" "$n_keys" "$(echo "$dirs" | tr ',' '\n' | wc -l)"
+	# each end's keys decrypt what that end's kTLS handled
+	idc=$(py "$keys_c" 'd[0]["id"]')
+	ids=$(py "$keys_s" 'd[0]["id"]')
+	printf '%s\n' "$keys_c" >"$tmp/keys_c.json"
+	printf '%s\n' "$keys_s" >"$tmp/keys_s.json"
+	rm -rf "$tmp/out_c" "$tmp/out_s"
+	"$monctl" decrypt keys "$tmp/keys_c.json" capture "$tmp/cap.pcap" out "$tmp/out_c" >"$tmp/dec_c" 2>&1 || case_ok=1
+	"$monctl" decrypt keys "$tmp/keys_s.json" capture "$tmp/cap.pcap" out "$tmp/out_s" >"$tmp/dec_s" 2>&1 || case_ok=1
+	cmp -s "$tmp/out_c/session-$idc-tx.bin" "$tmp/s.bin" || { diag "client-sent bytes differ"; case_ok=1; }
+	cmp -s "$tmp/out_s/session-$ids-tx.bin" "$tmp/c.bin" || { diag "server-sent bytes differ"; case_ok=1; }
+	if [ "$dirs" = "tx,rx" ]; then
+		cmp -s "$tmp/out_c/session-$idc-rx.bin" "$tmp/c.bin" || { diag "client-received bytes differ"; case_ok=1; }
+	fi
+	[ "$(stat -c %s "$tmp/c.bin")" = 300000 ] || case_ok=1
+	[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/dec_c" "$tmp/dec_s" "$tmp/s.out" "$tmp/c.out"
+	log_test $case_ok "TLS 1.$version $cipher: consent given, both ends monitored, keys exported, capture decrypted to exactly the 300000 bytes each way"
+}
+real_case 3 TLS_AES_128_GCM_SHA256 tx
+real_case 3 TLS_AES_256_GCM_SHA384 tx
+real_case 3 TLS_CHACHA20_POLY1305_SHA256 tx
+real_case 2 ECDHE-ECDSA-AES128-GCM-SHA256 tx,rx
+real_case 2 ECDHE-ECDSA-AES256-GCM-SHA384 tx,rx
+real_case 2 ECDHE-ECDSA-CHACHA20-POLY1305 tx,rx
+
+# --- no consent ------------------------------------------------------------
+# no_consent NAME "SERVER OPTS" "CLIENT OPTS" CLIENT_CONSENT SERVER_CONSENT
+no_consent() {
+	case_ok=0
+	run_pair 10.79.0.2 "$2 $srv" "$3 $cli" || case_ok=1
+	expect_eq "monitored" "$(field c monitored) $(field s monitored)" "no no"
+	expect_eq "consent seen" "$(field c consent) $(field s consent)" "$4 $5"
+	expect_eq "sessions" "$sess_c $sess_s" "[] []"
+	expect_eq "keys" "$keys_c $keys_s" "[] []"
+	log_test $case_ok "$1"
+}
+no_consent "client does not offer, server would monitor: not monitored, no keys" "-C" "" none none
+no_consent "client offers, server does not monitor: not monitored, no keys" "" "-C" sent received
+no_consent "TLS 1.2, client does not offer: not monitored" "-2 -C" "-2" none none
+no_consent "plain OpenSSL on both ends: not monitored" "-P" "-P" none none
+
+# --- a standard suite in the monitored set ---------------------------------
+case_ok=0
+for n in "$ns_c" "$ns_s"; do
+	"$monctl" -n "$n" policy set suites 0xff01,0xff02,0xff03,0xff04,0x1301
+done
+run_pair 10.79.0.2 "-c TLS_AES_128_GCM_SHA256 -P $srv" "-c TLS_AES_128_GCM_SHA256 $cli" || case_ok=1
+expect_eq "client sees" "$(field c monitored) $(field c reason)" "yes suite"
+log_test $case_ok "TLS_AES_128_GCM_SHA256 listed in the policy: monitored with reason suite, without consent"
+expect_eq "sessions" "$(py "$sess_c" 'd[0]["reason"] + " " + d[0]["suite"]') $(py "$sess_s" 'd[0]["reason"]')" \
+	"suite TLS_AES_128_GCM_SHA256 suite"
+expect_eq "keys" "$(py "$keys_c" 'len(d)') $(py "$keys_s" 'len(d)')" "1 1"
+case_ok=0
+run_pair 10.79.0.2 "-c TLS_AES_256_GCM_SHA384 $srv" "-c TLS_AES_256_GCM_SHA384 $cli" || case_ok=1
+expect_eq "other suite" "$sess_c $sess_s" "[] []"
+log_test $case_ok "a suite not listed: not monitored"
+
+# One socket by its cookie: the one ss reports (sk:), the one libtlsmon
+# asked for, the one monctl shows.
+case_ok=0
+hold_pair 10.79.0.2 10.79.0.2 "-c TLS_AES_128_GCM_SHA256 $srv" "-c TLS_AES_128_GCM_SHA256 $cli" || case_ok=1
+cookie=$(field c cookie)
+sk=$(ip netns exec "$ns_c" ss -tnHe dport = :$port 2>/dev/null | grep -o 'sk:[0-9a-f]*' | cut -d: -f2)
+expect_eq "ss cookie" "$((16#${sk:-0}))" "$cookie"
+expect_eq "monctl by cookie" "$(py "$(mcc -j sessions show cookie "$cookie")" 'str(len(d)) + " " + str(d[0]["cookie"]) + " " + d[0]["role"]')" \
+	"1 $cookie client"
+out=$(mcs sessions show cookie "$cookie" 2>&1); rc=$?
+expect_eq "other namespace" "$rc" 1
+release_pair || case_ok=1
+log_test $case_ok "one socket by cookie: ss, libtlsmon and monctl sessions show cookie agree; not found in the peer's namespace"
+for n in "$ns_c" "$ns_s"; do
+	"$monctl" -n "$n" policy set suites 0xff01,0xff02,0xff03,0xff04
+done
+
+# --- large transfers, many records, sendfile -------------------------------
+big_case() {
+	case_ok=0
+	run_pair 10.79.0.2 "$2 -C -n $big $srv" "$2 -C -n $big $cli" || case_ok=1
+	expect_eq "received" "$(grep -c "received $big bytes ok" "$tmp/c.out" "$tmp/s.out" | tr '\n' ' ')" \
+		"$tmp/c.out:1 $tmp/s.out:1 "
+	expect_eq "monitored" "$(field c monitored) $(field s monitored)" "yes yes"
+	expect_eq "kTLS" "$(field c ktls) $(field s ktls)" "$3 $3"
+	expect_eq "keys exported" "$(py "$keys_c" 'len(d)') $(py "$keys_s" 'len(d)')" \
+		"$(echo "$3" | tr ',' '\n' | wc -l) $(echo "$3" | tr ',' '\n' | wc -l)"
+	log_test $case_ok "$1"
+}
+big_case "TLS 1.3, 64 MiB each way (4096+ records), server answers with SSL_sendfile through kTLS" "-3 -f" tx
+big_case "TLS 1.2, 64 MiB each way, kTLS in both directions on both ends" "-2 -c ECDHE-ECDSA-AES128-GCM-SHA256" tx,rx
+
+# --- a server that echoes the extension unsolicited ------------------------
+# tls_peer -C answers a ClientHello with a ServerHello that carries the
+# consent extension whatever the client sent.
+unsolicited() {
+	local version=$1 opts=$2 expect=$3
+	case_ok=0
+	port=$((port + 1))
+	before=$(stat_of "$ns_c" ktls_installs)
+	ip netns exec "$ns_s" "$crafted" server 10.79.0.2 $port -$version -C >"$tmp/s.out" 2>&1 &
+	spid=$!
+	busywait 5000 grep -q listening "$tmp/s.out"
+	ip netns exec "$ns_c" timeout 20 "$peer" client 10.79.0.2 $port -$version $opts $cli >"$tmp/c.out" 2>&1
+	expect_eq "client exit" "$?" 1
+	wait $spid
+	grep -q "$expect" "$tmp/c.out" || { diag "client did not fail with '$expect':"; sed 's/^/#   /' "$tmp/c.out"; case_ok=1; }
+	# the handshake ended before kTLS: nothing to tag, nothing to count
+	expect_eq "kTLS installed" "$(($(stat_of "$ns_c" ktls_installs) - before))" 0
+	expect_eq "sessions" "$(mcc -j sessions)" "[]"
+}
+unsolicited 3 "" "custom_ext_parse:bad extension"
+log_test $case_ok "TLS 1.3: libtlsmon client that did not offer rejects an echoed extension (bad extension alert); not monitored"
+unsolicited 2 "" "custom_ext_parse:bad extension"
+log_test $case_ok "TLS 1.2: libtlsmon client that did not offer rejects an echoed extension; not monitored"
+
+ktap_finish

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One end of a real OpenSSL 3 TLS connection with kernel TLS, taking part
+ * in the monitoring signal through libtlsmon, for the guest tests:
+ *
+ *   ssl_peer server ADDR PORT -k CERT -K KEY [OPTIONS]
+ *   ssl_peer client ADDR PORT -A CA [OPTIONS]
+ *
+ *   -2 / -3     TLS 1.2 / TLS 1.3 only (default 1.3)
+ *   -c CIPHER   the one suite allowed: a TLS 1.3 ciphersuite name or a
+ *               TLS 1.2 cipher name (OpenSSL's spelling)
+ *   -C          client: offer the consent extension; server: echo it to a
+ *               client that offers it (this server monitors)
+ *   -P          plain OpenSSL: no libtlsmon at all, kTLS still enabled
+ *   -n BYTES    application bytes each way (default 4096): the client
+ *               sends, the server reads them all, then answers as many
+ *   -f          server: answer with SSL_sendfile() from a file
+ *   -o FILE     write the bytes received to FILE
+ *   -w FILE     after the exchange print "ready" and wait for FILE
+ *
+ * It prints one line "handshake VERSION SUITE ktls=DIRS consent=BITS
+ * monitored=yes|no reason=... cookie=N session=ID" after the handshake, as the application
+ * sees it through libtlsmon, and "received N bytes ok" when the peer's
+ * bytes are exactly the expected pattern. Exit status 0 on success.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "libtlsmon.h"
+
+static struct {
+	bool server, tls12, consent, plain, sendfile;
+	const char *cipher, *cert, *key, *ca, *out, *wait;
+	size_t bytes;
+} o = { .bytes = 4096 };
+
+static void die(const char *what)
+{
+	fprintf(stderr, "ssl_peer %s: %s\n", o.server ? "server" : "client", what);
+	ERR_print_errors_fp(stderr);
+	exit(1);
+}
+
+/* The bytes each end sends: a pattern that differs by sender and offset. */
+static unsigned char pattern(bool from_server, size_t i)
+{
+	return (unsigned char)((i * 131 + (i >> 9) * 7 + (from_server ? 0x5a : 0xa5)) & 0xff);
+}
+
+static void fill(unsigned char *buf, size_t off, size_t n, bool from_server)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = pattern(from_server, off + i);
+}
+
+static SSL_CTX *make_ctx(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(o.server ? TLS_server_method() : TLS_client_method());
+	int v = o.tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+	int err;
+
+	if (!ctx)
+		die("SSL_CTX_new");
+	SSL_CTX_set_min_proto_version(ctx, v);
+	SSL_CTX_set_max_proto_version(ctx, v);
+	if (o.cipher) {
+		if (o.tls12 ? !SSL_CTX_set_cipher_list(ctx, o.cipher) :
+			      !SSL_CTX_set_ciphersuites(ctx, o.cipher))
+			die("unknown cipher");
+	}
+	if (o.plain) {
+		SSL_CTX_set_options(ctx, SSL_OP_ENABLE_KTLS);
+	} else {
+		err = tlsmon_ssl_ctx_setup(ctx, o.consent ?
+					   (o.server ? TLSMON_LIB_MONITOR : TLSMON_LIB_OFFER) : 0);
+		if (err) {
+			errno = -err;
+			die("tlsmon_ssl_ctx_setup");
+		}
+	}
+	if (o.server) {
+		if (SSL_CTX_use_certificate_chain_file(ctx, o.cert) != 1 ||
+		    SSL_CTX_use_PrivateKey_file(ctx, o.key, SSL_FILETYPE_PEM) != 1)
+			die("loading the certificate and key");
+	} else {
+		if (SSL_CTX_load_verify_locations(ctx, o.ca, NULL) != 1)
+			die("loading the CA");
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	}
+	return ctx;
+}
+
+static int tcp_socket(const char *addr, const char *port)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
+	int fd, one = 1;
+
+	if (getaddrinfo(addr, port, &hints, &ai))
+		die("bad address");
+	fd = socket(ai->ai_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket");
+	if (o.server) {
+		int lfd = fd;
+
+		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(lfd, ai->ai_addr, ai->ai_addrlen) || listen(lfd, 1))
+			die("bind/listen");
+		printf("listening\n");
+		fflush(stdout);
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			die("accept");
+		close(lfd);
+	} else if (connect(fd, ai->ai_addr, ai->ai_addrlen)) {
+		die("connect");
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+static void report(SSL *ssl)
+{
+	int k = tlsmon_ssl_ktls(ssl), c = o.plain ? 0 : tlsmon_ssl_consent(ssl);
+	struct tlsmon_status st;
+	int mon = tlsmon_ssl_monitored(ssl, &st);
+
+	if (mon < 0) {
+		errno = -mon;
+		die("asking the module");
+	}
+	printf("handshake %s %s ktls=%s%s%s consent=%s%s%s monitored=%s reason=%s%s%s cookie=%llu session=%llu\n",
+	       SSL_get_version(ssl), SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl)),
+	       k & TLSMON_LIB_DIR_TX ? "tx" : "", k == 3 ? "," : "",
+	       k & TLSMON_LIB_DIR_RX ? "rx" : k ? "" : "none",
+	       c & TLSMON_LIB_SENT ? "sent" : "", c == 3 ? "," : "",
+	       c & TLSMON_LIB_RECEIVED ? "received" : c ? "" : "none",
+	       mon ? "yes" : "no",
+	       st.reason & TLSMON_LIB_REASON_SUITE ? "suite" : "",
+	       st.reason == 3 ? "+" : "",
+	       st.reason & TLSMON_LIB_REASON_CONSENT ? "consent" : st.reason ? "" : "none",
+	       (unsigned long long)st.cookie, (unsigned long long)st.session_id);
+	fflush(stdout);
+}
+
+static void send_pattern(SSL *ssl)
+{
+	unsigned char buf[16384];
+	size_t off = 0, n;
+	int w;
+
+	while (off < o.bytes) {
+		n = o.bytes - off < sizeof(buf) ? o.bytes - off : sizeof(buf);
+		fill(buf, off, n, o.server);
+		w = SSL_write(ssl, buf, n);
+		if (w <= 0)
+			die("SSL_write");
+		off += w;
+	}
+}
+
+/* The server's answer through sendfile(): kTLS encrypts the page cache. */
+static void sendfile_pattern(SSL *ssl)
+{
+	char path[] = "/tmp/ssl_peer.XXXXXX";
+	unsigned char buf[16384];
+	size_t off, n;
+	ossl_ssize_t w;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		die("mkstemp");
+	unlink(path);
+	for (off = 0; off < o.bytes; off += n) {
+		n = o.bytes - off < sizeof(buf) ? o.bytes - off : sizeof(buf);
+		fill(buf, off, n, true);
+		if (write(fd, buf, n) != (ssize_t)n)
+			die("writing the file to send");
+	}
+	for (off = 0; off < o.bytes; off += w) {
+		w = SSL_sendfile(ssl, fd, off, o.bytes - off, 0);
+		if (w <= 0)
+			die("SSL_sendfile (kTLS TX is needed)");
+	}
+	close(fd);
+}
+
+static void recv_pattern(SSL *ssl)
+{
+	unsigned char buf[16384];
+	size_t off = 0, i;
+	FILE *out = NULL;
+	int r;
+
+	if (o.out) {
+		out = fopen(o.out, "w");
+		if (!out)
+			die("opening the output file");
+	}
+	while (off < o.bytes) {
+		size_t want = o.bytes - off < sizeof(buf) ? o.bytes - off : sizeof(buf);
+
+		r = SSL_read(ssl, buf, want);
+		if (r <= 0)
+			die("SSL_read: the peer's data ended early");
+		for (i = 0; i < (size_t)r; i++)
+			if (buf[i] != pattern(!o.server, off + i)) {
+				fprintf(stderr, "ssl_peer: byte %zu differs\n", off + i);
+				exit(1);
+			}
+		if (out && fwrite(buf, 1, r, out) != (size_t)r)
+			die("writing the output file");
+		off += r;
+	}
+	if (out && fclose(out))
+		die("writing the output file");
+	printf("received %zu bytes ok\n", off);
+	fflush(stdout);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: ssl_peer server|client ADDR PORT [-2|-3] [-c CIPHER] [-C] [-P]\n"
+		"       [-n BYTES] [-f] [-o FILE] [-w FILE] [-k CERT -K KEY | -A CA]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct stat sb;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int fd, c;
+
+	if (argc < 4 || (strcmp(argv[1], "server") && strcmp(argv[1], "client")))
+		usage();
+	o.server = !strcmp(argv[1], "server");
+	optind = 4;
+	while ((c = getopt(argc, argv, "23c:CPn:fo:w:k:K:A:")) != -1) {
+		switch (c) {
+		case '2': o.tls12 = true; break;
+		case '3': o.tls12 = false; break;
+		case 'c': o.cipher = optarg; break;
+		case 'C': o.consent = true; break;
+		case 'P': o.plain = true; break;
+		case 'n': o.bytes = strtoull(optarg, NULL, 0); break;
+		case 'f': o.sendfile = true; break;
+		case 'o': o.out = optarg; break;
+		case 'w': o.wait = optarg; break;
+		case 'k': o.cert = optarg; break;
+		case 'K': o.key = optarg; break;
+		case 'A': o.ca = optarg; break;
+		default: usage();
+		}
+	}
+	if (o.server ? !o.cert || !o.key : !o.ca)
+		usage();
+
+	ctx = make_ctx();
+	fd = tcp_socket(argv[2], argv[3]);
+	ssl = SSL_new(ctx);
+	if (!ssl || !SSL_set_fd(ssl, fd))
+		die("SSL_new");
+	if (!o.server && !SSL_set1_host(ssl, "tlsmon-test"))
+		die("SSL_set1_host");
+	if ((o.server ? SSL_accept(ssl) : SSL_connect(ssl)) != 1)
+		die("handshake failed");
+	report(ssl);
+
+	if (o.server) {
+		recv_pattern(ssl);
+		if (o.sendfile)
+			sendfile_pattern(ssl);
+		else
+			send_pattern(ssl);
+	} else {
+		send_pattern(ssl);
+		recv_pattern(ssl);
+	}
+	if (o.wait) {
+		printf("ready\n");
+		fflush(stdout);
+		while (stat(o.wait, &sb))
+			usleep(20000);
+	}
+	SSL_shutdown(ssl);
+	SSL_free(ssl);
+	close(fd);
+	SSL_CTX_free(ctx);
+	return 0;
+}
