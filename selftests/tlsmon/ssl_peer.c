@@ -16,6 +16,8 @@
  *               sends, the server reads them all, then answers as many
  *   -f          server: answer with SSL_sendfile() from a file
  *   -o FILE     write the bytes received to FILE
+ *   -m TEXT     send the line TEXT instead of the pattern, read one line
+ *               from the peer and print it ("peer said: LINE")
  *   -w FILE     after the exchange print "ready" and wait for FILE
  *
  * It prints one line "handshake VERSION SUITE ktls=DIRS consent=BITS
@@ -42,7 +44,7 @@
 
 static struct {
 	bool server, tls12, consent, plain, sendfile;
-	const char *cipher, *cert, *key, *ca, *out, *wait;
+	const char *cipher, *cert, *key, *ca, *out, *wait, *msg;
 	size_t bytes;
 } o = { .bytes = 4096 };
 
@@ -232,10 +234,41 @@ static void recv_pattern(SSL *ssl)
 	fflush(stdout);
 }
 
+/* A line each way, for people to read (the demonstration). */
+static void send_line(SSL *ssl)
+{
+	size_t n = strlen(o.msg);
+	char buf[1024];
+
+	if (n + 1 > sizeof(buf))
+		die("message too long");
+	memcpy(buf, o.msg, n);
+	buf[n++] = '\n';
+	if (SSL_write(ssl, buf, n) != (int)n)
+		die("SSL_write");
+}
+
+static void recv_line(SSL *ssl)
+{
+	char buf[1024];
+	size_t n = 0;
+
+	while (n < sizeof(buf) - 1) {
+		if (SSL_read(ssl, buf + n, 1) != 1)
+			die("SSL_read: the peer's line ended early");
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+	printf("peer said: %s\n", buf);
+	fflush(stdout);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: ssl_peer server|client ADDR PORT [-2|-3] [-c CIPHER] [-C] [-P]\n"
-		"       [-n BYTES] [-f] [-o FILE] [-w FILE] [-k CERT -K KEY | -A CA]\n");
+		"       [-n BYTES] [-f] [-o FILE] [-m TEXT] [-w FILE] [-k CERT -K KEY | -A CA]\n");
 	exit(2);
 }
 
@@ -250,7 +283,7 @@ int main(int argc, char **argv)
 		usage();
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((c = getopt(argc, argv, "23c:CPn:fo:w:k:K:A:")) != -1) {
+	while ((c = getopt(argc, argv, "23c:CPn:fo:m:w:k:K:A:")) != -1) {
 		switch (c) {
 		case '2': o.tls12 = true; break;
 		case '3': o.tls12 = false; break;
@@ -260,6 +293,7 @@ int main(int argc, char **argv)
 		case 'n': o.bytes = strtoull(optarg, NULL, 0); break;
 		case 'f': o.sendfile = true; break;
 		case 'o': o.out = optarg; break;
+		case 'm': o.msg = optarg; break;
 		case 'w': o.wait = optarg; break;
 		case 'k': o.cert = optarg; break;
 		case 'K': o.key = optarg; break;
@@ -281,7 +315,13 @@ int main(int argc, char **argv)
 		die("handshake failed");
 	report(ssl);
 
-	if (o.server) {
+	if (o.msg && o.server) {
+		recv_line(ssl);
+		send_line(ssl);
+	} else if (o.msg) {
+		send_line(ssl);
+		recv_line(ssl);
+	} else if (o.server) {
 		recv_pattern(ssl);
 		if (o.sendfile)
 			sendfile_pattern(ssl);
