@@ -25,7 +25,7 @@ DESTDIR ?=
 export KDIR
 
 .PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest \
-	check-style install uninstall clean
+	check-style install install-config uninstall clean
 
 all: module monctl libtlsmon
 
@@ -65,6 +65,17 @@ install: all
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 	$(MAKE) -C tools/monctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	$(MAKE) -C tools/libtlsmon install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	$(MAKE) install-config
+
+# The systemd unit and a policy file that keeps monitoring off; an existing
+# policy file is never overwritten.
+SYSTEMDUNITDIR ?= /lib/systemd/system
+install-config:
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)/etc/tlsmon
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' tools/systemd/tlsmon.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon.service
+	test -e $(DESTDIR)/etc/tlsmon/policy.conf || \
+		install -m 0644 tools/systemd/policy.conf $(DESTDIR)/etc/tlsmon/policy.conf
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/module/tlsmon.ko
@@ -72,6 +83,7 @@ uninstall:
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 	$(MAKE) -C tools/monctl uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	$(MAKE) -C tools/libtlsmon uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon.service
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

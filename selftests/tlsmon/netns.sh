@@ -225,6 +225,63 @@ expect_fail "unknown network namespace" 1 \
 	"$monctl" -n nosuchns policy
 check_output "nothing above changed namespace b" "$default_json" mcb -j policy
 
+# --- a policy file: load, save, line-numbered errors ---------------------
+pf=$(mktemp -d)
+cat >"$pf/policy.conf" <<CONF
+# the operator's policy
+[host]
+enabled = on
+suites = 0xff01, TLS_AES_256_GCM_SHA384_MON   # by name too
+export = on
+
+[netns $ns_a]
+enabled = on
+consent = require
+mark = 0x100/0xf00
+[netns $ns_b]
+CONF
+mc policy load "$pf/policy.conf"
+log_test $? "policy load applies a file with three sections"
+check_output "loaded: host" \
+	'{"enabled":true,"suites":["0xff01","0xff02"],"consent":"accept","consent_ext":"0xff4d","mark":"0x0","mask":"0x0","export":true}' \
+	mc -j policy
+check_output "loaded: namespace a (settings not given take their defaults)" \
+	'{"enabled":true,"suites":["0xff01","0xff02","0xff03","0xff04","0xff2b","0xff2c","0xff2f","0xff30","0xffa8","0xffa9"],"consent":"require","consent_ext":"0xff4d","mark":"0x100","mask":"0xf00","export":false}' \
+	mca -j policy
+check_output "loaded: namespace b, an empty section is the defaults" "$default_json" mcb -j policy
+mc policy save "$pf/saved.conf" && mc policy load "$pf/saved.conf" && mc policy save "$pf/again.conf" &&
+	cmp -s "$pf/saved.conf" "$pf/again.conf" &&
+	grep -q "^\[netns $ns_a\]\$" "$pf/saved.conf" && grep -q "^mark = 0x100/0xf00\$" "$pf/saved.conf"
+log_test $? "policy save writes what policy load reads: save, load, save again is identical"
+before=$(mca -j policy)
+cat >"$pf/bad.conf" <<CONF
+[netns $ns_a]
+enabled = off
+[host]
+suites = 0xff01,0x0a0a
+mark = 0x10/0x1
+colour = blue
+[netns no-such-namespace]
+CONF
+expect_fail "policy file errors name each line, nothing applied" 1 \
+	"monctl: $pf/bad.conf:4: suite 0x0a0a: GREASE cipher suite values are never negotiated
+monctl: $pf/bad.conf:5: mark has bits outside its mask
+monctl: $pf/bad.conf:6: unknown setting 'colour' (enabled, suites, consent, consent-ext, mark, export)
+monctl: $pf/bad.conf:7: network namespace 'no-such-namespace': No such file or directory" \
+	mc policy load "$pf/bad.conf"
+[ "$(mca -j policy)" = "$before" ]
+log_test $? "a file with an error changes no namespace"
+printf '[host]\nconsent = require\nsuites = none\n' >"$pf/rule.conf"
+expect_fail "rules across settings are checked per section" 1 \
+	"monctl: $pf/rule.conf:1: consent mode require needs at least one monitored suite" \
+	mc policy load "$pf/rule.conf"
+printf '[host]\nenabled = off\n' | unpriv "$monctl" policy load - 2>"$pf/err"
+[ $? -eq 1 ] && grep -q "^monctl: -:1: namespace 'host': cannot change the policy: Operation not permitted" "$pf/err"
+log_test $? "policy load without CAP_NET_ADMIN is refused, naming the section"
+printf '[host]\n' | mc policy load - && printf '[host]\n' | "$monctl" -n "$ns_a" policy load - && \
+	printf '[host]\n' | "$monctl" -n "$ns_b" policy load -
+rm -rf "$pf"
+
 # --- the host's log says when monitoring is on --------------------------
 inum=$(ns_inum "$ns_b")
 mcb policy set enabled on && mcb policy set enabled off

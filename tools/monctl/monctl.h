@@ -104,6 +104,8 @@ void key_print(const struct session *s, const struct key_rec *k);
 void session_print(const struct session *s);
 
 int do_policy(int argc, char **argv);
+int do_policy_load(int argc, char **argv);
+int do_policy_save(int argc, char **argv);
 int do_sessions(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_monitor(int argc, char **argv);

@@ -386,6 +386,8 @@ static void policy_usage(void)
 static const struct mon_cmd policy_cmds[] = {
 	{ "show", policy_show, "show the policy (default)" },
 	{ "set", policy_set, "change the policy" },
+	{ "load", do_policy_load, "apply a policy file" },
+	{ "save", do_policy_save, "write the policies in the file format" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * monctl policy load FILE / monctl policy save [FILE]: the policy of
+ * several network namespaces in one file, applied at boot by a systemd
+ * unit.
+ *
+ *   # comment
+ *   [host]                  the namespace monctl runs in
+ *   enabled = on
+ *   suites = 0xff01, TLS_AES_256_GCM_SHA384_MON
+ *   consent = accept
+ *   consent-ext = 0xff4d
+ *   mark = 0x100/0xf00
+ *   export = on
+ *
+ *   [netns blue]            a namespace of 'ip netns' (/run/netns/blue)
+ *   enabled = off
+ *
+ * A section describes a namespace's whole policy: a setting it leaves out
+ * takes its default. The whole file is checked first, with the module's
+ * own rules (policy_rules.c), and every namespace it names must exist;
+ * only then is anything applied, one namespace at a time, each atomically.
+ * Errors name the file and line.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "monctl.h"
+#include "nl.h"
+#include "policy_rules.h"
+#include "suites.h"
+
+#define MAX_SECTIONS	64
+
+struct section {
+	char name[256];		/* "" for [host] */
+	unsigned int line;
+	unsigned int given;
+	int fd;			/* the namespace, open */
+	struct tlsmon_policy pol;
+};
+
+struct pfile {
+	const char *path;
+	unsigned int n;
+	struct section s[MAX_SECTIONS];
+};
+
+static const char *const keys[] = {
+	[TLSMON_POLICY_A_ENABLED] = "enabled",
+	[TLSMON_POLICY_A_SUITES] = "suites",
+	[TLSMON_POLICY_A_CONSENT] = "consent",
+	[TLSMON_POLICY_A_CONSENT_EXT] = "consent-ext",
+	[TLSMON_POLICY_A_MARK] = "mark",
+	[TLSMON_POLICY_A_EXPORT] = "export",
+};
+
+static const char *const consent_words[] = { "off", "accept", "require" };
+
+static void __attribute__((format(printf, 3, 4)))
+ferr(const struct pfile *f, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "monctl: %s:%u: ", f->path, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_num(const char *w, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*w || *w == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(w, &end, 0);
+	if (errno || *end || v > UINT32_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* One "key = value" into @s's policy; 0 or -1 with the error printed. */
+static int parse_setting(const struct pfile *f, unsigned int line,
+			 struct section *s, int key, char *val)
+{
+	struct tlsmon_policy *p = &s->pol;
+	const char *why = NULL;
+	char *word, *save = NULL;
+	uint32_t v, m;
+	uint16_t code;
+	unsigned int i;
+
+	switch (key) {
+	case TLSMON_POLICY_A_ENABLED:
+	case TLSMON_POLICY_A_EXPORT:
+		if (strcmp(val, "on") && strcmp(val, "off")) {
+			ferr(f, line, "%s must be 'on' or 'off', not '%s'", keys[key], val);
+			return -1;
+		}
+		if (key == TLSMON_POLICY_A_ENABLED)
+			p->enabled = !strcmp(val, "on");
+		else
+			p->export = !strcmp(val, "on");
+		return 0;
+	case TLSMON_POLICY_A_CONSENT:
+		for (i = 0; i <= TLSMON_CONSENT_MAX; i++)
+			if (!strcmp(val, consent_words[i]))
+				break;
+		if (i > TLSMON_CONSENT_MAX) {
+			ferr(f, line, "consent must be off, accept or require, not '%s'", val);
+			return -1;
+		}
+		p->consent = i;
+		return 0;
+	case TLSMON_POLICY_A_CONSENT_EXT:
+		if (parse_num(val, &v) || v > 0xffff) {
+			ferr(f, line, "consent-ext must be an extension code point, not '%s'", val);
+			return -1;
+		}
+		if (tlsmon_consent_ext_check(v, &why)) {
+			ferr(f, line, "%s", why);
+			return -1;
+		}
+		p->consent_ext = v;
+		return 0;
+	case TLSMON_POLICY_A_MARK:
+		if (!strcmp(val, "none")) {
+			p->mark = 0;
+			p->mask = 0;
+			return 0;
+		}
+		m = UINT32_MAX;
+		word = strchr(val, '/');
+		if (word)
+			*word++ = '\0';
+		if (parse_num(trim(val), &v) || (word && parse_num(trim(word), &m))) {
+			ferr(f, line, "mark must be VALUE[/MASK] or none");
+			return -1;
+		}
+		if (tlsmon_mark_check(v, m, &why)) {
+			ferr(f, line, "%s", why);
+			return -1;
+		}
+		p->mark = v;
+		p->mask = m;
+		return 0;
+	case TLSMON_POLICY_A_SUITES:
+		p->n_suites = 0;
+		if (!strcmp(val, "none"))
+			return 0;
+		for (word = strtok_r(val, ",", &save); word;
+		     word = strtok_r(NULL, ",", &save)) {
+			word = trim(word);
+			if (suite_parse(word, &code)) {
+				ferr(f, line, "'%s' is not a cipher suite (a name from 'monctl policy help' or a code point such as 0xff01)",
+				     word);
+				return -1;
+			}
+			if (tlsmon_suites_add(p, code, &why)) {
+				ferr(f, line, "suite 0x%04x: %s", code, why);
+				return -1;
+			}
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int open_netns(const struct pfile *f, struct section *s)
+{
+	char path[300];
+
+	if (!s->name[0]) {
+		s->fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	} else {
+		snprintf(path, sizeof(path), "/run/netns/%s", s->name);
+		s->fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (s->fd < 0) {
+		ferr(f, s->line, "network namespace '%s': %s", s->name[0] ? s->name : "host",
+		     strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The section header on @line: "[host]" or "[netns NAME]". */
+static int parse_header(struct pfile *f, unsigned int line, char *h)
+{
+	struct section *s;
+	char *name = NULL;
+	size_t len = strlen(h);
+	unsigned int i;
+
+	if (len < 2 || h[len - 1] != ']') {
+		ferr(f, line, "a section header is [host] or [netns NAME]");
+		return -1;
+	}
+	h[len - 1] = '\0';
+	h = trim(h + 1);
+	if (!strncmp(h, "netns", 5) && (h[5] == ' ' || h[5] == '\t'))
+		name = trim(h + 5);
+	else if (strcmp(h, "host")) {
+		ferr(f, line, "unknown section '[%s]' (use [host] or [netns NAME])", h);
+		return -1;
+	}
+	if (name && (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+		     !strcmp(name, "..") || strlen(name) >= sizeof(s->name))) {
+		ferr(f, line, "'%s' is not a network namespace name", name);
+		return -1;
+	}
+	for (i = 0; i < f->n; i++)
+		if (!strcmp(f->s[i].name, name ? name : "")) {
+			ferr(f, line, "namespace '%s' already has a section at line %u",
+			     name ? name : "host", f->s[i].line);
+			return -1;
+		}
+	if (f->n == MAX_SECTIONS) {
+		ferr(f, line, "more than %d sections", MAX_SECTIONS);
+		return -1;
+	}
+	s = &f->s[f->n++];
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
+	s->line = line;
+	tlsmon_policy_defaults(&s->pol);
+	return open_netns(f, s);
+}
+
+static int parse_file(struct pfile *f)
+{
+	FILE *in = strcmp(f->path, "-") ? fopen(f->path, "r") : stdin;
+	unsigned int line = 0;
+	char buf[4096];
+	int ret = 0;
+
+	if (!in) {
+		mon_err("cannot read '%s': %s", f->path, strerror(errno));
+		return -1;
+	}
+	while (fgets(buf, sizeof(buf), in)) {
+		char *l, *eq, *k, *v;
+		struct section *s;
+		int key;
+
+		line++;
+		if (!strchr(buf, '\n') && !feof(in)) {
+			ferr(f, line, "line too long");
+			ret = -1;
+			break;
+		}
+		l = strchr(buf, '#');
+		if (l)
+			*l = '\0';
+		l = trim(buf);
+		if (!*l)
+			continue;
+		if (*l == '[') {
+			if (parse_header(f, line, l))
+				ret = -1;
+			continue;
+		}
+		eq = strchr(l, '=');
+		if (!eq) {
+			ferr(f, line, "expected 'setting = value' or a section header");
+			ret = -1;
+			continue;
+		}
+		*eq = '\0';
+		k = trim(l);
+		v = trim(eq + 1);
+		if (!f->n) {
+			ferr(f, line, "'%s' before any section ([host] or [netns NAME])", k);
+			ret = -1;
+			continue;
+		}
+		s = &f->s[f->n - 1];
+		for (key = 1; key <= TLSMON_POLICY_A_MAX; key++)
+			if (keys[key] && !strcmp(k, keys[key]))
+				break;
+		if (key > TLSMON_POLICY_A_MAX) {
+			ferr(f, line, "unknown setting '%s' (enabled, suites, consent, consent-ext, mark, export)",
+			     k);
+			ret = -1;
+			continue;
+		}
+		if (!*v) {
+			ferr(f, line, "'%s' needs a value", k);
+			ret = -1;
+			continue;
+		}
+		if (s->given & (1U << key)) {
+			ferr(f, line, "'%s' given twice in this section", k);
+			ret = -1;
+			continue;
+		}
+		s->given |= 1U << key;
+		if (parse_setting(f, line, s, key, v)) {
+			ret = -1;
+			continue;
+		}
+	}
+	if (in != stdin)
+		fclose(in);
+	if (!ret && !f->n) {
+		mon_err("%s: no section: nothing to apply", f->path);
+		ret = -1;
+	}
+	/* the rules that involve several settings, per section */
+	for (unsigned int i = 0; !ret && i < f->n; i++) {
+		const char *why;
+
+		if (tlsmon_policy_check(&f->s[i].pol, &why)) {
+			ferr(f, f->s[i].line, "%s", why);
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
+/* The whole policy of @s, in the namespace monctl is in now. */
+static int apply(const struct pfile *f, const struct section *s)
+{
+	const struct tlsmon_policy *p = &s->pol;
+	struct nlattr *nest, *suites;
+	struct nlmsghdr *nlh;
+	struct mon_nl nl;
+	unsigned int i;
+	int err;
+
+	if (mon_nl_open(&nl))
+		return -1;
+	nlh = mon_nl_request(&nl, TLSMON_CMD_POLICY_SET, 0);
+	nest = mnl_attr_nest_start(nlh, TLSMON_A_POLICY);
+	mnl_attr_put_u8(nlh, TLSMON_POLICY_A_ENABLED, p->enabled);
+	suites = mnl_attr_nest_start(nlh, TLSMON_POLICY_A_SUITES);
+	for (i = 0; i < p->n_suites; i++)
+		mnl_attr_put_u16(nlh, TLSMON_SUITES_A_SUITE, p->suites[i]);
+	mnl_attr_nest_end(nlh, suites);
+	mnl_attr_put_u8(nlh, TLSMON_POLICY_A_CONSENT, p->consent);
+	mnl_attr_put_u16(nlh, TLSMON_POLICY_A_CONSENT_EXT, p->consent_ext);
+	mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MARK, p->mark);
+	mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MASK, p->mask);
+	mnl_attr_put_u8(nlh, TLSMON_POLICY_A_EXPORT, p->export);
+	mnl_attr_nest_end(nlh, nest);
+	err = mon_nl_talk(&nl, nlh, NULL, NULL);
+	if (err) {
+		char what[300];
+
+		snprintf(what, sizeof(what), "%s:%u: namespace '%s': cannot change the policy",
+			 f->path, s->line, s->name[0] ? s->name : "host");
+		mon_nl_perror(&nl, what, err);
+	}
+	mon_nl_close(&nl);
+	return err ? -1 : 0;
+}
+
+static int policy_load(int argc, char **argv)
+{
+	struct pfile *f;
+	unsigned int i;
+	int ret = MON_EXIT_FAIL;
+	int home;
+
+	if (argc != 1) {
+		mon_err("policy load: needs one FILE ('-' for standard input)");
+		return MON_EXIT_USAGE;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return MON_EXIT_FAIL;
+	f->path = argv[0];
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0 || parse_file(f))
+		goto out;
+	for (i = 0; i < f->n; i++) {
+		if (setns(f->s[i].fd, CLONE_NEWNET)) {
+			ferr(f, f->s[i].line, "cannot enter the namespace: %s", strerror(errno));
+			goto out;
+		}
+		if (apply(f, &f->s[i]))
+			goto out;
+	}
+	ret = MON_EXIT_OK;
+out:
+	if (home >= 0) {
+		if (setns(home, CLONE_NEWNET))
+			ret = MON_EXIT_FAIL;
+		close(home);
+	}
+	for (i = 0; i < f->n; i++)
+		if (f->s[i].fd >= 0)
+			close(f->s[i].fd);
+	free(f);
+	return ret;
+}
+
+/* One section, as policy load reads it. */
+static int save_one(FILE *out, const char *name)
+{
+	struct policy p = { 0 };
+	struct mon_nl nl;
+	unsigned int i;
+	int err;
+
+	if (mon_nl_open(&nl))
+		return -1;
+	err = mon_nl_talk(&nl, mon_nl_request(&nl, TLSMON_CMD_POLICY_GET, 0),
+			  policy_msg_cb, &p);
+	if (err) {
+		mon_nl_perror(&nl, "cannot read the policy", err);
+		mon_nl_close(&nl);
+		return -1;
+	}
+	mon_nl_close(&nl);
+	if (name)
+		fprintf(out, "\n[netns %s]\n", name);
+	else
+		fprintf(out, "[host]\n");
+	fprintf(out, "enabled = %s\n", p.enabled ? "on" : "off");
+	fprintf(out, "suites = ");
+	for (i = 0; i < p.n_suites; i++)
+		fprintf(out, "%s0x%04x", i ? ", " : "", p.suites[i]);
+	fprintf(out, "%s\n", p.n_suites ? "" : "none");
+	fprintf(out, "consent = %s\n", p.consent <= TLSMON_CONSENT_MAX ?
+		consent_words[p.consent] : "off");
+	fprintf(out, "consent-ext = 0x%04x\n", p.consent_ext);
+	if (p.mask)
+		fprintf(out, "mark = 0x%x/0x%x\n", p.mark, p.mask);
+	else
+		fprintf(out, "mark = none\n");
+	fprintf(out, "export = %s\n", p.export ? "on" : "off");
+	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The namespace monctl runs in as [host], then every namespace of
+ * 'ip netns' in name order.
+ */
+static int policy_save(int argc, char **argv)
+{
+	FILE *out = stdout;
+	char *names[256];
+	unsigned int n = 0, i;
+	struct dirent *d;
+	int home, ret = MON_EXIT_FAIL;
+	DIR *dir;
+
+	if (argc > 1) {
+		mon_err("policy save: unexpected argument '%s'", argv[1]);
+		return MON_EXIT_USAGE;
+	}
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0) {
+		mon_err("cannot open this network namespace: %s", strerror(errno));
+		return MON_EXIT_FAIL;
+	}
+	dir = opendir("/run/netns");
+	while (dir && (d = readdir(dir)) && n < 256)
+		if (d->d_name[0] != '.')
+			names[n++] = strdup(d->d_name);
+	if (dir)
+		closedir(dir);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	if (argc == 1 && strcmp(argv[0], "-")) {
+		out = fopen(argv[0], "w");
+		if (!out) {
+			mon_err("cannot write '%s': %s", argv[0], strerror(errno));
+			goto out;
+		}
+	}
+	fprintf(out, "# tlsmon policy, written by 'monctl policy save'; apply with\n"
+		"# 'monctl policy load FILE'.\n");
+	if (save_one(out, NULL))
+		goto out;
+	for (i = 0; i < n; i++) {
+		char path[300];
+		int fd;
+
+		snprintf(path, sizeof(path), "/run/netns/%s", names[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNET)) {
+			/* a namespace deleted meanwhile is not an error */
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		close(fd);
+		if (save_one(out, names[i]))
+			goto out;
+	}
+	ret = MON_EXIT_OK;
+out:
+	if (out && out != stdout && fclose(out)) {
+		mon_err("cannot write '%s': %s", argv[0], strerror(errno));
+		ret = MON_EXIT_FAIL;
+	}
+	if (setns(home, CLONE_NEWNET))
+		ret = MON_EXIT_FAIL;
+	close(home);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	return ret;
+}
+
+int do_policy_load(int argc, char **argv)
+{
+	return policy_load(argc, argv);
+}
+
+int do_policy_save(int argc, char **argv)
+{
+	return policy_save(argc, argv);
+}
