@@ -74,6 +74,7 @@ install-config:
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)/etc/tlsmon
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|' tools/systemd/tlsmon.service \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon.service
+	install -D -m 0644 Documentation/tlsmon.7 $(DESTDIR)$(PREFIX)/share/man/man7/tlsmon.7
 	test -e $(DESTDIR)/etc/tlsmon/policy.conf || \
 		install -m 0644 tools/systemd/policy.conf $(DESTDIR)/etc/tlsmon/policy.conf
 
@@ -83,7 +84,8 @@ uninstall:
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
 	$(MAKE) -C tools/monctl uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	$(MAKE) -C tools/libtlsmon uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon.service
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon.service \
+	      $(DESTDIR)$(PREFIX)/share/man/man7/tlsmon.7
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -14,6 +14,7 @@ PACKAGES="
 	sparse
 	qemu-system-x86 busybox-static cpio gzip xz-utils
 	iproute2 util-linux procps python3
+	bash-completion man-db systemd
 "
 
 missing=

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every test of the project, as 'make check' runs them:
-#   1. host unit tests (no guest),
+#   1. host unit tests and checks of the operator's tools (no guest),
 #   2. style checks of the kernel code (checkpatch, W=1, sparse, kernel-doc),
 #   3. the guest suites, in one boot of the QEMU guest.
 # Ends with one line "N passed, N failed, N skipped" over every case.
@@ -20,6 +20,10 @@ for t in "$top"/build/selftests/unit/*_test; do
 	"$t" 2>&1 | tee "$results/$name.tap"
 	echo "${PIPESTATUS[0]}" >"$results/$name.rc"
 done
+
+echo "=== host tool checks"
+"$top/selftests/host/tools.sh" 2>&1 | tee "$results/tools.tap"
+echo "${PIPESTATUS[0]}" >"$results/tools.rc"
 
 echo "=== style checks"
 "$top/selftests/style/run.sh" 2>&1 | tee "$results/style.tap"

@@ -368,6 +368,8 @@ static void policy_usage(void)
 	fprintf(stderr,
 		"Usage: monctl [-j [-p]] policy [show]\n"
 		"       monctl policy set SETTING VALUE [SETTING VALUE...]\n"
+		"       monctl policy load FILE|-\n"
+		"       monctl policy save [FILE|-]\n"
 		"       monctl policy help\n"
 		"\n"
 		"SETTING VALUE := enabled on|off\n"
@@ -378,6 +380,9 @@ static void policy_usage(void)
 		"               | export on|off\n"
 		"\n"
 		"All settings of one call are applied together or not at all.\n"
+		"'load' applies a policy file (one [host] or [netns NAME] section per\n"
+		"namespace, 'setting = value' lines, see monctl(8)) after checking all\n"
+		"of it; 'save' writes every namespace's policy in that format.\n"
 		"Changing the policy needs CAP_NET_ADMIN over the network namespace.\n"
 		"SUITE is a code point (0xff01) or one of these names:\n");
 	suite_list(stderr);

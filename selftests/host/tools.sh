@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host checks of what an operator installs besides the module: the man
+# pages, the bash completion of monctl, the systemd unit and the shipped
+# policy file. No module is needed.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+monctl=$top/tools/monctl/monctl
+
+ktap_header "operator tools on the host"
+
+for page in tools/monctl/monctl.8 Documentation/tlsmon.7 tools/libtlsmon/libtlsmon.3; do
+	out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$top/$page" 2>&1 >/dev/null)
+	[ -z "$out" ] && LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$top/$page" 2>/dev/null | grep -q '^NAME'
+	rc=$?
+	[ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
+	log_test $rc "man page $page renders without a warning"
+done
+
+# Every object and command monctl knows is in its man page.
+rc=0
+for word in "policy set" "policy load" "policy save" "sessions" "stats" "keys" "monitor" "decrypt keys"; do
+	LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$top/tools/monctl/monctl.8" 2>/dev/null | grep -q "monctl $word" ||
+		{ diag "monctl.8 does not describe 'monctl $word'"; rc=1; }
+done
+log_test $rc "monctl.8 describes every command"
+
+# --- bash completion ------------------------------------------------------
+if [ -r /usr/share/bash-completion/bash_completion ]; then
+	got=$(PATH=$top/tools/monctl:$PATH bash -c '
+		. /usr/share/bash-completion/bash_completion
+		. "$1/tools/monctl/completion/monctl"
+		t() {
+			COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+			COMPREPLY=(); _monctl monctl; printf "%s\n" "${COMPREPLY[*]}"
+		}
+		t monctl ""
+		t monctl po
+		t monctl -j policy ""
+		t monctl policy set ""
+		t monctl policy set consent ""
+		t monctl policy set enabled on export ""
+		t monctl policy set suites TLS_AES_128_G
+		t monctl sessions show ""
+		t monctl decrypt ""
+		t monctl -n' _ "$top")
+	expected='policy sessions stats keys monitor decrypt help
+policy
+show set load save help
+enabled suites consent consent-ext mark export
+off accept require
+on off
+TLS_AES_128_GCM_SHA256_MON TLS_AES_128_GCM_SHA256
+cookie
+keys capture out pcap help
+-n'
+	rc=0
+	[ "$got" = "$expected" ] || { diag "completions:"; printf '%s\n' "$got" | sed 's/^/#   /'; rc=1; }
+	log_test $rc "bash completion of objects, commands, settings, values and suite names"
+else
+	skip_test "bash completion" "the bash-completion package is not installed"
+fi
+
+# --- systemd unit and policy file -----------------------------------------
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+make -s -C "$top" install-config DESTDIR="$stage" PREFIX=/usr >/dev/null
+unit=$stage/lib/systemd/system/tlsmon.service
+if command -v systemd-analyze >/dev/null; then
+	# the unit's own commands exist only once installed: check the rest
+	out=$(systemd-analyze verify "$unit" 2>&1 | grep -v 'is not executable\|man monctl\|man tlsmon\|modprobe')
+	rc=0
+	[ -z "$out" ] || { printf '%s\n' "$out" | sed 's/^/# /'; rc=1; }
+	log_test $rc "systemd-analyze verify tlsmon.service"
+else
+	skip_test "systemd unit" "systemd-analyze is not installed"
+fi
+grep -qx 'ExecStart=/usr/sbin/monctl policy load /etc/tlsmon/policy.conf' "$unit"
+log_test $? "the unit applies /etc/tlsmon/policy.conf with the installed monctl"
+# the shipped file is valid (checked before the module is asked: without
+# the module, load fails only at the kernel)
+out=$("$monctl" policy load "$stage/etc/tlsmon/policy.conf" 2>&1)
+[ "$out" = 'monctl: the tlsmon module is not loaded (no generic netlink family "tlsmon")' ]
+log_test $? "the shipped policy file passes every check"
+echo "# a local change" >>"$stage/etc/tlsmon/policy.conf"
+make -s -C "$top" install-config DESTDIR="$stage" PREFIX=/usr >/dev/null
+grep -q "a local change" "$stage/etc/tlsmon/policy.conf"
+log_test $? "installing again keeps the operator's policy file"
+
+ktap_finish
