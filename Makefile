@@ -10,6 +10,7 @@
 #   make install    install the module (modules_install + depmod), monctl
 #                   and libtlsmon
 #   make uninstall  remove what make install put in place
+#   make deb        a Debian package (DKMS source, monctl, libtlsmon)
 #   make clean      remove everything the build made
 #
 # KDIR selects the kernel tree the module builds against: the running
@@ -25,7 +26,7 @@ DESTDIR ?=
 export KDIR
 
 .PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest \
-	check-style install install-config uninstall clean
+	check-style install install-config uninstall deb clean
 
 all: module monctl libtlsmon
 
@@ -86,6 +87,15 @@ uninstall:
 	$(MAKE) -C tools/libtlsmon uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon.service \
 	      $(DESTDIR)$(PREFIX)/share/man/man7/tlsmon.7
+
+# A Debian package built with Debian's own tooling from the tracked files
+# (dpkg-buildpackage, debhelper, dh-dkms): build/deb/tlsmon_*.deb.
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/tlsmon
+	git ls-files -z | tar --null -T - -cf - | tar -x -C build/deb/tlsmon
+	cd build/deb/tlsmon && dpkg-buildpackage -us -uc -b
+	@ls build/deb/*.deb
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -43,4 +43,26 @@ run_module_suite() {
 	fi
 }
 run_module_suite policy "$bin/tlsmon/policy_test"
+
+# The module as DKMS built it from the Debian package (host suite
+# "package"): it loads, answers, and unloads.
+dkms_suite() {
+	local ko=$top/build/dkms/tlsmon.ko n=0 failed=0
+	echo "TAP version 13"
+	if [ ! -r "$ko" ]; then
+		echo "ok 1 DKMS-built module # SKIP build/dkms/tlsmon.ko was not built"
+		echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
+		return 0
+	fi
+	check() {
+		n=$((n + 1))
+		if "$@" >/dev/null 2>&1; then echo "ok $n $name"; else echo "not ok $n $name"; failed=$((failed + 1)); fi
+	}
+	name="the DKMS-built module loads"; check insmod "$ko"
+	name="monctl talks to it"; check "$top/tools/monctl/monctl" policy set enabled on
+	name="it unloads"; check sh -c "$top/tools/monctl/monctl policy set enabled off && rmmod tlsmon"
+	echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
+	return $((failed != 0))
+}
+run_suite dkms dkms_suite
 exit 0

@@ -25,6 +25,10 @@ echo "=== host tool checks"
 "$top/selftests/host/tools.sh" 2>&1 | tee "$results/tools.tap"
 echo "${PIPESTATUS[0]}" >"$results/tools.rc"
 
+echo "=== package checks"
+"$top/selftests/host/package.sh" 2>&1 | tee "$results/package.tap"
+echo "${PIPESTATUS[0]}" >"$results/package.rc"
+
 echo "=== style checks"
 "$top/selftests/style/run.sh" 2>&1 | tee "$results/style.tap"
 echo "${PIPESTATUS[0]}" >"$results/style.rc"
