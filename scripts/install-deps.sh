@@ -15,6 +15,7 @@ PACKAGES="
 	qemu-system-x86 busybox-static cpio gzip xz-utils
 	iproute2 util-linux procps python3
 	bash-completion man-db systemd
+	dpkg-dev debhelper dh-dkms dkms lintian
 "
 
 missing=

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collector.h"
 #include "monctl.h"
 
 struct mon_opts mon_opts;
@@ -60,7 +61,8 @@ static void usage(void)
 		"Usage: monctl [OPTIONS] OBJECT [COMMAND [ARGUMENTS]]\n"
 		"       monctl help\n"
 		"\n"
-		"OBJECT := policy | sessions | stats | keys | monitor | decrypt\n"
+		"OBJECT := policy | sessions | stats | keys | monitor | decrypt | export |\n"
+		"          collect\n"
 		"OPTIONS := -j (JSON output) | -p (pretty JSON) | -n NETNS (run in a named\n"
 		"           network namespace, as 'ip -n') | -V (version)\n"
 		"\n"
@@ -83,6 +85,8 @@ static const struct mon_cmd objects[] = {
 	{ "keys", do_keys, "exported key material" },
 	{ "decrypt", do_decrypt, "decrypt a capture with exported keys" },
 	{ "monitor", do_monitor, "live events" },
+	{ "export", do_export, "forward keys to a collector on the local subnet" },
+	{ "collect", do_collect, "receive keys from exporters" },
 	{ "help", do_help, "this text" },
 	{ NULL, NULL, NULL },
 };

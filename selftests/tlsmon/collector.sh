@@ -1,0 +1,206 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Forwarding keys to a collector: monctl export --to / monctl collect
+# --listen, over TLS, confined to the local subnet.
+#
+#   ns c (exporter, client)          ns s (server, collector)
+#   vc1 10.83.0.1/24 --------------- vs 10.83.0.2/24
+#   vc2 10.84.0.1/24 --+
+#                      |  ns rt (router)
+#                      +- vr1 10.84.0.254 / vr2 10.85.0.254 --+
+#                                                             |  ns far
+#                                                             +- vfar 10.85.0.2/24
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+. "$top/selftests/lib/peers.sh"
+
+ko=$top/module/tlsmon.ko
+monctl=$top/tools/monctl/monctl
+peer=$top/build/selftests/tlsmon/tls_peer
+suffix=$$
+ns_c=tlsmon-kc-$suffix
+ns_s=tlsmon-ks-$suffix
+ns_rt=tlsmon-kr-$suffix
+ns_far=tlsmon-kf-$suffix
+tmp=$(mktemp -d)
+port=4700
+
+mcc() { "$monctl" -n "$ns_c" "$@"; }
+unpriv() { setpriv --inh-caps=-net_admin --bounding-set=-net_admin -- "$@"; }
+
+cleanup() {
+	touch "$tmp/go"
+	kill $(jobs -p) 2>/dev/null
+	for n in "$ns_c" "$ns_s" "$ns_rt" "$ns_far"; do
+		ip netns del "$n" 2>/dev/null
+	done
+	rmmod tlsmon 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ktap_header "key forwarding to a collector"
+if [ ! -x "$peer" ] || [ ! -r "$ko" ] || ! command -v openssl >/dev/null; then
+	skip_test "collector" "tls_peer, openssl or the module is missing"
+	ktap_finish
+	exit $?
+fi
+
+rmmod tlsmon 2>/dev/null
+insmod "$ko" || exit 1
+for n in "$ns_c" "$ns_s" "$ns_rt" "$ns_far"; do
+	ip netns add "$n" || exit 1
+	ip -n "$n" link set lo up
+done
+ip link add vc1 netns "$ns_c" type veth peer vs netns "$ns_s"
+ip link add vc2 netns "$ns_c" type veth peer vr1 netns "$ns_rt"
+ip link add vr2 netns "$ns_rt" type veth peer vfar netns "$ns_far"
+ip -n "$ns_c" addr add 10.83.0.1/24 dev vc1
+ip -n "$ns_s" addr add 10.83.0.2/24 dev vs
+ip -n "$ns_c" addr add 10.84.0.1/24 dev vc2
+ip -n "$ns_rt" addr add 10.84.0.254/24 dev vr1
+ip -n "$ns_rt" addr add 10.85.0.254/24 dev vr2
+ip -n "$ns_far" addr add 10.85.0.2/24 dev vfar
+for l in "$ns_c vc1" "$ns_c vc2" "$ns_s vs" "$ns_rt vr1" "$ns_rt vr2" "$ns_far vfar"; do
+	set -- $l
+	ip -n "$1" link set "$2" up
+done
+ip netns exec "$ns_rt" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$ns_c" route add 10.85.0.0/24 via 10.84.0.254
+ip -n "$ns_far" route add default via 10.85.0.254
+for n in "$ns_c" "$ns_s"; do
+	"$monctl" -n "$n" policy set enabled on export on || exit 1
+done
+
+# The collector's certificate names its address; another CA for the
+# wrong-trust case.
+for who in col other; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-subj "/CN=$who" -addext "subjectAltName=IP:10.83.0.2,IP:10.84.0.1,DNS:collector.test" \
+		-days 2 -keyout "$tmp/$who.key" -out "$tmp/$who.pem" 2>/dev/null || exit 1
+done
+
+# --- every key once -------------------------------------------------------
+case_ok=0
+# one session whose keys are held before the exporter starts (the dump) ...
+hold_pair 10.83.0.2 10.83.0.2 "" "-o ff01" || case_ok=1
+ip netns exec "$ns_s" tcpdump --immediate-mode -U -n -s 0 -i vs -w "$tmp/ttl.pcap" tcp port 7000 \
+	2>"$tmp/tcpdump.err" &
+tpid=$!
+busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+ip netns exec "$ns_s" timeout 60 "$monctl" collect --listen 10.83.0.2:7000 --cert "$tmp/col.pem" \
+	--key "$tmp/col.key" --out "$tmp/collected.json" --count 6 2>"$tmp/collect.err" &
+colpid=$!
+busywait 5000 grep -q collecting "$tmp/collect.err" || case_ok=1
+timeout 60 "$monctl" -n "$ns_c" export --to 10.83.0.2:7000 --ca "$tmp/col.pem" --count 6 2>"$tmp/export.err" &
+exppid=$!
+busywait 5000 grep -q forwarding "$tmp/export.err" || case_ok=1
+first=$(py "$(mcc -j sessions)" 'd[0]["id"]')
+release_pair || case_ok=1
+# ... and two tagged while it runs (the key events)
+run_pair 10.83.0.2 "" "-o ff01" || case_ok=1
+run_pair 10.83.0.2 "-k aes-gcm-256" "-o ff02 -k aes-gcm-256" || case_ok=1
+wait $exppid; expect_eq "exporter exit" "$?" 0
+wait $colpid; expect_eq "collector exit" "$?" 0
+sleep 1
+kill -INT $tpid; wait $tpid
+expect_eq "records" "$(wc -l <"$tmp/collected.json")" 6
+expect_eq "each session and direction once" \
+	"$(python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+print(len({(r["id"], r["direction"]) for r in recs}), sorted({r["id"] for r in recs})[0],
+      {r["exporter"] for r in recs}, sorted({r["cipher"] for r in recs}))' "$tmp/collected.json")" \
+	"6 $first {'10.83.0.1'} ['aes-gcm-128', 'aes-gcm-256']"
+# the keys are the ones installed (tls_peer's test keys: client-written 0x10+i)
+expect_eq "client-written key" "$(python3 -c '
+import json, sys
+print({r["key"] for r in map(json.loads, open(sys.argv[1])) if r["direction"] == "tx" and r["cipher"] == "aes-gcm-128"})' "$tmp/collected.json")" \
+	"{'101112131415161718191a1b1c1d1e1f'}"
+expect_eq "collector file mode" "$(stat -c %a "$tmp/collected.json")" 600
+[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/export.err" "$tmp/collect.err"
+log_test $case_ok "a collector on the subnet receives every key once: held before the export started, and new ones"
+
+case_ok=0
+total=$(tcpdump -r "$tmp/ttl.pcap" -n -v 2>/dev/null | grep -c '^[0-9].* IP (')
+ttl1=$(tcpdump -r "$tmp/ttl.pcap" -n -v 2>/dev/null | grep -c '^[0-9].* IP (.* ttl 1,')
+[ "$total" -gt 10 ] || { diag "only $total packets captured"; case_ok=1; }
+expect_eq "packets with TTL 1" "$ttl1" "$total"
+log_test $case_ok "every packet of the collector link, both ways, leaves with TTL 1 ($total packets)"
+
+# --- refusals ---------------------------------------------------------------
+case_ok=0
+ip netns exec "$ns_c" tcpdump --immediate-mode -U -n -s 0 -i vc2 -w "$tmp/far.pcap" \
+	2>"$tmp/tcpdump.err" &
+tpid=$!
+busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+out=$(mcc export --to 10.85.0.2:7000 --ca "$tmp/col.pem" 2>&1); rc=$?
+sleep 1
+kill -INT $tpid; wait $tpid
+expect_eq "refused" "$rc $out" \
+	"1 monctl: refusing collector 10.85.0.2: it is reached through a gateway; keys are only forwarded on a directly connected subnet"
+expect_eq "packets towards the router" "$(tcpdump -r "$tmp/far.pcap" -n 2>/dev/null | grep -c 10.85.0.2)" 0
+log_test $case_ok "a collector behind a router is refused before any packet is sent"
+
+case_ok=0
+out=$(mcc export --to 127.0.0.1:7000 --ca "$tmp/col.pem" 2>&1); rc=$?
+expect_eq "loopback" "$rc $out" \
+	"1 monctl: refusing collector 127.0.0.1: it is an address of this host, not a host on a subnet; keys are only forwarded on a directly connected subnet"
+log_test $case_ok "a collector on a loopback address is refused too"
+
+# The collector's replies have TTL 1: a host behind the router cannot even
+# finish a TCP handshake with it.
+case_ok=0
+ip netns exec "$ns_c" "$monctl" collect --listen 10.84.0.1:7001 --cert "$tmp/col.pem" \
+	--key "$tmp/col.key" --out "$tmp/far.json" 2>"$tmp/collect.err" &
+colpid=$!
+busywait 5000 grep -q collecting "$tmp/collect.err" || case_ok=1
+ip netns exec "$ns_far" timeout 5 openssl s_client -connect 10.84.0.1:7001 </dev/null >/dev/null 2>&1
+expect_eq "connection from behind the router" "$?" 124
+kill $colpid; wait $colpid 2>/dev/null
+expect_eq "nothing collected" "$(cat "$tmp/far.json" 2>/dev/null)" ""
+log_test $case_ok "a host behind a router cannot connect to a collector (its replies die at the router)"
+
+# run_collector: a collector in ns s for one refusal case
+run_collector() {
+	ip netns exec "$ns_s" "$monctl" collect --listen 10.83.0.2:7000 --cert "$tmp/col.pem" \
+		--key "$tmp/col.key" --out "$tmp/c2.json" 2>"$tmp/collect.err" &
+	colpid=$!
+	busywait 5000 grep -q collecting "$tmp/collect.err"
+}
+run_collector
+out=$(mcc export --to 10.83.0.2:7000 --ca "$tmp/other.pem" 2>&1); rc=$?
+expect_eq "untrusted" "$rc $out" \
+	"1 monctl: export: the collector's certificate is not trusted: self-signed certificate"
+out=$(mcc export --to 10.83.0.2:7000 --ca "$tmp/col.pem" --name wrong.test 2>&1); rc=$?
+expect_eq "wrong name" "$rc $out" \
+	"1 monctl: export: the collector's certificate is not trusted: hostname mismatch"
+out=$(unpriv "$monctl" -n "$ns_c" export --to 10.83.0.2:7000 --ca "$tmp/col.pem" 2>&1); rc=$?
+expect_eq "unprivileged" "$rc $out" \
+	"1 monctl: export: cannot listen to key events: Operation not permitted (CAP_NET_ADMIN over this network namespace is needed)"
+mcc policy set export off
+out=$(mcc export --to 10.83.0.2:7000 --ca "$tmp/col.pem" 2>&1 | grep -v forwarding); rc=$?
+expect_eq "export off" "$out" \
+	"monctl: export: cannot read the keys: tlsmon: key export is off in this namespace (Operation not supported)"
+mcc policy set export on
+kill $colpid; wait $colpid 2>/dev/null
+expect_eq "nothing collected" "$(cat "$tmp/c2.json" 2>/dev/null)" ""
+log_test $case_ok "untrusted certificate, wrong name, no CAP_NET_ADMIN, export off: refused, nothing sent"
+
+expect_fail_usage() {
+	local out rc
+	out=$("$@" 2>&1); rc=$?
+	[ $rc -eq 2 ] || { diag "'$*' exited $rc: $out"; case_ok=1; }
+}
+case_ok=0
+expect_fail_usage "$monctl" export --to 10.83.0.2 --ca x
+expect_fail_usage "$monctl" export --ca x
+expect_fail_usage "$monctl" export --to 10.83.0.2:99999 --ca x
+expect_fail_usage "$monctl" collect --listen 10.83.0.2:7000
+expect_fail_usage "$monctl" export --to 10.83.0.2:7000 --ca x --count 0
+log_test $case_ok "malformed export and collect command lines exit 2"
+
+ktap_finish
