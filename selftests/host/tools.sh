@@ -22,7 +22,8 @@ done
 
 # Every object and command monctl knows is in its man page.
 rc=0
-for word in "policy set" "policy load" "policy save" "sessions" "stats" "keys" "monitor" "decrypt keys"; do
+for word in "policy set" "policy load" "policy save" "sessions" "stats" "keys" "monitor" "decrypt keys" \
+	"export --to" "collect --listen"; do
 	LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$top/tools/monctl/monctl.8" 2>/dev/null | grep -q "monctl $word" ||
 		{ diag "monctl.8 does not describe 'monctl $word'"; rc=1; }
 done
@@ -47,8 +48,10 @@ if [ -r /usr/share/bash-completion/bash_completion ]; then
 		t monctl policy set suites TLS_AES_128_G
 		t monctl sessions show ""
 		t monctl decrypt ""
-		t monctl -n' _ "$top")
-	expected='policy sessions stats keys monitor decrypt help
+		t monctl -n
+		t monctl export --to 10.0.0.2:7000 ""
+		t monctl collect --c' _ "$top")
+	expected='policy sessions stats keys monitor decrypt export collect help
 policy
 show set load save help
 enabled suites consent consent-ext mark export
@@ -57,7 +60,9 @@ on off
 TLS_AES_128_GCM_SHA256_MON TLS_AES_128_GCM_SHA256
 cookie
 keys capture out pcap help
--n'
+-n
+--to --ca --name --count help
+--cert --count'
 	rc=0
 	[ "$got" = "$expected" ] || { diag "completions:"; printf '%s\n' "$got" | sed 's/^/#   /'; rc=1; }
 	log_test $rc "bash completion of objects, commands, settings, values and suite names"
