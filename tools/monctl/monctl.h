@@ -77,6 +77,9 @@ struct json;
 struct nlattr;
 struct nlmsghdr;
 
+extern const char *const consent_names[TLSMON_CONSENT_MAX + 1];
+extern const char *const policy_setting_names[TLSMON_POLICY_A_MAX + 1];
+int mon_parse_u32(const char *word, uint32_t *out);
 int policy_msg_cb(const struct nlmsghdr *nlh, void *data);
 void policy_json(struct json *j, const char *key, const struct policy *p);
 int session_parse(const struct nlattr *nest, struct session *s);

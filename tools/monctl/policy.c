@@ -15,7 +15,7 @@
 #include "nl.h"
 #include "suites.h"
 
-static const char *const consent_names[] = {
+const char *const consent_names[TLSMON_CONSENT_MAX + 1] = {
 	[TLSMON_CONSENT_OFF] = "off",
 	[TLSMON_CONSENT_ACCEPT] = "accept",
 	[TLSMON_CONSENT_REQUIRE] = "require",
@@ -181,7 +181,8 @@ static int parse_on_off(const char *key, const char *word, uint8_t *out)
 	return -1;
 }
 
-static int parse_u32(const char *word, uint32_t *out)
+/* A number of the command line or a policy file, decimal or 0x-hex. */
+int mon_parse_u32(const char *word, uint32_t *out)
 {
 	unsigned long long v;
 	char *end;
@@ -245,7 +246,8 @@ static void explain_bad_suite(const struct mon_nl *nl)
 			mnl_attr_get_u16(bad));
 }
 
-static const char *const set_keys[] = {
+/* The settings' names, on the command line and in policy files. */
+const char *const policy_setting_names[TLSMON_POLICY_A_MAX + 1] = {
 	[TLSMON_POLICY_A_ENABLED] = "enabled",
 	[TLSMON_POLICY_A_SUITES] = "suites",
 	[TLSMON_POLICY_A_CONSENT] = "consent",
@@ -278,7 +280,7 @@ static int policy_set(int argc, char **argv)
 		char *slash;
 
 		for (key = 1; key <= TLSMON_POLICY_A_MAX; key++)
-			if (set_keys[key] && !strcmp(argv[0], set_keys[key]))
+			if (policy_setting_names[key] && !strcmp(argv[0], policy_setting_names[key]))
 				break;
 		if (key > TLSMON_POLICY_A_MAX) {
 			mon_err("policy set: unknown setting '%s' (enabled, suites, consent, consent-ext, mark, export)",
@@ -315,7 +317,7 @@ static int policy_set(int argc, char **argv)
 			mnl_attr_put_u8(nlh, key, u8v);
 			break;
 		case TLSMON_POLICY_A_CONSENT_EXT:
-			if (parse_u32(val, &v) || v > 0xffff) {
+			if (mon_parse_u32(val, &v) || v > 0xffff) {
 				mon_err("policy set: consent-ext must be an extension code point (0x0-0xffff), not '%s'",
 					val);
 				goto out;
@@ -334,7 +336,7 @@ static int policy_set(int argc, char **argv)
 				slash = strchr(buf, '/');
 				if (slash)
 					*slash++ = '\0';
-				if (parse_u32(buf, &v) || (slash && parse_u32(slash, &m))) {
+				if (mon_parse_u32(buf, &v) || (slash && mon_parse_u32(slash, &m))) {
 					mon_err("policy set: mark must be VALUE[/MASK] or none, not '%s'",
 						val);
 					goto out;

@@ -54,17 +54,6 @@ struct pfile {
 	struct section s[MAX_SECTIONS];
 };
 
-static const char *const keys[] = {
-	[TLSMON_POLICY_A_ENABLED] = "enabled",
-	[TLSMON_POLICY_A_SUITES] = "suites",
-	[TLSMON_POLICY_A_CONSENT] = "consent",
-	[TLSMON_POLICY_A_CONSENT_EXT] = "consent-ext",
-	[TLSMON_POLICY_A_MARK] = "mark",
-	[TLSMON_POLICY_A_EXPORT] = "export",
-};
-
-static const char *const consent_words[] = { "off", "accept", "require" };
-
 static void __attribute__((format(printf, 3, 4)))
 ferr(const struct pfile *f, unsigned int line, const char *fmt, ...)
 {
@@ -89,21 +78,6 @@ static char *trim(char *s)
 	return s;
 }
 
-static int parse_num(const char *w, uint32_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!*w || *w == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(w, &end, 0);
-	if (errno || *end || v > UINT32_MAX)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* One "key = value" into @s's policy; 0 or -1 with the error printed. */
 static int parse_setting(const struct pfile *f, unsigned int line,
 			 struct section *s, int key, char *val)
@@ -119,7 +93,7 @@ static int parse_setting(const struct pfile *f, unsigned int line,
 	case TLSMON_POLICY_A_ENABLED:
 	case TLSMON_POLICY_A_EXPORT:
 		if (strcmp(val, "on") && strcmp(val, "off")) {
-			ferr(f, line, "%s must be 'on' or 'off', not '%s'", keys[key], val);
+			ferr(f, line, "%s must be 'on' or 'off', not '%s'", policy_setting_names[key], val);
 			return -1;
 		}
 		if (key == TLSMON_POLICY_A_ENABLED)
@@ -129,7 +103,7 @@ static int parse_setting(const struct pfile *f, unsigned int line,
 		return 0;
 	case TLSMON_POLICY_A_CONSENT:
 		for (i = 0; i <= TLSMON_CONSENT_MAX; i++)
-			if (!strcmp(val, consent_words[i]))
+			if (!strcmp(val, consent_names[i]))
 				break;
 		if (i > TLSMON_CONSENT_MAX) {
 			ferr(f, line, "consent must be off, accept or require, not '%s'", val);
@@ -138,7 +112,7 @@ static int parse_setting(const struct pfile *f, unsigned int line,
 		p->consent = i;
 		return 0;
 	case TLSMON_POLICY_A_CONSENT_EXT:
-		if (parse_num(val, &v) || v > 0xffff) {
+		if (mon_parse_u32(val, &v) || v > 0xffff) {
 			ferr(f, line, "consent-ext must be an extension code point, not '%s'", val);
 			return -1;
 		}
@@ -158,7 +132,7 @@ static int parse_setting(const struct pfile *f, unsigned int line,
 		word = strchr(val, '/');
 		if (word)
 			*word++ = '\0';
-		if (parse_num(trim(val), &v) || (word && parse_num(trim(word), &m))) {
+		if (mon_parse_u32(trim(val), &v) || (word && mon_parse_u32(trim(word), &m))) {
 			ferr(f, line, "mark must be VALUE[/MASK] or none");
 			return -1;
 		}
@@ -302,7 +276,7 @@ static int parse_file(struct pfile *f)
 		}
 		s = &f->s[f->n - 1];
 		for (key = 1; key <= TLSMON_POLICY_A_MAX; key++)
-			if (keys[key] && !strcmp(k, keys[key]))
+			if (policy_setting_names[key] && !strcmp(k, policy_setting_names[key]))
 				break;
 		if (key > TLSMON_POLICY_A_MAX) {
 			ferr(f, line, "unknown setting '%s' (enabled, suites, consent, consent-ext, mark, export)",
@@ -449,7 +423,7 @@ static int save_one(FILE *out, const char *name)
 		fprintf(out, "%s0x%04x", i ? ", " : "", p.suites[i]);
 	fprintf(out, "%s\n", p.n_suites ? "" : "none");
 	fprintf(out, "consent = %s\n", p.consent <= TLSMON_CONSENT_MAX ?
-		consent_words[p.consent] : "off");
+		consent_names[p.consent] : "off");
 	fprintf(out, "consent-ext = 0x%04x\n", p.consent_ext);
 	if (p.mask)
 		fprintf(out, "mark = 0x%x/0x%x\n", p.mark, p.mask);
