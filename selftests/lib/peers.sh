@@ -78,3 +78,36 @@ stat_of() {
 	py "$("$monctl" -n "$1" -j stats)" "d['$2']"
 }
 
+
+# router_topology LAN UP FAR: the namespaces $ns_c, $ns_s, $ns_rt and
+# $ns_far (created here, loopback up) wired as
+#
+#   $ns_c vc1 10.LAN.0.1/24 ------------- vs 10.LAN.0.2/24 $ns_s
+#   $ns_c vc2 10.UP.0.1/24 --- vr1 10.UP.0.254  $ns_rt (forwarding)
+#                              vr2 10.FAR.0.254 --- vfar 10.FAR.0.2/24 $ns_far
+#
+# with $ns_c routing 10.FAR.0.0/24 through the router. Returns 1 if a
+# namespace cannot be created.
+router_topology() {
+	local lan=$1 up=$2 far=$3 n l
+	for n in "$ns_c" "$ns_s" "$ns_rt" "$ns_far"; do
+		ip netns add "$n" || return 1
+		ip -n "$n" link set lo up
+	done
+	ip link add vc1 netns "$ns_c" type veth peer vs netns "$ns_s"
+	ip link add vc2 netns "$ns_c" type veth peer vr1 netns "$ns_rt"
+	ip link add vr2 netns "$ns_rt" type veth peer vfar netns "$ns_far"
+	ip -n "$ns_c" addr add "10.$lan.0.1/24" dev vc1
+	ip -n "$ns_s" addr add "10.$lan.0.2/24" dev vs
+	ip -n "$ns_c" addr add "10.$up.0.1/24" dev vc2
+	ip -n "$ns_rt" addr add "10.$up.0.254/24" dev vr1
+	ip -n "$ns_rt" addr add "10.$far.0.254/24" dev vr2
+	ip -n "$ns_far" addr add "10.$far.0.2/24" dev vfar
+	for l in "$ns_c vc1" "$ns_c vc2" "$ns_s vs" "$ns_rt vr1" "$ns_rt vr2" "$ns_far vfar"; do
+		# shellcheck disable=SC2086
+		ip -n ${l% *} link set ${l#* } up
+	done
+	ip netns exec "$ns_rt" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$ns_c" route add "10.$far.0.0/24" via "10.$up.0.254"
+	ip -n "$ns_far" route add default via "10.$far.0.254"
+}

@@ -107,28 +107,11 @@ fi
 
 rmmod tlsmon 2>/dev/null
 insmod "$ko" || exit 1
-for n in "$ns_c" "$ns_s" "$ns_rt" "$ns_far" "$ns_x"; do
-	ip netns add "$n" || exit 1
-	ip -n "$n" link set lo up
-done
-ip link add vc1 netns "$ns_c" type veth peer vs netns "$ns_s"
-ip link add vc2 netns "$ns_c" type veth peer vr1 netns "$ns_rt"
-ip link add vr2 netns "$ns_rt" type veth peer vfar netns "$ns_far"
-ip -n "$ns_c" addr add 10.78.0.1/24 dev vc1
-ip -n "$ns_s" addr add 10.78.0.2/24 dev vs
-ip -n "$ns_c" addr add 10.81.0.1/24 dev vc2
-ip -n "$ns_rt" addr add 10.81.0.254/24 dev vr1
-ip -n "$ns_rt" addr add 10.82.0.254/24 dev vr2
-ip -n "$ns_far" addr add 10.82.0.2/24 dev vfar
-for l in "$ns_c vc1" "$ns_c vc2" "$ns_s vs" "$ns_rt vr1" "$ns_rt vr2" "$ns_far vfar"; do
-	set -- $l
-	ip -n "$1" link set "$2" up
-done
+router_topology 78 81 82 || exit 1
+ip netns add "$ns_x" || exit 1
+ip -n "$ns_x" link set lo up
 ip -n "$ns_c" addr add fd78::1/64 dev vc1 nodad
 ip -n "$ns_s" addr add fd78::2/64 dev vs nodad
-ip netns exec "$ns_rt" sysctl -qw net.ipv4.ip_forward=1
-ip -n "$ns_c" route add 10.82.0.0/24 via 10.81.0.254
-ip -n "$ns_far" route add default via 10.82.0.254
 for n in "$ns_c" "$ns_s" "$ns_far" "$ns_x"; do
 	"$monctl" -n "$n" policy set enabled on export on
 done
