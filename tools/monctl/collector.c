@@ -123,6 +123,17 @@ static int check_local(const char *who, int family, const uint8_t *addr, const c
 
 /* ---- export --------------------------------------------------------------- */
 
+/**
+ * struct export_ctx - one exporter's connection (single-threaded)
+ * @ssl: the TLS link to the collector
+ * @sent: records sent
+ * @limit: stop after this many (0: never)
+ * @seen: the (session, direction) pairs already sent: the dump and the
+ *	events overlap by design, and each key goes out once
+ * @n_seen: entries in @seen
+ * @cap_seen: room in @seen
+ * @err: why sending stopped
+ */
 struct export_ctx {
 	SSL *ssl;
 	unsigned long sent, limit;
@@ -393,6 +404,14 @@ int do_export(int argc, char **argv)
 
 /* ---- collect -------------------------------------------------------------- */
 
+/**
+ * struct collector - the receiving side, shared by one thread per exporter
+ * @ctx: TLS context, read-only once the listener runs
+ * @out: where records go, opened O_APPEND
+ * @written: records written so far, under @lock
+ * @limit: stop after this many records (0: never)
+ * @lock: one record is written at a time, whole, and counted
+ */
 struct collector {
 	SSL_CTX *ctx;
 	int out;
