@@ -184,30 +184,24 @@ static int send_record(struct export_ctx *x, const struct session *s, const stru
 	return ok ? 0 : -EPIPE;
 }
 
+static int export_one(const struct session *s, const struct key_rec *k, void *data)
+{
+	struct export_ctx *x = data;
+
+	if (seen_before(x, s->id, k->dir))
+		return MNL_CB_OK;
+	x->err = send_record(x, s, k);
+	if (x->err)
+		return MNL_CB_ERROR;
+	if (x->limit && ++x->sent >= x->limit)
+		return MNL_CB_STOP;
+	return MNL_CB_OK;
+}
+
 /* A dump reply or a KEYS_NEW event: the same attributes. */
 static int export_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct export_ctx *x = data;
-	const struct nlattr *a;
-	struct session s;
-	struct key_rec k;
-	bool have_s = false;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == TLSMON_A_SESSION) {
-			have_s = !session_parse(a, &s);
-		} else if (mnl_attr_get_type(a) == TLSMON_A_KEY && have_s && !key_parse(a, &k)) {
-			if (seen_before(x, s.id, k.dir))
-				continue;
-			x->err = send_record(x, &s, &k);
-			OPENSSL_cleanse(&k, sizeof(k));
-			if (x->err)
-				return MNL_CB_ERROR;
-			if (x->limit && ++x->sent >= x->limit)
-				return MNL_CB_STOP;
-		}
-	}
-	return MNL_CB_OK;
+	return key_msg_walk(nlh, export_one, data);
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <linux/genetlink.h>
+#include <openssl/crypto.h>
 
 #include "json.h"
 #include "monctl.h"
@@ -133,13 +134,24 @@ struct keys_ctx {
 	int err;
 };
 
-static int keys_msg_cb(const struct nlmsghdr *nlh, void *data)
+/**
+ * key_msg_walk() - each key record of a KEYS_GET reply or KEYS_NEW event
+ * @nlh: the message: a session nest, then one key nest per direction
+ * @fn: called with the session and each key; returns an MNL_CB_* value,
+ *	anything but MNL_CB_OK ends the walk
+ * @data: passed to @fn
+ *
+ * The key copy on the stack is wiped after each call.
+ * Return: MNL_CB_OK, @fn's other result, or MNL_CB_ERROR with errno
+ * EPROTO for a message that does not parse.
+ */
+int key_msg_walk(const struct nlmsghdr *nlh, key_fn fn, void *data)
 {
-	struct keys_ctx *ctx = data;
 	const struct nlattr *a;
 	struct session s;
 	struct key_rec k;
 	bool have_s = false;
+	int ret = MNL_CB_OK;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) == TLSMON_A_SESSION) {
@@ -149,22 +161,40 @@ static int keys_msg_cb(const struct nlmsghdr *nlh, void *data)
 		} else if (mnl_attr_get_type(a) == TLSMON_A_KEY && have_s) {
 			if (key_parse(a, &k))
 				goto bad;
-			if (mon_opts.json && !ctx->open) {
-				json_arr_open(&ctx->j, NULL);
-				ctx->open = true;
-			}
-			if (mon_opts.json)
-				key_json(&ctx->j, NULL, &s, &k);
-			else
-				key_print(&s, &k);
+			ret = fn(&s, &k, data);
+			OPENSSL_cleanse(&k, sizeof(k));
+			if (ret != MNL_CB_OK)
+				return ret;
 		}
 	}
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		ctx->err = -EINTR;
-	return MNL_CB_OK;
+	return ret;
 bad:
 	errno = EPROTO;
 	return MNL_CB_ERROR;
+}
+
+static int keys_show_one(const struct session *s, const struct key_rec *k, void *data)
+{
+	struct keys_ctx *ctx = data;
+
+	if (mon_opts.json && !ctx->open) {
+		json_arr_open(&ctx->j, NULL);
+		ctx->open = true;
+	}
+	if (mon_opts.json)
+		key_json(&ctx->j, NULL, s, k);
+	else
+		key_print(s, k);
+	return MNL_CB_OK;
+}
+
+static int keys_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct keys_ctx *ctx = data;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		ctx->err = -EINTR;
+	return key_msg_walk(nlh, keys_show_one, ctx);
 }
 
 static int keys_show(int argc, char **argv)

@@ -104,6 +104,8 @@ int key_parse(const struct nlattr *nest, struct key_rec *k);
 void key_json(struct json *j, const char *key, const struct session *s,
 	      const struct key_rec *k);
 void key_print(const struct session *s, const struct key_rec *k);
+typedef int (*key_fn)(const struct session *s, const struct key_rec *k, void *data);
+int key_msg_walk(const struct nlmsghdr *nlh, key_fn fn, void *data);
 void session_print(const struct session *s);
 
 int do_policy(int argc, char **argv);

@@ -18,6 +18,25 @@ struct monitor_ctx {
 	unsigned long count, limit;
 };
 
+static int monitor_key(const struct session *s, const struct key_rec *k, void *data)
+{
+	struct json j;
+
+	(void)data;
+	if (mon_opts.json) {
+		json_init(&j, stdout, mon_opts.pretty);
+		json_obj_open(&j, NULL);
+		json_str(&j, "event", "keys");
+		key_json(&j, "keys", s, k);
+		json_obj_close(&j);
+		json_end(&j);
+	} else {
+		printf("keys: ");
+		key_print(s, k);
+	}
+	return MNL_CB_OK;
+}
+
 static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
@@ -46,30 +65,10 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 		}
 		break;
 	}
-	case TLSMON_CMD_KEYS_NEW: {
-		struct session s;
-		struct key_rec k;
-		bool have_s = false;
-
-		mnl_attr_for_each(a, nlh, sizeof(*genl)) {
-			if (mnl_attr_get_type(a) == TLSMON_A_SESSION) {
-				have_s = !session_parse(a, &s);
-			} else if (mnl_attr_get_type(a) == TLSMON_A_KEY && have_s &&
-				   !key_parse(a, &k)) {
-				if (mon_opts.json) {
-					json_obj_open(&j, NULL);
-					json_str(&j, "event", "keys");
-					key_json(&j, "keys", &s, &k);
-					json_obj_close(&j);
-					json_end(&j);
-				} else {
-					printf("keys: ");
-					key_print(&s, &k);
-				}
-			}
-		}
+	case TLSMON_CMD_KEYS_NEW:
+		if (key_msg_walk(nlh, monitor_key, NULL) != MNL_CB_OK)
+			return MNL_CB_ERROR;
 		break;
-	}
 	case TLSMON_CMD_SESSION_NEW:
 	case TLSMON_CMD_SESSION_DEL:
 		what = genl->cmd == TLSMON_CMD_SESSION_NEW ? "new" : "del";
