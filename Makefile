@@ -6,7 +6,10 @@
 #                   tools/libtlsmon (the application library)
 #   make deps       install every Debian package the project needs (root)
 #   make demo       the demonstration, in a QEMU guest
-#   make check      host unit tests, style checks and the guest suites
+#   make check      host unit tests, 60 s of fuzzing, style checks and the
+#                   guest suites
+#   make fuzz       the handshake parser under libFuzzer for FUZZ_TIME
+#                   seconds (default 600), corpus kept in build/fuzz
 #   make install    install the module (modules_install + depmod), monctl
 #                   and libtlsmon
 #   make uninstall  remove what make install put in place
@@ -26,7 +29,7 @@ DESTDIR ?=
 export KDIR
 
 .PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest \
-	check-style install install-config uninstall deb clean
+	check-style fuzz install install-config uninstall deb clean
 
 all: module monctl libtlsmon
 
@@ -54,6 +57,10 @@ demo: tests
 
 check: tests
 	selftests/run_all.sh
+
+FUZZ_TIME ?= 600
+fuzz: tests
+	selftests/host/fuzz.sh $(FUZZ_TIME) $(CURDIR)/build/fuzz/long
 
 check-style:
 	selftests/style/run.sh

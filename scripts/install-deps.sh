@@ -11,7 +11,7 @@ PACKAGES="
 	make gcc libc6-dev pkg-config git perl
 	libmnl-dev libpcap-dev libssl-dev openssl tcpdump
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
-	sparse
+	sparse clang-14 libfuzzer-14-dev
 	qemu-system-x86 busybox-static cpio gzip xz-utils
 	iproute2 util-linux procps python3
 	bash-completion man-db systemd

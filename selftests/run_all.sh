@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every test of the project, as 'make check' runs them:
-#   1. host unit tests and checks of the operator's tools (no guest),
+#   1. host unit tests, 60 s of parser fuzzing and checks of the
+#      operator's tools (no guest),
 #   2. style checks of the kernel code (checkpatch, W=1, sparse, kernel-doc),
 #   3. the guest suites, in one boot of the QEMU guest.
 # Ends with one line "N passed, N failed, N skipped" over every case.
@@ -20,6 +21,10 @@ for t in "$top"/build/selftests/unit/*_test; do
 	"$t" 2>&1 | tee "$results/$name.tap"
 	echo "${PIPESTATUS[0]}" >"$results/$name.rc"
 done
+
+echo "=== parser fuzzing (${TLSMON_FUZZ_SECONDS:-60} s)"
+"$top/selftests/host/fuzz.sh" "${TLSMON_FUZZ_SECONDS:-60}" 2>&1 | tee "$results/fuzz.tap"
+echo "${PIPESTATUS[0]}" >"$results/fuzz.rc"
 
 echo "=== host tool checks"
 "$top/selftests/host/tools.sh" 2>&1 | tee "$results/tools.tap"

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the handshake parser: module/tls_hello.c,
+ * module/hs_stream.c and module/verdict.c, the code that reads what the
+ * network sends before a single packet is trusted.
+ *
+ * An input is
+ *
+ *   byte 0     buffer size: 128 << (b % 7), at most 8192 (the kernel's
+ *              hello_max range)
+ *   byte 1     bits 0-1 consent mode (modulo 3), bit 2 no monitored
+ *              suites, bit 3 the standard suites monitored too,
+ *              bits 4-7 largest segment (1 << n bytes)
+ *   byte 2     seed of the delivery order
+ *   bytes 3-4  length of the client's stream (big endian)
+ *   then       the client's stream, then the server's stream
+ *
+ * and every input is played twice: each stream whole, client first, and
+ * then both cut into segments delivered interleaved in a shuffled order
+ * with duplicates (what a lossy path and TCP retransmission produce). The
+ * parser must not touch memory outside its buffers (ASan, each buffer its
+ * own allocation of exactly the size the kernel gives it), and where both
+ * deliveries reach a verdict it must be the same one, and must only ever
+ * monitor a suite the client offered.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../module/hs_stream.h"
+#include "../../module/verdict.h"
+
+struct dir_mem {
+	struct tlsmon_hs_dir d;
+	u8 *buf, *seen, *msg;
+};
+
+static void dir_open(struct dir_mem *m, enum tlsmon_dir_role role, u32 cap)
+{
+	m->buf = malloc(cap);
+	m->seen = calloc(1, cap / 8);
+	m->msg = malloc(cap);
+	if (!m->buf || !m->seen || !m->msg)
+		abort();
+	tlsmon_hs_dir_init(&m->d, role, m->buf, m->seen, m->msg, cap);
+}
+
+static void dir_close(struct dir_mem *m)
+{
+	free(m->buf);
+	free(m->seen);
+	free(m->msg);
+}
+
+struct outcome {
+	bool complete;
+	struct tlsmon_verdict v;
+};
+
+static void check_complete(struct dir_mem *c, struct dir_mem *s,
+			   const struct tlsmon_policy *pol, struct outcome *o)
+{
+	const struct tlsmon_client_hello *ch;
+	unsigned int i;
+
+	if (o->complete || !tlsmon_hs_complete(&c->d, &s->d))
+		return;
+	o->complete = true;
+	ch = &c->d.ch[c->d.n_hellos - 1];
+	tlsmon_decide(pol, ch, &s->d.sh[s->d.n_hellos - 1], &o->v);
+	if (!o->v.monitored)
+		return;
+	/* A monitored session runs a suite the client offered. */
+	for (i = 0; i < ch->n_suites; i++)
+		if (ch->suites[i] == o->v.suite)
+			return;
+	abort();
+}
+
+static u32 rnd(u32 *state)
+{
+	u32 x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return x;
+}
+
+static const u16 std_suites[] = {
+	0x1301, 0x1302, 0x1303, 0x1304, 0xc02b, 0xc02c, 0xc02f, 0xc030, 0xcca8,
+	0xcca9,
+};
+
+struct seg {
+	u8 dir;
+	u32 off, len;
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const u8 *stream[2];
+	u32 len[2], cap, maxseg, seed, nseg = 0, i;
+	struct outcome whole = {}, cut = {};
+	struct tlsmon_policy pol;
+	struct dir_mem m[2];
+	struct seg *segs;
+	const char *why;
+
+	if (size < 5)
+		return 0;
+	cap = 128u << (data[0] % 7);
+	maxseg = 1u << (data[1] >> 4);
+	seed = data[2] | 0x9e3779b9u;
+	len[0] = (u32)data[3] << 8 | data[4];
+	data += 5;
+	size -= 5;
+	if (len[0] > size)
+		len[0] = size;
+	len[1] = size - len[0];
+	stream[0] = data;
+	stream[1] = data + len[0];
+
+	tlsmon_policy_defaults(&pol);
+	pol.consent = (data[-4] & 3) % 3;
+	if (data[-4] & 4)
+		pol.n_suites = 0;
+	if (data[-4] & 8)
+		for (i = 0; i < sizeof(std_suites) / sizeof(std_suites[0]); i++)
+			tlsmon_suites_add(&pol, std_suites[i], &why);
+
+	/* Each stream whole, the client's first. */
+	dir_open(&m[0], TLSMON_STREAM_CLIENT, cap);
+	dir_open(&m[1], TLSMON_STREAM_SERVER, cap);
+	for (i = 0; i < 2; i++) {
+		tlsmon_hs_dir_feed(&m[i].d, 0, stream[i], len[i]);
+		check_complete(&m[0], &m[1], &pol, &whole);
+	}
+	dir_close(&m[0]);
+	dir_close(&m[1]);
+
+	/* Segments of both, shuffled, about one in eight sent twice. */
+	segs = malloc(sizeof(*segs) * (size + 2) * 2);
+	if (!segs)
+		abort();
+	for (i = 0; i < 2; i++) {
+		u32 off = 0;
+
+		while (off < len[i]) {
+			u32 n = 1 + rnd(&seed) % maxseg;
+
+			if (n > len[i] - off)
+				n = len[i] - off;
+			segs[nseg++] = (struct seg){ i, off, n };
+			if (!(rnd(&seed) & 7))
+				segs[nseg++] = (struct seg){ i, off, n };
+			off += n;
+		}
+	}
+	for (i = nseg; i > 1; i--) {
+		u32 j = rnd(&seed) % i;
+		struct seg t = segs[i - 1];
+
+		segs[i - 1] = segs[j];
+		segs[j] = t;
+	}
+	dir_open(&m[0], TLSMON_STREAM_CLIENT, cap);
+	dir_open(&m[1], TLSMON_STREAM_SERVER, cap);
+	for (i = 0; i < nseg; i++) {
+		const struct seg *g = &segs[i];
+
+		tlsmon_hs_dir_feed(&m[g->dir].d, g->off, stream[g->dir] + g->off,
+				   g->len);
+		check_complete(&m[0], &m[1], &pol, &cut);
+	}
+	dir_close(&m[0]);
+	dir_close(&m[1]);
+	free(segs);
+
+	/* The order bytes arrive in never changes what was decided. */
+	if (whole.complete && cut.complete &&
+	    memcmp(&whole.v, &cut.v, sizeof(whole.v)))
+		abort();
+	return 0;
+}
