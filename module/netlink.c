@@ -214,8 +214,10 @@ static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	const char *why;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_POLICY))
+	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_POLICY)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the request holds no policy");
 		return -EINVAL;
+	}
 	err = nla_parse_nested(tb, TLSMON_POLICY_A_MAX,
 			       info->attrs[TLSMON_A_POLICY],
 			       tlsmon_policy_nl_policy, info->extack);
@@ -306,6 +308,12 @@ static u64 tlsmon_session_selector(struct nlattr *sel,
 		NL_SET_ERR_MSG_MOD(extack, "a session is selected by its socket cookie");
 		return 0;
 	}
+	/* socket cookies start at 1: 0 would read as "not selected" */
+	if (!nla_get_u64(tb[TLSMON_SESSION_A_COOKIE])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[TLSMON_SESSION_A_COOKIE],
+				    "socket cookie 0 names no socket");
+		return 0;
+	}
 	return nla_get_u64(tb[TLSMON_SESSION_A_COOKIE]);
 }
 
@@ -322,8 +330,11 @@ static int tlsmon_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	u64 cookie;
 
-	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_SESSION))
+	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_SESSION)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a session is selected by its socket cookie");
 		return -EINVAL;
+	}
 	cookie = tlsmon_session_selector(info->attrs[TLSMON_A_SESSION], info->extack);
 	if (!cookie)
 		return -EINVAL;

@@ -44,6 +44,7 @@ run_module_suite() {
 	fi
 }
 run_module_suite policy "$bin/tlsmon/policy_test"
+run_module_suite nl_hostile "$bin/tlsmon/nl_hostile"
 
 # The module as DKMS built it from the Debian package (host suite
 # "package"): it loads, answers, and unloads.

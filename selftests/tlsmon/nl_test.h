@@ -95,20 +95,20 @@ static int tpol_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int tpol_get(struct mon_nl *nl, struct tpol *p)
+static inline int tpol_get(struct mon_nl *nl, struct tpol *p)
 {
 	memset(p, 0, sizeof(*p));
 	return mon_nl_talk(nl, mon_nl_request(nl, TLSMON_CMD_POLICY_GET, 0),
 			   tpol_msg_cb, p);
 }
 
-static int tpol_equal(const struct tpol *a, const struct tpol *b)
+static inline int tpol_equal(const struct tpol *a, const struct tpol *b)
 {
 	return !memcmp(a, b, sizeof(*a));
 }
 
 /* Remove @cap from the effective, permitted and inheritable sets. */
-static int drop_cap(int cap)
+static inline int drop_cap(int cap)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -126,7 +126,7 @@ static int drop_cap(int cap)
 }
 
 /* Join the events group of the family on a fresh socket. */
-static int events_listen(struct mon_nl *listener, unsigned int timeout_ms)
+static inline int events_listen(struct mon_nl *listener, unsigned int timeout_ms)
 {
 	struct timeval tv = {
 		.tv_sec = timeout_ms / 1000,
@@ -149,7 +149,7 @@ static int events_listen(struct mon_nl *listener, unsigned int timeout_ms)
 }
 
 /* Receive one notification; returns its command or -errno. */
-static int events_recv(struct mon_nl *listener, struct tpol *p)
+static inline int events_recv(struct mon_nl *listener, struct tpol *p)
 {
 	const struct nlmsghdr *nlh;
 	const struct genlmsghdr *genl;
