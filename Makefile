@@ -8,6 +8,8 @@
 #   make demo       the demonstration, in a QEMU guest
 #   make check      host unit tests, 60 s of fuzzing, style checks and the
 #                   guest suites
+#   make check-debug  the guest suites on a debug kernel (KASAN, lockdep,
+#                   kmemleak, UBSAN...), built once into build/debug-kernel
 #   make fuzz       the handshake parser under libFuzzer for FUZZ_TIME
 #                   seconds (default 600), corpus kept in build/fuzz
 #   make install    install the module (modules_install + depmod), monctl
@@ -29,7 +31,7 @@ DESTDIR ?=
 export KDIR
 
 .PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest \
-	check-style fuzz install install-config uninstall deb clean
+	check-style check-debug fuzz install install-config uninstall deb clean
 
 all: module monctl libtlsmon
 
@@ -57,6 +59,9 @@ demo: tests
 
 check: tests
 	selftests/run_all.sh
+
+check-debug: tests
+	selftests/debug/check.sh
 
 FUZZ_TIME ?= 600
 fuzz: tests

@@ -67,7 +67,7 @@ session() {
 
 step "Load the module: monitoring is off everywhere until an administrator enables it"
 mark load
-run insmod "$top/module/tlsmon.ko"
+run insmod "${TLSMON_KO:-$top/module/tlsmon.ko}"
 run monctl policy show
 
 step "A client and a server on one subnet, a remote host behind a router"

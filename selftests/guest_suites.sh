@@ -32,7 +32,7 @@ run_suite collector "$top/selftests/tlsmon/collector.sh"
 run_module_suite() {
 	local name=$1
 	shift
-	if ! insmod "$top/module/tlsmon.ko"; then
+	if ! insmod "${TLSMON_KO:-$top/module/tlsmon.ko}"; then
 		echo "not ok 1 $name: insmod failed" >"$results/$name.tap"
 		echo 1 >"$results/$name.rc"
 		return
@@ -51,6 +51,11 @@ run_module_suite nl_hostile "$bin/tlsmon/nl_hostile"
 dkms_suite() {
 	local ko=$top/build/dkms/tlsmon.ko n=0 failed=0
 	echo "TAP version 13"
+	if [ -n "${TLSMON_KO:-}" ]; then
+		echo "ok 1 DKMS-built module # SKIP it is built for Debian's kernel, not this one"
+		echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
+		return 0
+	fi
 	if [ ! -r "$ko" ]; then
 		echo "ok 1 DKMS-built module # SKIP build/dkms/tlsmon.ko was not built"
 		echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"

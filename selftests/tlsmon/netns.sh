@@ -19,7 +19,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
 
-ko=$top/module/tlsmon.ko
+ko=${TLSMON_KO:-$top/module/tlsmon.ko}
 monctl=$top/tools/monctl/monctl
 suffix=$$
 ns_a=tlsmon-a-$suffix

@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
 . "$top/selftests/lib/peers.sh"
 
-ko=$top/module/tlsmon.ko
+ko=${TLSMON_KO:-$top/module/tlsmon.ko}
 monctl=$top/tools/monctl/monctl
 peer=$top/build/selftests/tlsmon/ssl_peer
 crafted=$top/build/selftests/tlsmon/tls_peer

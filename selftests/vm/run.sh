@@ -5,11 +5,14 @@
 # over 9p, run one command inside the guest, in the current directory, and
 # return its output and exit status.
 #
-#   selftests/vm/run.sh [-t SECONDS] [-w] [-k VMLINUZ] [-o DIR] -- CMD [ARG...]
+#   selftests/vm/run.sh [-t SECONDS] [-w] [-k VMLINUZ | -K TREE] [-o DIR] -- CMD [ARG...]
 #
 #   -t SECONDS  hard limit for the whole guest run (default 600)
 #   -w          panic on the first kernel warning (panic_on_warn=1)
 #   -k VMLINUZ  kernel image (default: Debian's linux-image-amd64 kernel)
+#   -K TREE     a kernel built by selftests/debug/build-kernel.sh: its
+#               bzImage, with virtio and 9p built in and its modules
+#               (net/tls) installed in the guest from TREE/../modroot
 #   -o DIR      keep the result share in DIR (console.log, rc, files the
 #               command wrote to /tmp/vm/) instead of a temporary one
 #
@@ -20,14 +23,16 @@ set -u
 timeout_s=600
 panic_on_warn=0
 kernel=
+ktree=
 outdir=
-while getopts "t:wk:o:" opt; do
+while getopts "t:wk:K:o:" opt; do
 	case $opt in
 	t) timeout_s=$OPTARG ;;
 	w) panic_on_warn=1 ;;
 	k) kernel=$OPTARG ;;
+	K) ktree=$(cd "$OPTARG" && pwd) && kernel=$ktree/arch/x86/boot/bzImage ;;
 	o) outdir=$OPTARG ;;
-	*) echo "usage: $0 [-t SECONDS] [-w] [-k VMLINUZ] [-o DIR] -- CMD [ARG...]" >&2
+	*) echo "usage: $0 [-t SECONDS] [-w] [-k VMLINUZ | -K TREE] [-o DIR] -- CMD [ARG...]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -55,7 +60,14 @@ guest_abi() {
 }
 
 abi=$(guest_abi)
-if [ -z "$kernel" ]; then
+if [ -n "$ktree" ]; then
+	if [ ! -r "$kernel" ]; then
+		echo "run.sh: $kernel is missing (selftests/debug/build-kernel.sh)" >&2
+		exit 125
+	fi
+	# Everything the initramfs needs is built into that kernel.
+	abi=nomodules
+elif [ -z "$kernel" ]; then
 	if [ -z "$abi" ] || [ ! -r "/boot/vmlinuz-$abi" ]; then
 		echo "run.sh: no Debian 6.1 kernel found (apt-get install linux-image-amd64)" >&2
 		exit 125
@@ -82,6 +94,7 @@ if [ ! -s "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ]; then
 	chmod 755 "$stage/init"
 	mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p"
 	: >"$stage/lib/tlsmon-vm/modules.order"
+	[ "$abi" = nomodules ] && mods=
 	for m in $mods; do
 		path=$(modinfo -k "$abi" -n "$m" 2>/dev/null)
 		if [ -z "$path" ]; then
@@ -116,6 +129,9 @@ cp "$here/stage2.sh" "$outdir/stage2.sh"
 {
 	printf 'TLSMON_VM_CWD=%q\n' "$PWD"
 	printf 'export TLSMON_TOP=%q\n' "$top"
+	[ -n "$ktree" ] && printf 'TLSMON_VM_MODROOT=%q\n' "$ktree/../modroot"
+	# the module the suites load, when it is not module/tlsmon.ko
+	[ -n "${TLSMON_KO:-}" ] && printf 'export TLSMON_KO=%q\n' "$TLSMON_KO"
 } >"$outdir/cmd.env"
 {
 	printf 'exec'
@@ -126,6 +142,8 @@ cp "$here/stage2.sh" "$outdir/stage2.sh"
 append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=4"
 append="$append tsc=reliable no_timer_check rcupdate.rcu_expedited=1"
 append="$append panic_on_warn=$panic_on_warn tlsmon_root=$top"
+# ACPI's _PRT evaluation costs about 30 s of a debug kernel's boot
+[ -n "$ktree" ] && append="$append pci=noacpi"
 
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -m 2048 -smp 2 \

@@ -16,11 +16,18 @@ mkdir -p /run/netns
 hostname tlsmon-vm
 ip link set lo up
 
+# A kernel of our own build: its modules over the host's, so that
+# request_module() and modprobe find net/tls.
+. /tmp/vm/cmd.env
+if [ -n "${TLSMON_VM_MODROOT:-}" ] && [ ! -d "/lib/modules/$(uname -r)" ]; then
+	mount -t tmpfs -o mode=0755 tmpfs /lib/modules
+	cp -a "$TLSMON_VM_MODROOT/lib/modules/." /lib/modules/
+fi
+
 # aesni_intel is not autoloaded without udev; AES-GCM would otherwise run
 # on aes-generic.
 modprobe -q aesni_intel 2>/dev/null
 
-. /tmp/vm/cmd.env
 cd "$TLSMON_VM_CWD" || echo 125 >/tmp/vm/rc
 if [ ! -e /tmp/vm/rc ]; then
 	/bin/bash /tmp/vm/cmd.sh </dev/null
