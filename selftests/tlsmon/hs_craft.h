@@ -155,7 +155,7 @@ static void craft_server_hello(struct craft *c, bool tls13, uint16_t suite,
 	c_len16(c, rec);
 }
 
-static void craft_ccs(struct craft *c)
+static inline void craft_ccs(struct craft *c)
 {
 	c8(c, 20);
 	c16(c, 0x0303);

@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Load for the module: many kTLS connections between two network
+ * namespaces, each a real TCP connection with a hand-made TLS 1.3
+ * handshake, kTLS installed in both directions on both ends and one record
+ * each way through it. Some are held open, the rest churn (connect,
+ * handshake, kTLS, close) for a while. Meanwhile a listener in each
+ * namespace counts the key events (TLSMON_CMD_KEYS_NEW) by socket cookie
+ * and direction, and at the end every connection is checked against them.
+ *
+ *   load -C CLIENT_NS -S SERVER_NS -a ADDR -p PORT [-n HELD] [-t SECONDS]
+ *        [-u K] [-m exact|atmost] [-w FILE]
+ *
+ *   -n HELD     connections opened first and held until the end
+ *   -t SECONDS  churn for this long once they are open
+ *   -u K        every K-th connection offers and selects an ordinary suite
+ *               (TLS_AES_128_GCM_SHA256), the others a monitored one
+ *               (TLS_AES_128_GCM_SHA256_MON); default 4
+ *   -m exact    the policy is on, with export, throughout: every monitored
+ *               connection's four key sets (two ends, TX and RX) arrive
+ *               exactly once, no other (default)
+ *   -m atmost   the policy may change meanwhile: none arrives twice, none
+ *               for an ordinary connection
+ *   -w FILE     once the held connections are open print "held" and wait
+ *               for FILE before churning
+ *
+ * Prints one line of figures and "load: ok", or what was wrong; exit 0
+ * only when every check held. A connection that fails (the namespace was
+ * deleted, the server went away) is counted, not an error, in atmost mode.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <linux/genetlink.h>
+#include <linux/tls.h>
+#include <linux/tlsmon.h>
+#include <libmnl/libmnl.h>
+
+#include "hs_craft.h"
+
+#ifndef SO_COOKIE
+#define SO_COOKIE 57
+#endif
+
+static struct {
+	const char *cns, *sns, *addr, *wait_file;
+	unsigned int port, held, secs, unmon_every;
+	bool exact;
+} o = { .unmon_every = 4, .exact = true };
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "load: %s: %s\n", what, strerror(err < 0 ? -err : err));
+	exit(1);
+}
+
+static int ns_fd(const char *name)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(path, errno);
+	return fd;
+}
+
+static int cns_fd, sns_fd, home_fd;
+
+/* A socket created inside network namespace @nsfd. */
+static int socket_in(int nsfd, int domain, int type, int proto)
+{
+	int fd, err;
+
+	if (setns(nsfd, CLONE_NEWNET))
+		return -errno;
+	fd = socket(domain, type, proto);
+	err = errno;
+	if (setns(home_fd, CLONE_NEWNET))
+		die("returning to the first namespace", errno);
+	return fd < 0 ? -err : fd;
+}
+
+/* ---- key events ------------------------------------------------------ */
+
+#define TABLE_BITS 20
+
+/* Key events seen per socket cookie: tx and rx counts. */
+static struct ent {
+	uint64_t cookie;
+	uint8_t tx, rx;
+} table[1 << TABLE_BITS];
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long events, events_lost;
+
+static struct ent *ent_of(uint64_t cookie, bool add)
+{
+	size_t i = (cookie * 0x9e3779b97f4a7c15ull) >> (64 - TABLE_BITS);
+
+	for (;; i = (i + 1) & ((1 << TABLE_BITS) - 1)) {
+		if (table[i].cookie == cookie)
+			return &table[i];
+		if (!table[i].cookie) {
+			if (!add)
+				return NULL;
+			table[i].cookie = cookie;
+			return &table[i];
+		}
+	}
+}
+
+struct listener {
+	struct mnl_socket *nl;
+	char buf[1 << 16];
+};
+
+static struct listener lst[2];
+static volatile bool stopping;
+
+static int family_cb(const struct nlattr *a, void *data)
+{
+	uint32_t *ids = data;
+	const struct nlattr *g, *f;
+
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
+		ids[0] = mnl_attr_get_u16(a);
+	if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(g, a) {
+		uint32_t id = 0;
+		const char *name = "";
+
+		mnl_attr_for_each_nested(f, g) {
+			if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_ID)
+				id = mnl_attr_get_u32(f);
+			if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_NAME)
+				name = mnl_attr_get_str(f);
+		}
+		if (!strcmp(name, TLSMON_MCGRP_KEYS))
+			ids[1] = id;
+	}
+	return MNL_CB_OK;
+}
+
+static int family_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_cb, data);
+}
+
+/* Join the keys group on a netlink socket of namespace @nsfd. */
+static void listener_open(struct listener *l, int nsfd)
+{
+	char req[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	struct genlmsghdr *genl;
+	uint32_t ids[2] = { 0, 0 };
+	int fd, size = 32 << 20, ret;
+	ssize_t n;
+
+	fd = socket_in(nsfd, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		die("netlink socket", fd);
+	l->nl = mnl_socket_fdopen(fd);
+	if (!l->nl || mnl_socket_bind(l->nl, 0, MNL_SOCKET_AUTOPID))
+		die("binding the listener", errno);
+	/* a listener that cannot keep up loses events: make room */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = 1;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = CTRL_CMD_GETFAMILY;
+	genl->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, TLSMON_GENL_NAME);
+	if (mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0)
+		die("asking for the family", errno);
+	n = mnl_socket_recvfrom(l->nl, l->buf, sizeof(l->buf));
+	ret = n < 0 ? -1 : mnl_cb_run(l->buf, n, 1, 0, family_msg_cb, ids);
+	if (ret < 0 || !ids[1])
+		die("the tlsmon family or its keys group", ret < 0 ? errno : ENOENT);
+	if (mnl_socket_setsockopt(l->nl, NETLINK_ADD_MEMBERSHIP, &ids[1], sizeof(ids[1])))
+		die("joining the keys group", errno);
+}
+
+static int key_attr_cb(const struct nlattr *a, void *data)
+{
+	uint8_t *dir = data;
+
+	if (mnl_attr_get_type(a) == TLSMON_KEY_A_DIR)
+		*dir = mnl_attr_get_u8(a);
+	return MNL_CB_OK;
+}
+
+static int sess_attr_cb(const struct nlattr *a, void *data)
+{
+	uint64_t *cookie = data;
+
+	if (mnl_attr_get_type(a) == TLSMON_SESSION_A_COOKIE)
+		*cookie = mnl_attr_get_u64(a);
+	return MNL_CB_OK;
+}
+
+struct keys_msg {
+	uint64_t cookie;
+	uint8_t dir;
+};
+
+static int keys_top_cb(const struct nlattr *a, void *data)
+{
+	struct keys_msg *k = data;
+
+	if (mnl_attr_get_type(a) == TLSMON_A_SESSION)
+		mnl_attr_parse_nested(a, sess_attr_cb, &k->cookie);
+	if (mnl_attr_get_type(a) == TLSMON_A_KEY)
+		mnl_attr_parse_nested(a, key_attr_cb, &k->dir);
+	return MNL_CB_OK;
+}
+
+static int keys_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct keys_msg k = { 0, 0 };
+	struct ent *e;
+
+	if (g->cmd != TLSMON_CMD_KEYS_NEW)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*g), keys_top_cb, &k);
+	pthread_mutex_lock(&table_lock);
+	events++;
+	e = ent_of(k.cookie, true);
+	if (k.dir == TLSMON_DIR_TX)
+		e->tx++;
+	else if (k.dir == TLSMON_DIR_RX)
+		e->rx++;
+	pthread_mutex_unlock(&table_lock);
+	return MNL_CB_OK;
+}
+
+static void *listen_thread(void *arg)
+{
+	struct pollfd p[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		p[i].fd = mnl_socket_get_fd(lst[i].nl);
+		p[i].events = POLLIN;
+	}
+	while (!stopping) {
+		if (poll(p, 2, 100) <= 0)
+			continue;
+		for (i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (!(p[i].revents & POLLIN))
+				continue;
+			n = recv(p[i].fd, lst[i].buf, sizeof(lst[i].buf), MSG_DONTWAIT);
+			if (n < 0 && errno == ENOBUFS) {
+				pthread_mutex_lock(&table_lock);
+				events_lost++;
+				pthread_mutex_unlock(&table_lock);
+				continue;
+			}
+			if (n > 0)
+				mnl_cb_run(lst[i].buf, n, 0, 0, keys_msg_cb, NULL);
+		}
+	}
+	return NULL;
+}
+
+/* ---- connections ----------------------------------------------------- */
+
+struct conn {
+	int c, s;
+	uint64_t cc, sc;
+	bool monitored;
+};
+
+static int lfd;
+static struct sockaddr_in srv;
+static const struct craft_cipher *cipher;
+
+static int read_rec(int fd, struct craft *c)
+{
+	uint8_t h[5];
+	int err = recv_all(fd, h, 5);
+	size_t len;
+
+	if (err)
+		return err;
+	len = h[3] << 8 | h[4];
+	if (len > sizeof(c->b))
+		return -EPROTO;
+	c->n = len;
+	err = recv_all(fd, c->b, len);
+	return err ?: h[0];
+}
+
+static uint64_t cookie_of(int fd)
+{
+	uint64_t v = 0;
+	socklen_t l = sizeof(v);
+
+	getsockopt(fd, SOL_SOCKET, SO_COOKIE, &v, &l);
+	return v;
+}
+
+/* One connection through handshake, kTLS both ways and a record each way. */
+static int conn_open(struct conn *k, bool monitored)
+{
+	uint16_t suite = monitored ? TLS_AES_128_GCM_SHA256_MON : 0x1301;
+	struct craft out = { .n = 0 }, in;
+	char buf[8];
+	int err;
+
+	k->c = k->s = -1;
+	k->monitored = monitored;
+	k->c = socket_in(cns_fd, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (k->c < 0)
+		return k->c;
+	if (connect(k->c, (void *)&srv, sizeof(srv)))
+		return -errno;
+	k->s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (k->s < 0)
+		return -errno;
+	craft_client_hello(&out, true, &suite, 1, false, false);
+	err = send_all(k->c, out.b, out.n);
+	if (!err)
+		err = read_rec(k->s, &in) == 22 ? 0 : -EPROTO;
+	out.n = 0;
+	craft_server_hello(&out, true, suite, false, false);
+	craft_encrypted(&out, 32);
+	if (!err)
+		err = send_all(k->s, out.b, out.n);
+	if (!err)
+		err = read_rec(k->c, &in) == 22 ? 0 : -EPROTO;
+	if (!err)
+		err = read_rec(k->c, &in) == 23 ? 0 : -EPROTO;
+	out.n = 0;
+	craft_encrypted(&out, 32);
+	if (!err)
+		err = send_all(k->c, out.b, out.n);
+	if (!err)
+		err = read_rec(k->s, &in) == 23 ? 0 : -EPROTO;
+	if (!err)
+		err = ktls_ulp(k->c) ?: ktls_install(k->c, cipher, true, true, true) ?:
+		      ktls_install(k->c, cipher, true, false, false);
+	if (!err)
+		err = ktls_ulp(k->s) ?: ktls_install(k->s, cipher, true, true, false) ?:
+		      ktls_install(k->s, cipher, true, false, true);
+	if (!err)
+		err = send_all(k->c, "ping", 4) ?: recv_all(k->s, buf, 4) ?:
+		      send_all(k->s, "pong", 4) ?: recv_all(k->c, buf, 4);
+	if (!err && memcmp(buf, "pong", 4))
+		err = -EBADMSG;
+	k->cc = cookie_of(k->c);
+	k->sc = cookie_of(k->s);
+	return err;
+}
+
+static void conn_close(struct conn *k)
+{
+	if (k->c >= 0)
+		close(k->c);
+	if (k->s >= 0)
+		close(k->s);
+	k->c = k->s = -1;
+}
+
+static struct conn *conns;
+static unsigned long n_conns, cap_conns, failed;
+
+static void record(const struct conn *k)
+{
+	if (n_conns == cap_conns) {
+		cap_conns = cap_conns ? 2 * cap_conns : 4096;
+		conns = realloc(conns, cap_conns * sizeof(*conns));
+		if (!conns)
+			die("memory", ENOMEM);
+	}
+	conns[n_conns++] = *k;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool next_monitored(unsigned long i)
+{
+	return !o.unmon_every || i % o.unmon_every != o.unmon_every - 1;
+}
+
+/* ---- the checks ------------------------------------------------------ */
+
+static unsigned int check(void)
+{
+	unsigned long i, bad = 0, mon = 0, sets = 0, unknown = 0, j;
+
+	for (i = 0; i < n_conns; i++) {
+		const struct conn *k = &conns[i];
+		uint64_t cks[2] = { k->cc, k->sc };
+
+		mon += k->monitored;
+		for (j = 0; j < 2; j++) {
+			struct ent *e = ent_of(cks[j], false);
+			unsigned int tx = e ? e->tx : 0, rx = e ? e->rx : 0;
+			bool ok;
+
+			if (e)
+				e->cookie |= 1ull << 63;	/* claimed */
+			sets += tx + rx;
+			if (!k->monitored)
+				ok = !tx && !rx;
+			else if (o.exact)
+				ok = tx == 1 && rx == 1;
+			else
+				ok = tx <= 1 && rx <= 1;
+			if (!ok && bad++ < 10)
+				fprintf(stderr, "load: %s connection %lu, %s cookie %llu: %u TX and %u RX key events\n",
+					k->monitored ? "monitored" : "ordinary", i,
+					j ? "server" : "client",
+					(unsigned long long)cks[j], tx, rx);
+		}
+	}
+	for (i = 0; i < (1u << TABLE_BITS); i++)
+		if (table[i].cookie && !(table[i].cookie >> 63))
+			unknown++;
+	printf("load: %lu connections (%lu monitored, %lu failed), %lu key events, %lu of ours, %lu lost to overruns, %lu for unknown sockets\n",
+	       n_conns, mon, failed, events, sets, events_lost, unknown);
+	if (unknown)
+		fprintf(stderr, "load: key events for %lu sockets that are not ours\n", unknown);
+	if (events_lost)
+		fprintf(stderr, "load: the listener lost events (ENOBUFS %lu times)\n", events_lost);
+	return bad + unknown + events_lost;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long i = 0, held_ok = 0;
+	struct conn *held;
+	pthread_t th;
+	double t0, t1;
+	int opt, one = 1;
+
+	while ((opt = getopt(argc, argv, "C:S:a:p:n:t:u:m:w:")) != -1) {
+		switch (opt) {
+		case 'C': o.cns = optarg; break;
+		case 'S': o.sns = optarg; break;
+		case 'a': o.addr = optarg; break;
+		case 'p': o.port = atoi(optarg); break;
+		case 'n': o.held = atoi(optarg); break;
+		case 't': o.secs = atoi(optarg); break;
+		case 'u': o.unmon_every = atoi(optarg); break;
+		case 'm': o.exact = !strcmp(optarg, "exact"); break;
+		case 'w': o.wait_file = optarg; break;
+		default:
+			fprintf(stderr, "usage: load -C NS -S NS -a ADDR -p PORT [-n HELD] [-t SECONDS] [-u K] [-m exact|atmost] [-w FILE]\n");
+			return 2;
+		}
+	}
+	if (!o.cns || !o.sns || !o.addr || !o.port) {
+		fprintf(stderr, "load: -C, -S, -a and -p are required\n");
+		return 2;
+	}
+	cipher = craft_cipher("aes-gcm-128");
+	home_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	cns_fd = ns_fd(o.cns);
+	sns_fd = ns_fd(o.sns);
+	listener_open(&lst[0], cns_fd);
+	listener_open(&lst[1], sns_fd);
+	if (pthread_create(&th, NULL, listen_thread, NULL))
+		die("listener thread", errno);
+
+	srv.sin_family = AF_INET;
+	srv.sin_port = htons(o.port);
+	if (inet_pton(AF_INET, o.addr, &srv.sin_addr) != 1)
+		die("server address", EINVAL);
+	lfd = socket_in(sns_fd, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0)
+		die("listening socket", lfd);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (void *)&srv, sizeof(srv)) || listen(lfd, 64))
+		die("listening", errno);
+
+	held = calloc(o.held ?: 1, sizeof(*held));
+	t0 = now();
+	for (i = 0; i < o.held; i++) {
+		int err = conn_open(&held[i], next_monitored(i));
+
+		if (err) {
+			if (o.exact)
+				die("opening a held connection", err);
+			failed++;
+			conn_close(&held[i]);
+			continue;
+		}
+		held_ok++;
+	}
+	t1 = now();
+	printf("load: %lu connections held, opened in %.1f s\n", held_ok, t1 - t0);
+	if (o.wait_file) {
+		struct stat st;
+
+		printf("held\n");
+		fflush(stdout);
+		while (stat(o.wait_file, &st))
+			usleep(100000);
+	}
+	fflush(stdout);
+
+	t0 = now();
+	for (i = o.held; now() - t0 < o.secs; i++) {
+		struct conn k;
+		int err = conn_open(&k, next_monitored(i));
+
+		if (err) {
+			if (o.exact)
+				die("a churning connection", err);
+			failed++;
+		} else {
+			record(&k);
+		}
+		conn_close(&k);
+	}
+	t1 = now();
+	printf("load: %lu connections churned in %.1f s (%.0f per second)\n",
+	       n_conns, t1 - t0, n_conns / (t1 - t0 > 0 ? t1 - t0 : 1));
+	for (i = 0; i < o.held; i++)
+		if (held[i].c >= 0)
+			record(&held[i]);
+
+	/* events are sent shortly after the fact: let the last ones arrive */
+	sleep(2);
+	stopping = true;
+	pthread_join(th, NULL);
+	if (check()) {
+		printf("load: FAILED\n");
+		return 1;
+	}
+	for (i = 0; i < o.held; i++)
+		conn_close(&held[i]);
+	printf("load: ok\n");
+	return 0;
+}
