@@ -10,6 +10,8 @@
 #                   guest suites
 #   make check-debug  the guest suites on a debug kernel (KASAN, lockdep,
 #                   kmemleak, UBSAN...), built once into build/debug-kernel
+#   make check-ktls   the kernel's kTLS selftest with and without tlsmon
+#                   (about an hour)
 #   make fuzz       the handshake parser under libFuzzer for FUZZ_TIME
 #                   seconds (default 600), corpus kept in build/fuzz
 #   make install    install the module (modules_install + depmod), monctl
@@ -31,7 +33,7 @@ DESTDIR ?=
 export KDIR
 
 .PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest \
-	check-style check-debug fuzz install install-config uninstall deb clean
+	check-style check-debug check-ktls fuzz install install-config uninstall deb clean
 
 all: module monctl libtlsmon
 
@@ -62,6 +64,9 @@ check: tests
 
 check-debug: tests
 	selftests/debug/check.sh
+
+check-ktls: tests
+	selftests/ktls/check.sh
 
 FUZZ_TIME ?= 600
 fuzz: tests
