@@ -27,6 +27,7 @@ run_suite tagging "$top/selftests/tlsmon/tagging.sh"
 run_suite export "$top/selftests/tlsmon/export.sh"
 run_suite openssl "$top/selftests/tlsmon/openssl.sh"
 run_suite collector "$top/selftests/tlsmon/collector.sh"
+run_suite flood "$top/selftests/tlsmon/flood.sh"
 run_suite load "$top/selftests/tlsmon/load.sh"
 
 # C suites expect the module loaded, and it must unload cleanly after.

@@ -15,6 +15,7 @@
  *   -D              client: a malformed ClientHello (an extension twice)
  *   -r              server: answer with a HelloRetryRequest first
  *   -S              server: split the ServerHello over two TCP segments
+ *   -b              send every handshake record one byte per TCP segment
  *   -d DIRS         kTLS directions to install: tx, rx or both (default)
  *   -k CIPHER       kTLS cipher: aes-gcm-128 (default), aes-gcm-256,
  *                   aes-ccm-128, chacha20-poly1305, sm4-gcm, sm4-ccm;
@@ -37,7 +38,7 @@
 #include "hs_craft.h"
 
 static struct {
-	bool server, tls13, consent, force_echo, hrr, split, dup;
+	bool server, tls13, consent, force_echo, hrr, split, dup, bytewise;
 	bool tx, rx;
 	uint16_t offer[64];
 	unsigned int n_offer;
@@ -114,7 +115,17 @@ static void send_craft(int fd, const struct craft *c, bool split)
 {
 	int err;
 
-	if (split) {
+	if (o.bytewise) {
+		/* Nagle off and a pause: each byte leaves as its own segment */
+		int one = 1;
+		size_t i;
+
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		for (i = 0, err = 0; i < c->n && !err; i++) {
+			err = send_all(fd, c->b + i, 1);
+			usleep(2000);
+		}
+	} else if (split) {
 		/* two segments: Nagle off, a pause between them */
 		int one = 1;
 
@@ -258,7 +269,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSDd:w:p:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSbDd:w:p:k:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -285,6 +296,9 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			o.split = true;
+			break;
+		case 'b':
+			o.bytewise = true;
 			break;
 		case 'D':
 			o.dup = true;
