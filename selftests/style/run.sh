@@ -82,4 +82,12 @@ head -n 1 uapi/linux/tlsmon.h | grep -q 'GPL-2.0 WITH Linux-syscall-note' || mis
 [ -n "$missing" ] && diag "no or wrong SPDX line:$missing"
 log_test $([ -z "$missing" ]; echo $?) "every source file has its SPDX line"
 
+# Where key material lives (a captured copy, a session, a queued event, a
+# netlink message being built) it is freed by kfree_sensitive() and
+# wiped by memzero_explicit(): a plain kfree() there is a finding.
+plain=$(grep -n '\bkfree(' "$top"/module/ktls.c "$top"/module/session.c \
+	"$top"/module/export.c "$top"/module/netlink.c 2>/dev/null)
+[ -z "$plain" ] || printf '%s\n' "$plain" | sed 's/^/# /'
+log_test $([ -z "$plain" ]; echo $?) "no plain kfree() where keys are held"
+
 ktap_finish

@@ -323,6 +323,26 @@ print([e["keys"]["key"] for e in ev if e["event"] == "keys" and e["keys"]["direc
 	"$(expected_keys aes-gcm-128 client | cut -d' ' -f1)"
 log_test $case_ok "monctl monitor shows key events to a privileged caller"
 
+# --- a listener that joined before the policy changed ------------------------
+# It stays subscribed, but export off means no key event reaches it; and a
+# session installed while export was off is not exported once it is on.
+case_ok=0
+mcc -j monitor >"$tmp/monitor2.out" 2>&1 &
+mpid=$!
+sleep 0.5
+mcc policy set export off
+hold_pair 10.78.0.2 10.78.0.2 "" "-o ff01" || case_ok=1
+mcc policy set export on
+keys_late=$(mcc -j keys)
+release_pair || case_ok=1
+busywait 5000 grep -q '"event":"del"' "$tmp/monitor2.out" || case_ok=1
+kill $mpid 2>/dev/null
+wait $mpid 2>/dev/null
+expect_eq "session events seen" "$(grep -c '"event":"new"' "$tmp/monitor2.out")" 1
+expect_eq "key events after export went off" "$(grep -c '"event":"keys"' "$tmp/monitor2.out")" 0
+expect_eq "keys of that session once export is back on" "$keys_late" "[]"
+log_test $case_ok "a listener joined before export went off gets no keys; export on again does not export what was installed meanwhile"
+
 rmmod tlsmon
 log_test $? "unload"
 ktap_finish

@@ -203,8 +203,9 @@ sed 's/^/# A: /' "$tmp/a3"
 log_test $rc "after the reload: exactly once again"
 
 pend=$(( $(sessions_of "$ac") + $(sessions_of "$as") ))
-[ "$pend" -eq 0 ]
-log_test $? "no session left once every connection closed"
+[ "$pend" -eq 0 ] && [ "$("$monctl" -n "$ac" -j keys)" = "[]" ] &&
+	[ "$("$monctl" -n "$as" -j keys)" = "[]" ]
+log_test $? "no session and no key left once every connection closed"
 rmmod tlsmon
 log_test $? "the module unloads"
 ktap_finish
