@@ -95,7 +95,15 @@ s_pair() {
 		>"$tmp/$name.srv" 2>&1 &
 	spid=$!
 	busywait 5000 sh -c "ip netns exec $ns_s ss -ltn | grep -q ':$port '"
-	{ echo "hello from an unmodified s_client"; sleep 2; } |
+	# stdin stays open until the reply is in (at most 15 s): a slow
+	# machine must not close the session before s_server answers
+	{
+		echo "hello from an unmodified s_client"
+		for _ in $(seq 150); do
+			grep -q olleh "$tmp/$name.txt" 2>/dev/null && break
+			sleep 0.1
+		done
+	} |
 		OPENSSL_CONF=$tmp/ktls.cnf ip netns exec "$ns_c" timeout 20 openssl s_client -quiet -no_ign_eof \
 		-connect "10.79.0.2:$port" -servername tlsmon-test -verify_return_error \
 		-CAfile "$tmp/cert.pem" >"$tmp/$name.txt" 2>"$tmp/$name.err"
