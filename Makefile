@@ -12,6 +12,8 @@
 #                   kmemleak, UBSAN...), built once into build/debug-kernel
 #   make check-ktls   the kernel's kTLS selftest with and without tlsmon
 #                   (about an hour)
+#   make bench      throughput, connection rate, event latency and scale
+#                   with the module absent, loaded and enabled (guest)
 #   make fuzz       the handshake parser under libFuzzer for FUZZ_TIME
 #                   seconds (default 600), corpus kept in build/fuzz
 #   make install    install the module (modules_install + depmod), monctl
@@ -33,7 +35,7 @@ DESTDIR ?=
 export KDIR
 
 .PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest \
-	check-style check-debug check-ktls fuzz install install-config uninstall deb clean
+	check-style check-debug check-ktls bench fuzz install install-config uninstall deb clean
 
 all: module monctl libtlsmon
 
@@ -67,6 +69,9 @@ check-debug: tests
 
 check-ktls: tests
 	selftests/ktls/check.sh
+
+bench: tests
+	selftests/bench/run.sh
 
 FUZZ_TIME ?= 600
 fuzz: tests

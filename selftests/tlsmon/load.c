@@ -24,6 +24,19 @@
  *   -w FILE     once the held connections are open print "held" and wait
  *               for FILE before churning
  *
+ * For the benchmarks (make bench):
+ *
+ *   -L          no key listener and no checks (the module may be absent)
+ *   -T N        once the held connections are open, time the kTLS
+ *               installation (both directions, both ends) and the close of
+ *               N more connections, one at a time: median in microseconds
+ *   -B BYTES    bulk: one more connection streams BYTES from client to
+ *               server in 16 KiB writes (16 KiB kTLS records); prints MB/s
+ *   -P          with -B: plain TCP, no handshake and no kTLS
+ *
+ * With the listener on, the delay from each kTLS installation to its key
+ * event's arrival is printed as median and 99th percentile.
+ *
  * Prints one line of figures and "load: ok", or what was wrong; exit 0
  * only when every check held. A connection that fails (the namespace was
  * deleted, the server went away) is counted, not an error, in atmost mode.
@@ -57,8 +70,9 @@
 
 static struct {
 	const char *cns, *sns, *addr, *wait_file;
-	unsigned int port, held, secs, unmon_every;
-	bool exact;
+	unsigned int port, held, secs, unmon_every, timed;
+	unsigned long long bulk;
+	bool exact, no_listener, plain;
 } o = { .unmon_every = 4, .exact = true };
 
 static void die(const char *what, int err)
@@ -106,6 +120,10 @@ static struct ent {
 } table[1 << TABLE_BITS];
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long events, events_lost;
+
+/* Installation to arrival of each key event, in nanoseconds. */
+static uint64_t *lat;
+static size_t n_lat, cap_lat;
 
 static struct ent *ent_of(uint64_t cookie, bool add)
 {
@@ -196,12 +214,19 @@ static void listener_open(struct listener *l, int nsfd)
 		die("joining the keys group", errno);
 }
 
+struct keys_msg {
+	uint64_t cookie, installed;
+	uint8_t dir;
+};
+
 static int key_attr_cb(const struct nlattr *a, void *data)
 {
-	uint8_t *dir = data;
+	struct keys_msg *k = data;
 
 	if (mnl_attr_get_type(a) == TLSMON_KEY_A_DIR)
-		*dir = mnl_attr_get_u8(a);
+		k->dir = mnl_attr_get_u8(a);
+	if (mnl_attr_get_type(a) == TLSMON_KEY_A_INSTALLED_NS)
+		k->installed = mnl_attr_get_u64(a);
 	return MNL_CB_OK;
 }
 
@@ -214,11 +239,6 @@ static int sess_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-struct keys_msg {
-	uint64_t cookie;
-	uint8_t dir;
-};
-
 static int keys_top_cb(const struct nlattr *a, void *data)
 {
 	struct keys_msg *k = data;
@@ -226,21 +246,30 @@ static int keys_top_cb(const struct nlattr *a, void *data)
 	if (mnl_attr_get_type(a) == TLSMON_A_SESSION)
 		mnl_attr_parse_nested(a, sess_attr_cb, &k->cookie);
 	if (mnl_attr_get_type(a) == TLSMON_A_KEY)
-		mnl_attr_parse_nested(a, key_attr_cb, &k->dir);
+		mnl_attr_parse_nested(a, key_attr_cb, k);
 	return MNL_CB_OK;
 }
 
 static int keys_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	struct keys_msg k = { 0, 0 };
+	struct keys_msg k = { 0, 0, 0 };
+	struct timespec ts;
 	struct ent *e;
 
 	if (g->cmd != TLSMON_CMD_KEYS_NEW)
 		return MNL_CB_OK;
+	clock_gettime(CLOCK_REALTIME, &ts);
 	mnl_attr_parse(nlh, sizeof(*g), keys_top_cb, &k);
 	pthread_mutex_lock(&table_lock);
 	events++;
+	if (n_lat == cap_lat) {
+		cap_lat = cap_lat ? 2 * cap_lat : 65536;
+		lat = realloc(lat, cap_lat * sizeof(*lat));
+		if (!lat)
+			die("memory", ENOMEM);
+	}
+	lat[n_lat++] = ts.tv_sec * 1000000000ull + ts.tv_nsec - k.installed;
 	e = ent_of(k.cookie, true);
 	if (k.dir == TLSMON_DIR_TX)
 		e->tx++;
@@ -291,6 +320,9 @@ struct conn {
 
 static int lfd;
 static struct sockaddr_in srv;
+static double last_install_us;
+
+static double now(void);
 static const struct craft_cipher *cipher;
 
 static int read_rec(int fd, struct craft *c)
@@ -324,6 +356,7 @@ static int conn_open(struct conn *k, bool monitored)
 	uint16_t suite = monitored ? TLS_AES_128_GCM_SHA256_MON : 0x1301;
 	struct craft out = { .n = 0 }, in;
 	char buf[8];
+	double t0;
 	int err;
 
 	k->c = k->s = -1;
@@ -336,6 +369,8 @@ static int conn_open(struct conn *k, bool monitored)
 	k->s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (k->s < 0)
 		return -errno;
+	if (o.plain)
+		return 0;
 	craft_client_hello(&out, true, &suite, 1, false, false);
 	err = send_all(k->c, out.b, out.n);
 	if (!err)
@@ -355,12 +390,14 @@ static int conn_open(struct conn *k, bool monitored)
 		err = send_all(k->c, out.b, out.n);
 	if (!err)
 		err = read_rec(k->s, &in) == 23 ? 0 : -EPROTO;
+	t0 = now();
 	if (!err)
 		err = ktls_ulp(k->c) ?: ktls_install(k->c, cipher, true, true, true) ?:
 		      ktls_install(k->c, cipher, true, false, false);
 	if (!err)
 		err = ktls_ulp(k->s) ?: ktls_install(k->s, cipher, true, true, false) ?:
 		      ktls_install(k->s, cipher, true, false, true);
+	last_install_us = (now() - t0) * 1e6;
 	if (!err)
 		err = send_all(k->c, "ping", 4) ?: recv_all(k->s, buf, 4) ?:
 		      send_all(k->s, "pong", 4) ?: recv_all(k->c, buf, 4);
@@ -451,6 +488,103 @@ static unsigned int check(void)
 	return bad + unknown + events_lost;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Install and close times of @n more connections, with the table as it is. */
+static void timed(unsigned int n, unsigned long first)
+{
+	double *inst = calloc(n, sizeof(double)), *cl = calloc(n, sizeof(double));
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct conn k;
+		double t0;
+		int err = conn_open(&k, next_monitored(first + i));
+
+		if (err)
+			die("a timed connection", err);
+		inst[i] = last_install_us;
+		t0 = now();
+		conn_close(&k);
+		cl[i] = (now() - t0) * 1e6;
+	}
+	qsort(inst, n, sizeof(double), cmp_dbl);
+	qsort(cl, n, sizeof(double), cmp_dbl);
+	printf("load: with %u held: kTLS installation (4 directions) median %.0f us, close of both ends median %.0f us (%u connections)\n",
+	       o.held, inst[n / 2], cl[n / 2], n);
+	free(inst);
+	free(cl);
+}
+
+struct bulk_rx {
+	int fd;
+	unsigned long long want, got;
+	double end;
+};
+
+static void *bulk_reader(void *arg)
+{
+	struct bulk_rx *r = arg;
+	static char buf[1 << 16];
+
+	while (r->got < r->want) {
+		ssize_t n = recv(r->fd, buf, sizeof(buf), 0);
+
+		if (n <= 0)
+			break;
+		r->got += n;
+	}
+	r->end = now();
+	return NULL;
+}
+
+/* One connection streaming @bytes from client to server. */
+static int bulk(unsigned long long bytes, unsigned long idx)
+{
+	static char chunk[16384];
+	struct bulk_rx r = { .want = bytes };
+	unsigned long long sent = 0;
+	struct conn k;
+	pthread_t th;
+	double t0;
+	int err = conn_open(&k, next_monitored(idx));
+
+	if (err)
+		die("the bulk connection", err);
+	memset(chunk, 0x5a, sizeof(chunk));
+	r.fd = k.s;
+	if (pthread_create(&th, NULL, bulk_reader, &r))
+		die("reader thread", errno);
+	t0 = now();
+	while (sent < bytes && !err) {
+		size_t n = bytes - sent < sizeof(chunk) ? bytes - sent : sizeof(chunk);
+
+		err = send_all(k.c, chunk, n);
+		sent += n;
+	}
+	pthread_join(th, NULL);
+	conn_close(&k);
+	if (err || r.got != bytes)
+		die("streaming", err ?: EPIPE);
+	printf("load: bulk %s%s: %llu bytes in %.2f s, %.1f MB/s\n",
+	       o.plain ? "plain TCP" : "kTLS aes-gcm-128",
+	       o.plain ? "" : (next_monitored(idx) ? ", monitored suite" : ", ordinary suite"),
+	       bytes, r.end - t0, bytes / (r.end - t0) / 1e6);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long i = 0, held_ok = 0;
@@ -459,7 +593,7 @@ int main(int argc, char **argv)
 	double t0, t1;
 	int opt, one = 1;
 
-	while ((opt = getopt(argc, argv, "C:S:a:p:n:t:u:m:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "C:S:a:p:n:t:u:m:w:LT:B:P")) != -1) {
 		switch (opt) {
 		case 'C': o.cns = optarg; break;
 		case 'S': o.sns = optarg; break;
@@ -470,8 +604,12 @@ int main(int argc, char **argv)
 		case 'u': o.unmon_every = atoi(optarg); break;
 		case 'm': o.exact = !strcmp(optarg, "exact"); break;
 		case 'w': o.wait_file = optarg; break;
+		case 'L': o.no_listener = true; break;
+		case 'T': o.timed = atoi(optarg); break;
+		case 'B': o.bulk = strtoull(optarg, NULL, 0); break;
+		case 'P': o.plain = true; break;
 		default:
-			fprintf(stderr, "usage: load -C NS -S NS -a ADDR -p PORT [-n HELD] [-t SECONDS] [-u K] [-m exact|atmost] [-w FILE]\n");
+			fprintf(stderr, "usage: load -C NS -S NS -a ADDR -p PORT [-n HELD] [-t SECONDS] [-u K] [-m exact|atmost] [-w FILE] [-L] [-T N] [-B BYTES [-P]]\n");
 			return 2;
 		}
 	}
@@ -483,10 +621,12 @@ int main(int argc, char **argv)
 	home_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	cns_fd = ns_fd(o.cns);
 	sns_fd = ns_fd(o.sns);
-	listener_open(&lst[0], cns_fd);
-	listener_open(&lst[1], sns_fd);
-	if (pthread_create(&th, NULL, listen_thread, NULL))
-		die("listener thread", errno);
+	if (!o.no_listener) {
+		listener_open(&lst[0], cns_fd);
+		listener_open(&lst[1], sns_fd);
+		if (pthread_create(&th, NULL, listen_thread, NULL))
+			die("listener thread", errno);
+	}
 
 	srv.sin_family = AF_INET;
 	srv.sin_port = htons(o.port);
@@ -498,6 +638,8 @@ int main(int argc, char **argv)
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(lfd, (void *)&srv, sizeof(srv)) || listen(lfd, 64))
 		die("listening", errno);
+	if (o.bulk)
+		return bulk(o.bulk, o.held);
 
 	held = calloc(o.held ?: 1, sizeof(*held));
 	t0 = now();
@@ -515,6 +657,8 @@ int main(int argc, char **argv)
 	}
 	t1 = now();
 	printf("load: %lu connections held, opened in %.1f s\n", held_ok, t1 - t0);
+	if (o.timed)
+		timed(o.timed, o.held);
 	if (o.wait_file) {
 		struct stat st;
 
@@ -546,10 +690,20 @@ int main(int argc, char **argv)
 		if (held[i].c >= 0)
 			record(&held[i]);
 
+	if (o.no_listener) {
+		for (i = 0; i < o.held; i++)
+			conn_close(&held[i]);
+		return 0;
+	}
 	/* events are sent shortly after the fact: let the last ones arrive */
 	sleep(2);
 	stopping = true;
 	pthread_join(th, NULL);
+	if (n_lat) {
+		qsort(lat, n_lat, sizeof(*lat), cmp_u64);
+		printf("load: key event latency from kTLS installation: median %.0f us, p99 %.0f us (%zu events)\n",
+		       lat[n_lat / 2] / 1e3, lat[n_lat * 99 / 100] / 1e3, n_lat);
+	}
 	if (check()) {
 		printf("load: FAILED\n");
 		return 1;

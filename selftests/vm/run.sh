@@ -146,7 +146,7 @@ append="$append panic_on_warn=$panic_on_warn tlsmon_root=$top"
 [ -n "$ktree" ] && append="$append pci=noacpi"
 
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -m 2048 -smp 2 \
+	-accel tcg,thread=multi -cpu max -m "${TLSMON_VM_MEMORY:-2048}" -smp 2 \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \

@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Inside the guest: the benchmarks of `make bench`. Every comparison is
+# interleaved (absent, loaded, enabled, then again) and repeated
+# BENCH_ROUNDS times (default 5); raw figures go to RESULTS/raw.txt, one
+# "name value" line each, and the table to RESULTS/table.txt.
+#
+#   selftests/bench/bench.sh [RESULTS]
+#
+# BENCH_BYTES (default 1 GiB) per bulk transfer, BENCH_CHURN seconds
+# (default 10) per connection-rate run, BENCH_SCALES (default
+# "1000 10000") monitored sessions held for the scale figures.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+results=${1:-/tmp/vm/results}
+ko=${TLSMON_KO:-$top/module/tlsmon.ko}
+monctl=$top/tools/monctl/monctl
+load=$top/build/selftests/tlsmon/load
+rounds=${BENCH_ROUNDS:-5}
+bytes=${BENCH_BYTES:-1073741824}
+churn=${BENCH_CHURN:-10}
+scales=${BENCH_SCALES:-1000 10000}
+raw=$results/raw.txt
+mkdir -p "$results"
+: >"$raw"
+ulimit -n 1048576
+sysctl -qw net.core.somaxconn=4096
+port=6000
+
+c=tlsmon-bc s=tlsmon-bs
+ip netns add $c && ip netns add $s || exit 1
+ip link add vc netns $c type veth peer vs netns $s
+ip -n $c addr add 10.82.0.1/24 dev vc
+ip -n $s addr add 10.82.0.2/24 dev vs
+for n in $c $s; do ip -n $n link set lo up; done
+ip -n $c link set vc up && ip -n $s link set vs up
+for n in $c $s; do ip netns exec $n sysctl -qw net.ipv4.ip_local_port_range="1024 65000"; done
+modprobe tls
+
+# state absent|loaded|enabled
+state() {
+	local n
+	case $1 in
+	absent) rmmod tlsmon 2>/dev/null; true ;;
+	loaded|enabled)
+		lsmod | grep -q '^tlsmon ' || insmod "$ko" || exit 1
+		for n in $c $s; do
+			if [ "$1" = enabled ]; then
+				"$monctl" -n $n policy set enabled on export on
+			else
+				"$monctl" -n $n policy set enabled off export off
+			fi
+		done ;;
+	esac
+}
+
+# put NAME VALUE
+put() { echo "$1 $2" | tee -a "$raw"; }
+
+run_load() {
+	port=$((port + 1))
+	"$load" -C $c -S $s -a 10.82.0.2 -p $port "$@"
+}
+
+echo "# bench: $rounds rounds, $bytes bytes per transfer, $(nproc) CPUs, $(uname -r)"
+for r in $(seq "$rounds"); do
+	for st in absent loaded enabled; do
+		state $st
+		v=$(run_load -L -u 0 -B "$bytes" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p')
+		put "ktls_mbps_$st" "$v"
+		v=$(run_load -L -P -B "$bytes" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p')
+		put "tcp_mbps_$st" "$v"
+	done
+	for st in absent enabled; do
+		state $st
+		v=$(run_load -L -u 0 -t "$churn" | sed -n 's/.*(\([0-9]*\) per second)$/\1/p')
+		put "conn_rate_${st}_monitored" "$v"
+		v=$(run_load -L -u 1 -t "$churn" | sed -n 's/.*(\([0-9]*\) per second)$/\1/p')
+		put "conn_rate_${st}_ordinary" "$v"
+	done
+done
+
+# key event latency: installation to arrival at a netlink listener
+state enabled
+out=$(run_load -u 0 -t "$churn" -m exact)
+echo "$out" | sed 's/^/# /'
+put event_latency_median_us "$(echo "$out" | sed -n 's/.*median \([0-9]*\) us, p99.*/\1/p')"
+put event_latency_p99_us "$(echo "$out" | sed -n 's/.*p99 \([0-9]*\) us.*/\1/p')"
+
+# scale: N monitored sessions held (N/2 connections, both ends monitored)
+slab_kb() { sed -n 's/^Slab: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+for n in $scales; do
+	conns=$((n / 2))
+	for st in loaded enabled; do
+		state absent
+		state $st
+		sync; echo 3 >/proc/sys/vm/drop_caches
+		before=$(slab_kb)
+		port=$((port + 1))
+		"$load" -C $c -S $s -a 10.82.0.2 -p $port -L -u 0 -n $conns -T 50 \
+			-w "$results/go-$n-$st" >"$results/scale-$n-$st.txt" 2>&1 &
+		lp=$!
+		while ! grep -q '^held' "$results/scale-$n-$st.txt" && kill -0 $lp 2>/dev/null; do
+			sleep 1
+		done
+		after=$(slab_kb)
+		put "slab_kb_${n}_$st" $((after - before))
+		if [ $st = enabled ]; then
+			sess=$(( $("$monctl" -n $c -j stats | sed -n 's/.*"sessions":\([0-9]*\).*/\1/p') +
+				 $("$monctl" -n $s -j stats | sed -n 's/.*"sessions":\([0-9]*\).*/\1/p') ))
+			put "sessions_$n" "$sess"
+			# every key of both namespaces, as monctl reads and prints them
+			t0=$(date +%s%N)
+			"$monctl" -n $c -j keys >"$results/keys-c.json"
+			"$monctl" -n $s -j keys >"$results/keys-s.json"
+			t1=$(date +%s%N)
+			put "dump_keys_ms_$n" $(( (t1 - t0) / 1000000 ))
+			put "dump_keys_sessions_$n" "$(python3 -c '
+import json, sys
+print(len({k["cookie"] for f in sys.argv[1:] for k in json.load(open(f))}))' "$results"/keys-[cs].json)"
+			rm -f "$results"/keys-[cs].json
+		fi
+		grep 'kTLS installation' "$results/scale-$n-$st.txt" | sed 's/^/# /'
+		put "install_us_${n}_$st" "$(sed -n 's/.*median \([0-9]*\) us, close.*/\1/p' "$results/scale-$n-$st.txt")"
+		put "close_us_${n}_$st" "$(sed -n 's/.*close of both ends median \([0-9]*\) us.*/\1/p' "$results/scale-$n-$st.txt")"
+		touch "$results/go-$n-$st"
+		wait $lp
+	done
+	put "bytes_per_session_$n" $(( ( $(sed -n "s/^slab_kb_${n}_enabled //p" "$raw") - \
+		$(sed -n "s/^slab_kb_${n}_loaded //p" "$raw") ) * 1024 / n ))
+done
+state absent
+python3 "$top/selftests/bench/table.py" "$raw" | tee "$results/table.txt"

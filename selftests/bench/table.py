@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# The table of `make bench` from its raw figures ("name value" lines):
+# median and spread (min-max) of each figure, ratios to the module-absent
+# figure, and each target of the performance brief met or missed.
+import statistics
+import sys
+
+vals = {}
+for line in open(sys.argv[1]):
+    parts = line.split()
+    if len(parts) == 2:
+        try:
+            vals.setdefault(parts[0], []).append(float(parts[1]))
+        except ValueError:
+            pass
+
+
+def med(name):
+    v = vals.get(name)
+    return statistics.median(v) if v else None
+
+
+def spread(name):
+    v = vals.get(name)
+    return "%g-%g" % (min(v), max(v)) if v else "-"
+
+
+def row(label, name, unit, base=None):
+    m = med(name)
+    ratio = ""
+    if base and med(base) and m is not None:
+        ratio = "%.1f%%" % (100 * m / med(base))
+    print("%-44s %12s %14s %8s" % (label, "-" if m is None else "%g %s" % (m, unit),
+                                   spread(name), ratio))
+
+
+print("%-44s %12s %14s %8s" % ("figure", "median", "spread", "vs absent"))
+print("-" * 82)
+for st in ("absent", "loaded", "enabled"):
+    row("kTLS AES-GCM-128 bulk, module %s" % st, "ktls_mbps_" + st, "MB/s", "ktls_mbps_absent")
+for st in ("absent", "loaded", "enabled"):
+    row("plain TCP bulk, module %s" % st, "tcp_mbps_" + st, "MB/s", "tcp_mbps_absent")
+for kind in ("monitored", "ordinary"):
+    for st in ("absent", "enabled"):
+        row("connections/s (%s suite), module %s" % (kind, st),
+            "conn_rate_%s_%s" % (st, kind), "/s", "conn_rate_absent_%s" % kind)
+row("key event latency, median", "event_latency_median_us", "us")
+row("key event latency, p99", "event_latency_p99_us", "us")
+scales = sorted({int(k.split("_")[1]) for k in vals if k.startswith("sessions_")})
+for n in scales:
+    row("%d sessions: held (monitored)" % n, "sessions_%d" % n, "")
+    row("%d sessions: kernel memory per session" % n, "bytes_per_session_%d" % n, "B")
+    row("%d sessions: dump all keys (monctl)" % n, "dump_keys_ms_%d" % n, "ms")
+    row("%d sessions: kTLS install, tlsmon off" % n, "install_us_%d_loaded" % n, "us")
+    row("%d sessions: kTLS install, tagged" % n, "install_us_%d_enabled" % n, "us")
+    row("%d sessions: close, tlsmon off" % n, "close_us_%d_loaded" % n, "us")
+    row("%d sessions: close, session removed" % n, "close_us_%d_enabled" % n, "us")
+
+print()
+targets = []
+
+
+def target(what, ok):
+    targets.append(ok)
+    print("%-4s %s" % ("met" if ok else "MISS", what))
+
+
+def ratio(a, b):
+    return med(a) / med(b) if med(a) and med(b) else 0
+
+
+target("bulk kTLS, monitored, >= 99%% of absent (%.1f%%)" %
+       (100 * ratio("ktls_mbps_enabled", "ktls_mbps_absent")),
+       ratio("ktls_mbps_enabled", "ktls_mbps_absent") >= 0.99)
+target("plain TCP, enabled, >= 99.5%% of absent (%.1f%%)" %
+       (100 * ratio("tcp_mbps_enabled", "tcp_mbps_absent")),
+       ratio("tcp_mbps_enabled", "tcp_mbps_absent") >= 0.995)
+target("connection rate, monitored, >= 95%% of absent (%.1f%%)" %
+       (100 * ratio("conn_rate_enabled_monitored", "conn_rate_absent_monitored")),
+       ratio("conn_rate_enabled_monitored", "conn_rate_absent_monitored") >= 0.95)
+for n in scales:
+    b = med("bytes_per_session_%d" % n)
+    if b is not None:
+        target("%d sessions: memory per session < 512 B + keys (%d B)" % (n, b), b < 512 + 2 * 80)
+    d = med("dump_keys_ms_%d" % n)
+    if d is not None and n >= 100000:
+        target("%d sessions: dump under 1 s (%d ms)" % (n, d), d < 1000)
