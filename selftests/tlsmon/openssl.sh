@@ -161,7 +161,7 @@ real_case() {
 	local version=$1 cipher=$2 dirs=$3 tpid idc ids n_keys
 	case_ok=0
 	rm -f "$tmp/cap.pcap"
-	ip netns exec "$ns_c" tcpdump --immediate-mode -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
+	ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
 	tpid=$!
 	busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
 	run_pair 10.79.0.2 "-$version -c $cipher -C -n 300000 -o $tmp/s.bin $srv" \
