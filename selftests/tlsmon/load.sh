@@ -85,7 +85,7 @@ pids="$pids $mon_pid"
 	-w "$tmp/go" >"$tmp/a1" 2>&1 &
 a_pid=$!
 pids="$pids $a_pid"
-busywait 240000 grep -q '^held' "$tmp/a1"
+busywait 900000 grep -q "^held" "$tmp/a1"
 n=$(( $(sessions_of "$ac") + $(sessions_of "$as") ))
 diag "sessions while held: $n"
 [ "$n" -ge 1000 ]
