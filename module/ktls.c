@@ -270,14 +270,13 @@ static int tlsmon_close_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	struct tlsmon_net *tn = tlsmon_net(sock_net(sk));
-	struct tlsmon_session_info info;
 	u64 cookie;
 
 	if (!atomic_read(&tn->sessions.count))
 		return 0;
 	cookie = atomic64_read(&sk->sk_cookie);
-	if (cookie && tlsmon_session_remove(tn, cookie, &info))
-		tlsmon_event_session(sock_net(sk), TLSMON_CMD_SESSION_DEL, &info);
+	if (cookie)
+		tlsmon_session_close(tn, cookie);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "ktls.h"
 #include "netlink.h"
 #include "netns.h"
+#include "session.h"
 
 static int __init tlsmon_init(void)
 {
@@ -43,6 +44,7 @@ static void __exit tlsmon_exit(void)
 {
 	/* No probe runs once this returns; then the queued events go out. */
 	tlsmon_ktls_unregister();
+	tlsmon_sessions_flush_closed();
 	tlsmon_events_flush();
 	tlsmon_genl_unregister();
 	tlsmon_netns_unregister();

@@ -379,7 +379,8 @@ static int tlsmon_nl_session_dump(struct sk_buff *skb, struct netlink_callback *
 	rcu_read_lock();
 	cb->seq = atomic_read(&ss->gen);
 	list_for_each_entry_rcu(s, &ss->list, list) {
-		if (s->info.id <= last || (only && s->info.cookie != only))
+		if (s->info.id <= last || (only && s->info.cookie != only) ||
+		    READ_ONCE(s->closed))
 			continue;
 		si = s->info;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,

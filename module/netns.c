@@ -25,7 +25,7 @@ static int __net_init tlsmon_net_init(struct net *net)
 	int err;
 
 	tlsmon_flows_init(&tn->flows);
-	err = tlsmon_sessions_init(&tn->sessions);
+	err = tlsmon_sessions_init(&tn->sessions, net);
 	if (err)
 		return err;
 	err = tlsmon_policy_init(net);

@@ -39,7 +39,13 @@ struct tlsmon_flows {
  * struct tlsmon_sessions - monitored sessions of one namespace
  * @table: sessions by socket cookie; RCU readers, writers under @lock
  * @list: sessions in id order, for dumps; RCU readers, writers under @lock
- * @lock: writers of @table and @list; interrupts off (probe context)
+ * @lock: writers of @table and @list, with bottom halves off (rhashtable's
+ *	bucket locks are BH locks); taken in process context and in return
+ *	probes, never in the close probe, which may run in int3 (NMI-like)
+ *	context: that one only marks a session closed and queues it for
+ *	removal in process context (session.c)
+ * @net: the namespace, for the removal events (no reference: removals
+ *	are flushed before the namespace's state goes away)
  * @next_id: id of the next session
  * @gen: changes whenever @list does, for dump consistency
  * @count: sessions in @table
@@ -48,6 +54,7 @@ struct tlsmon_sessions {
 	struct rhashtable table;
 	struct list_head list;
 	spinlock_t lock; /* writers of @table, @list */
+	struct net *net;
 	u64 next_id;
 	atomic_t gen;
 	atomic_t count;

@@ -2,12 +2,17 @@
 /*
  * The table of monitored sessions of one namespace: a resizable hash by
  * socket cookie, so that tagging and removal stay constant-time as it
- * grows, and a list in id order for dumps. Writers may run in probe
- * context, hence the interrupt-safe lock.
+ * grows, and a list in id order for dumps. Writers take the table lock
+ * with bottom halves off; the close probe, which may run in int3 context
+ * where no lock may be taken, only marks a session closed and leaves its
+ * removal to a work item (see struct tlsmon_sessions).
  */
+#include <linux/irq_work.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
+#include "event.h"
 #include "session.h"
 
 static const struct rhashtable_params tlsmon_session_params = {
@@ -17,9 +22,29 @@ static const struct rhashtable_params tlsmon_session_params = {
 	.automatic_shrinking = true,
 };
 
-int tlsmon_sessions_init(struct tlsmon_sessions *ss)
+/*
+ * Sessions whose socket closed, of every namespace, waiting for
+ * tlsmon_close_work to unlink them: the close probe may run where no lock
+ * may be taken, so it only pushes onto this lockless list and raises an
+ * irq_work, which schedules the work. Both are flushed before any table
+ * is destroyed and at module exit.
+ */
+static LLIST_HEAD(tlsmon_closing);
+static void tlsmon_close_work_fn(struct work_struct *work);
+static DECLARE_WORK(tlsmon_close_work, tlsmon_close_work_fn);
+
+/* Hard IRQ context: only hands over to process context. */
+static void tlsmon_close_irq_fn(struct irq_work *work)
+{
+	schedule_work(&tlsmon_close_work);
+}
+
+static DEFINE_IRQ_WORK(tlsmon_close_irq, tlsmon_close_irq_fn);
+
+int tlsmon_sessions_init(struct tlsmon_sessions *ss, struct net *net)
 {
 	spin_lock_init(&ss->lock);
+	ss->net = net;
 	INIT_LIST_HEAD(&ss->list);
 	ss->next_id = 1;
 	atomic_set(&ss->gen, 1);
@@ -42,16 +67,17 @@ static int key_index(u8 dir)
 void tlsmon_sessions_destroy(struct tlsmon_sessions *ss)
 {
 	struct tlsmon_session *s, *tmp;
-	unsigned long flags;
 
-	spin_lock_irqsave(&ss->lock, flags);
+	/* no socket of this namespace is left: unlink what closed last */
+	tlsmon_sessions_flush_closed();
+	spin_lock_bh(&ss->lock);
 	list_for_each_entry_safe(s, tmp, &ss->list, list) {
 		rhashtable_remove_fast(&ss->table, &s->node, tlsmon_session_params);
 		list_del_rcu(&s->list);
 		call_rcu(&s->rcu, tlsmon_session_free_rcu);
 	}
 	atomic_set(&ss->count, 0);
-	spin_unlock_irqrestore(&ss->lock, flags);
+	spin_unlock_bh(&ss->lock);
 	rhashtable_destroy(&ss->table);
 }
 
@@ -68,15 +94,15 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 {
 	struct tlsmon_sessions *ss = &tn->sessions;
 	struct tlsmon_session *s;
-	unsigned long flags;
 	int err;
 
 	s = kzalloc(sizeof(*s), GFP_ATOMIC);
 	if (!s)
 		return -ENOMEM;
-	spin_lock_irqsave(&ss->lock, flags);
+	spin_lock_bh(&ss->lock);
 	info->id = ss->next_id;
 	s->info = *info;
+	s->ss = ss;
 	if (keys) {
 		s->keys[key_index(info->dirs)] = *keys;
 		s->key_dirs = info->dirs;
@@ -89,7 +115,7 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 		atomic_inc(&ss->count);
 		atomic_inc(&ss->gen);
 	}
-	spin_unlock_irqrestore(&ss->lock, flags);
+	spin_unlock_bh(&ss->lock);
 	if (err)
 		kfree_sensitive(s);
 	return err;
@@ -112,10 +138,11 @@ bool tlsmon_session_add_dir(struct tlsmon_net *tn, u64 cookie, u8 dir, bool hw,
 {
 	struct tlsmon_sessions *ss = &tn->sessions;
 	struct tlsmon_session *s;
-	unsigned long flags;
 
-	spin_lock_irqsave(&ss->lock, flags);
+	spin_lock_bh(&ss->lock);
 	s = rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params);
+	if (s && READ_ONCE(s->closed))
+		s = NULL;
 	if (s) {
 		s->info.dirs |= dir;
 		if (hw)
@@ -126,7 +153,7 @@ bool tlsmon_session_add_dir(struct tlsmon_net *tn, u64 cookie, u8 dir, bool hw,
 		}
 		*info = s->info;
 	}
-	spin_unlock_irqrestore(&ss->lock, flags);
+	spin_unlock_bh(&ss->lock);
 	return s;
 }
 
@@ -145,43 +172,74 @@ bool tlsmon_session_find(struct tlsmon_net *tn, u64 cookie,
 {
 	struct tlsmon_sessions *ss = &tn->sessions;
 	struct tlsmon_session *s;
-	unsigned long flags;
 
-	spin_lock_irqsave(&ss->lock, flags);
+	spin_lock_bh(&ss->lock);
 	s = rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params);
+	if (s && READ_ONCE(s->closed))
+		s = NULL;
 	if (s)
 		*info = s->info;
-	spin_unlock_irqrestore(&ss->lock, flags);
+	spin_unlock_bh(&ss->lock);
 	return s;
 }
 
 /**
- * tlsmon_session_remove() - the socket of a session is closing
+ * tlsmon_session_close() - the socket of a session is closing
  * @tn: its namespace
  * @cookie: the socket's cookie
- * @info: receives the record of the removed session
  *
- * Return: whether there was a session.
+ * Called from the close probe, in whatever context it runs (int3 is
+ * NMI-like): a lockless lookup, a flag, a lockless list and an irq_work,
+ * nothing that may sleep or spin. From the flag on, no dump, lookup or
+ * event reports the session or its keys; tlsmon_close_work_fn() unlinks
+ * it and sends its SESSION_DEL event.
  */
-bool tlsmon_session_remove(struct tlsmon_net *tn, u64 cookie,
-			   struct tlsmon_session_info *info)
+void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie)
 {
 	struct tlsmon_sessions *ss = &tn->sessions;
 	struct tlsmon_session *s;
-	unsigned long flags;
 
-	spin_lock_irqsave(&ss->lock, flags);
-	s = rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params);
-	if (s) {
+	rcu_read_lock();
+	s = rhashtable_lookup(&ss->table, &cookie, tlsmon_session_params);
+	if (s && !test_and_set_bit(0, &s->closed)) {
+		llist_add(&s->close_node, &tlsmon_closing);
+		irq_work_queue(&tlsmon_close_irq);
+	}
+	rcu_read_unlock();
+}
+
+static void tlsmon_close_work_fn(struct work_struct *work)
+{
+	struct tlsmon_session *s, *tmp;
+	struct llist_node *closing;
+
+	closing = llist_del_all(&tlsmon_closing);
+	llist_for_each_entry_safe(s, tmp, closing, close_node) {
+		struct tlsmon_sessions *ss = s->ss;
+		struct tlsmon_session_info info;
+
+		spin_lock_bh(&ss->lock);
 		rhashtable_remove_fast(&ss->table, &s->node, tlsmon_session_params);
 		list_del_rcu(&s->list);
 		atomic_dec(&ss->count);
 		atomic_inc(&ss->gen);
-		*info = s->info;
+		info = s->info;
+		spin_unlock_bh(&ss->lock);
 		call_rcu(&s->rcu, tlsmon_session_free_rcu);
+		tlsmon_event_session(ss->net, TLSMON_CMD_SESSION_DEL, &info);
 	}
-	spin_unlock_irqrestore(&ss->lock, flags);
-	return s;
+}
+
+/**
+ * tlsmon_sessions_flush_closed() - unlink every session that closed so far
+ *
+ * Process context. After the close probe is gone (module exit) or once a
+ * namespace has no socket left (its exit), nothing is queued after this.
+ */
+void tlsmon_sessions_flush_closed(void)
+{
+	irq_work_sync(&tlsmon_close_irq);
+	flush_work(&tlsmon_close_work);
 }
 
 /**
@@ -198,15 +256,14 @@ u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
 		       struct tlsmon_session_info *info,
 		       struct tlsmon_dir_keys keys[2])
 {
-	unsigned long flags;
 	u8 dirs;
 
-	spin_lock_irqsave(&tn->sessions.lock, flags);
+	spin_lock_bh(&tn->sessions.lock);
 	*info = s->info;
-	dirs = s->key_dirs;
+	dirs = READ_ONCE(s->closed) ? 0 : s->key_dirs;
 	if (dirs)
 		memcpy(keys, s->keys, sizeof(s->keys));
-	spin_unlock_irqrestore(&tn->sessions.lock, flags);
+	spin_unlock_bh(&tn->sessions.lock);
 	return dirs;
 }
 
@@ -219,10 +276,8 @@ u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
  */
 void tlsmon_session_wipe_keys(struct tlsmon_net *tn, struct tlsmon_session *s)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&tn->sessions.lock, flags);
+	spin_lock_bh(&tn->sessions.lock);
 	memzero_explicit(s->keys, sizeof(s->keys));
 	s->key_dirs = 0;
-	spin_unlock_irqrestore(&tn->sessions.lock, flags);
+	spin_unlock_bh(&tn->sessions.lock);
 }

@@ -3,6 +3,7 @@
 #define _TLSMON_SESSION_H
 
 #include <linux/in6.h>
+#include <linux/llist.h>
 #include <linux/rhashtable-types.h>
 
 #include "export.h"
@@ -53,6 +54,11 @@ struct tlsmon_session_info {
  * @node: in tlsmon_sessions.table by @info.cookie
  * @list: in tlsmon_sessions.list, in id order
  * @rcu: frees the session after lockless readers
+ * @close_node: on the list of closing sessions once its socket closes
+ * @closed: set (once) when the socket closes; from then on no reader
+ *	reports the session or its keys, though it stays in the table until
+ *	the removal work unlinks it
+ * @ss: the table it is in
  * @info: the record; @info.dirs and @info.hw change under the table lock
  * @key_dirs: TLSMON_DIR_* whose keys are in @keys, under the table lock
  * @keys: key material by direction (0 TX, 1 RX), copied only when export
@@ -67,12 +73,15 @@ struct tlsmon_session {
 	struct rhash_head node;
 	struct list_head list;
 	struct rcu_head rcu;
+	struct llist_node close_node;
+	unsigned long closed;
+	struct tlsmon_sessions *ss;
 	struct tlsmon_session_info info;
 	u8 key_dirs;
 	struct tlsmon_dir_keys keys[2];
 };
 
-int tlsmon_sessions_init(struct tlsmon_sessions *ss);
+int tlsmon_sessions_init(struct tlsmon_sessions *ss, struct net *net);
 void tlsmon_sessions_destroy(struct tlsmon_sessions *ss);
 int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 		       const struct tlsmon_dir_keys *keys);
@@ -85,7 +94,7 @@ u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
 void tlsmon_session_wipe_keys(struct tlsmon_net *tn, struct tlsmon_session *s);
 bool tlsmon_session_find(struct tlsmon_net *tn, u64 cookie,
 			 struct tlsmon_session_info *info);
-bool tlsmon_session_remove(struct tlsmon_net *tn, u64 cookie,
-			   struct tlsmon_session_info *info);
+void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie);
+void tlsmon_sessions_flush_closed(void);
 
 #endif /* _TLSMON_SESSION_H */
