@@ -131,6 +131,7 @@ pids="$pids $!"
 			ok=$((ok + 1))
 		else
 			bad=$((bad + 1))
+			{ head -c 300 "$tmp/dump.err"; tail -c 200 "$tmp/dump.json"; } >"$tmp/dump.last"
 		fi
 		grep -q 'may be missing' "$tmp/dump.err" && warned=$((warned + 1))
 		sleep 0.3
@@ -166,6 +167,7 @@ log_test $rc "flipping policy: no connection's keys exported twice, none of an o
 busywait 10000 test -s "$tmp/dumps"
 read -r ok bad warned <"$tmp/dumps" 2>/dev/null
 diag "key dumps during the churn: ${ok:-0} complete (${warned:-0} of them raced with the churn), ${bad:-0} failed"
+[ "${bad:-1}" -eq 0 ] || diag "last failure: $(tr '\n' ' ' <"$tmp/dump.last" 2>/dev/null)"
 [ "${ok:-0}" -ge 5 ] && [ "${bad:-1}" -eq 0 ]
 log_test $? "key dumps in a loop during the churn all complete, as valid JSON"
 kill $mon_pid 2>/dev/null

@@ -230,7 +230,7 @@ static int keys_show(int argc, char **argv)
 	 * session that existed throughout: under constant churn that is as
 	 * consistent as a listing gets, and refusing it would mean none.
 	 */
-	if (ctx.err)
+	if (ctx.err || nl.dump_intr)
 		mon_err("warning: sessions opened or closed during the listing may be missing from it");
 	return MON_EXIT_OK;
 }

@@ -173,12 +173,27 @@ int mon_nl_talk(struct mon_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data
 	nl->err_msg[0] = '\0';
 	nl->err_missing = 0;
 	nl->err_offset = 0;
+	nl->dump_intr = false;
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
 		return -errno;
 	do {
+		struct nlmsghdr *nlh;
+		int left;
+
 		len = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
 		if (len < 0)
 			return -errno;
+		/*
+		 * libmnl fails a whole dump with EINTR on NLM_F_DUMP_INTR; the
+		 * caller decides what an interrupted dump is worth.
+		 */
+		for (nlh = (struct nlmsghdr *)nl->buf, left = len; mnl_nlmsg_ok(nlh, left);
+		     nlh = mnl_nlmsg_next(nlh, &left)) {
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+				nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+				nl->dump_intr = true;
+			}
+		}
 		ret = mnl_cb_run2(nl->buf, len, req->nlmsg_seq, nl->portid,
 				  data_cb, &t, ctl_cbs, NLMSG_MIN_TYPE);
 	} while (ret > 0);

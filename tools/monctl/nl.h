@@ -2,6 +2,7 @@
 #ifndef MONCTL_NL_H
 #define MONCTL_NL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
@@ -16,6 +17,7 @@
  * @err_msg: the kernel's extack message for the last error, or ""
  * @err_missing: type of the missing attribute the kernel named, or 0
  * @err_offset: offset in the request of the attribute the kernel named, or 0
+ * @dump_intr: the last dump changed under the kernel while it was read
  * @req: the request being built or last sent
  * @buf: replies
  */
@@ -29,6 +31,7 @@ struct mon_nl {
 	char err_msg[256];
 	uint32_t err_missing;
 	uint32_t err_offset;
+	bool dump_intr;
 	char req[8192];
 	char buf[65536];
 };
