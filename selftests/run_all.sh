@@ -40,7 +40,7 @@ echo "${PIPESTATUS[0]}" >"$results/style.rc"
 
 echo "=== guest suites"
 start=$(date +%s)
-"$top/selftests/vm/run.sh" -t "${TLSMON_GUEST_TIMEOUT:-1200}" -w -o "$results/vm" -- \
+"$top/selftests/vm/run.sh" -t "${TLSMON_GUEST_TIMEOUT:-2700}" -w -o "$results/vm" -- \
 	"$top/selftests/guest_suites.sh" /tmp/vm/results
 vm_rc=$?
 echo "# guest run took $(( $(date +%s) - start ))s, exit status $vm_rc"
