@@ -18,7 +18,8 @@ expect_eq() {
 	fi
 }
 
-# hold_pair SERVER_ADDR CLIENT_ADDR "SERVER OPTS" "CLIENT OPTS": a
+# hold_pair SERVER_ADDR CLIENT_ADDR "SERVER OPTS" "CLIENT OPTS" (ready_ms:
+# how long both may take to get ready, default 20000): a
 # handshake and kTLS between the namespaces ($ns_c and $ns_s, or $pair_c
 # and $pair_s when set) on the next port; both ends then hold their
 # sockets open until release_pair. Sets spid and cpid; returns 1, with
@@ -37,7 +38,7 @@ hold_pair() {
 	ip netns exec "${pair_c:-$ns_c}" "$peer" client "$caddr" $port -w "$tmp/go" $copts >"$tmp/c.out" 2>&1 &
 	cpid=$!
 	# both ready, or one of them gave up
-	busywait 20000 sh -c "(grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out') ||
+	busywait "${ready_ms:-20000}" sh -c "(grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out') ||
 		! kill -0 $spid 2>/dev/null || ! kill -0 $cpid 2>/dev/null"
 	if ! grep -q ready "$tmp/s.out" || ! grep -q ready "$tmp/c.out"; then
 		diag "the peers did not get ready:"
