@@ -345,7 +345,8 @@ static bool has_handler(u_int8_t cmd, u_int16_t flags)
 	return false;
 }
 
-TEST_F(hostile, random_barrage)
+/* 100,000 round trips: seconds here, minutes on a KASAN kernel */
+TEST_F_TIMEOUT(hostile, random_barrage, 1800)
 {
 	static const u_int8_t valid[] = {
 		TLSMON_CMD_POLICY_GET, TLSMON_CMD_POLICY_SET, TLSMON_CMD_SESSION_GET,

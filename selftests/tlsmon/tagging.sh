@@ -271,7 +271,8 @@ s.bind(("10.77.0.2", int(sys.argv[1]))); s.listen(64)
 conns = [s.accept()[0] for _ in range(30)]
 time.sleep(30)' $port >/dev/null 2>&1 &
 lpid=$!
-sleep 0.5
+# the listener must be up before the client connects (python starts slowly)
+busywait 10000 sh -c "ip netns exec $ns_s ss -ltn | grep -q ':$port '" || case_ok=1
 # 30 connections that never say a word: half-finished handshakes
 ip netns exec "$ns_c" python3 -c '
 import socket, sys, time
