@@ -20,10 +20,13 @@ static int __init tlsmon_init(void)
 	err = tlsmon_flow_params_check();
 	if (err)
 		return err;
+	err = tlsmon_session_cache_create();
+	if (err)
+		return err;
 	/* Namespaces get their state before a request or probe can use it. */
 	err = tlsmon_netns_register();
 	if (err)
-		return err;
+		goto err_cache;
 	err = tlsmon_genl_register();
 	if (err)
 		goto err_netns;
@@ -37,6 +40,9 @@ err_genl:
 	tlsmon_genl_unregister();
 err_netns:
 	tlsmon_netns_unregister();
+err_cache:
+	rcu_barrier();
+	tlsmon_session_cache_destroy();
 	return err;
 }
 
@@ -48,8 +54,9 @@ static void __exit tlsmon_exit(void)
 	tlsmon_events_flush();
 	tlsmon_genl_unregister();
 	tlsmon_netns_unregister();
-	/* Entries freed by call_rcu() run module code. */
+	/* Entries freed by call_rcu() run module code and use the cache. */
 	rcu_barrier();
+	tlsmon_session_cache_destroy();
 	pr_info("unloaded\n");
 }
 

@@ -356,17 +356,32 @@ static int tlsmon_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/*
- * Dumps resume after the last id sent (cb->args[0]); the list is in id
- * order, and its generation tells a reader when it changed mid-dump.
+/**
+ * struct tlsmon_dump_ctx - where a session or key dump is, in cb->ctx
+ * @last_id: id of the last session sent (or skipped for good), 0 at first
+ * @last_cookie: its socket cookie, to find it again in constant time
+ *
+ * Dumps resume after that session (tlsmon_session_resume()); the list is
+ * in id order, and its generation tells a reader when it changed mid-dump.
  */
+struct tlsmon_dump_ctx {
+	u64 last_id;
+	u64 last_cookie;
+};
+
+static struct tlsmon_dump_ctx *tlsmon_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct tlsmon_dump_ctx) > sizeof(cb->ctx));
+	return (struct tlsmon_dump_ctx *)cb->ctx;
+}
+
 static int tlsmon_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tlsmon_sessions *ss = &tlsmon_net(sock_net(skb->sk))->sessions;
 	struct nlattr *sel = genl_dumpit_info(cb)->attrs[TLSMON_A_SESSION];
+	struct tlsmon_dump_ctx *ctx = tlsmon_dump_ctx(cb);
 	struct tlsmon_session_info si;
 	struct tlsmon_session *s;
-	u64 last = cb->args[0];
 	u64 only = 0;
 	int err = 0;
 	void *hdr;
@@ -378,8 +393,9 @@ static int tlsmon_nl_session_dump(struct sk_buff *skb, struct netlink_callback *
 	}
 	rcu_read_lock();
 	cb->seq = atomic_read(&ss->gen);
-	list_for_each_entry_rcu(s, &ss->list, list) {
-		if (s->info.id <= last || (only && s->info.cookie != only) ||
+	s = tlsmon_session_resume(ss, ctx->last_id, ctx->last_cookie);
+	list_for_each_entry_continue_rcu(s, &ss->list, list) {
+		if (s->info.id <= ctx->last_id || (only && s->info.cookie != only) ||
 		    READ_ONCE(s->closed))
 			continue;
 		si = s->info;
@@ -397,10 +413,10 @@ static int tlsmon_nl_session_dump(struct sk_buff *skb, struct netlink_callback *
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		last = si.id;
+		ctx->last_id = si.id;
+		ctx->last_cookie = si.cookie;
 	}
 	rcu_read_unlock();
-	cb->args[0] = last;
 	/* A full message means "call again"; an empty one would end the dump. */
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
@@ -569,10 +585,10 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	struct tlsmon_net *tn = tlsmon_net(net);
+	struct tlsmon_dump_ctx *ctx = tlsmon_dump_ctx(cb);
 	struct tlsmon_dir_keys keys[2];
 	struct tlsmon_session_info si;
 	struct tlsmon_session *s;
-	u64 last = cb->args[0];
 	struct tlsmon_policy p;
 	int err = 0, i;
 	void *hdr;
@@ -587,17 +603,18 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	rcu_read_lock();
 	cb->seq = atomic_read(&tn->sessions.gen);
-	list_for_each_entry_rcu(s, &tn->sessions.list, list) {
-		if (s->info.id <= last)
+	s = tlsmon_session_resume(&tn->sessions, ctx->last_id, ctx->last_cookie);
+	list_for_each_entry_continue_rcu(s, &tn->sessions.list, list) {
+		if (s->info.id <= ctx->last_id)
 			continue;
 		dirs = tlsmon_session_keys(tn, s, &si, keys);
-		if (!dirs) {
-			last = si.id;
-			continue;
-		}
-		if (!tlsmon_may_export(net, &si)) {
+		if (dirs && !tlsmon_may_export(net, &si)) {
 			tlsmon_session_wipe_keys(tn, s);
-			last = si.id;
+			dirs = 0;
+		}
+		if (!dirs) {
+			ctx->last_id = si.id;
+			ctx->last_cookie = si.cookie;
 			continue;
 		}
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -620,11 +637,11 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		genlmsg_end(skb, hdr);
 		tlsmon_count(tn, TLSMON_STATS_A_KEYS_EXPORTED);
-		last = si.id;
+		ctx->last_id = si.id;
+		ctx->last_cookie = si.cookie;
 	}
 	rcu_read_unlock();
 	memzero_explicit(keys, sizeof(keys));
-	cb->args[0] = last;
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err ?: skb->len;

@@ -41,6 +41,31 @@ static void tlsmon_close_irq_fn(struct irq_work *work)
 
 static DEFINE_IRQ_WORK(tlsmon_close_irq, tlsmon_close_irq_fn);
 
+/*
+ * Sessions come from their own cache: 312 bytes would take 512 from
+ * kmalloc, and slabinfo shows what the table holds. Created at module
+ * init, destroyed at exit after rcu_barrier().
+ */
+static struct kmem_cache *tlsmon_session_cache;
+
+int tlsmon_session_cache_create(void)
+{
+	tlsmon_session_cache = KMEM_CACHE(tlsmon_session, 0);
+	return tlsmon_session_cache ? 0 : -ENOMEM;
+}
+
+void tlsmon_session_cache_destroy(void)
+{
+	kmem_cache_destroy(tlsmon_session_cache);
+}
+
+/* Key material never outlives its session unwiped. */
+static void tlsmon_session_free(struct tlsmon_session *s)
+{
+	memzero_explicit(s->keys, sizeof(s->keys));
+	kmem_cache_free(tlsmon_session_cache, s);
+}
+
 int tlsmon_sessions_init(struct tlsmon_sessions *ss, struct net *net)
 {
 	spin_lock_init(&ss->lock);
@@ -52,10 +77,9 @@ int tlsmon_sessions_init(struct tlsmon_sessions *ss, struct net *net)
 	return rhashtable_init(&ss->table, &tlsmon_session_params);
 }
 
-/* Key material never outlives its session unwiped. */
 static void tlsmon_session_free_rcu(struct rcu_head *head)
 {
-	kfree_sensitive(container_of(head, struct tlsmon_session, rcu));
+	tlsmon_session_free(container_of(head, struct tlsmon_session, rcu));
 }
 
 static int key_index(u8 dir)
@@ -96,7 +120,7 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 	struct tlsmon_session *s;
 	int err;
 
-	s = kzalloc(sizeof(*s), GFP_ATOMIC);
+	s = kmem_cache_zalloc(tlsmon_session_cache, GFP_ATOMIC);
 	if (!s)
 		return -ENOMEM;
 	spin_lock_bh(&ss->lock);
@@ -117,7 +141,7 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 	}
 	spin_unlock_bh(&ss->lock);
 	if (err)
-		kfree_sensitive(s);
+		tlsmon_session_free(s);
 	return err;
 }
 
@@ -240,6 +264,39 @@ void tlsmon_sessions_flush_closed(void)
 {
 	irq_work_sync(&tlsmon_close_irq);
 	flush_work(&tlsmon_close_work);
+}
+
+/**
+ * tlsmon_session_resume() - where a dump left off
+ * @ss: the table
+ * @last_id: id of the session the dump sent last, 0 at its start
+ * @last_cookie: that session's socket cookie
+ *
+ * Under rcu_read_lock(). The session sent last is found by its cookie in
+ * constant time, so that a dump of n sessions costs O(n), not O(n^2)
+ * list steps. Only if it went away meanwhile is the list walked from its
+ * head (the caller skips ids up to @last_id).
+ *
+ * Continuing from it is safe even if it is being removed: it was on the
+ * list when the dump sent it, removal takes it out of the table before
+ * the list and frees it a grace period later, so a session found in the
+ * table within this read-side section still leads to successors that
+ * live until the section ends.
+ * Return: the entry to continue after; the list head as an entry when
+ * starting over (for list_for_each_entry_continue_rcu()).
+ */
+struct tlsmon_session *tlsmon_session_resume(struct tlsmon_sessions *ss,
+					     u64 last_id, u64 last_cookie)
+{
+	struct tlsmon_session *s = NULL;
+
+	if (last_id) {
+		s = rhashtable_lookup(&ss->table, &last_cookie,
+				      tlsmon_session_params);
+		if (s && s->info.id != last_id)
+			s = NULL;
+	}
+	return list_prepare_entry(s, &ss->list, list);
 }
 
 /**

@@ -67,7 +67,8 @@ struct tlsmon_session_info {
  *
  * Lifetime: created when kTLS is installed on a tagged socket, removed
  * when the socket is closed, when its namespace goes away, or when the
- * module is unloaded; freed with kfree_rcu().
+ * module is unloaded; freed (keys wiped) after a grace period, to
+ * tlsmon_session_cache.
  */
 struct tlsmon_session {
 	struct rhash_head node;
@@ -81,6 +82,8 @@ struct tlsmon_session {
 	struct tlsmon_dir_keys keys[2];
 };
 
+int tlsmon_session_cache_create(void);
+void tlsmon_session_cache_destroy(void);
 int tlsmon_sessions_init(struct tlsmon_sessions *ss, struct net *net);
 void tlsmon_sessions_destroy(struct tlsmon_sessions *ss);
 int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
@@ -96,5 +99,7 @@ bool tlsmon_session_find(struct tlsmon_net *tn, u64 cookie,
 			 struct tlsmon_session_info *info);
 void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie);
 void tlsmon_sessions_flush_closed(void);
+struct tlsmon_session *tlsmon_session_resume(struct tlsmon_sessions *ss,
+					     u64 last_id, u64 last_cookie);
 
 #endif /* _TLSMON_SESSION_H */

@@ -10,7 +10,8 @@
 #
 # BENCH_BYTES (default 1 GiB) per bulk transfer, BENCH_CHURN seconds
 # (default 10) per connection-rate run, BENCH_SCALES (default
-# "1000 10000") monitored sessions held for the scale figures.
+# "1000 10000 100000") monitored sessions held for the scale figures,
+# opened by BENCH_JOBS threads (default 2).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,7 +22,7 @@ load=$top/build/selftests/tlsmon/load
 rounds=${BENCH_ROUNDS:-5}
 bytes=${BENCH_BYTES:-1073741824}
 churn=${BENCH_CHURN:-10}
-scales=${BENCH_SCALES:-1000 10000}
+scales=${BENCH_SCALES:-1000 10000 100000}
 raw=$results/raw.txt
 mkdir -p "$results"
 : >"$raw"
@@ -61,7 +62,7 @@ put() { echo "$1 $2" | tee -a "$raw"; }
 
 run_load() {
 	port=$((port + 1))
-	"$load" -C $c -S $s -a 10.82.0.2 -p $port "$@"
+	"$load" -C $c -S $s -a 10.82.0.2 -p $port -N "$@"
 }
 
 echo "# bench: $rounds rounds, $bytes bytes per transfer, $(nproc) CPUs, $(uname -r)"
@@ -89,47 +90,62 @@ echo "$out" | sed 's/^/# /'
 put event_latency_median_us "$(echo "$out" | sed -n 's/.*median \([0-9]*\) us, p99.*/\1/p')"
 put event_latency_p99_us "$(echo "$out" | sed -n 's/.*p99 \([0-9]*\) us.*/\1/p')"
 
-# scale: N monitored sessions held (N/2 connections, both ends monitored)
-slab_kb() { sed -n 's/^Slab: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+# scale: N monitored sessions held (N/2 connections, both ends monitored,
+# opened by BENCH_JOBS threads). Kernel memory is Slab plus vmalloc (the
+# session hash's bucket array is vmalloc'ed once it is large): its growth
+# with the policy enabled less its growth with the module loaded and the
+# policy off, the same connections either way, is tlsmon's.
+kmem_kb() {
+	awk '/^Slab:|^VmallocUsed:/ { kb += $2 } END { print kb }' /proc/meminfo
+}
+jobs=${BENCH_JOBS:-2}
 for n in $scales; do
 	conns=$((n / 2))
 	for st in loaded enabled; do
 		state absent
 		state $st
 		sync; echo 3 >/proc/sys/vm/drop_caches
-		before=$(slab_kb)
+		before=$(kmem_kb)
 		port=$((port + 1))
-		"$load" -C $c -S $s -a 10.82.0.2 -p $port -L -u 0 -n $conns -T 50 \
-			-w "$results/go-$n-$st" >"$results/scale-$n-$st.txt" 2>&1 &
+		out=$results/scale-$n-$st.txt
+		"$load" -C $c -S $s -a 10.82.0.2 -p $port -N -L -u 0 -n $conns -j "$jobs" -T 50 \
+			$([ $st = enabled ] && echo -D) -w "$results/go-$n-$st" >"$out" 2>&1 &
 		lp=$!
-		while ! grep -q '^held' "$results/scale-$n-$st.txt" && kill -0 $lp 2>/dev/null; do
+		while ! grep -q '^held' "$out" && kill -0 $lp 2>/dev/null; do
 			sleep 1
 		done
-		after=$(slab_kb)
-		put "slab_kb_${n}_$st" $((after - before))
+		grep -q '^held' "$out" || { cat "$out"; echo "# bench: $n sessions could not be opened"; exit 1; }
+		after=$(kmem_kb)
+		put "kmem_kb_${n}_$st" $((after - before))
+		put "open_s_${n}_$st" "$(sed -n 's/.* held, opened in \([0-9.]*\) s$/\1/p' "$out")"
 		if [ $st = enabled ]; then
 			sess=$(( $("$monctl" -n $c -j stats | sed -n 's/.*"sessions":\([0-9]*\).*/\1/p') +
 				 $("$monctl" -n $s -j stats | sed -n 's/.*"sessions":\([0-9]*\).*/\1/p') ))
 			put "sessions_$n" "$sess"
-			# every key of both namespaces, as monctl reads and prints them
+			# the kernel's dump as a netlink reader receives it (load -D)
+			grep 'key dump of' "$out" | sed 's/^/# /'
+			put "dump_keys_ms_$n" "$(awk '/key dump of/ { ms += $(NF - 1) } END { print ms }' "$out")"
+			put "dump_keys_sessions_$n" "$(awk '/key dump of/ { n += $(NF - 4) } END { print n }' "$out")"
+			# and every key of both namespaces as monctl reads and prints them
 			t0=$(date +%s%N)
 			"$monctl" -n $c -j keys >"$results/keys-c.json"
 			"$monctl" -n $s -j keys >"$results/keys-s.json"
 			t1=$(date +%s%N)
-			put "dump_keys_ms_$n" $(( (t1 - t0) / 1000000 ))
-			put "dump_keys_sessions_$n" "$(python3 -c '
+			put "monctl_keys_ms_$n" $(( (t1 - t0) / 1000000 ))
+			put "monctl_keys_sessions_$n" "$(python3 -c '
 import json, sys
 print(len({k["cookie"] for f in sys.argv[1:] for k in json.load(open(f))}))' "$results"/keys-[cs].json)"
 			rm -f "$results"/keys-[cs].json
+			put "session_object_bytes" "$(cat /sys/kernel/slab/tlsmon_session/slab_size 2>/dev/null || echo 0)"
 		fi
-		grep 'kTLS installation' "$results/scale-$n-$st.txt" | sed 's/^/# /'
-		put "install_us_${n}_$st" "$(sed -n 's/.*median \([0-9]*\) us, close.*/\1/p' "$results/scale-$n-$st.txt")"
-		put "close_us_${n}_$st" "$(sed -n 's/.*close of both ends median \([0-9]*\) us.*/\1/p' "$results/scale-$n-$st.txt")"
+		grep 'kTLS installation' "$out" | sed 's/^/# /'
+		put "install_us_${n}_$st" "$(sed -n 's/.*median \([0-9]*\) us, close.*/\1/p' "$out")"
+		put "close_us_${n}_$st" "$(sed -n 's/.*close of both ends median \([0-9]*\) us.*/\1/p' "$out")"
 		touch "$results/go-$n-$st"
 		wait $lp
 	done
-	put "bytes_per_session_$n" $(( ( $(sed -n "s/^slab_kb_${n}_enabled //p" "$raw") - \
-		$(sed -n "s/^slab_kb_${n}_loaded //p" "$raw") ) * 1024 / n ))
+	put "bytes_per_session_$n" $(( ( $(sed -n "s/^kmem_kb_${n}_enabled //p" "$raw") - \
+		$(sed -n "s/^kmem_kb_${n}_loaded //p" "$raw") ) * 1024 / n ))
 done
 state absent
 python3 "$top/selftests/bench/table.py" "$raw" | tee "$results/table.txt"

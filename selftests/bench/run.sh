@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 results=$top/build/results-bench
 rm -rf "$results"
 mkdir -p "$results"
-for v in BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES; do
+for v in BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES BENCH_JOBS; do
 	[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 done >"$results/env.sh"
 start=$(date +%s)

@@ -90,4 +90,11 @@ plain=$(grep -n '\bkfree(' "$top"/module/ktls.c "$top"/module/session.c \
 [ -z "$plain" ] || printf '%s\n' "$plain" | sed 's/^/# /'
 log_test $([ -z "$plain" ]; echo $?) "no plain kfree() where keys are held"
 
+# Sessions come from their own slab cache: every kmem_cache_free() there
+# follows a memzero_explicit() of the keys.
+unwiped=$(awk '/kmem_cache_free\(/ && prev !~ /memzero_explicit\(/ { print FILENAME ":" FNR ": " $0 }
+	{ prev = $0 }' "$top"/module/*.c)
+[ -z "$unwiped" ] || printf '%s\n' "$unwiped" | sed 's/^/# /'
+log_test $([ -z "$unwiped" ]; echo $?) "no slab object freed unwiped where keys are held"
+
 ktap_finish

@@ -12,6 +12,8 @@
  *        [-u K] [-m exact|atmost] [-w FILE]
  *
  *   -n HELD     connections opened first and held until the end
+ *   -j N        open the held connections from N threads, each with its
+ *               own listener (default 1)
  *   -t SECONDS  churn for this long once they are open
  *   -u K        every K-th connection offers and selects an ordinary suite
  *               (TLS_AES_128_GCM_SHA256), the others a monitored one
@@ -27,12 +29,16 @@
  * For the benchmarks (make bench):
  *
  *   -L          no key listener and no checks (the module may be absent)
+ *   -N          TCP_NODELAY on both ends, so that each handshake flight
+ *               leaves at once instead of waiting for a delayed ACK
  *   -T N        once the held connections are open, time the kTLS
  *               installation (both directions, both ends) and the close of
  *               N more connections, one at a time: median in microseconds
  *   -B BYTES    bulk: one more connection streams BYTES from client to
  *               server in 16 KiB writes (16 KiB kTLS records); prints MB/s
  *   -P          with -B: plain TCP, no handshake and no kTLS
+ *   -D          once the held connections are open, time a dump of every
+ *               key of each namespace (TLSMON_CMD_KEYS_GET)
  *
  * With the listener on, the delay from each kTLS installation to its key
  * event's arrival is printed as median and 99th percentile.
@@ -70,10 +76,12 @@
 
 static struct {
 	const char *cns, *sns, *addr, *wait_file;
-	unsigned int port, held, secs, unmon_every, timed;
+	unsigned int port, held, secs, unmon_every, timed, jobs;
 	unsigned long long bulk;
-	bool exact, no_listener, plain;
-} o = { .unmon_every = 4, .exact = true };
+	bool exact, no_listener, plain, dump, nodelay;
+} o = { .unmon_every = 4, .exact = true, .jobs = 1 };
+
+static double now(void);
 
 static void die(const char *what, int err)
 {
@@ -179,13 +187,15 @@ static int family_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_cb, data);
 }
 
-/* Join the keys group on a netlink socket of namespace @nsfd. */
-static void listener_open(struct listener *l, int nsfd)
+/*
+ * A netlink socket of namespace @nsfd; @ids receives the family id and its
+ * keys group.
+ */
+static void nl_open(struct listener *l, int nsfd, uint32_t ids[2])
 {
 	char req[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
 	struct genlmsghdr *genl;
-	uint32_t ids[2] = { 0, 0 };
 	int fd, size = 32 << 20, ret;
 	ssize_t n;
 
@@ -210,6 +220,14 @@ static void listener_open(struct listener *l, int nsfd)
 	ret = n < 0 ? -1 : mnl_cb_run(l->buf, n, 1, 0, family_msg_cb, ids);
 	if (ret < 0 || !ids[1])
 		die("the tlsmon family or its keys group", ret < 0 ? errno : ENOENT);
+}
+
+/* Join the keys group on a netlink socket of namespace @nsfd. */
+static void listener_open(struct listener *l, int nsfd)
+{
+	uint32_t ids[2] = { 0, 0 };
+
+	nl_open(l, nsfd, ids);
 	if (mnl_socket_setsockopt(l->nl, NETLINK_ADD_MEMBERSHIP, &ids[1], sizeof(ids[1])))
 		die("joining the keys group", errno);
 }
@@ -218,6 +236,55 @@ struct keys_msg {
 	uint64_t cookie, installed;
 	uint8_t dir;
 };
+
+static int dump_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	unsigned long *msgs = data;
+
+	(*msgs)++;
+	return MNL_CB_OK;
+}
+
+/*
+ * Time a dump of every key of namespace @nsfd, as a reader with a 64 KiB
+ * buffer sees it (the kernel then fills 32 KiB per round); prints the
+ * sessions (messages) received.
+ */
+static void keys_dump(int nsfd, const char *name)
+{
+	static struct listener l;
+	uint32_t ids[2] = { 0, 0 };
+	struct genlmsghdr *genl;
+	unsigned long msgs = 0;
+	struct nlmsghdr *nlh;
+	double t0;
+	int ret;
+
+	nl_open(&l, nsfd, ids);
+	t0 = now();
+	nlh = mnl_nlmsg_put_header(l.buf);
+	nlh->nlmsg_type = ids[0];
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = 2;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = TLSMON_CMD_KEYS_GET;
+	genl->version = TLSMON_GENL_VERSION;
+	if (mnl_socket_sendto(l.nl, nlh, nlh->nlmsg_len) < 0)
+		die("asking for the keys", errno);
+	do {
+		ssize_t n = mnl_socket_recvfrom(l.nl, l.buf, sizeof(l.buf));
+
+		if (n < 0)
+			die("the key dump", errno);
+		ret = mnl_cb_run(l.buf, n, 2, mnl_socket_get_portid(l.nl),
+				 dump_msg_cb, &msgs);
+	} while (ret > 0);
+	if (ret < 0)
+		die("the key dump", errno);
+	printf("load: key dump of %s: %lu sessions in %.1f ms\n", name, msgs,
+	       (now() - t0) * 1e3);
+	mnl_socket_close(l.nl);
+}
 
 static int key_attr_cb(const struct nlattr *a, void *data)
 {
@@ -318,11 +385,11 @@ struct conn {
 	bool monitored;
 };
 
-static int lfd;
-static struct sockaddr_in srv;
-static double last_install_us;
+/* Each thread that opens connections has its own listener. */
+static __thread int lfd;
+static __thread struct sockaddr_in srv;
+static __thread double last_install_us;
 
-static double now(void);
 static const struct craft_cipher *cipher;
 
 static int read_rec(int fd, struct craft *c)
@@ -356,8 +423,8 @@ static int conn_open(struct conn *k, bool monitored)
 	uint16_t suite = monitored ? TLS_AES_128_GCM_SHA256_MON : 0x1301;
 	struct craft out = { .n = 0 }, in;
 	char buf[8];
+	int err, one = 1;
 	double t0;
-	int err;
 
 	k->c = k->s = -1;
 	k->monitored = monitored;
@@ -369,6 +436,15 @@ static int conn_open(struct conn *k, bool monitored)
 	k->s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (k->s < 0)
 		return -errno;
+	/*
+	 * Each flight is one small write: without -N, Nagle's algorithm
+	 * holds some for the peer's delayed ACK (40 ms), and a connection
+	 * rate would measure timers, not the work done per connection.
+	 */
+	if (o.nodelay) {
+		setsockopt(k->c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		setsockopt(k->s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
 	if (o.plain)
 		return 0;
 	craft_client_hello(&out, true, &suite, 1, false, false);
@@ -585,21 +661,72 @@ static int bulk(unsigned long long bytes, unsigned long idx)
 	return 0;
 }
 
+/* This thread's listener in the server namespace, on @port (0: any). */
+static void listen_on(unsigned int port)
+{
+	socklen_t len = sizeof(srv);
+	int one = 1;
+
+	srv.sin_family = AF_INET;
+	srv.sin_port = htons(port);
+	if (inet_pton(AF_INET, o.addr, &srv.sin_addr) != 1)
+		die("server address", EINVAL);
+	lfd = socket_in(sns_fd, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0)
+		die("listening socket", lfd);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (void *)&srv, sizeof(srv)) || listen(lfd, 64) ||
+	    getsockname(lfd, (void *)&srv, &len))
+		die("listening", errno);
+}
+
+static struct conn *held;
+static unsigned long held_ok;
+static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Opens held connections @from, @from + jobs, ... below o.held. */
+static void *hold_thread(void *arg)
+{
+	unsigned long i, ok = 0, bad = 0;
+
+	if ((uintptr_t)arg)
+		listen_on(0);
+	for (i = (uintptr_t)arg; i < o.held; i += o.jobs) {
+		int err = conn_open(&held[i], next_monitored(i));
+
+		if (err) {
+			if (o.exact)
+				die("opening a held connection", err);
+			bad++;
+			conn_close(&held[i]);
+			continue;
+		}
+		ok++;
+	}
+	if ((uintptr_t)arg)
+		close(lfd);
+	pthread_mutex_lock(&held_lock);
+	held_ok += ok;
+	failed += bad;
+	pthread_mutex_unlock(&held_lock);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned long i = 0, held_ok = 0;
-	struct conn *held;
-	pthread_t th;
+	pthread_t th, *hold_th;
+	unsigned long i = 0;
 	double t0, t1;
-	int opt, one = 1;
+	int opt;
 
-	while ((opt = getopt(argc, argv, "C:S:a:p:n:t:u:m:w:LT:B:P")) != -1) {
+	while ((opt = getopt(argc, argv, "C:S:a:p:n:j:t:u:m:w:LT:B:PDN")) != -1) {
 		switch (opt) {
 		case 'C': o.cns = optarg; break;
 		case 'S': o.sns = optarg; break;
 		case 'a': o.addr = optarg; break;
 		case 'p': o.port = atoi(optarg); break;
 		case 'n': o.held = atoi(optarg); break;
+		case 'j': o.jobs = atoi(optarg); break;
 		case 't': o.secs = atoi(optarg); break;
 		case 'u': o.unmon_every = atoi(optarg); break;
 		case 'm': o.exact = !strcmp(optarg, "exact"); break;
@@ -608,13 +735,19 @@ int main(int argc, char **argv)
 		case 'T': o.timed = atoi(optarg); break;
 		case 'B': o.bulk = strtoull(optarg, NULL, 0); break;
 		case 'P': o.plain = true; break;
+		case 'D': o.dump = true; break;
+		case 'N': o.nodelay = true; break;
 		default:
-			fprintf(stderr, "usage: load -C NS -S NS -a ADDR -p PORT [-n HELD] [-t SECONDS] [-u K] [-m exact|atmost] [-w FILE] [-L] [-T N] [-B BYTES [-P]]\n");
+			fprintf(stderr, "usage: load -C NS -S NS -a ADDR -p PORT [-n HELD [-j N]] [-t SECONDS] [-u K] [-m exact|atmost] [-w FILE] [-L] [-N] [-T N] [-D] [-B BYTES [-P]]\n");
 			return 2;
 		}
 	}
 	if (!o.cns || !o.sns || !o.addr || !o.port) {
 		fprintf(stderr, "load: -C, -S, -a and -p are required\n");
+		return 2;
+	}
+	if (o.jobs < 1 || o.jobs > 64) {
+		fprintf(stderr, "load: -j takes 1 to 64 threads\n");
 		return 2;
 	}
 	cipher = craft_cipher("aes-gcm-128");
@@ -628,37 +761,29 @@ int main(int argc, char **argv)
 			die("listener thread", errno);
 	}
 
-	srv.sin_family = AF_INET;
-	srv.sin_port = htons(o.port);
-	if (inet_pton(AF_INET, o.addr, &srv.sin_addr) != 1)
-		die("server address", EINVAL);
-	lfd = socket_in(sns_fd, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (lfd < 0)
-		die("listening socket", lfd);
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(lfd, (void *)&srv, sizeof(srv)) || listen(lfd, 64))
-		die("listening", errno);
+	listen_on(o.port);
 	if (o.bulk)
 		return bulk(o.bulk, o.held);
 
 	held = calloc(o.held ?: 1, sizeof(*held));
+	hold_th = calloc(o.jobs, sizeof(*hold_th));
+	if (!held || !hold_th)
+		die("memory", ENOMEM);
 	t0 = now();
-	for (i = 0; i < o.held; i++) {
-		int err = conn_open(&held[i], next_monitored(i));
-
-		if (err) {
-			if (o.exact)
-				die("opening a held connection", err);
-			failed++;
-			conn_close(&held[i]);
-			continue;
-		}
-		held_ok++;
-	}
+	for (i = 1; i < o.jobs; i++)
+		if (pthread_create(&hold_th[i], NULL, hold_thread, (void *)(uintptr_t)i))
+			die("hold thread", errno);
+	hold_thread(NULL);
+	for (i = 1; i < o.jobs; i++)
+		pthread_join(hold_th[i], NULL);
 	t1 = now();
 	printf("load: %lu connections held, opened in %.1f s\n", held_ok, t1 - t0);
 	if (o.timed)
 		timed(o.timed, o.held);
+	if (o.dump) {
+		keys_dump(cns_fd, o.cns);
+		keys_dump(sns_fd, o.sns);
+	}
 	if (o.wait_file) {
 		struct stat st;
 

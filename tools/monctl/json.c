@@ -26,18 +26,26 @@ static void indent(struct json *j)
 		fputs("  ", j->f);
 }
 
+/* Runs that need no escaping go out whole: a key dump prints megabytes. */
 static void put_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
+	while (*s) {
+		size_t n = 0;
+		unsigned char c;
 
+		while ((c = s[n]) && c >= 0x20 && c != '"' && c != '\\')
+			n++;
+		fwrite(s, 1, n, f);
+		s += n;
+		c = *s;
+		if (!c)
+			break;
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
 		else
-			fputc(c, f);
+			fprintf(f, "\\u%04x", c);
+		s++;
 	}
 	fputc('"', f);
 }
