@@ -91,6 +91,24 @@ diag "sessions while held: $n"
 [ "$n" -ge 1000 ]
 log_test $? "1,000 concurrent monitored sessions (there are $n)"
 
+# While nothing changes, a dump spanning many messages (each resumes after
+# the session sent last) lists every session once and every key once.
+"$monctl" -n "$ac" -j sessions >"$tmp/sess.json" &&
+	"$monctl" -n "$ac" -j keys >"$tmp/keys.json" &&
+	python3 - "$tmp/sess.json" "$tmp/keys.json" "$(sessions_of "$ac")" <<'EOF'
+import json
+import sys
+
+sess = [s["id"] for s in json.load(open(sys.argv[1]))]
+keys = [(k["cookie"], k["direction"]) for k in json.load(open(sys.argv[2]))]
+n = int(sys.argv[3])
+print("# dumps: %d sessions (%d distinct), %d keys (%d distinct), %d in the table"
+      % (len(sess), len(set(sess)), len(keys), len(set(keys)), n))
+sys.exit(not (n > 300 and len(sess) == len(set(sess)) == n and
+              len(keys) == len(set(keys)) == 2 * n))
+EOF
+log_test $? "dumps of the held sessions list each session once, each key once"
+
 # dumps cut off midway: monctl dies of SIGPIPE with the dump half read
 cut=0
 for i in $(seq 20); do
