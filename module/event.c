@@ -61,6 +61,8 @@ static struct tlsmon_event *tlsmon_event_new(struct net *net, u8 cmd,
 {
 	struct tlsmon_event *ev;
 
+	if (!tlsmon_nl_listening(net, cmd))
+		return NULL;
 	ev = kzalloc(sizeof(*ev), GFP_ATOMIC);
 	if (!ev)
 		return NULL;

@@ -98,6 +98,7 @@ static void pending_free_rcu(struct rcu_head *head)
 	struct tlsmon_pending *p = container_of(head, struct tlsmon_pending, rcu);
 
 	kfree(p->mem);
+	kfree(p->dir);
 	kfree(p);
 }
 
@@ -249,8 +250,13 @@ static bool pending_buffers(struct tlsmon_pending *p)
 	if (p->mem)
 		return true;
 	m = kmalloc(2 * one, GFP_ATOMIC);
-	if (!m)
+	p->dir = kcalloc(2, sizeof(*p->dir), GFP_ATOMIC);
+	if (!m || !p->dir) {
+		kfree(m);
+		kfree(p->dir);
+		p->dir = NULL;
 		return false;
+	}
 	p->mem = m;
 	for (i = 0; i < 2; i++) {
 		u8 *b = m + i * one;
@@ -287,7 +293,7 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
 	/* The buffers go now; the hellos stay in dir[] for the decision. */
 	kfree(p->mem);
 	p->mem = NULL;
-	for (i = 0; i < ARRAY_SIZE(p->dir); i++) {
+	for (i = 0; i < 2; i++) {
 		p->dir[i].buf = NULL;
 		p->dir[i].seen = NULL;
 		p->dir[i].msg = NULL;
@@ -424,7 +430,11 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 
 	rcu_read_lock();
 	p = pending_lookup(&tn->flows, &key);
-	if (p && len) {
+	/*
+	 * A hint only, flow_data() looks again under the lock: no checksum
+	 * for the data of a connection whose hellos are read.
+	 */
+	if (p && len && !READ_ONCE(p->complete) && !READ_ONCE(p->failed)) {
 		/*
 		 * What arrives must be what the socket will accept: a segment
 		 * with a bad checksum is dropped by TCP, so it must not count.
@@ -604,6 +614,11 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 		*role = p->role;
 		p->decided = true;
 		ret = TLSMON_CLAIM_NEW;
+	}
+	/* decided: only the fact is kept, until the FIN or the timeout */
+	if (p->decided) {
+		kfree(p->dir);
+		p->dir = NULL;
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 out:

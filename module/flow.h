@@ -45,7 +45,9 @@ enum {
  * @decided: a kTLS installation consumed the outcome
  * @unlinked: no longer in the table
  * @mem: buffers of both directions; freed once @complete or @failed
- * @dir: the two streams, indexed by enum tlsmon_dir_role
+ * @dir: the two streams, indexed by enum tlsmon_dir_role; allocated with
+ *	@mem on the first payload, freed once decided (or failed), so that
+ *	an entry that lingers until its connection's FIN is small
  *
  * Lifetime: created on a SYN, removed on RST, on expiry, when the table
  * is full and a newer SYN needs room, or with the namespace's monitoring.
@@ -67,7 +69,7 @@ struct tlsmon_pending {
 	bool decided;
 	bool unlinked;
 	u8 *mem;
-	struct tlsmon_hs_dir dir[2];
+	struct tlsmon_hs_dir *dir;
 };
 
 /**

@@ -576,6 +576,22 @@ void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *in
 				TLSMON_MCGRP_KEYS_ID, GFP_KERNEL);
 }
 
+/**
+ * tlsmon_nl_listening() - whether an event of @cmd has a reader in @net
+ * @net: the namespace
+ * @cmd: TLSMON_CMD_SESSION_NEW, TLSMON_CMD_SESSION_DEL or TLSMON_CMD_KEYS_NEW
+ *
+ * Any context but NMI. Events are not even queued without a reader: most
+ * installations and closes happen with nobody listening. A reader that
+ * joins later finds the sessions in dumps; the senders check again.
+ */
+bool tlsmon_nl_listening(struct net *net, u8 cmd)
+{
+	return genl_has_listeners(&tlsmon_genl_family, net,
+				  cmd == TLSMON_CMD_KEYS_NEW ? TLSMON_MCGRP_KEYS_ID :
+							       TLSMON_MCGRP_EVENTS_ID);
+}
+
 /*
  * One message per session whose keys may be exported now, resuming after
  * the last id sent, like the session dump. A session whose peer left the
