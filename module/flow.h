@@ -46,8 +46,9 @@ enum {
  * @unlinked: no longer in the table
  * @mem: buffers of both directions; freed once @complete or @failed
  * @dir: the two streams, indexed by enum tlsmon_dir_role; allocated with
- *	@mem on the first payload, freed once decided (or failed), so that
- *	an entry that lingers until its connection's FIN is small
+ *	@mem on the first payload, freed when a kTLS installation decides
+ *	(@decided), so that an entry lingering until its connection's FIN
+ *	is small
  *
  * Lifetime: created on a SYN, removed on RST, on expiry, when the table
  * is full and a newer SYN needs room, or with the namespace's monitoring.

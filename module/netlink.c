@@ -594,8 +594,8 @@ bool tlsmon_nl_listening(struct net *net, u8 cmd)
 
 /*
  * One message per session whose keys may be exported now, resuming after
- * the last id sent, like the session dump. A session whose peer left the
- * local subnet loses its keys for good.
+ * the session sent last (struct tlsmon_dump_ctx), like the session dump.
+ * A session whose peer left the local subnet loses its keys for good.
  */
 static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {

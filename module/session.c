@@ -42,9 +42,10 @@ static void tlsmon_close_irq_fn(struct irq_work *work)
 static DEFINE_IRQ_WORK(tlsmon_close_irq, tlsmon_close_irq_fn);
 
 /*
- * Sessions come from their own cache: 312 bytes would take 512 from
- * kmalloc, and slabinfo shows what the table holds. Created at module
- * init, destroyed at exit after rcu_barrier().
+ * Sessions come from their own cache: kmalloc would round each up to its
+ * next size class, and slabinfo shows what the table holds. Created at
+ * module init, destroyed at exit after rcu_barrier() (sessions are freed
+ * from RCU callbacks).
  */
 static struct kmem_cache *tlsmon_session_cache;
 
