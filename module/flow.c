@@ -62,11 +62,10 @@ static void flows_gc(struct work_struct *work)
 	struct tlsmon_flows *f = container_of(to_delayed_work(work),
 					      struct tlsmon_flows, gc);
 	struct tlsmon_net *tn = container_of(f, struct tlsmon_net, flows);
-	unsigned long flags;
 
-	spin_lock_irqsave(&f->lock, flags);
+	spin_lock_bh(&f->lock);
 	flows_expire(tn, true);
-	spin_unlock_irqrestore(&f->lock, flags);
+	spin_unlock_bh(&f->lock);
 	if (atomic_read(&f->count))
 		schedule_delayed_work(&f->gc, HZ);
 }
@@ -93,11 +92,30 @@ static bool flow_key_eq(const struct tlsmon_flow_key *a,
 	return !memcmp(a, b, sizeof(*a));
 }
 
+/*
+ * Caller holds p->lock or is the last user. The streams keep their hellos
+ * but are never fed again: the entry is complete, failed or going.
+ */
+static void pending_buffers_free(struct tlsmon_pending *p)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		kfree(p->mem[i]);
+		p->mem[i] = NULL;
+		if (p->dir) {
+			p->dir[i].buf = NULL;
+			p->dir[i].seen = NULL;
+			p->dir[i].msg = NULL;
+		}
+	}
+}
+
 static void pending_free_rcu(struct rcu_head *head)
 {
 	struct tlsmon_pending *p = container_of(head, struct tlsmon_pending, rcu);
 
-	kfree(p->mem);
+	pending_buffers_free(p);
 	kfree(p->dir);
 	kfree(p);
 }
@@ -201,18 +219,17 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 {
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p;
-	unsigned long flags;
 	u8 role;
 
 	/* Our SYN or their SYN-ACK: we are the client. */
 	role = (dir == TLSMON_OUT) != ack ? TLSMON_ROLE_CLIENT : TLSMON_ROLE_SERVER;
 
-	spin_lock_irqsave(&f->lock, flags);
+	spin_lock_bh(&f->lock);
 	flows_expire(tn, false);
 	p = pending_lookup(f, key);
 	if (p) {
 		spin_lock(&p->lock);
-		if (p->role == role && !p->mem && !p->complete && !p->failed) {
+		if (p->role == role && !p->dir && !p->decided) {
 			/* SYN or SYN-ACK (again): note this direction's ISN */
 			p->isn[dir] = seq;
 			p->have_isn |= 1 << dir;
@@ -237,32 +254,59 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 		p->have_isn = 1 << dir;
 	}
 out:
-	spin_unlock_irqrestore(&f->lock, flags);
+	spin_unlock_bh(&f->lock);
 }
 
-/* Caller holds p->lock: buffers for both directions, on first payload. */
-static bool pending_buffers(struct tlsmon_pending *p)
+/* Caller holds p->lock: the two streams, on the first payload. */
+static bool pending_streams(struct tlsmon_pending *p)
 {
-	u32 cap = hello_max, one = cap + cap / 8 + cap;
-	u8 *m;
 	int i;
 
-	if (p->mem)
+	if (p->dir)
 		return true;
-	m = kmalloc(2 * one, GFP_ATOMIC);
-	p->dir = kcalloc(2, sizeof(*p->dir), GFP_ATOMIC);
-	if (!m || !p->dir) {
-		kfree(m);
-		kfree(p->dir);
-		p->dir = NULL;
+	/* tlsmon_hs_dir_init() clears each direction */
+	p->dir = kmalloc_array(2, sizeof(*p->dir), GFP_ATOMIC);
+	if (!p->dir)
 		return false;
-	}
-	p->mem = m;
-	for (i = 0; i < 2; i++) {
-		u8 *b = m + i * one;
+	for (i = 0; i < 2; i++)
+		tlsmon_hs_dir_init(&p->dir[i], i, hello_max);
+	return true;
+}
 
-		tlsmon_hs_dir_init(&p->dir[i], i, b, b + cap, b + cap + cap / 8, cap);
-	}
+/*
+ * The size of the stream buffers whose block, with @seen, fills @block
+ * bytes: 2 * size + size / 8 <= block.
+ */
+static u32 stream_size_of(u32 block)
+{
+	return (block * 8 / 17) & ~7u;
+}
+
+/*
+ * Caller holds p->lock: buffers for stream @i of at least @d->need bytes,
+ * in one block of a kmalloc size (1, 2, 4 KiB...), or hello_max's own
+ * once that is reached. Most hellos fit in the first block or two, and
+ * kmalloc clears what it hands out (init_on_alloc): a block sized to the
+ * hellos is memory and time that the largest possible hello would waste.
+ */
+static bool stream_grow(struct tlsmon_pending *p, int i)
+{
+	struct tlsmon_hs_dir *d = &p->dir[i];
+	u32 block = 1024, size;
+	u8 *m;
+
+	while (stream_size_of(block) < d->need && stream_size_of(block) < d->cap)
+		block *= 2;
+	size = min(stream_size_of(block), d->cap);
+	if (size == d->cap)
+		block = 2 * size + tlsmon_hs_seen_bytes(size);
+	m = kmalloc(block, GFP_ATOMIC);
+	if (!m)
+		return false;
+	/* layout: buf, msg, seen */
+	tlsmon_hs_dir_rebuf(d, m, m + 2 * size, m + size, size);
+	kfree(p->mem[i]);
+	p->mem[i] = m;
 	return true;
 }
 
@@ -279,7 +323,6 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
 {
 	struct tlsmon_hs_dir *c = &p->dir[TLSMON_STREAM_CLIENT];
 	struct tlsmon_hs_dir *s = &p->dir[TLSMON_STREAM_SERVER];
-	int i;
 
 	if (c->state == TLSMON_HS_FAILED || s->state == TLSMON_HS_FAILED) {
 		p->failed = true;
@@ -291,13 +334,7 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
 		return;
 	}
 	/* The buffers go now; the hellos stay in dir[] for the decision. */
-	kfree(p->mem);
-	p->mem = NULL;
-	for (i = 0; i < 2; i++) {
-		p->dir[i].buf = NULL;
-		p->dir[i].seen = NULL;
-		p->dir[i].msg = NULL;
-	}
+	pending_buffers_free(p);
 }
 
 static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
@@ -305,19 +342,15 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 		      unsigned int off, unsigned int len)
 {
 	struct tlsmon_hs_dir *d;
-	unsigned long flags;
 	u8 chunk[128];
 	u32 pos;
 
-	spin_lock_irqsave(&p->lock, flags);
+	spin_lock_bh(&p->lock);
 	if (p->complete || p->failed || p->unlinked ||
 	    !(p->have_isn & (1 << dir)))
 		goto out;
-	if (!pending_buffers(p)) {
-		p->failed = true;
-		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
-		goto out;
-	}
+	if (!pending_streams(p))
+		goto nomem;
 	d = &p->dir[stream_of(p, dir)];
 	/* Unsigned: data before the stream's start wraps past the cap too. */
 	pos = seq - p->isn[dir] - 1;
@@ -330,27 +363,36 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 		data = skb_header_pointer(skb, off, n, chunk);
 		if (!data)
 			break;
-		tlsmon_hs_dir_feed(d, pos, data, n);
+		if (tlsmon_hs_dir_feed(d, pos, data, n) == -ENOBUFS) {
+			if (!stream_grow(p, stream_of(p, dir)))
+				goto nomem;
+			continue;
+		}
 		pos += n;
 		off += n;
 		len -= n;
 	}
 	pending_settle(tn, p);
+	goto out;
+nomem:
+	/* fail closed, and say so */
+	p->failed = true;
+	tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
+	pending_buffers_free(p);
 out:
-	spin_unlock_irqrestore(&p->lock, flags);
+	spin_unlock_bh(&p->lock);
 }
 
 static void flow_reset(struct tlsmon_net *tn, const struct tlsmon_flow_key *key)
 {
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p;
-	unsigned long flags;
 
-	spin_lock_irqsave(&f->lock, flags);
+	spin_lock_bh(&f->lock);
 	p = pending_lookup(f, key);
 	if (p)
 		pending_unlink(f, p);
-	spin_unlock_irqrestore(&f->lock, flags);
+	spin_unlock_bh(&f->lock);
 }
 
 static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
@@ -510,16 +552,15 @@ void tlsmon_flows_stop(struct net *net)
 	struct tlsmon_net *tn = tlsmon_net(net);
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p, *tmp;
-	unsigned long flags;
 
 	if (f->hooks) {
 		nf_unregister_net_hooks(net, tlsmon_nf_ops, ARRAY_SIZE(tlsmon_nf_ops));
 		f->hooks = false;
 	}
-	spin_lock_irqsave(&f->lock, flags);
+	spin_lock_bh(&f->lock);
 	list_for_each_entry_safe(p, tmp, &f->age, age)
 		pending_unlink(f, p);
-	spin_unlock_irqrestore(&f->lock, flags);
+	spin_unlock_bh(&f->lock);
 	/* The collector re-arms only while entries exist: none are left. */
 	cancel_delayed_work_sync(&f->gc);
 }
@@ -556,9 +597,8 @@ static void pending_tombstone(struct tlsmon_net *tn,
 {
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p;
-	unsigned long flags;
 
-	spin_lock_irqsave(&f->lock, flags);
+	spin_lock_bh(&f->lock);
 	p = pending_lookup(f, key);
 	if (!p)
 		p = pending_insert(tn, key, 0);
@@ -567,7 +607,7 @@ static void pending_tombstone(struct tlsmon_net *tn,
 		p->decided = true;
 		spin_unlock(&p->lock);
 	}
-	spin_unlock_irqrestore(&f->lock, flags);
+	spin_unlock_bh(&f->lock);
 }
 
 /**
@@ -588,7 +628,6 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 {
 	enum tlsmon_claim ret = TLSMON_CLAIM_NONE;
 	struct tlsmon_pending *p = NULL;
-	unsigned long flags;
 
 	rcu_read_lock();
 	if (atomic_read(&tn->flows.count))
@@ -597,7 +636,7 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 		pending_tombstone(tn, key);
 		goto out;
 	}
-	spin_lock_irqsave(&p->lock, flags);
+	spin_lock_bh(&p->lock);
 	if (p->unlinked || pending_stale(p)) {
 		ret = TLSMON_CLAIM_NONE;
 	} else if (p->decided) {
@@ -617,10 +656,11 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 	}
 	/* decided: only the fact is kept, until the FIN or the timeout */
 	if (p->decided) {
+		pending_buffers_free(p);
 		kfree(p->dir);
 		p->dir = NULL;
 	}
-	spin_unlock_irqrestore(&p->lock, flags);
+	spin_unlock_bh(&p->lock);
 out:
 	rcu_read_unlock();
 	return ret;

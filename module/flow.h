@@ -36,7 +36,8 @@ enum {
  * @key: the connection
  * @born: jiffies at creation; stale handshake_timeout seconds later
  * @fin_by: jiffies by which a connection that sent a FIN is stale, or 0
- * @lock: protects everything below; interrupts off
+ * @lock: protects everything below; bottom halves off, nested inside
+ *	tlsmon_flows.lock where both are held
  * @isn: initial sequence number of each direction (TLSMON_OUT, TLSMON_IN)
  * @have_isn: bit per direction: @isn is known
  * @role: TLSMON_ROLE_CLIENT or TLSMON_ROLE_SERVER (uapi): the local end
@@ -44,9 +45,10 @@ enum {
  * @failed: a direction could not be parsed
  * @decided: a kTLS installation consumed the outcome
  * @unlinked: no longer in the table
- * @mem: buffers of both directions; freed once @complete or @failed
- * @dir: the two streams, indexed by enum tlsmon_dir_role; allocated with
- *	@mem on the first payload, freed when a kTLS installation decides
+ * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, grown
+ *	as its hellos need; freed once @complete or @failed
+ * @dir: the two streams, indexed by enum tlsmon_dir_role; allocated on
+ *	the first payload, freed when a kTLS installation decides
  *	(@decided), so that an entry lingering until its connection's FIN
  *	is small
  *
@@ -69,7 +71,7 @@ struct tlsmon_pending {
 	bool failed;
 	bool decided;
 	bool unlinked;
-	u8 *mem;
+	u8 *mem[2];
 	struct tlsmon_hs_dir *dir;
 };
 

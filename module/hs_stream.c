@@ -10,16 +10,43 @@
 #include "hs_stream.h"
 
 void tlsmon_hs_dir_init(struct tlsmon_hs_dir *d, enum tlsmon_dir_role role,
-			u8 *buf, u8 *seen, u8 *msg, u32 cap)
+			u32 cap)
 {
 	memset(d, 0, sizeof(*d));
 	d->role = role;
 	d->state = TLSMON_HS_COLLECT;
 	d->cap = cap;
+}
+
+/**
+ * tlsmon_hs_dir_rebuf() - move @d to larger buffers
+ * @d: direction
+ * @buf: @size bytes, uninitialized
+ * @seen: tlsmon_hs_seen_bytes(@size) bytes, uninitialized
+ * @msg: @size bytes, uninitialized
+ * @size: at least @d->need (after -ENOBUFS), at most @d->cap
+ *
+ * What @d holds is copied over; the caller frees the old buffers after.
+ */
+void tlsmon_hs_dir_rebuf(struct tlsmon_hs_dir *d, u8 *buf, u8 *seen, u8 *msg,
+			 u32 size)
+{
+	u32 used = d->ooo_end > d->have ? d->ooo_end : d->have;
+
+	if (used)
+		memcpy(buf, d->buf, used);
+	if (d->msg_len)
+		memcpy(msg, d->msg, d->msg_len);
+	if (d->seen_ready) {
+		u32 old = tlsmon_hs_seen_bytes(d->size);
+
+		memcpy(seen, d->seen, old);
+		memset(seen + old, 0, tlsmon_hs_seen_bytes(size) - old);
+	}
 	d->buf = buf;
 	d->seen = seen;
 	d->msg = msg;
-	memset(seen, 0, (cap + 7) / 8);
+	d->size = size;
 }
 
 static int dir_fail(struct tlsmon_hs_dir *d, enum tlsmon_dir_fail why)
@@ -167,32 +194,20 @@ static int dir_records(struct tlsmon_hs_dir *d)
 	return 0;
 }
 
-/**
- * tlsmon_hs_dir_feed() - add stream bytes [@off, @off + @len) to @d
- * @d: direction
- * @off: offset of @data in the stream (sequence number minus ISN minus 1)
- * @data: the bytes
- * @len: their number
- *
- * Bytes past the buffer are ignored: they belong to a part of the stream
- * tlsmon does not read, unless the hellos are not complete by then, which
- * fails the direction.
- *
- * Return: 0, or -EBADMSG once the direction failed (see @d->fail).
+/*
+ * Bytes [@off, @end) that do not simply extend the prefix: kept byte by
+ * byte with @seen, which only matters past @have and is cleared on first
+ * use, so that a connection whose segments come in order never pays for it.
  */
-int tlsmon_hs_dir_feed(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
-		       u32 len)
+static int dir_store_ooo(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
+			 u32 end)
 {
-	u32 i, end;
+	u32 i;
 
-	if (d->state != TLSMON_HS_COLLECT)
-		return d->state == TLSMON_HS_FAILED ? -EBADMSG : 0;
-	if (off >= d->cap || !len) {
-		if (off >= d->cap && d->have == d->cap)
-			return dir_fail(d, TLSMON_FAIL_TOO_LARGE);
-		return 0;
+	if (!d->seen_ready) {
+		memset(d->seen, 0, tlsmon_hs_seen_bytes(d->size));
+		d->seen_ready = 1;
 	}
-	end = len > d->cap - off ? d->cap : off + len;
 	for (i = off; i < end; i++) {
 		if (bit_test(d->seen, i)) {
 			if (d->buf[i] != data[i - off])
@@ -202,8 +217,62 @@ int tlsmon_hs_dir_feed(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
 		d->buf[i] = data[i - off];
 		bit_set(d->seen, i);
 	}
-	while (d->have < d->cap && bit_test(d->seen, d->have))
+	if (end > d->ooo_end)
+		d->ooo_end = end;
+	while (d->have < d->size && bit_test(d->seen, d->have))
 		d->have++;
+	return 0;
+}
+
+/**
+ * tlsmon_hs_dir_feed() - add stream bytes [@off, @off + @len) to @d
+ * @d: direction
+ * @off: offset of @data in the stream (sequence number minus ISN minus 1)
+ * @data: the bytes
+ * @len: their number
+ *
+ * Bytes past @d->cap are ignored: they belong to a part of the stream
+ * tlsmon does not read, unless the hellos are not complete by then, which
+ * fails the direction. Bytes within @d->cap but past the buffers' @d->size
+ * are not taken at all: the caller moves @d to buffers of @d->need bytes
+ * (tlsmon_hs_dir_rebuf()) and feeds them again, so that buffers grow with
+ * the hellos and a small handshake never pays for a large one.
+ *
+ * Return: 0; -ENOBUFS if the buffers must grow first, nothing changed;
+ * or -EBADMSG once the direction failed (see @d->fail).
+ */
+int tlsmon_hs_dir_feed(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
+		       u32 len)
+{
+	u32 end, held;
+
+	if (d->state != TLSMON_HS_COLLECT)
+		return d->state == TLSMON_HS_FAILED ? -EBADMSG : 0;
+	if (off >= d->cap || !len) {
+		if (off >= d->cap && d->have == d->cap)
+			return dir_fail(d, TLSMON_FAIL_TOO_LARGE);
+		return 0;
+	}
+	end = len > d->cap - off ? d->cap : off + len;
+	if (end > d->size) {
+		d->need = end;
+		return -ENOBUFS;
+	}
+	if (off < d->have) {
+		/* a retransmission of the prefix must repeat it exactly */
+		held = end < d->have ? end : d->have;
+		if (memcmp(d->buf + off, data, held - off))
+			return dir_fail(d, TLSMON_FAIL_CONFLICT);
+		data += held - off;
+		off = held;
+	}
+	if (off == d->have && d->ooo_end <= off) {
+		/* In order, nothing held beyond: what almost every segment is. */
+		memcpy(d->buf + off, data, end - off);
+		d->have = end;
+	} else if (off < end && dir_store_ooo(d, off, data, end)) {
+		return -EBADMSG;
+	}
 	if (dir_records(d))
 		return -EBADMSG;
 	/* A full buffer that still lacks a hello can never complete. */

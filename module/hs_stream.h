@@ -56,14 +56,20 @@ enum tlsmon_dir_fail {
  * @fail: enum tlsmon_dir_fail once @state is TLSMON_HS_FAILED
  * @hello_err: the parser's enum tlsmon_hello_err for TLSMON_FAIL_HELLO
  * @n_hellos: hellos parsed: up to 2 (the second after a HelloRetryRequest)
- * @cap: size of @buf and @msg; @seen holds cap / 8 bytes
+ * @cap: stream bytes read at most: the hellos must fit in them
+ * @size: bytes in @buf and in @msg, up to @cap; @seen holds
+ *	tlsmon_hs_seen_bytes(@size)
+ * @need: the @size that the last -ENOBUFS of tlsmon_hs_dir_feed() asked for
+ * @seen_ready: @seen was cleared (on the first byte out of order)
  * @have: stream bytes received contiguously from offset 0
+ * @ooo_end: end of the furthest byte held past @have, or at most @have
  * @rec_off: stream offset of the first record not yet consumed
  * @rec_copied: payload bytes of that record already copied to @msg
  * @msg_len: handshake-layer bytes gathered in @msg
  * @msg_off: offset in @msg of the first message not yet consumed
- * @buf: stream bytes [0, @cap), owned by the caller
- * @seen: which bytes of @buf arrived, owned by the caller
+ * @buf: stream bytes [0, @size), owned by the caller
+ * @seen: which bytes of @buf past @have arrived, owned by the caller and
+ *	left uninitialized by it: read only after @seen_ready
  * @msg: handshake messages stripped of their records, owned by the caller
  * @ch: the ClientHellos (client role)
  * @sh: the ServerHellos, HelloRetryRequest first if any (server role)
@@ -74,8 +80,12 @@ struct tlsmon_hs_dir {
 	u8 fail;
 	u8 hello_err;
 	u8 n_hellos;
+	u8 seen_ready;
 	u32 cap;
+	u32 size;
+	u32 need;
 	u32 have;
+	u32 ooo_end;
 	u32 rec_off;
 	u32 rec_copied;
 	u32 msg_len;
@@ -89,8 +99,15 @@ struct tlsmon_hs_dir {
 	};
 };
 
+static inline u32 tlsmon_hs_seen_bytes(u32 size)
+{
+	return (size + 7) / 8;
+}
+
 void tlsmon_hs_dir_init(struct tlsmon_hs_dir *d, enum tlsmon_dir_role role,
-			u8 *buf, u8 *seen, u8 *msg, u32 cap);
+			u32 cap);
+void tlsmon_hs_dir_rebuf(struct tlsmon_hs_dir *d, u8 *buf, u8 *seen, u8 *msg,
+			 u32 size);
 int tlsmon_hs_dir_feed(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
 		       u32 len);
 bool tlsmon_hs_complete(const struct tlsmon_hs_dir *client,

@@ -19,7 +19,9 @@ struct tlsmon_policy_obj;
 /**
  * struct tlsmon_flows - handshakes being watched in one namespace
  * @lock: protects @hash, @age and the hook registration; taken with
- *	interrupts off because the kTLS and close probes also take it
+ *	bottom halves off (the hook runs in softirq on receive). The kTLS
+ *	probe takes it from its return handler, which runs in the installing
+ *	task with preemption off, never as an NMI
  * @hash: entries by connection (struct tlsmon_pending); RCU readers
  * @age: entries oldest first, for expiry and the size limit
  * @count: entries in @hash; the packet hook skips its lookup at 0
@@ -40,10 +42,10 @@ struct tlsmon_flows {
  * @table: sessions by socket cookie; RCU readers, writers under @lock
  * @list: sessions in id order, for dumps; RCU readers, writers under @lock
  * @lock: writers of @table and @list, with bottom halves off (rhashtable's
- *	bucket locks are BH locks); taken in process context and in return
- *	probes, never in the close probe, which may run in int3 (NMI-like)
- *	context: that one only marks a session closed and queues it for
- *	removal in process context (session.c)
+ *	bucket locks are BH locks); taken in process context, in return
+ *	probes and in the close probe, except where that one runs in int3
+ *	(NMI-like) context: there it only marks a session closed and queues
+ *	it for removal in process context (session.c)
  * @net: the namespace, for the removal events (no reference: removals
  *	are flushed before the namespace's state goes away)
  * @next_id: id of the next session

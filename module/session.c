@@ -3,11 +3,12 @@
  * The table of monitored sessions of one namespace: a resizable hash by
  * socket cookie, so that tagging and removal stay constant-time as it
  * grows, and a list in id order for dumps. Writers take the table lock
- * with bottom halves off; the close probe, which may run in int3 context
- * where no lock may be taken, only marks a session closed and leaves its
- * removal to a work item (see struct tlsmon_sessions).
+ * with bottom halves off. The close probe removes a session itself, except
+ * where it runs in int3 context, where no lock may be taken: there it only
+ * marks the session closed and leaves its removal to a work item.
  */
 #include <linux/irq_work.h>
+#include <linux/preempt.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -24,10 +25,10 @@ static const struct rhashtable_params tlsmon_session_params = {
 
 /*
  * Sessions whose socket closed, of every namespace, waiting for
- * tlsmon_close_work to unlink them: the close probe may run where no lock
- * may be taken, so it only pushes onto this lockless list and raises an
- * irq_work, which schedules the work. Both are flushed before any table
- * is destroyed and at module exit.
+ * tlsmon_close_work to unlink them: where the close probe runs as an NMI
+ * (int3), no lock may be taken, so it only pushes onto this lockless list
+ * and raises an irq_work, which schedules the work. Both are flushed
+ * before any table is destroyed and at module exit.
  */
 static LLIST_HEAD(tlsmon_closing);
 static void tlsmon_close_work_fn(struct work_struct *work);
@@ -208,16 +209,35 @@ bool tlsmon_session_find(struct tlsmon_net *tn, u64 cookie,
 	return s;
 }
 
+/*
+ * Take a closed session out of its table, free it after the readers, and
+ * tell the listeners. Process context, or the close probe's (see there).
+ */
+static void tlsmon_session_unlink(struct tlsmon_session *s)
+{
+	struct tlsmon_sessions *ss = s->ss;
+	struct tlsmon_session_info info;
+
+	spin_lock_bh(&ss->lock);
+	rhashtable_remove_fast(&ss->table, &s->node, tlsmon_session_params);
+	list_del_rcu(&s->list);
+	atomic_dec(&ss->count);
+	atomic_inc(&ss->gen);
+	info = s->info;
+	spin_unlock_bh(&ss->lock);
+	call_rcu(&s->rcu, tlsmon_session_free_rcu);
+	tlsmon_event_session(ss->net, TLSMON_CMD_SESSION_DEL, &info);
+}
+
 /**
  * tlsmon_session_close() - the socket of a session is closing
  * @tn: its namespace
  * @cookie: the socket's cookie
  *
  * Called from the close probe, in whatever context it runs (int3 is
- * NMI-like): a lockless lookup, a flag, a lockless list and an irq_work,
- * nothing that may sleep or spin. From the flag on, no dump, lookup or
- * event reports the session or its keys; tlsmon_close_work_fn() unlinks
- * it and sends its SESSION_DEL event.
+ * NMI-like): a lockless lookup and a flag, then the removal, or as an
+ * NMI a lockless list and a hand-over to tlsmon_close_work_fn(). From the
+ * flag on, no dump, lookup or event reports the session or its keys.
  */
 void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie)
 {
@@ -227,8 +247,17 @@ void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie)
 	rcu_read_lock();
 	s = rhashtable_lookup(&ss->table, &cookie, tlsmon_session_params);
 	if (s && !test_and_set_bit(0, &s->closed)) {
-		llist_add(&s->close_node, &tlsmon_closing);
-		irq_work_queue(&tlsmon_close_irq);
+		/*
+		 * An ftrace-based probe runs in the closing task, preemption
+		 * off, as the installation's return handler does: it may take
+		 * the table lock. int3 is entered like an NMI and may not.
+		 * Only the close that finds the list empty raises the irq_work:
+		 * the others join the batch it will hand over.
+		 */
+		if (!in_nmi())
+			tlsmon_session_unlink(s);
+		else if (llist_add(&s->close_node, &tlsmon_closing))
+			irq_work_queue(&tlsmon_close_irq);
 	}
 	rcu_read_unlock();
 }
@@ -239,20 +268,8 @@ static void tlsmon_close_work_fn(struct work_struct *work)
 	struct llist_node *closing;
 
 	closing = llist_del_all(&tlsmon_closing);
-	llist_for_each_entry_safe(s, tmp, closing, close_node) {
-		struct tlsmon_sessions *ss = s->ss;
-		struct tlsmon_session_info info;
-
-		spin_lock_bh(&ss->lock);
-		rhashtable_remove_fast(&ss->table, &s->node, tlsmon_session_params);
-		list_del_rcu(&s->list);
-		atomic_dec(&ss->count);
-		atomic_inc(&ss->gen);
-		info = s->info;
-		spin_unlock_bh(&ss->lock);
-		call_rcu(&s->rcu, tlsmon_session_free_rcu);
-		tlsmon_event_session(ss->net, TLSMON_CMD_SESSION_DEL, &info);
-	}
+	llist_for_each_entry_safe(s, tmp, closing, close_node)
+		tlsmon_session_unlink(s);
 }
 
 /**

@@ -54,10 +54,11 @@ struct tlsmon_session_info {
  * @node: in tlsmon_sessions.table by @info.cookie
  * @list: in tlsmon_sessions.list, in id order
  * @rcu: frees the session after lockless readers
- * @close_node: on the list of closing sessions once its socket closes
+ * @close_node: on the list of closing sessions once its socket closes,
+ *	where the close probe runs as an NMI
  * @closed: set (once) when the socket closes; from then on no reader
- *	reports the session or its keys, though it stays in the table until
- *	the removal work unlinks it
+ *	reports the session or its keys, though it may stay in the table
+ *	until the removal work unlinks it
  * @ss: the table it is in
  * @info: the record; @info.dirs and @info.hw change under the table lock
  * @key_dirs: TLSMON_DIR_* whose keys are in @keys, under the table lock

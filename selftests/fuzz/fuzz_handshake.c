@@ -37,12 +37,8 @@ struct dir_mem {
 
 static void dir_open(struct dir_mem *m, enum tlsmon_dir_role role, u32 cap)
 {
-	m->buf = malloc(cap);
-	m->seen = calloc(1, cap / 8);
-	m->msg = malloc(cap);
-	if (!m->buf || !m->seen || !m->msg)
-		abort();
-	tlsmon_hs_dir_init(&m->d, role, m->buf, m->seen, m->msg, cap);
+	memset(m, 0, sizeof(*m));
+	tlsmon_hs_dir_init(&m->d, role, cap);
 }
 
 static void dir_close(struct dir_mem *m)
@@ -50,6 +46,47 @@ static void dir_close(struct dir_mem *m)
 	free(m->buf);
 	free(m->seen);
 	free(m->msg);
+}
+
+static u32 rnd(u32 *state);
+
+/*
+ * Buffers grow as the kernel's do, on demand, but by random steps: to
+ * exactly what was asked, or a little more. Each is its own allocation of
+ * exactly its size, filled with garbage, as kmalloc hands it over.
+ */
+static void dir_grow(struct dir_mem *m, u32 *seed)
+{
+	u32 size = m->d.need, sb;
+	u8 *buf, *seen, *msg;
+
+	if (size <= m->d.size || size > m->d.cap)
+		abort();
+	if (rnd(seed) & 1)
+		size += rnd(seed) % 256;
+	if (size > m->d.cap)
+		size = m->d.cap;
+	sb = tlsmon_hs_seen_bytes(size);
+	buf = malloc(size);
+	seen = malloc(sb);
+	msg = malloc(size);
+	if (!buf || !seen || !msg)
+		abort();
+	memset(buf, 0xa5, size);
+	memset(seen, 0xa5, sb);
+	memset(msg, 0xa5, size);
+	tlsmon_hs_dir_rebuf(&m->d, buf, seen, msg, size);
+	dir_close(m);
+	m->buf = buf;
+	m->seen = seen;
+	m->msg = msg;
+}
+
+static void dir_feed(struct dir_mem *m, u32 off, const u8 *p, u32 len,
+		     u32 *seed)
+{
+	while (tlsmon_hs_dir_feed(&m->d, off, p, len) == -ENOBUFS)
+		dir_grow(m, seed);
 }
 
 struct outcome {
@@ -136,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dir_open(&m[0], TLSMON_STREAM_CLIENT, cap);
 	dir_open(&m[1], TLSMON_STREAM_SERVER, cap);
 	for (i = 0; i < 2; i++) {
-		tlsmon_hs_dir_feed(&m[i].d, 0, stream[i], len[i]);
+		dir_feed(&m[i], 0, stream[i], len[i], &seed);
 		check_complete(&m[0], &m[1], &pol, &whole);
 	}
 	dir_close(&m[0]);
@@ -172,8 +209,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < nseg; i++) {
 		const struct seg *g = &segs[i];
 
-		tlsmon_hs_dir_feed(&m[g->dir].d, g->off, stream[g->dir] + g->off,
-				   g->len);
+		dir_feed(&m[g->dir], g->off, stream[g->dir] + g->off, g->len,
+			 &seed);
 		check_complete(&m[0], &m[1], &pol, &cut);
 	}
 	dir_close(&m[0]);

@@ -18,14 +18,64 @@
 struct dir_buf {
 	struct tlsmon_hs_dir d;
 	u8 buf[CAP], seen[CAP / 8], msg[CAP];
+	u8 *heap[3];	/* buffers of a direction that grows, or NULL */
+	unsigned int grown;
 };
 
+/* A direction with buffers of its whole @cap from the start. */
 static struct dir_buf *dir_new(enum tlsmon_dir_role role, u32 cap)
 {
 	struct dir_buf *b = calloc(1, sizeof(*b));
 
-	tlsmon_hs_dir_init(&b->d, role, b->buf, b->seen, b->msg, cap);
+	/* the module hands its buffers over uninitialized (kmalloc) */
+	memset(b->buf, 0xa5, sizeof(b->buf));
+	memset(b->seen, 0xa5, sizeof(b->seen));
+	memset(b->msg, 0xa5, sizeof(b->msg));
+	tlsmon_hs_dir_init(&b->d, role, cap);
+	tlsmon_hs_dir_rebuf(&b->d, b->buf, b->seen, b->msg, cap);
 	return b;
+}
+
+/* A direction without buffers, which get exactly what is asked for. */
+static struct dir_buf *dir_new_growing(enum tlsmon_dir_role role, u32 cap)
+{
+	struct dir_buf *b = calloc(1, sizeof(*b));
+
+	tlsmon_hs_dir_init(&b->d, role, cap);
+	return b;
+}
+
+static void dir_free(struct dir_buf *b)
+{
+	free(b->heap[0]);
+	free(b->heap[1]);
+	free(b->heap[2]);
+	free(b);
+}
+
+static int dir_feed(struct dir_buf *b, u32 off, const u8 *p, u32 len)
+{
+	int err;
+
+	while ((err = tlsmon_hs_dir_feed(&b->d, off, p, len)) == -ENOBUFS) {
+		u32 size = b->d.need, sb = tlsmon_hs_seen_bytes(size);
+		u8 *buf = malloc(size), *seen = malloc(sb), *msg = malloc(size);
+
+		if (!buf || !seen || !msg || size <= b->d.size || size > b->d.cap)
+			abort();
+		memset(buf, 0xa5, size);
+		memset(seen, 0xa5, sb);
+		memset(msg, 0xa5, size);
+		tlsmon_hs_dir_rebuf(&b->d, buf, seen, msg, size);
+		free(b->heap[0]);
+		free(b->heap[1]);
+		free(b->heap[2]);
+		b->heap[0] = buf;
+		b->heap[1] = seen;
+		b->heap[2] = msg;
+		b->grown++;
+	}
+	return err;
 }
 
 static int feed_all(struct dir_buf *b, const u8 *p, u32 len, u32 seg)
@@ -34,8 +84,7 @@ static int feed_all(struct dir_buf *b, const u8 *p, u32 len, u32 seg)
 	int err = 0;
 
 	for (off = 0; off < len && !err; off += seg)
-		err = tlsmon_hs_dir_feed(&b->d, off, p + off,
-					 len - off < seg ? len - off : seg);
+		err = dir_feed(b, off, p + off, len - off < seg ? len - off : seg);
 	return err;
 }
 
@@ -123,6 +172,37 @@ TEST(openssl_whole_and_byte_by_byte)
 	}
 }
 
+/*
+ * Buffers that start empty and grow to exactly what each segment needs
+ * read the same hellos, and never grow past what the stream needs.
+ */
+TEST(buffers_grow_with_the_stream)
+{
+	static const u32 segs[] = { 100000, 1, 7, 536 };
+	unsigned int i, seg;
+
+	for (i = 0; i < sizeof(openssl_vectors) / sizeof(openssl_vectors[0]); i++) {
+		const struct openssl_vector *v = &openssl_vectors[i];
+		const struct expect *e = expect_of(v->name);
+
+		ASSERT_NE(NULL, e);
+		for (seg = 0; seg < sizeof(segs) / sizeof(segs[0]); seg++) {
+			struct dir_buf *c = dir_new_growing(TLSMON_STREAM_CLIENT, CAP);
+			struct dir_buf *s = dir_new_growing(TLSMON_STREAM_SERVER, CAP);
+
+			EXPECT_EQ(0, feed_all(c, v->client, v->client_len, segs[seg]));
+			EXPECT_EQ(0, feed_all(s, v->server, v->server_len, segs[seg]));
+			check_vector(_metadata, v, e, c, s);
+			EXPECT_LE(c->d.size, v->client_len);
+			EXPECT_LE(s->d.size, v->server_len);
+			if (segs[seg] == 1)
+				EXPECT_LT(100, c->grown);
+			dir_free(c);
+			dir_free(s);
+		}
+	}
+}
+
 /* Segments in random order, some twice, some overlapping. */
 TEST(openssl_shuffled_duplicated_overlapping)
 {
@@ -166,10 +246,10 @@ TEST(openssl_shuffled_duplicated_overlapping)
 					b_[r] = tb;
 				}
 				for (j = 0; j < cnt; j++) {
-					EXPECT_EQ(0, tlsmon_hs_dir_feed(&d[k]->d, a_[j], p[k] + a_[j],
+					EXPECT_EQ(0, dir_feed(d[k], a_[j], p[k] + a_[j],
 									b_[j] - a_[j]));
 					if (rand() % 4 == 0)
-						EXPECT_EQ(0, tlsmon_hs_dir_feed(&d[k]->d, a_[j],
+						EXPECT_EQ(0, dir_feed(d[k], a_[j],
 										p[k] + a_[j],
 										b_[j] - a_[j]));
 				}
@@ -192,7 +272,7 @@ TEST(openssl_truncated_at_every_byte)
 		for (k = 0; k <= v->server_len; k++) {
 			struct dir_buf *s = dir_new(TLSMON_STREAM_SERVER, CAP);
 
-			EXPECT_EQ(0, tlsmon_hs_dir_feed(&s->d, 0, v->server, k));
+			EXPECT_EQ(0, dir_feed(s, 0, v->server, k));
 			EXPECT_NE(TLSMON_HS_FAILED, s->d.state);
 			if (s->d.state == TLSMON_HS_DONE && !done_at)
 				done_at = k;
@@ -213,8 +293,8 @@ TEST(retransmission_with_other_bytes_fails)
 
 	memcpy(forged, v->client + 40, sizeof(forged));
 	forged[10] ^= 1;
-	EXPECT_EQ(0, tlsmon_hs_dir_feed(&c->d, 40, v->client + 40, 64));
-	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&c->d, 40, forged, 64));
+	EXPECT_EQ(0, dir_feed(c, 40, v->client + 40, 64));
+	EXPECT_EQ(-EBADMSG, dir_feed(c, 40, forged, 64));
 	EXPECT_EQ(TLSMON_HS_FAILED, c->d.state);
 	EXPECT_EQ(TLSMON_FAIL_CONFLICT, c->d.fail);
 	free(c);
@@ -264,30 +344,30 @@ TEST(not_tls_alert_bad_ccs)
 	struct dir_buf *b;
 
 	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
-	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&b->d, 0, http, sizeof(http) - 1));
+	EXPECT_EQ(-EBADMSG, dir_feed(b, 0, http, sizeof(http) - 1));
 	EXPECT_EQ(TLSMON_FAIL_NOT_TLS, b->d.fail);
 	free(b);
 
 	b = dir_new(TLSMON_STREAM_SERVER, CAP);
-	EXPECT_EQ(0, tlsmon_hs_dir_feed(&b->d, 0, openssl_vectors[2].server, 5 + 0x58));
+	EXPECT_EQ(0, dir_feed(b, 0, openssl_vectors[2].server, 5 + 0x58));
 	EXPECT_EQ(1, b->d.n_hellos);	/* the HelloRetryRequest */
-	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&b->d, 5 + 0x58, bad_ccs, sizeof(bad_ccs)));
+	EXPECT_EQ(-EBADMSG, dir_feed(b, 5 + 0x58, bad_ccs, sizeof(bad_ccs)));
 	EXPECT_EQ(TLSMON_FAIL_BAD_RECORD, b->d.fail);
 	free(b);
 
 	b = dir_new(TLSMON_STREAM_SERVER, CAP);
-	EXPECT_EQ(0, tlsmon_hs_dir_feed(&b->d, 0, openssl_vectors[2].server, 5 + 0x58));
-	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&b->d, 5 + 0x58, alert, sizeof(alert)));
+	EXPECT_EQ(0, dir_feed(b, 0, openssl_vectors[2].server, 5 + 0x58));
+	EXPECT_EQ(-EBADMSG, dir_feed(b, 5 + 0x58, alert, sizeof(alert)));
 	EXPECT_EQ(TLSMON_FAIL_ALERT, b->d.fail);
 	free(b);
 
 	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
-	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&b->d, 0, zero_rec, sizeof(zero_rec)));
+	EXPECT_EQ(-EBADMSG, dir_feed(b, 0, zero_rec, sizeof(zero_rec)));
 	EXPECT_EQ(TLSMON_FAIL_BAD_RECORD, b->d.fail);
 	free(b);
 
 	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
-	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_feed(&b->d, 0, bad_ver, sizeof(bad_ver)));
+	EXPECT_EQ(-EBADMSG, dir_feed(b, 0, bad_ver, sizeof(bad_ver)));
 	free(b);
 }
 
