@@ -6,8 +6,8 @@
  * records each direction's initial sequence number; the first bytes of
  * each direction are then reassembled by sequence number and parsed until
  * both hellos are known. Namespaces where monitoring is off have no hook
- * at all; in the others, a segment of a connection without an entry costs
- * one hash lookup, skipped entirely while the table is empty.
+ * at all; in the others, a data segment costs one hash lookup while some
+ * handshake is being read, and none otherwise.
  *
  * Everything here fails closed: an entry that overflows, expires, cannot
  * be parsed or is dropped for room leaves its connection unmonitored.
@@ -76,6 +76,7 @@ void tlsmon_flows_init(struct tlsmon_flows *f)
 	__hash_init(f->hash, ARRAY_SIZE(f->hash));
 	INIT_LIST_HEAD(&f->age);
 	atomic_set(&f->count, 0);
+	atomic_set(&f->collecting, 0);
 	INIT_DELAYED_WORK(&f->gc, flows_gc);
 	f->hooks = false;
 }
@@ -120,6 +121,15 @@ static void pending_free_rcu(struct rcu_head *head)
 	kfree(p);
 }
 
+/* Caller holds p->lock: the entry wants no more of its connection's data. */
+static void pending_collected(struct tlsmon_flows *f, struct tlsmon_pending *p)
+{
+	if (p->collecting) {
+		p->collecting = false;
+		atomic_dec(&f->collecting);
+	}
+}
+
 /* Caller holds f->lock. */
 static void pending_unlink(struct tlsmon_flows *f, struct tlsmon_pending *p)
 {
@@ -127,6 +137,7 @@ static void pending_unlink(struct tlsmon_flows *f, struct tlsmon_pending *p)
 	list_del(&p->age);
 	atomic_dec(&f->count);
 	spin_lock(&p->lock);
+	pending_collected(f, p);
 	p->unlinked = true;
 	spin_unlock(&p->lock);
 	call_rcu(&p->rcu, pending_free_rcu);
@@ -178,12 +189,13 @@ static void flows_expire(struct tlsmon_net *tn, bool all)
 }
 
 /*
- * Caller holds f->lock: a new entry, made room for if the table is full.
+ * Caller holds f->lock: a new entry, made room for if the table is full;
+ * @collect: it will read its connection's data (not a mere tombstone).
  * Return: the entry, or NULL without memory (counted as a drop).
  */
 static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 					     const struct tlsmon_flow_key *key,
-					     u8 role)
+					     u8 role, bool collect)
 {
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p, *old;
@@ -205,6 +217,9 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 	p->key = *key;
 	p->role = role;
 	p->born = jiffies;
+	p->collecting = collect;
+	if (collect)
+		atomic_inc(&f->collecting);
 	spin_lock_init(&p->lock);
 	hlist_add_head_rcu(&p->node, &f->hash[flow_hash(key)]);
 	list_add_tail(&p->age, &f->age);
@@ -248,7 +263,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 		goto out;
 	}
 
-	p = pending_insert(tn, key, role);
+	p = pending_insert(tn, key, role, true);
 	if (p) {
 		p->isn[dir] = seq;
 		p->have_isn = 1 << dir;
@@ -335,6 +350,7 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
 	}
 	/* The buffers go now; the hellos stay in dir[] for the decision. */
 	pending_buffers_free(p);
+	pending_collected(&tn->flows, p);
 }
 
 static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
@@ -379,6 +395,7 @@ nomem:
 	p->failed = true;
 	tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
 	pending_buffers_free(p);
+	pending_collected(&tn->flows, p);
 out:
 	spin_unlock_bh(&p->lock);
 }
@@ -432,6 +449,14 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
 	if (!th)
+		return NF_ACCEPT;
+	/*
+	 * Data matters only while some handshake is being read: a decided
+	 * entry waits only for its connection's FIN (or RST), so the
+	 * segments of a bulk transfer cost no lookup.
+	 */
+	if (!th->syn && !th->fin && !th->rst &&
+	    !atomic_read(&tn->flows.collecting))
 		return NF_ACCEPT;
 	if (!th->syn && !atomic_read(&tn->flows.count))
 		return NF_ACCEPT;
@@ -601,7 +626,7 @@ static void pending_tombstone(struct tlsmon_net *tn,
 	spin_lock_bh(&f->lock);
 	p = pending_lookup(f, key);
 	if (!p)
-		p = pending_insert(tn, key, 0);
+		p = pending_insert(tn, key, 0, false);
 	if (p) {
 		spin_lock(&p->lock);
 		p->decided = true;

@@ -45,6 +45,7 @@ enum {
  * @failed: a direction could not be parsed
  * @decided: a kTLS installation consumed the outcome
  * @unlinked: no longer in the table
+ * @collecting: counted in tlsmon_flows.collecting: still reads data
  * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, grown
  *	as its hellos need; freed once @complete or @failed
  * @dir: the two streams, indexed by enum tlsmon_dir_role; allocated on
@@ -71,6 +72,7 @@ struct tlsmon_pending {
 	bool failed;
 	bool decided;
 	bool unlinked;
+	bool collecting;
 	u8 *mem[2];
 	struct tlsmon_hs_dir *dir;
 };

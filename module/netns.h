@@ -25,6 +25,8 @@ struct tlsmon_policy_obj;
  * @hash: entries by connection (struct tlsmon_pending); RCU readers
  * @age: entries oldest first, for expiry and the size limit
  * @count: entries in @hash; the packet hook skips its lookup at 0
+ * @collecting: entries still reading their hellos; at 0 the packet hook
+ *	looks up only SYN, FIN and RST segments
  * @gc: expires stale entries once a second while there are any
  * @hooks: netfilter hooks registered (serialised by the policy mutex)
  */
@@ -33,6 +35,7 @@ struct tlsmon_flows {
 	struct hlist_head hash[1 << TLSMON_FLOW_BITS];
 	struct list_head age;
 	atomic_t count;
+	atomic_t collecting;
 	struct delayed_work gc;
 	bool hooks;
 };
