@@ -681,7 +681,7 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 	}
 	/* decided: only the fact is kept, until the FIN or the timeout */
 	if (p->decided) {
-		pending_buffers_free(p);
+		/* its buffers went when it completed or failed */
 		kfree(p->dir);
 		p->dir = NULL;
 	}
