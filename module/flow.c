@@ -54,6 +54,35 @@ int tlsmon_flow_params_check(void)
 	return 0;
 }
 
+/*
+ * Entries and their pairs of streams come from caches of their own: the
+ * pair is 2.3 KiB, which kmalloc would hand out (and clear) as 4 KiB,
+ * and both are made and freed for every TCP connection of a monitored
+ * namespace. Created at module init, destroyed at exit after
+ * rcu_barrier(), since entries are freed from RCU callbacks.
+ */
+static struct kmem_cache *pending_cache;
+static struct kmem_cache *streams_cache;
+
+int tlsmon_flow_caches_create(void)
+{
+	pending_cache = KMEM_CACHE(tlsmon_pending, 0);
+	streams_cache = kmem_cache_create("tlsmon_handshake",
+					  2 * sizeof(struct tlsmon_hs_dir),
+					  0, 0, NULL);
+	if (!pending_cache || !streams_cache) {
+		tlsmon_flow_caches_destroy();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void tlsmon_flow_caches_destroy(void)
+{
+	kmem_cache_destroy(streams_cache);
+	kmem_cache_destroy(pending_cache);
+}
+
 static void flows_expire(struct tlsmon_net *tn, bool all);
 
 /* Stale entries go even when no new connection comes to push them out. */
@@ -87,10 +116,13 @@ static u32 flow_hash(const struct tlsmon_flow_key *key)
 	       ((1 << TLSMON_FLOW_BITS) - 1);
 }
 
+/* Inline, a word at a time: every looked-up segment compares keys. */
 static bool flow_key_eq(const struct tlsmon_flow_key *a,
 			const struct tlsmon_flow_key *b)
 {
-	return !memcmp(a, b, sizeof(*a));
+	return a->lport == b->lport && a->rport == b->rport &&
+	       ipv6_addr_equal(&a->raddr, &b->raddr) &&
+	       ipv6_addr_equal(&a->laddr, &b->laddr);
 }
 
 /*
@@ -112,13 +144,21 @@ static void pending_buffers_free(struct tlsmon_pending *p)
 	}
 }
 
+/* Caller holds p->lock or is the last user: the streams are done with. */
+static void pending_streams_free(struct tlsmon_pending *p)
+{
+	pending_buffers_free(p);
+	if (p->dir)
+		kmem_cache_free(streams_cache, p->dir);
+	p->dir = NULL;
+}
+
 static void pending_free_rcu(struct rcu_head *head)
 {
 	struct tlsmon_pending *p = container_of(head, struct tlsmon_pending, rcu);
 
-	pending_buffers_free(p);
-	kfree(p->dir);
-	kfree(p);
+	pending_streams_free(p);
+	kmem_cache_free(pending_cache, p);
 }
 
 /* Caller holds p->lock: the entry wants no more of its connection's data. */
@@ -209,7 +249,7 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 			tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
 		pending_unlink(f, old);
 	}
-	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	p = kmem_cache_zalloc(pending_cache, GFP_ATOMIC);
 	if (!p) {
 		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
 		return NULL;
@@ -244,7 +284,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 	p = pending_lookup(f, key);
 	if (p) {
 		spin_lock(&p->lock);
-		if (p->role == role && !p->dir && !p->decided) {
+		if (p->role == role && !p->dir && !p->failed && !p->decided) {
 			/* SYN or SYN-ACK (again): note this direction's ISN */
 			p->isn[dir] = seq;
 			p->have_isn |= 1 << dir;
@@ -280,7 +320,7 @@ static bool pending_streams(struct tlsmon_pending *p)
 	if (p->dir)
 		return true;
 	/* tlsmon_hs_dir_init() clears each direction */
-	p->dir = kmalloc_array(2, sizeof(*p->dir), GFP_ATOMIC);
+	p->dir = kmem_cache_alloc(streams_cache, GFP_ATOMIC);
 	if (!p->dir)
 		return false;
 	for (i = 0; i < 2; i++)
@@ -340,16 +380,18 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
 	struct tlsmon_hs_dir *s = &p->dir[TLSMON_STREAM_SERVER];
 
 	if (c->state == TLSMON_HS_FAILED || s->state == TLSMON_HS_FAILED) {
+		/* only the failure matters from now on */
 		p->failed = true;
 		tlsmon_count(tn, TLSMON_STATS_A_PARSE_FAILURES);
+		pending_streams_free(p);
 	} else if (tlsmon_hs_complete(c, s)) {
+		/* the hellos stay in dir[] for the decision */
 		p->complete = true;
 		tlsmon_count(tn, TLSMON_STATS_A_HANDSHAKES);
+		pending_buffers_free(p);
 	} else {
 		return;
 	}
-	/* The buffers go now; the hellos stay in dir[] for the decision. */
-	pending_buffers_free(p);
 	pending_collected(&tn->flows, p);
 }
 
@@ -394,7 +436,7 @@ nomem:
 	/* fail closed, and say so */
 	p->failed = true;
 	tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
-	pending_buffers_free(p);
+	pending_streams_free(p);
 	pending_collected(&tn->flows, p);
 out:
 	spin_unlock_bh(&p->lock);
@@ -679,10 +721,12 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 		p->decided = true;
 		ret = TLSMON_CLAIM_NEW;
 	}
-	/* decided: only the fact is kept, until the FIN or the timeout */
-	if (p->decided) {
-		/* its buffers went when it completed or failed */
-		kfree(p->dir);
+	/*
+	 * decided: only the fact is kept, until the FIN or the timeout; its
+	 * buffers went when it completed, its streams if it failed
+	 */
+	if (p->decided && p->dir) {
+		kmem_cache_free(streams_cache, p->dir);
 		p->dir = NULL;
 	}
 	spin_unlock_bh(&p->lock);

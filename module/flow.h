@@ -49,9 +49,9 @@ enum {
  * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, grown
  *	as its hellos need; freed once @complete or @failed
  * @dir: the two streams, indexed by enum tlsmon_dir_role; allocated on
- *	the first payload, freed when a kTLS installation decides
- *	(@decided), so that an entry lingering until its connection's FIN
- *	is small
+ *	the first payload, freed when the handshake fails (@failed) or a
+ *	kTLS installation decides (@decided), so that an entry lingering
+ *	until its connection's FIN is small
  *
  * Lifetime: created on a SYN, removed on RST, on expiry, when the table
  * is full and a newer SYN needs room, or with the namespace's monitoring.
@@ -102,5 +102,7 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 				      const struct tlsmon_policy *p,
 				      struct tlsmon_verdict *v, u8 *role);
 int tlsmon_flow_params_check(void);
+int tlsmon_flow_caches_create(void);
+void tlsmon_flow_caches_destroy(void);
 
 #endif /* _TLSMON_FLOW_H */

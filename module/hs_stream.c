@@ -12,7 +12,8 @@
 void tlsmon_hs_dir_init(struct tlsmon_hs_dir *d, enum tlsmon_dir_role role,
 			u32 cap)
 {
-	memset(d, 0, sizeof(*d));
+	/* the hellos are written whole by the parser before they are read */
+	memset(d, 0, offsetof(struct tlsmon_hs_dir, ch));
 	d->role = role;
 	d->state = TLSMON_HS_COLLECT;
 	d->cap = cap;

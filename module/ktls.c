@@ -82,29 +82,24 @@ static void tlsmon_count_why(struct tlsmon_net *tn, u8 why)
 /*
  * The keys of a tagged session's new direction, if they may be exported:
  * export is on and the peer is on a directly connected subnet. Otherwise
- * nothing is copied, and an export refused for the peer is counted.
- * Return: a copy to free with kfree_sensitive(), or NULL.
+ * nothing is copied, and an export refused for the peer is counted. The
+ * copy is on the caller's stack, which wipes it with memzero_explicit().
+ * Return: @keys, filled, or NULL.
  */
 static struct tlsmon_dir_keys *tlsmon_export_keys(struct sock *sk,
 						  struct tlsmon_net *tn,
 						  const struct tlsmon_policy *pol,
 						  const struct tlsmon_session_info *info,
-						  const struct tlsmon_install *in)
+						  const struct tlsmon_install *in,
+						  struct tlsmon_dir_keys *keys)
 {
-	struct tlsmon_dir_keys *keys;
-
 	if (!pol->export)
 		return NULL;
 	if (!tlsmon_peer_local(sock_net(sk), &info->raddr, info->oif)) {
 		tlsmon_count(tn, TLSMON_STATS_A_EXPORT_REFUSED);
 		return NULL;
 	}
-	keys = kmalloc(sizeof(*keys), GFP_ATOMIC);
-	if (keys && !tlsmon_keys_capture(in->ctx, in->tx, keys)) {
-		kfree_sensitive(keys);
-		keys = NULL;
-	}
-	return keys;
+	return tlsmon_keys_capture(in->ctx, in->tx, keys) ? keys : NULL;
 }
 
 static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
@@ -127,7 +122,7 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 		.reason = v->reason,
 		.role = role,
 	};
-	struct tlsmon_dir_keys *keys = NULL;
+	struct tlsmon_dir_keys copy, *keys;
 	struct tlsmon_flow_key key;
 	struct dst_entry *dst;
 
@@ -147,7 +142,7 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 	}
 	info.mark = READ_ONCE(sk->sk_mark);
 
-	keys = tlsmon_export_keys(sk, tn, pol, &info, in);
+	keys = tlsmon_export_keys(sk, tn, pol, &info, in, &copy);
 	if (tlsmon_session_add(tn, &info, keys)) {
 		/* No record, no monitoring: fail closed. */
 		tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
@@ -158,7 +153,8 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 	if (keys)
 		tlsmon_event_keys(sock_net(sk), &info, dir, keys);
 out:
-	kfree_sensitive(keys);
+	if (keys)
+		memzero_explicit(keys, sizeof(*keys));
 }
 
 /* Return: whether @sk has a session, which now has direction @dir too. */
@@ -166,8 +162,8 @@ static bool tlsmon_second_dir(struct sock *sk, struct tlsmon_net *tn,
 			      const struct tlsmon_policy *pol,
 			      const struct tlsmon_install *in, u8 dir)
 {
+	struct tlsmon_dir_keys copy, *keys;
 	struct tlsmon_session_info info;
-	struct tlsmon_dir_keys *keys = NULL;
 	u64 cookie = tlsmon_sk_cookie(sk);
 	bool found;
 
@@ -175,10 +171,12 @@ static bool tlsmon_second_dir(struct sock *sk, struct tlsmon_net *tn,
 	found = tlsmon_session_add_dir(tn, cookie, dir, in->hw, NULL, &info);
 	if (!found)
 		return false;
-	keys = tlsmon_export_keys(sk, tn, pol, &info, in);
-	if (keys && tlsmon_session_add_dir(tn, cookie, dir, in->hw, keys, &info))
+	keys = tlsmon_export_keys(sk, tn, pol, &info, in, &copy);
+	if (!keys)
+		return true;
+	if (tlsmon_session_add_dir(tn, cookie, dir, in->hw, keys, &info))
 		tlsmon_event_keys(sock_net(sk), &info, dir, keys);
-	kfree_sensitive(keys);
+	memzero_explicit(keys, sizeof(*keys));
 	return true;
 }
 

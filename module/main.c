@@ -23,6 +23,9 @@ static int __init tlsmon_init(void)
 	err = tlsmon_session_cache_create();
 	if (err)
 		return err;
+	err = tlsmon_flow_caches_create();
+	if (err)
+		goto err_session_cache;
 	/* Namespaces get their state before a request or probe can use it. */
 	err = tlsmon_netns_register();
 	if (err)
@@ -42,6 +45,8 @@ err_netns:
 	tlsmon_netns_unregister();
 err_cache:
 	rcu_barrier();
+	tlsmon_flow_caches_destroy();
+err_session_cache:
 	tlsmon_session_cache_destroy();
 	return err;
 }
@@ -56,6 +61,7 @@ static void __exit tlsmon_exit(void)
 	tlsmon_netns_unregister();
 	/* Entries freed by call_rcu() run module code and use the cache. */
 	rcu_barrier();
+	tlsmon_flow_caches_destroy();
 	tlsmon_session_cache_destroy();
 	pr_info("unloaded\n");
 }

@@ -12,12 +12,7 @@
 #include "policy.h"
 #include "session.h"
 
-static unsigned int tlsmon_net_id __read_mostly;
-
-struct tlsmon_net *tlsmon_net(const struct net *net)
-{
-	return net_generic(net, tlsmon_net_id);
-}
+unsigned int tlsmon_net_id __read_mostly;
 
 static int __net_init tlsmon_net_init(struct net *net)
 {

@@ -9,6 +9,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 
 #include <linux/tlsmon.h>
 
@@ -82,7 +83,14 @@ struct tlsmon_net {
 	atomic64_t stats[TLSMON_STATS_A_MAX + 1];
 };
 
-struct tlsmon_net *tlsmon_net(const struct net *net);
+extern unsigned int tlsmon_net_id;
+
+/* Inline: the packet hook asks for it on every TCP segment. */
+static inline struct tlsmon_net *tlsmon_net(const struct net *net)
+{
+	return net_generic(net, tlsmon_net_id);
+}
+
 int tlsmon_netns_register(void);
 void tlsmon_netns_unregister(void);
 

@@ -165,6 +165,9 @@ bool tlsmon_session_add_dir(struct tlsmon_net *tn, u64 cookie, u8 dir, bool hw,
 	struct tlsmon_sessions *ss = &tn->sessions;
 	struct tlsmon_session *s;
 
+	/* most installations are a socket's first: no session, no lock */
+	if (!rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params))
+		return false;
 	spin_lock_bh(&ss->lock);
 	s = rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params);
 	if (s && READ_ONCE(s->closed))

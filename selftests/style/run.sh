@@ -90,10 +90,12 @@ plain=$(grep -n '\bkfree(' "$top"/module/ktls.c "$top"/module/session.c \
 [ -z "$plain" ] || printf '%s\n' "$plain" | sed 's/^/# /'
 log_test $([ -z "$plain" ]; echo $?) "no plain kfree() where keys are held"
 
-# Sessions come from their own slab cache: every kmem_cache_free() there
-# follows a memzero_explicit() of the keys.
+# Sessions come from their own slab cache: every kmem_cache_free() in the
+# files that hold keys follows a memzero_explicit() of the keys (flow.c's
+# caches hold handshake bytes seen on the wire, no key material).
 unwiped=$(awk '/kmem_cache_free\(/ && prev !~ /memzero_explicit\(/ { print FILENAME ":" FNR ": " $0 }
-	{ prev = $0 }' "$top"/module/*.c)
+	{ prev = $0 }' "$top"/module/ktls.c "$top"/module/session.c \
+	"$top"/module/export.c "$top"/module/netlink.c "$top"/module/event.c)
 [ -z "$unwiped" ] || printf '%s\n' "$unwiped" | sed 's/^/# /'
 log_test $([ -z "$unwiped" ]; echo $?) "no slab object freed unwiped where keys are held"
 
