@@ -46,6 +46,22 @@ for kind in ("monitored", "ordinary"):
     for st in ("absent", "enabled"):
         row("connections/s (%s suite), module %s" % (kind, st),
             "conn_rate_%s_%s" % (st, kind), "/s", "conn_rate_absent_%s" % kind)
+for st in ("absent", "enabled"):
+    row("connections/s (OpenSSL, monitored), module %s" % st,
+        "conn_rate_%s_openssl" % st, "/s", "conn_rate_absent_openssl")
+# The same comparison round by round: each round's enabled run against
+# the absent run just before it, so that drift of the host between rounds
+# cancels out.
+for kind in ("monitored", "ordinary", "openssl"):
+    a = vals.get("conn_rate_absent_%s" % kind, [])
+    e = vals.get("conn_rate_enabled_%s" % kind, [])
+    pairs = [100 * y / x for x, y in zip(a, e) if x]
+    if pairs:
+        vals["conn_ratio_%s" % kind] = pairs
+        print("%-44s %12s %14s" % ("connections/s (%s), enabled/absent by round" % kind,
+                                   "%.1f %%" % statistics.median(pairs),
+                                   "%.1f-%.1f" % (min(pairs), max(pairs))))
+row("OpenSSL connections tagged (client end, per connection)", "openssl_tagged_per_connection", "")
 row("key event latency, median", "event_latency_median_us", "us")
 row("key event latency, p99", "event_latency_p99_us", "us")
 row("session object in its slab cache", "session_object_bytes", "B")

@@ -19,6 +19,11 @@
  *   -m TEXT     send the line TEXT instead of the pattern, read one line
  *               from the peer and print it ("peer said: LINE")
  *   -w FILE     after the exchange print "ready" and wait for FILE
+ *   -r SECONDS  connection rate (make bench): the client connects, shakes
+ *               hands, exchanges BYTES each way with kTLS in both
+ *               directions and closes, again and again for SECONDS, then
+ *               prints "N connections in S s (R per second)"; the server
+ *               serves one connection after another until killed
  *
  * It prints one line "handshake VERSION SUITE ktls=DIRS consent=BITS
  * monitored=yes|no reason=... cookie=N session=ID" after the handshake, as the application
@@ -46,6 +51,7 @@ static struct {
 	bool server, tls12, consent, plain, sendfile;
 	const char *cipher, *cert, *key, *ca, *out, *wait, *msg;
 	size_t bytes;
+	unsigned int repeat;
 } o = { .bytes = 4096 };
 
 static void die(const char *what)
@@ -120,10 +126,14 @@ static int tcp_socket(const char *addr, const char *port)
 		int lfd = fd;
 
 		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(lfd, ai->ai_addr, ai->ai_addrlen) || listen(lfd, 1))
+		if (bind(lfd, ai->ai_addr, ai->ai_addrlen) || listen(lfd, 64))
 			die("bind/listen");
 		printf("listening\n");
 		fflush(stdout);
+		if (o.repeat) {
+			freeaddrinfo(ai);
+			return lfd;
+		}
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			die("accept");
@@ -230,6 +240,8 @@ static void recv_pattern(SSL *ssl)
 	}
 	if (out && fclose(out))
 		die("writing the output file");
+	if (o.repeat)
+		return;
 	printf("received %zu bytes ok\n", off);
 	fflush(stdout);
 }
@@ -268,8 +280,72 @@ static void recv_line(SSL *ssl)
 static void usage(void)
 {
 	fprintf(stderr, "usage: ssl_peer server|client ADDR PORT [-2|-3] [-c CIPHER] [-C] [-P]\n"
-		"       [-n BYTES] [-f] [-o FILE] [-m TEXT] [-w FILE] [-k CERT -K KEY | -A CA]\n");
+		"       [-n BYTES] [-f] [-o FILE] [-m TEXT] [-w FILE] [-r SECONDS]\n"
+		"       [-k CERT -K KEY | -A CA]\n");
 	exit(2);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One connection of the rate run on @fd: every one must use kTLS both ways. */
+static void rate_session(SSL_CTX *ctx, int fd)
+{
+	SSL *ssl = SSL_new(ctx);
+
+	if (!ssl || !SSL_set_fd(ssl, fd))
+		die("SSL_new");
+	if (!o.server && !SSL_set1_host(ssl, "tlsmon-test"))
+		die("SSL_set1_host");
+	if ((o.server ? SSL_accept(ssl) : SSL_connect(ssl)) != 1)
+		die("handshake failed");
+	if (o.server) {
+		recv_pattern(ssl);
+		send_pattern(ssl);
+	} else {
+		send_pattern(ssl);
+		recv_pattern(ssl);
+	}
+	/* OpenSSL turns kTLS on for reading once the handshake's last record is read */
+	if (tlsmon_ssl_ktls(ssl) != (TLSMON_LIB_DIR_TX | TLSMON_LIB_DIR_RX))
+		die("kTLS is not on in both directions");
+	SSL_shutdown(ssl);
+	SSL_free(ssl);
+	close(fd);
+}
+
+/* -r: the connection rate, as make bench measures it. */
+static int rate(SSL_CTX *ctx, const char *addr, const char *port)
+{
+	double start, end;
+	unsigned long n = 0;
+	int lfd, fd;
+
+	if (o.server) {
+		lfd = tcp_socket(addr, port);
+		for (;;) {
+			fd = accept(lfd, NULL, NULL);
+			if (fd < 0)
+				die("accept");
+			rate_session(ctx, fd);
+		}
+	}
+	start = now_s();
+	end = start + o.repeat;
+	do {
+		rate_session(ctx, tcp_socket(addr, port));
+		n++;
+	} while (now_s() < end);
+	end = now_s();
+	printf("%lu connections in %.1f s (%.1f per second)\n", n, end - start,
+	       n / (end - start));
+	SSL_CTX_free(ctx);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -283,7 +359,7 @@ int main(int argc, char **argv)
 		usage();
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((c = getopt(argc, argv, "23c:CPn:fo:m:w:k:K:A:")) != -1) {
+	while ((c = getopt(argc, argv, "23c:CPn:fo:m:w:r:k:K:A:")) != -1) {
 		switch (c) {
 		case '2': o.tls12 = true; break;
 		case '3': o.tls12 = false; break;
@@ -295,6 +371,7 @@ int main(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'm': o.msg = optarg; break;
 		case 'w': o.wait = optarg; break;
+		case 'r': o.repeat = atoi(optarg); break;
 		case 'k': o.cert = optarg; break;
 		case 'K': o.key = optarg; break;
 		case 'A': o.ca = optarg; break;
@@ -305,6 +382,8 @@ int main(int argc, char **argv)
 		usage();
 
 	ctx = make_ctx();
+	if (o.repeat)
+		return rate(ctx, argv[2], argv[3]);
 	fd = tcp_socket(argv[2], argv[3]);
 	ssl = SSL_new(ctx);
 	if (!ssl || !SSL_set_fd(ssl, fd))
