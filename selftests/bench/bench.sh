@@ -129,6 +129,39 @@ for r in $(seq "$rounds"); do
 	done
 done
 
+# What the bulk transfers spend in tlsmon, measured directly: five rounds
+# of throughput cannot resolve 1%. perf samples every CPU, with call
+# chains, while one run goes with the policy enabled. tlsmon's share is
+# the time under the code that runs only because of it: the netfilter
+# hook (nf_hook_slow: there is no other hook in these namespaces), the
+# kprobes' entry and return (kprobe_ftrace_handler,
+# arch_rethook_trampoline) and tlsmon's own RCU callbacks and work, each
+# with everything it calls, out of the time that is not idle.
+# profile_share NAME LOAD-ARGS...
+profile_share() {
+	local name=$1 data=/tmp/bench-perf.data
+	shift
+	if ! command -v perf >/dev/null; then
+		echo "# bench: perf is missing (linux-perf): no profile of $name"
+		return
+	fi
+	perf record -q -g -e cpu-clock -F 2000 -a -o $data -- "$load" -C $c -S $s -a 10.82.0.2 \
+		-p $((port += 1)) -N "$@" >/dev/null 2>&1 || return
+	put "${name}_tlsmon_share_pct" "$(perf report -i $data --children --sort sym --stdio \
+		-g none --percent-limit 0 2>/dev/null | awk '
+		$1 ~ /%$/ && $2 ~ /%$/ {
+			if ($4 == "native_safe_halt") idle += $2 + 0
+			if ($4 ~ /^(nf_hook_slow|kprobe_ftrace_handler|arch_rethook_trampoline|pending_free_rcu|tlsmon_session_free_rcu|flows_gc|tlsmon_events_work_fn|tlsmon_close_work_fn)$/)
+				t += $1 + 0 }
+		END { printf "%.2f", (idle < 100 ? 100 * t / (100 - idle) : 0) }')"
+	rm -f $data
+}
+echo 0 >/proc/sys/kernel/kptr_restrict
+state enabled
+profile_share tcp_bulk -L -P -B "$bytes"
+profile_share ktls_bulk -L -u 0 -B "$bytes"
+profile_share conn_churn -L -u 0 -t "$churn"
+
 # key event latency: installation to arrival at a netlink listener
 state enabled
 out=$(run_load -u 0 -t "$churn" -m exact)

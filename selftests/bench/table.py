@@ -62,6 +62,9 @@ for kind in ("monitored", "ordinary", "openssl"):
                                    "%.1f %%" % statistics.median(pairs),
                                    "%.1f-%.1f" % (min(pairs), max(pairs))))
 row("OpenSSL connections tagged (client end, per connection)", "openssl_tagged_per_connection", "")
+row("plain TCP bulk, enabled: CPU in tlsmon (perf)", "tcp_bulk_tlsmon_share_pct", "%")
+row("kTLS bulk, monitored: CPU in tlsmon (perf)", "ktls_bulk_tlsmon_share_pct", "%")
+row("connection churn, monitored: CPU in tlsmon (perf)", "conn_churn_tlsmon_share_pct", "%")
 row("key event latency, median", "event_latency_median_us", "us")
 row("key event latency, p99", "event_latency_p99_us", "us")
 row("session object in its slab cache", "session_object_bytes", "B")
