@@ -293,8 +293,8 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One connection of the rate run on @fd: every one must use kTLS both ways. */
-static void rate_session(SSL_CTX *ctx, int fd)
+/* A TLS connection on @fd, its handshake done. */
+static SSL *handshake(SSL_CTX *ctx, int fd)
 {
 	SSL *ssl = SSL_new(ctx);
 
@@ -304,6 +304,14 @@ static void rate_session(SSL_CTX *ctx, int fd)
 		die("SSL_set1_host");
 	if ((o.server ? SSL_accept(ssl) : SSL_connect(ssl)) != 1)
 		die("handshake failed");
+	return ssl;
+}
+
+/* One connection of the rate run on @fd: every one must use kTLS both ways. */
+static void rate_session(SSL_CTX *ctx, int fd)
+{
+	SSL *ssl = handshake(ctx, fd);
+
 	if (o.server) {
 		recv_pattern(ssl);
 		send_pattern(ssl);
@@ -385,13 +393,7 @@ int main(int argc, char **argv)
 	if (o.repeat)
 		return rate(ctx, argv[2], argv[3]);
 	fd = tcp_socket(argv[2], argv[3]);
-	ssl = SSL_new(ctx);
-	if (!ssl || !SSL_set_fd(ssl, fd))
-		die("SSL_new");
-	if (!o.server && !SSL_set1_host(ssl, "tlsmon-test"))
-		die("SSL_set1_host");
-	if ((o.server ? SSL_accept(ssl) : SSL_connect(ssl)) != 1)
-		die("handshake failed");
+	ssl = handshake(ctx, fd);
 	report(ssl);
 
 	if (o.msg && o.server) {
