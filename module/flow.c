@@ -721,14 +721,9 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 		p->decided = true;
 		ret = TLSMON_CLAIM_NEW;
 	}
-	/*
-	 * decided: only the fact is kept, until the FIN or the timeout; its
-	 * buffers went when it completed, its streams if it failed
-	 */
-	if (p->decided && p->dir) {
-		kmem_cache_free(streams_cache, p->dir);
-		p->dir = NULL;
-	}
+	/* decided: only the fact is kept, until the FIN or the timeout */
+	if (p->decided)
+		pending_streams_free(p);
 	spin_unlock_bh(&p->lock);
 out:
 	rcu_read_unlock();

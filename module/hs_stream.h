@@ -71,8 +71,10 @@ enum tlsmon_dir_fail {
  * @seen: which bytes of @buf past @have arrived, owned by the caller and
  *	left uninitialized by it: read only after @seen_ready
  * @msg: handshake messages stripped of their records, owned by the caller
- * @ch: the ClientHellos (client role)
- * @sh: the ServerHellos, HelloRetryRequest first if any (server role)
+ * @ch: the ClientHellos (client role); only the first @n_hellos are
+ *	written, tlsmon_hs_dir_init() leaves the rest as it finds it
+ * @sh: the ServerHellos, HelloRetryRequest first if any (server role),
+ *	likewise
  */
 struct tlsmon_hs_dir {
 	u8 role;
