@@ -55,21 +55,38 @@ int tlsmon_flow_params_check(void)
 }
 
 /*
- * Entries and their pairs of streams come from caches of their own: the
- * pair is 2.3 KiB, which kmalloc would hand out (and clear) as 4 KiB,
- * and both are made and freed for every TCP connection of a monitored
- * namespace. Created at module init, destroyed at exit after
- * rcu_barrier(), since entries are freed from RCU callbacks.
+ * Entries and their streams come from caches of their own: both are made
+ * and freed for every TCP connection of a monitored namespace, and the
+ * streams (4.3 KiB with their first buffers) would be an 8 KiB kmalloc
+ * object.
+ *
+ * The streams' cache has a constructor, which exempts it from
+ * init_on_alloc: clearing 4.3 KiB per connection was the largest single
+ * cost of watching a handshake. Nothing is read before it is written:
+ * tlsmon_hs_dir_init() clears each stream's state; the parser writes each
+ * hello whole before n_hellos counts it; the buffers are read only below
+ * have, ooo_end and msg_len, and the seen map is cleared on first use.
+ * What an object may still hold from an earlier use are bytes of an
+ * earlier handshake, which crossed the wire in clear, never keys; and a
+ * cache with a constructor is never merged with another.
+ *
+ * Created at module init, destroyed at exit after rcu_barrier(), since
+ * entries are freed from RCU callbacks.
  */
 static struct kmem_cache *pending_cache;
 static struct kmem_cache *streams_cache;
+
+static void handshake_ctor(void *obj)
+{
+	memset(obj, 0, sizeof(struct tlsmon_handshake));
+}
 
 int tlsmon_flow_caches_create(void)
 {
 	pending_cache = KMEM_CACHE(tlsmon_pending, 0);
 	streams_cache = kmem_cache_create("tlsmon_handshake",
-					  2 * sizeof(struct tlsmon_hs_dir),
-					  0, 0, NULL);
+					  sizeof(struct tlsmon_handshake),
+					  0, 0, handshake_ctor);
 	if (!pending_cache || !streams_cache) {
 		tlsmon_flow_caches_destroy();
 		return -ENOMEM;
@@ -136,10 +153,10 @@ static void pending_buffers_free(struct tlsmon_pending *p)
 	for (i = 0; i < 2; i++) {
 		kfree(p->mem[i]);
 		p->mem[i] = NULL;
-		if (p->dir) {
-			p->dir[i].buf = NULL;
-			p->dir[i].seen = NULL;
-			p->dir[i].msg = NULL;
+		if (p->hs) {
+			p->hs->dir[i].buf = NULL;
+			p->hs->dir[i].seen = NULL;
+			p->hs->dir[i].msg = NULL;
 		}
 	}
 }
@@ -148,9 +165,9 @@ static void pending_buffers_free(struct tlsmon_pending *p)
 static void pending_streams_free(struct tlsmon_pending *p)
 {
 	pending_buffers_free(p);
-	if (p->dir)
-		kmem_cache_free(streams_cache, p->dir);
-	p->dir = NULL;
+	if (p->hs)
+		kmem_cache_free(streams_cache, p->hs);
+	p->hs = NULL;
 }
 
 static void pending_free_rcu(struct rcu_head *head)
@@ -284,7 +301,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 	p = pending_lookup(f, key);
 	if (p) {
 		spin_lock(&p->lock);
-		if (p->role == role && !p->dir && !p->failed && !p->decided) {
+		if (p->role == role && !p->hs && !p->failed && !p->decided) {
 			/* SYN or SYN-ACK (again): note this direction's ISN */
 			p->isn[dir] = seq;
 			p->have_isn |= 1 << dir;
@@ -312,22 +329,6 @@ out:
 	spin_unlock_bh(&f->lock);
 }
 
-/* Caller holds p->lock: the two streams, on the first payload. */
-static bool pending_streams(struct tlsmon_pending *p)
-{
-	int i;
-
-	if (p->dir)
-		return true;
-	/* tlsmon_hs_dir_init() clears each direction */
-	p->dir = kmem_cache_alloc(streams_cache, GFP_ATOMIC);
-	if (!p->dir)
-		return false;
-	for (i = 0; i < 2; i++)
-		tlsmon_hs_dir_init(&p->dir[i], i, hello_max);
-	return true;
-}
-
 /*
  * The size of the stream buffers whose block, with @seen, fills @block
  * bytes: 2 * size + size / 8 <= block.
@@ -337,17 +338,42 @@ static u32 stream_size_of(u32 block)
 	return (block * 8 / 17) & ~7u;
 }
 
+/* Lay out a stream's buffers in @block: buf, msg, seen. */
+static void stream_rebuf(struct tlsmon_hs_dir *d, u8 *block, u32 size)
+{
+	tlsmon_hs_dir_rebuf(d, block, block + 2 * size, block + size, size);
+}
+
+/* Caller holds p->lock: the two streams, on the first payload. */
+static bool pending_streams(struct tlsmon_pending *p)
+{
+	u32 size = min_t(u32, stream_size_of(TLSMON_HS_BLOCK), hello_max);
+	int i;
+
+	if (p->hs)
+		return true;
+	/* not cleared (see handshake_ctor()): tlsmon_hs_dir_init() does */
+	p->hs = kmem_cache_alloc(streams_cache, GFP_ATOMIC);
+	if (!p->hs)
+		return false;
+	for (i = 0; i < 2; i++) {
+		tlsmon_hs_dir_init(&p->hs->dir[i], i, hello_max);
+		stream_rebuf(&p->hs->dir[i], p->hs->block[i], size);
+	}
+	return true;
+}
+
 /*
  * Caller holds p->lock: buffers for stream @i of at least @d->need bytes,
- * in one block of a kmalloc size (1, 2, 4 KiB...), or hello_max's own
- * once that is reached. Most hellos fit in the first block or two, and
- * kmalloc clears what it hands out (init_on_alloc): a block sized to the
- * hellos is memory and time that the largest possible hello would waste.
+ * once its block in the streams is too small: one block of a kmalloc
+ * size (2, 4 KiB...), or hello_max's own once that is reached. kmalloc
+ * clears what it hands out (init_on_alloc): a block sized to the hellos
+ * is memory and time that the largest possible hello would waste.
  */
 static bool stream_grow(struct tlsmon_pending *p, int i)
 {
-	struct tlsmon_hs_dir *d = &p->dir[i];
-	u32 block = 1024, size;
+	struct tlsmon_hs_dir *d = &p->hs->dir[i];
+	u32 block = 2 * TLSMON_HS_BLOCK, size;
 	u8 *m;
 
 	while (stream_size_of(block) < d->need && stream_size_of(block) < d->cap)
@@ -358,8 +384,7 @@ static bool stream_grow(struct tlsmon_pending *p, int i)
 	m = kmalloc(block, GFP_ATOMIC);
 	if (!m)
 		return false;
-	/* layout: buf, msg, seen */
-	tlsmon_hs_dir_rebuf(d, m, m + 2 * size, m + size, size);
+	stream_rebuf(d, m, size);
 	kfree(p->mem[i]);
 	p->mem[i] = m;
 	return true;
@@ -376,8 +401,8 @@ static int stream_of(const struct tlsmon_pending *p, int dir)
 /* Caller holds p->lock: done with the streams, keep only the outcome. */
 static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
 {
-	struct tlsmon_hs_dir *c = &p->dir[TLSMON_STREAM_CLIENT];
-	struct tlsmon_hs_dir *s = &p->dir[TLSMON_STREAM_SERVER];
+	struct tlsmon_hs_dir *c = &p->hs->dir[TLSMON_STREAM_CLIENT];
+	struct tlsmon_hs_dir *s = &p->hs->dir[TLSMON_STREAM_SERVER];
 
 	if (c->state == TLSMON_HS_FAILED || s->state == TLSMON_HS_FAILED) {
 		/* only the failure matters from now on */
@@ -409,7 +434,7 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 		goto out;
 	if (!pending_streams(p))
 		goto nomem;
-	d = &p->dir[stream_of(p, dir)];
+	d = &p->hs->dir[stream_of(p, dir)];
 	/* Unsigned: data before the stream's start wraps past the cap too. */
 	pos = seq - p->isn[dir] - 1;
 	while (len && d->state == TLSMON_HS_COLLECT) {
@@ -502,6 +527,13 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (!th->syn && !atomic_read(&tn->flows.count))
 		return NF_ACCEPT;
+	doff = th->doff * 4;
+	if (doff < sizeof(*th) || skb->len < thoff + doff)
+		return NF_ACCEPT;
+	len = skb->len - thoff - doff;
+	/* a bare ACK, the most common segment of all, changes nothing */
+	if (!len && !th->syn && !th->fin && !th->rst)
+		return NF_ACCEPT;
 
 	if (state->pf == NFPROTO_IPV4) {
 		ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &src);
@@ -529,11 +561,6 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 	}
 	if (th->syn)
 		flow_syn(tn, &key, dir, th->ack, ntohl(th->seq));
-
-	doff = th->doff * 4;
-	if (doff < sizeof(*th) || skb->len < thoff + doff)
-		return NF_ACCEPT;
-	len = skb->len - thoff - doff;
 	if (!len && !th->fin)
 		return NF_ACCEPT;
 
@@ -712,8 +739,8 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 		ret = TLSMON_CLAIM_FAILED;
 		p->decided = true;
 	} else if (p->complete) {
-		const struct tlsmon_hs_dir *c = &p->dir[TLSMON_STREAM_CLIENT];
-		const struct tlsmon_hs_dir *s = &p->dir[TLSMON_STREAM_SERVER];
+		const struct tlsmon_hs_dir *c = &p->hs->dir[TLSMON_STREAM_CLIENT];
+		const struct tlsmon_hs_dir *s = &p->hs->dir[TLSMON_STREAM_SERVER];
 
 		tlsmon_decide(pol, &c->ch[c->n_hellos - 1],
 			      &s->sh[s->n_hellos - 1], v);

@@ -28,6 +28,20 @@ enum {
 	TLSMON_IN,	/* bytes the local socket receives */
 };
 
+/* Bytes of each stream's first buffers, inside its tlsmon_handshake. */
+#define TLSMON_HS_BLOCK		1024
+
+/**
+ * struct tlsmon_handshake - the two streams of a handshake being read
+ * @dir: indexed by enum tlsmon_dir_role
+ * @block: each stream's first buffers (stream, message, seen map): most
+ *	hellos fit, and a handshake then costs one allocation
+ */
+struct tlsmon_handshake {
+	struct tlsmon_hs_dir dir[2];
+	u8 block[2][TLSMON_HS_BLOCK];
+};
+
 /**
  * struct tlsmon_pending - a handshake being watched
  * @node: in tlsmon_flows.hash, under tlsmon_flows.lock
@@ -46,12 +60,12 @@ enum {
  * @decided: a kTLS installation consumed the outcome
  * @unlinked: no longer in the table
  * @collecting: counted in tlsmon_flows.collecting: still reads data
- * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, grown
- *	as its hellos need; freed once @complete or @failed
- * @dir: the two streams, indexed by enum tlsmon_dir_role; allocated on
- *	the first payload, freed when the handshake fails (@failed) or a
- *	kTLS installation decides (@decided), so that an entry lingering
- *	until its connection's FIN is small
+ * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, once
+ *	its hellos outgrow @hs's block; freed once @complete or @failed
+ * @hs: the two streams; allocated on the first payload, freed when the
+ *	handshake fails (@failed) or a kTLS installation decides
+ *	(@decided), so that an entry lingering until its connection's FIN
+ *	is small
  *
  * Lifetime: created on a SYN, removed on RST, on expiry, when the table
  * is full and a newer SYN needs room, or with the namespace's monitoring.
@@ -74,7 +88,7 @@ struct tlsmon_pending {
 	bool unlinked;
 	bool collecting;
 	u8 *mem[2];
-	struct tlsmon_hs_dir *dir;
+	struct tlsmon_handshake *hs;
 };
 
 /**

@@ -14,17 +14,23 @@
  *   tls_sk_proto_close(sk, timeout)     close() of a kTLS socket
  *
  * The return probes act only when the function returned 0, once the
- * crypto state is in place. The signatures were checked against net/tls
- * of Linux 6.1 (Debian 6.1.192) only; any other kernel must be checked
- * again before use. A missing symbol makes the module refuse to load
- * rather than watch nothing. On kernels with kTLS rekey (6.14 and later),
- * a second installation of a direction on a tagged socket would be taken
- * as a repeat of that direction.
+ * crypto state is in place. Device offload is tried first on every
+ * installation; its return is watched only where the socket's device
+ * can offload TLS at all (see tlsmon_dev_may_offload()).
+ *
+ * The signatures were checked against net/tls of Linux 6.1 (Debian
+ * 6.1.192) only; any other kernel must be checked again before use. A
+ * missing symbol makes the module refuse to load rather than watch
+ * nothing. On kernels with kTLS rekey (6.14 and later), a second
+ * installation of a direction on a tagged socket would be taken as a
+ * repeat of that direction.
  */
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/netdevice.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
+#include <net/dst.h>
 #include <net/sock.h>
 #include <linux/sock_diag.h>
 #include <net/tls.h>
@@ -239,6 +245,34 @@ static int tlsmon_sw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * Whether the device offload about to be tried can possibly succeed. It
+ * is tried first for every installation, and on most devices fails at
+ * once: the return probe, which costs as much as the function on such a
+ * short path, is then not armed. The device is the one
+ * get_netdev_for_sock() will pick, and the test is on what it supports at
+ * all (hw_features), not on what is turned on now, so that ethtool
+ * turning offload on meanwhile cannot slip an installation past us. The
+ * owner holds the socket lock: its route can only be dropped meanwhile,
+ * which fails the offload, never replaced by one to another device.
+ */
+static bool tlsmon_dev_may_offload(struct sock *sk, netdev_features_t feature)
+{
+	struct net_device *dev;
+	struct dst_entry *dst;
+	bool may;
+
+	rcu_read_lock();
+	dst = __sk_dst_get(sk);
+	dev = dst ? dst_dev_rcu(dst) : NULL;
+	if (dev)
+		dev = netdev_sk_get_lowest_dev(dev, sk);
+	/* no device: the offload fails, and is not watched */
+	may = dev && ((dev->features | dev->hw_features) & feature);
+	rcu_read_unlock();
+	return may;
+}
+
 static int tlsmon_dev_tx_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct tlsmon_install *in = (void *)ri->data;
@@ -247,14 +281,19 @@ static int tlsmon_dev_tx_entry(struct kretprobe_instance *ri, struct pt_regs *re
 	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
 	in->tx = true;
 	in->hw = true;
-	return 0;
+	/* non-zero: no return probe for this call */
+	return !tlsmon_dev_may_offload(in->sk, NETIF_F_HW_TLS_TX);
 }
 
 static int tlsmon_dev_rx_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	tlsmon_dev_tx_entry(ri, regs);
-	((struct tlsmon_install *)ri->data)->tx = false;
-	return 0;
+	struct tlsmon_install *in = (void *)ri->data;
+
+	in->sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
+	in->tx = false;
+	in->hw = true;
+	return !tlsmon_dev_may_offload(in->sk, NETIF_F_HW_TLS_RX);
 }
 
 static int tlsmon_install_ret(struct kretprobe_instance *ri, struct pt_regs *regs)

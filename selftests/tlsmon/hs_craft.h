@@ -63,9 +63,14 @@ static const uint8_t craft_hrr_random[32] = {
 	0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
-/* A handshake record holding one ClientHello. */
+/*
+ * A handshake record holding one ClientHello; @pad bytes of padding
+ * extension (RFC 7685) make it as large as real ones with post-quantum
+ * key shares.
+ */
 static void craft_client_hello(struct craft *c, bool tls13, const uint16_t *suites,
-			       unsigned int n_suites, bool consent, bool dup_ext)
+			       unsigned int n_suites, bool consent, bool dup_ext,
+			       unsigned int pad)
 {
 	size_t rec, msg, ext;
 	unsigned int i;
@@ -107,6 +112,12 @@ static void craft_client_hello(struct craft *c, bool tls13, const uint16_t *suit
 	if (consent) {
 		c16(c, CRAFT_CONSENT_EXT);
 		c16(c, 0);
+	}
+	if (pad) {
+		c16(c, 21);
+		c16(c, pad);
+		for (i = 0; i < pad; i++)
+			c8(c, 0);
 	}
 	c_len16(c, ext);
 	c->b[msg] = 0;

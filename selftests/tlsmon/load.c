@@ -447,7 +447,7 @@ static int conn_open(struct conn *k, bool monitored)
 	}
 	if (o.plain)
 		return 0;
-	craft_client_hello(&out, true, &suite, 1, false, false);
+	craft_client_hello(&out, true, &suite, 1, false, false, 0);
 	err = send_all(k->c, out.b, out.n);
 	if (!err)
 		err = read_rec(k->s, &in) == 22 ? 0 : -EPROTO;

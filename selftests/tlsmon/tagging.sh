@@ -201,6 +201,12 @@ run_pair 10.77.0.2 "-S" "-o ff01" || case_ok=1
 expect_eq "client sessions" "$(py "$sess_c" 'len(d)')" 1
 log_test $case_ok "ServerHello split over two TCP segments: tagged"
 
+# Past the streams' first buffers: they grow, keeping what was read.
+case_ok=0
+run_pair 10.77.0.2 "" "-o ff01 -x 2500" || case_ok=1
+expect_eq "sessions" "$(py "$sess_c" 'len(d)') $(py "$sess_s" 'len(d)')" "1 1"
+log_test $case_ok "ClientHello of 2.6 KiB (padded as large as post-quantum key shares make it): tagged on both ends"
+
 # --- every kTLS cipher of the running kernel; one direction only ---------------
 for cipher in aes-gcm-128 aes-gcm-256 aes-ccm-128 chacha20-poly1305 sm4-gcm sm4-ccm; do
 	case_ok=0

@@ -16,6 +16,8 @@
  *   -r              server: answer with a HelloRetryRequest first
  *   -S              server: split the ServerHello over two TCP segments
  *   -b              send every handshake record one byte per TCP segment
+ *   -x BYTES        client: pad the ClientHello with a padding extension
+ *                   of BYTES bytes (at most 3000)
  *   -d DIRS         kTLS directions to install: tx, rx or both (default)
  *   -k CIPHER       kTLS cipher: aes-gcm-128 (default), aes-gcm-256,
  *                   aes-ccm-128, chacha20-poly1305, sm4-gcm, sm4-ccm;
@@ -42,6 +44,7 @@ static struct {
 	bool tx, rx;
 	uint16_t offer[64];
 	unsigned int n_offer;
+	unsigned int pad;
 	int select;
 	const char *wait_file;
 	const char *pause_file;
@@ -173,7 +176,8 @@ static void handshake_client(int fd)
 	struct craft out = { .n = 0 }, in;
 	int type;
 
-	craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent, o.dup);
+	craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent, o.dup,
+				   o.pad);
 	send_craft(fd, &out, false);
 	for (;;) {
 		type = read_record(fd, &in);
@@ -185,7 +189,8 @@ static void handshake_client(int fd)
 		if (in.n > 38 && !memcmp(in.b + 6, craft_hrr_random, 32)) {
 			out.n = 0;
 			craft_ccs(&out);
-			craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent, o.dup);
+			craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent, o.dup,
+				   o.pad);
 			send_craft(fd, &out, false);
 			continue;
 		}
@@ -269,7 +274,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSbDd:w:p:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSbDd:w:p:k:x:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -317,6 +322,13 @@ int main(int argc, char **argv)
 			o.cipher = craft_cipher(optarg);
 			if (!o.cipher) {
 				fprintf(stderr, "tls_peer: unknown cipher %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'x':
+			o.pad = strtoul(optarg, NULL, 0);
+			if (o.pad > 3000) {
+				fprintf(stderr, "tls_peer: at most 3000 bytes of padding\n");
 				return 2;
 			}
 			break;
