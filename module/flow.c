@@ -467,7 +467,8 @@ out:
 	spin_unlock_bh(&p->lock);
 }
 
-static void flow_reset(struct tlsmon_net *tn, const struct tlsmon_flow_key *key)
+/* The connection is over (RST), or its entry has served (FIN, decided). */
+static void flow_forget(struct tlsmon_net *tn, const struct tlsmon_flow_key *key)
 {
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p;
@@ -556,7 +557,7 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 	}
 
 	if (th->rst) {
-		flow_reset(tn, &key);
+		flow_forget(tn, &key);
 		return NF_ACCEPT;
 	}
 	if (th->syn)
@@ -581,7 +582,19 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 				  ntohl(th->seq) + (th->syn ? 1 : 0),
 				  thoff + doff, len);
 	}
-	/* "| 1": fin_by is never 0, which means "no FIN seen" */
+	/*
+	 * A decided entry kept only the fact, for the other direction's
+	 * installation, which comes before the connection ends: a FIN ends
+	 * it, so that under a high connection rate the table holds
+	 * handshakes in progress rather than finished ones. An undecided
+	 * entry gets a grace period. "| 1": fin_by is never 0, which means
+	 * "no FIN seen".
+	 */
+	if (p && th->fin && READ_ONCE(p->decided)) {
+		rcu_read_unlock();
+		flow_forget(tn, &key);
+		return NF_ACCEPT;
+	}
 	if (p && th->fin && !READ_ONCE(p->fin_by))
 		WRITE_ONCE(p->fin_by, (jiffies + TLSMON_FIN_GRACE) | 1);
 	rcu_read_unlock();
