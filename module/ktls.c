@@ -273,27 +273,28 @@ static bool tlsmon_dev_may_offload(struct sock *sk, netdev_features_t feature)
 	return may;
 }
 
-static int tlsmon_dev_tx_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* Non-zero: no return probe for this call. */
+static int tlsmon_dev_entry(struct kretprobe_instance *ri, struct pt_regs *regs,
+			    bool tx)
 {
 	struct tlsmon_install *in = (void *)ri->data;
 
 	in->sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
-	in->tx = true;
+	in->tx = tx;
 	in->hw = true;
-	/* non-zero: no return probe for this call */
-	return !tlsmon_dev_may_offload(in->sk, NETIF_F_HW_TLS_TX);
+	return !tlsmon_dev_may_offload(in->sk, tx ? NETIF_F_HW_TLS_TX :
+						    NETIF_F_HW_TLS_RX);
+}
+
+static int tlsmon_dev_tx_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return tlsmon_dev_entry(ri, regs, true);
 }
 
 static int tlsmon_dev_rx_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct tlsmon_install *in = (void *)ri->data;
-
-	in->sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
-	in->tx = false;
-	in->hw = true;
-	return !tlsmon_dev_may_offload(in->sk, NETIF_F_HW_TLS_RX);
+	return tlsmon_dev_entry(ri, regs, false);
 }
 
 static int tlsmon_install_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
