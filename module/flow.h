@@ -36,6 +36,10 @@ enum {
  * @dir: indexed by enum tlsmon_dir_role
  * @block: each stream's first buffers (stream, message, seen map): most
  *	hellos fit, and a handshake then costs one allocation
+ *
+ * Owned by one tlsmon_pending (its @hs) and used under that entry's lock.
+ * Not cleared on allocation (see handshake_ctor() in flow.c): each
+ * stream's state is initialised before use.
  */
 struct tlsmon_handshake {
 	struct tlsmon_hs_dir dir[2];
@@ -67,8 +71,9 @@ struct tlsmon_handshake {
  *	(@decided), so that an entry lingering until its connection's FIN
  *	is small
  *
- * Lifetime: created on a SYN, removed on RST, on expiry, when the table
- * is full and a newer SYN needs room, or with the namespace's monitoring.
+ * Lifetime: created on a SYN, removed on RST, on a FIN once @decided, on
+ * expiry, when the table is full and a newer SYN needs room, or with the
+ * namespace's monitoring.
  * Removal unlinks under the table lock and frees with call_rcu().
  */
 struct tlsmon_pending {

@@ -177,7 +177,7 @@ static void handshake_client(int fd)
 	int type;
 
 	craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent, o.dup,
-				   o.pad);
+			   o.pad);
 	send_craft(fd, &out, false);
 	for (;;) {
 		type = read_record(fd, &in);
@@ -190,7 +190,7 @@ static void handshake_client(int fd)
 			out.n = 0;
 			craft_ccs(&out);
 			craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent, o.dup,
-				   o.pad);
+			   o.pad);
 			send_craft(fd, &out, false);
 			continue;
 		}
