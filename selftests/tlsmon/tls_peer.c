@@ -189,8 +189,8 @@ static void handshake_client(int fd)
 		if (in.n > 38 && !memcmp(in.b + 6, craft_hrr_random, 32)) {
 			out.n = 0;
 			craft_ccs(&out);
-			craft_client_hello(&out, o.tls13, o.offer, o.n_offer, o.consent, o.dup,
-			   o.pad);
+			craft_client_hello(&out, o.tls13, o.offer, o.n_offer,
+					   o.consent, o.dup, o.pad);
 			send_craft(fd, &out, false);
 			continue;
 		}
