@@ -14,6 +14,8 @@
 #                   (about an hour)
 #   make bench      throughput, connection rate, event latency and scale
 #                   with the module absent, loaded and enabled (guest)
+#   make bench-ab   the connection rate of module builds AB="NAME=KO..."
+#                   against the module absent, short interleaved rounds
 #   make fuzz       the handshake parser under libFuzzer for FUZZ_TIME
 #                   seconds (default 600), corpus kept in build/fuzz
 #   make install    install the module (modules_install + depmod), monctl
@@ -35,7 +37,7 @@ DESTDIR ?=
 export KDIR
 
 .PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest \
-	check-style check-debug check-ktls bench fuzz install install-config uninstall deb clean
+	check-style check-debug check-ktls bench bench-ab fuzz install install-config uninstall deb clean
 
 all: module monctl libtlsmon
 
@@ -72,6 +74,11 @@ check-ktls: tests
 
 bench: tests
 	selftests/bench/run.sh
+
+# builds to compare, NAME=MODULE.ko each; copy a build aside to keep it
+AB ?= current=module/tlsmon.ko
+bench-ab: tests
+	selftests/bench/run.sh ab $(AB)
 
 FUZZ_TIME ?= 600
 fuzz: tests

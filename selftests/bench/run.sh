@@ -3,21 +3,43 @@
 #
 # `make bench`: the benchmarks in the guest (selftests/bench/bench.sh), the
 # table printed and kept with the raw figures in build/results-bench/.
+# `make bench-ab`: the connection rate of module builds side by side
+# (selftests/bench/ab.sh), kept in build/results-ab/.
+#
+#   selftests/bench/run.sh              the benchmarks
+#   selftests/bench/run.sh ab NAME=MODULE.ko...
+#
 # Run it on an otherwise idle machine: the guest is emulated (TCG), and
 # anything else running shifts every figure.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-results=$top/build/results-bench
+if [ "${1:-}" = ab ]; then
+	shift
+	results=$top/build/results-ab
+	cmd=("$top/selftests/bench/ab.sh" /tmp/vm/results)
+	for b in "$@"; do
+		# the guest sees the host's root: a build's path must be absolute
+		ko=$(realpath "${b#*=}") || exit 2
+		cmd+=("${b%%=*}=$ko")
+	done
+	keep=(ab.txt ab-table.txt)
+else
+	results=$top/build/results-bench
+	cmd=("$top/selftests/bench/bench.sh" /tmp/vm/results)
+	keep=(raw.txt table.txt)
+fi
 rm -rf "$results"
 mkdir -p "$results"
-for v in BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES BENCH_JOBS; do
+for v in BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES BENCH_JOBS AB_ROUNDS AB_SECS AB_SUITE; do
 	[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 done >"$results/env.sh"
 start=$(date +%s)
 TLSMON_VM_MEMORY=${TLSMON_VM_MEMORY:-4096} "$top/selftests/vm/run.sh" -t "${TLSMON_BENCH_TIMEOUT:-10800}" \
-	-o "$results/vm" -- bash -c ". '$results/env.sh'; '$top/selftests/bench/bench.sh' /tmp/vm/results"
+	-o "$results/vm" -- bash -c ". '$results/env.sh'; exec \"\$@\"" bench "${cmd[@]}"
 rc=$?
 echo "# bench took $(( $(date +%s) - start )) s in all, exit status $rc"
-cp "$results/vm/results/raw.txt" "$results/vm/results/table.txt" "$results/" 2>/dev/null
+for f in "${keep[@]}"; do
+	cp "$results/vm/results/$f" "$results/" 2>/dev/null
+done
 exit $rc

@@ -23,7 +23,12 @@
  *               hands, exchanges BYTES each way with kTLS in both
  *               directions and closes, again and again for SECONDS, then
  *               prints "N connections in S s (R per second)"; the server
- *               serves one connection after another until killed
+ *               serves one connection after another until killed. Both
+ *               ends set TCP_NODELAY, so that no flight waits for a
+ *               delayed ACK
+ *   -R          with -r, client: resume the first connection's session on
+ *               every later one (an abbreviated handshake, no public-key
+ *               operation), and fail if the server does not resume it
  *
  * It prints one line "handshake VERSION SUITE ktls=DIRS consent=BITS
  * monitored=yes|no reason=... cookie=N session=ID" after the handshake, as the application
@@ -34,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/tcp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +54,7 @@
 #include "libtlsmon.h"
 
 static struct {
-	bool server, tls12, consent, plain, sendfile;
+	bool server, tls12, consent, plain, sendfile, resume;
 	const char *cipher, *cert, *key, *ca, *out, *wait, *msg;
 	size_t bytes;
 	unsigned int repeat;
@@ -280,7 +286,7 @@ static void recv_line(SSL *ssl)
 static void usage(void)
 {
 	fprintf(stderr, "usage: ssl_peer server|client ADDR PORT [-2|-3] [-c CIPHER] [-C] [-P]\n"
-		"       [-n BYTES] [-f] [-o FILE] [-m TEXT] [-w FILE] [-r SECONDS]\n"
+		"       [-n BYTES] [-f] [-o FILE] [-m TEXT] [-w FILE] [-r SECONDS [-R]]\n"
 		"       [-k CERT -K KEY | -A CA]\n");
 	exit(2);
 }
@@ -293,6 +299,9 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* -R: the session every connection after the first resumes (client). */
+static SSL_SESSION *resume;
+
 /* A TLS connection on @fd, its handshake done. */
 static SSL *handshake(SSL_CTX *ctx, int fd)
 {
@@ -302,15 +311,35 @@ static SSL *handshake(SSL_CTX *ctx, int fd)
 		die("SSL_new");
 	if (!o.server && !SSL_set1_host(ssl, "tlsmon-test"))
 		die("SSL_set1_host");
+	if (resume && !SSL_set_session(ssl, resume))
+		die("SSL_set_session");
 	if ((o.server ? SSL_accept(ssl) : SSL_connect(ssl)) != 1)
 		die("handshake failed");
+	if (!o.server && o.resume) {
+		if (!resume)
+			resume = SSL_get1_session(ssl);
+		else if (!SSL_session_reused(ssl))
+			die("the server did not resume the session");
+		if (!resume)
+			die("SSL_get1_session");
+	}
 	return ssl;
 }
 
 /* One connection of the rate run on @fd: every one must use kTLS both ways. */
 static void rate_session(SSL_CTX *ctx, int fd)
 {
-	SSL *ssl = handshake(ctx, fd);
+	int one = 1;
+	SSL *ssl;
+
+	/*
+	 * Each flight leaves at once: otherwise a flight that follows a
+	 * write waits for the peer's delayed ACK (40 ms), and the rate
+	 * measures that timer instead of the work.
+	 */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
+		die("TCP_NODELAY");
+	ssl = handshake(ctx, fd);
 
 	if (o.server) {
 		recv_pattern(ssl);
@@ -352,6 +381,7 @@ static int rate(SSL_CTX *ctx, const char *addr, const char *port)
 	end = now_s();
 	printf("%lu connections in %.1f s (%.1f per second)\n", n, end - start,
 	       n / (end - start));
+	SSL_SESSION_free(resume);
 	SSL_CTX_free(ctx);
 	return 0;
 }
@@ -367,7 +397,7 @@ int main(int argc, char **argv)
 		usage();
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((c = getopt(argc, argv, "23c:CPn:fo:m:w:r:k:K:A:")) != -1) {
+	while ((c = getopt(argc, argv, "23c:CPn:fo:m:w:r:Rk:K:A:")) != -1) {
 		switch (c) {
 		case '2': o.tls12 = true; break;
 		case '3': o.tls12 = false; break;
@@ -380,13 +410,14 @@ int main(int argc, char **argv)
 		case 'm': o.msg = optarg; break;
 		case 'w': o.wait = optarg; break;
 		case 'r': o.repeat = atoi(optarg); break;
+		case 'R': o.resume = true; break;
 		case 'k': o.cert = optarg; break;
 		case 'K': o.key = optarg; break;
 		case 'A': o.ca = optarg; break;
 		default: usage();
 		}
 	}
-	if (o.server ? !o.cert || !o.key : !o.ca)
+	if ((o.server ? !o.cert || !o.key : !o.ca) || (o.resume && !o.repeat))
 		usage();
 
 	ctx = make_ctx();

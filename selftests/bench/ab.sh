@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Inside the guest: the connection rate of module builds side by side, in
+# short interleaved rounds (the module absent, then each build enabled,
+# then the next round), so that the host's drift hits every build alike.
+# Each build's rate is taken as a ratio to the module-absent run just
+# before it; ab.py gives the median and quartiles of those ratios.
+#
+#   selftests/bench/ab.sh RESULTS NAME=MODULE.ko...
+#
+# AB_ROUNDS (default 10) rounds of AB_SECS seconds (default 3) per run;
+# AB_SUITE is what each connection is: load's hand-made handshake with a
+# monitored (default) or an ordinary suite, or OpenSSL's full
+# ("openssl") or resumed ("resumed") handshake, monitored. Raw lines
+# "ROUND NAME RATE" go to RESULTS/ab.txt.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+results=$1
+shift
+rounds=${AB_ROUNDS:-10}
+secs=${AB_SECS:-3}
+case ${AB_SUITE:-monitored} in
+monitored|ordinary|openssl|resumed) ;;
+*) echo "ab.sh: AB_SUITE is monitored, ordinary, openssl or resumed" >&2; exit 2 ;;
+esac
+mkdir -p "$results"
+: >"$results/ab.txt"
+
+. "$top/selftests/bench/lib.sh"
+
+echo "# ab: $rounds rounds of $secs s, ${AB_SUITE:-monitored} suite, builds: $*"
+for r in $(seq "$rounds"); do
+	for b in absent "$@"; do
+		state absent
+		if [ "$b" != absent ]; then
+			ko=${b#*=}
+			state enabled
+		fi
+		case ${AB_SUITE:-monitored} in
+		monitored) v=$(run_load -L -u 0 -t "$secs" | sed -n 's/.*(\([0-9]*\) per second)$/\1/p') ;;
+		ordinary) v=$(run_load -L -u 1 -t "$secs" | sed -n 's/.*(\([0-9]*\) per second)$/\1/p') ;;
+		openssl) v=$(ssl_rate "$secs"); v=${v#* } ;;
+		resumed) v=$(ssl_rate "$secs" -R); v=${v#* } ;;
+		esac
+		echo "$r ${b%%=*} ${v:-0}" | tee -a "$results/ab.txt"
+	done
+done
+state absent
+python3 "$top/selftests/bench/ab.py" "$results/ab.txt" | tee "$results/ab-table.txt"

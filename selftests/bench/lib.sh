@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by the benchmarks inside the guest (bench.sh, ab.sh): the two
+# namespaces joined by a veth pair that every benchmark runs between, the
+# module's states, and the load generator. The caller sets top.
+
+ko=${TLSMON_KO:-$top/module/tlsmon.ko}
+monctl=$top/tools/monctl/monctl
+load=$top/build/selftests/tlsmon/load
+ssl_peer=$top/build/selftests/tlsmon/ssl_peer
+
+ulimit -n 1048576
+sysctl -qw net.core.somaxconn=4096
+port=6000
+
+c=tlsmon-bc s=tlsmon-bs
+ip netns add $c && ip netns add $s || exit 1
+ip link add vc netns $c type veth peer vs netns $s
+ip -n $c addr add 10.82.0.1/24 dev vc
+ip -n $s addr add 10.82.0.2/24 dev vs
+for n in $c $s; do ip -n $n link set lo up; done
+ip -n $c link set vc up && ip -n $s link set vs up
+# No TIME_WAIT sockets: each connection-rate run would otherwise leave tens
+# of thousands behind, which the next runs' connects search through
+# whatever state they measure (with them, two runs of one state differed
+# by up to 30%; without, by about 15%).
+for n in $c $s; do
+	ip netns exec $n sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+	ip netns exec $n sysctl -qw net.ipv4.tcp_max_tw_buckets=0
+done
+modprobe tls
+
+# For the connection rate with a real handshake: OpenSSL, TLS 1.2 (Debian's
+# OpenSSL 3.0 installs kTLS for reading only with 1.2), ECDHE with an ECDSA
+# P-256 certificate, AES-128-GCM (0xc02b), which the policy lists.
+tmp=$(mktemp -d)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-subj /CN=tlsmon-test -addext subjectAltName=DNS:tlsmon-test -days 2 \
+	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null || exit 1
+ssl_suite=ECDHE-ECDSA-AES128-GCM-SHA256
+
+# state absent|loaded|enabled: the module (the build at $ko) and its policy
+state() {
+	local n
+	case $1 in
+	absent) rmmod tlsmon 2>/dev/null; true ;;
+	loaded|enabled)
+		lsmod | grep -q '^tlsmon ' || insmod "$ko" || exit 1
+		for n in $c $s; do
+			if [ "$1" = enabled ]; then
+				"$monctl" -n $n policy set enabled on export on \
+					suites 0xff01,0xff02,0xff03,0xff04,0xc02b
+			else
+				"$monctl" -n $n policy set enabled off export off
+			fi
+		done ;;
+	esac
+}
+
+# run_load ARGS...: load between the namespaces, on a port of its own
+run_load() {
+	port=$((port + 1))
+	"$load" -C $c -S $s -a 10.82.0.2 -p $port -N "$@"
+}
+
+# ssl_rate SECONDS [CLIENT-ARGS...]: "CONNECTIONS PER_SECOND" of ssl_peer -r,
+# client and server in processes of their own, as kTLS applications run
+ssl_rate() {
+	local secs=$1 spid v
+
+	shift
+	port=$((port + 1))
+	ip netns exec $s "$ssl_peer" server 10.82.0.2 $port -P -2 -c $ssl_suite -n 64 -r 1 \
+		-k "$tmp/cert.pem" -K "$tmp/key.pem" >/dev/null &
+	spid=$!
+	while ! ip netns exec $s ss -ltn | grep -q ":$port "; do sleep 0.1; done
+	v=$(ip netns exec $c "$ssl_peer" client 10.82.0.2 $port -P -2 -c $ssl_suite -n 64 \
+		-r "$secs" -A "$tmp/cert.pem" "$@" |
+		sed -n 's/^\([0-9]*\) connections .*(\([0-9.]*\) per second)$/\1 \2/p')
+	kill $spid
+	wait $spid 2>/dev/null
+	echo "$v"
+}
