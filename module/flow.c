@@ -420,12 +420,25 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
 	pending_collected(&tn->flows, p);
 }
 
+/*
+ * How much of a block at stream offset @pos to feed at once: what still
+ * fits the buffers, so that a segment longer than the hellos (a server's
+ * whole first flight) grows them only if the hellos are not complete
+ * within what fits; past the buffers, a step at a time, each growing
+ * them to the next size.
+ */
+static u32 stream_piece(const struct tlsmon_hs_dir *d, u32 pos)
+{
+	return pos < d->size ? d->size - pos : 256;
+}
+
 static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 		      struct sk_buff *skb, int dir, u32 seq,
 		      unsigned int off, unsigned int len)
 {
+	struct skb_seq_state st;
 	struct tlsmon_hs_dir *d;
-	u8 chunk[128];
+	unsigned int done = 0;
 	u32 pos;
 
 	spin_lock_bh(&p->lock);
@@ -437,24 +450,29 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 	d = &p->hs->dir[stream_of(p, dir)];
 	/* Unsigned: data before the stream's start wraps past the cap too. */
 	pos = seq - p->isn[dir] - 1;
-	while (len && d->state == TLSMON_HS_COLLECT) {
-		unsigned int n = min_t(unsigned int, len, sizeof(chunk));
+	/*
+	 * The segment's bytes where they lie (head, page fragments), a
+	 * contiguous block at a time: most hellos are fed in one call.
+	 */
+	skb_prepare_seq_read(skb, off, off + len, &st);
+	while (done < len && d->state == TLSMON_HS_COLLECT && pos < d->cap) {
 		const u8 *data;
+		u32 n = skb_seq_read(done, &data, &st);
 
-		if (pos >= d->cap)
+		if (!n)
 			break;
-		data = skb_header_pointer(skb, off, n, chunk);
-		if (!data)
-			break;
+		n = min3(n, len - done, stream_piece(d, pos));
 		if (tlsmon_hs_dir_feed(d, pos, data, n) == -ENOBUFS) {
-			if (!stream_grow(p, stream_of(p, dir)))
+			if (!stream_grow(p, stream_of(p, dir))) {
+				skb_abort_seq_read(&st);
 				goto nomem;
+			}
 			continue;
 		}
 		pos += n;
-		off += n;
-		len -= n;
+		done += n;
 	}
+	skb_abort_seq_read(&st);
 	pending_settle(tn, p);
 	goto out;
 nomem:
