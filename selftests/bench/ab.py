@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The table of `make bench-ab` from its raw lines ("ROUND NAME RATE"): for
-# each build, its rate over the module-absent run just before it, round by
-# round; median and quartiles of those ratios, and the rates' medians.
+# each build, its rate (connections or MB per second) over the
+# module-absent run just before it, round by round; median and quartiles
+# of those ratios, and the rates' medians.
 import statistics
 import sys
 

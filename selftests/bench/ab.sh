@@ -12,8 +12,10 @@
 # AB_ROUNDS (default 10) rounds of AB_SECS seconds (default 3) per run;
 # AB_SUITE is what each connection is: load's hand-made handshake with a
 # monitored (default) or an ordinary suite, or OpenSSL's full
-# ("openssl") or resumed ("resumed") handshake, monitored. Raw lines
-# "ROUND NAME RATE" go to RESULTS/ab.txt.
+# ("openssl") or resumed ("resumed") handshake, monitored; or, instead of
+# the connection rate, the throughput in MB/s of one bulk transfer of
+# AB_BYTES (default 256 MiB), plain TCP ("tcp") or monitored kTLS
+# ("ktls"). Raw lines "ROUND NAME RATE" go to RESULTS/ab.txt.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,15 +24,15 @@ shift
 rounds=${AB_ROUNDS:-10}
 secs=${AB_SECS:-3}
 case ${AB_SUITE:-monitored} in
-monitored|ordinary|openssl|resumed) ;;
-*) echo "ab.sh: AB_SUITE is monitored, ordinary, openssl or resumed" >&2; exit 2 ;;
+monitored|ordinary|openssl|resumed|tcp|ktls) ;;
+*) echo "ab.sh: AB_SUITE is monitored, ordinary, openssl, resumed, tcp or ktls" >&2; exit 2 ;;
 esac
 mkdir -p "$results"
 : >"$results/ab.txt"
 
 . "$top/selftests/bench/lib.sh"
 
-echo "# ab: $rounds rounds of $secs s, ${AB_SUITE:-monitored} suite, builds: $*"
+echo "# ab: $rounds rounds of $secs s, ${AB_SUITE:-monitored}, builds: $*"
 for r in $(seq "$rounds"); do
 	for b in absent "$@"; do
 		state absent
@@ -43,6 +45,8 @@ for r in $(seq "$rounds"); do
 		ordinary) v=$(run_load -L -u 1 -t "$secs" | sed -n 's/.*(\([0-9]*\) per second)$/\1/p') ;;
 		openssl) v=$(ssl_rate "$secs"); v=${v#* } ;;
 		resumed) v=$(ssl_rate "$secs" -R); v=${v#* } ;;
+		tcp) v=$(run_load -L -P -B "${AB_BYTES:-268435456}" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p') ;;
+		ktls) v=$(run_load -L -u 0 -B "${AB_BYTES:-268435456}" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p') ;;
 		esac
 		echo "$r ${b%%=*} ${v:-0}" | tee -a "$results/ab.txt"
 	done
