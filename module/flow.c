@@ -427,9 +427,11 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
  * within what fits; past the buffers, a step at a time, each growing
  * them to the next size.
  */
+#define TLSMON_FEED_STEP	256
+
 static u32 stream_piece(const struct tlsmon_hs_dir *d, u32 pos)
 {
-	return pos < d->size ? d->size - pos : 256;
+	return pos < d->size ? d->size - pos : TLSMON_FEED_STEP;
 }
 
 static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,

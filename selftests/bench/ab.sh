@@ -41,12 +41,12 @@ for r in $(seq "$rounds"); do
 			state enabled
 		fi
 		case ${AB_SUITE:-monitored} in
-		monitored) v=$(run_load -L -u 0 -t "$secs" | sed -n 's/.*(\([0-9]*\) per second)$/\1/p') ;;
-		ordinary) v=$(run_load -L -u 1 -t "$secs" | sed -n 's/.*(\([0-9]*\) per second)$/\1/p') ;;
+		monitored) v=$(load_rate -u 0 -t "$secs") ;;
+		ordinary) v=$(load_rate -u 1 -t "$secs") ;;
 		openssl) v=$(ssl_rate "$secs"); v=${v#* } ;;
 		resumed) v=$(ssl_rate "$secs" -R); v=${v#* } ;;
-		tcp) v=$(run_load -L -P -B "${AB_BYTES:-268435456}" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p') ;;
-		ktls) v=$(run_load -L -u 0 -B "${AB_BYTES:-268435456}" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p') ;;
+		tcp) v=$(load_mbps -P -B "${AB_BYTES:-268435456}") ;;
+		ktls) v=$(load_mbps -u 0 -B "${AB_BYTES:-268435456}") ;;
 		esac
 		echo "$r ${b%%=*} ${v:-0}" | tee -a "$results/ab.txt"
 	done

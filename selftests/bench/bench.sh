@@ -50,16 +50,16 @@ echo "# bench: $rounds rounds, $bytes bytes per transfer, $(nproc) CPUs, $(uname
 for r in $(seq "$rounds"); do
 	for st in absent loaded enabled; do
 		state $st
-		v=$(run_load -L -u 0 -B "$bytes" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p')
+		v=$(load_mbps -u 0 -B "$bytes")
 		put "ktls_mbps_$st" "$v"
-		v=$(run_load -L -P -B "$bytes" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p')
+		v=$(load_mbps -P -B "$bytes")
 		put "tcp_mbps_$st" "$v"
 	done
 	for st in absent enabled; do
 		state $st
-		v=$(run_load -L -u 0 -t "$churn" | sed -n 's/.*(\([0-9]*\) per second)$/\1/p')
+		v=$(load_rate -u 0 -t "$churn")
 		put "conn_rate_${st}_monitored" "$v"
-		v=$(run_load -L -u 1 -t "$churn" | sed -n 's/.*(\([0-9]*\) per second)$/\1/p')
+		v=$(load_rate -u 1 -t "$churn")
 		put "conn_rate_${st}_ordinary" "$v"
 		ssl_put openssl $st
 		# the cheapest real handshake: a resumed session, no public key

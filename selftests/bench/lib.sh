@@ -63,6 +63,16 @@ run_load() {
 	"$load" -C $c -S $s -a 10.82.0.2 -p $port -N "$@"
 }
 
+# load_rate ARGS...: connections per second of a churn (load -t)
+load_rate() {
+	run_load -L "$@" | sed -n 's/.*(\([0-9]*\) per second)$/\1/p'
+}
+
+# load_mbps ARGS...: MB/s of a bulk transfer (load -B)
+load_mbps() {
+	run_load -L "$@" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p'
+}
+
 # ssl_rate SECONDS [CLIENT-ARGS...]: "CONNECTIONS PER_SECOND" of ssl_peer -r,
 # client and server in processes of their own, as kTLS applications run
 ssl_rate() {

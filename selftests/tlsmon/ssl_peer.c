@@ -22,7 +22,8 @@
  *   -r SECONDS  connection rate (make bench): the client connects, shakes
  *               hands, exchanges BYTES each way with kTLS in both
  *               directions and closes, again and again for SECONDS, then
- *               prints "N connections in S s (R per second)"; the server
+ *               prints "N connections in S s (R per second)" and the
+ *               mean time of each phase of a connection; the server
  *               serves one connection after another until killed. Both
  *               ends set TCP_NODELAY, so that no flight waits for a
  *               delayed ACK
