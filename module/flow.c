@@ -420,15 +420,15 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
 	pending_collected(&tn->flows, p);
 }
 
+/* Bytes fed at once past the stream buffers: each step grows them. */
+#define TLSMON_FEED_STEP	256
+
 /*
  * How much of a block at stream offset @pos to feed at once: what still
  * fits the buffers, so that a segment longer than the hellos (a server's
  * whole first flight) grows them only if the hellos are not complete
- * within what fits; past the buffers, a step at a time, each growing
- * them to the next size.
+ * within what fits; past the buffers, a step at a time.
  */
-#define TLSMON_FEED_STEP	256
-
 static u32 stream_piece(const struct tlsmon_hs_dir *d, u32 pos)
 {
 	return pos < d->size ? d->size - pos : TLSMON_FEED_STEP;
@@ -611,8 +611,12 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 	 * "no FIN seen".
 	 */
 	if (p && th->fin && READ_ONCE(p->decided)) {
+		/* every unlink holds the table lock: p->unlinked is stable */
+		spin_lock_bh(&tn->flows.lock);
+		if (!p->unlinked)
+			pending_unlink(&tn->flows, p);
+		spin_unlock_bh(&tn->flows.lock);
 		rcu_read_unlock();
-		flow_forget(tn, &key);
 		return NF_ACCEPT;
 	}
 	if (p && th->fin && !READ_ONCE(p->fin_by))

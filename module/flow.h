@@ -62,7 +62,8 @@ struct tlsmon_handshake {
  * @complete: both hellos were read
  * @failed: a direction could not be parsed
  * @decided: a kTLS installation consumed the outcome
- * @unlinked: no longer in the table
+ * @unlinked: no longer in the table; set with tlsmon_flows.lock held as
+ *	well, so either lock makes it stable
  * @collecting: counted in tlsmon_flows.collecting: still reads data
  * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, once
  *	its hellos outgrow @hs's block; freed once @complete or @failed
