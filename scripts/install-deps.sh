@@ -16,6 +16,7 @@ PACKAGES="
 	iproute2 util-linux procps python3 linux-perf
 	bash-completion man-db systemd
 	dpkg-dev debhelper dh-dkms dkms lintian
+	flex bison bc libelf-dev
 "
 
 missing=
