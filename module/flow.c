@@ -500,40 +500,22 @@ static void flow_forget(struct tlsmon_net *tn, const struct tlsmon_flow_key *key
 	spin_unlock_bh(&f->lock);
 }
 
-static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
-				   const struct nf_hook_state *state)
+/*
+ * A segment that may matter: a SYN, FIN or RST, or data while some
+ * handshake is being read. @thoff is where its TCP header starts.
+ */
+static noinline unsigned int flow_segment(struct tlsmon_net *tn,
+					  struct sk_buff *skb,
+					  const struct nf_hook_state *state,
+					  unsigned int thoff)
 {
 	int dir = state->hook == NF_INET_LOCAL_OUT ? TLSMON_OUT : TLSMON_IN;
-	struct tlsmon_net *tn = tlsmon_net(state->net);
 	struct tlsmon_flow_key key;
 	struct tlsmon_pending *p;
 	const struct tcphdr *th;
 	struct tcphdr _th;
-	unsigned int thoff, doff, len;
+	unsigned int doff, len;
 	struct in6_addr src, dst;
-
-	/*
-	 * Every TCP segment of the namespace comes here: find the TCP header
-	 * and leave at once unless a SYN or a watched connection needs it.
-	 */
-	if (state->pf == NFPROTO_IPV4) {
-		const struct iphdr *iph = ip_hdr(skb);
-
-		if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
-			return NF_ACCEPT;
-		thoff = skb_network_offset(skb) + iph->ihl * 4;
-	} else if (ipv6_hdr(skb)->nexthdr == IPPROTO_TCP) {
-		thoff = skb_network_offset(skb) + sizeof(struct ipv6hdr);
-	} else {
-		int hoff = 0;
-		unsigned short frag = 0;
-
-		/* extension headers: the rare, slower way */
-		if (ipv6_find_hdr(skb, &hoff, IPPROTO_TCP, &frag, NULL) != IPPROTO_TCP ||
-		    frag)
-			return NF_ACCEPT;
-		thoff = hoff;
-	}
 
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
 	if (!th)
@@ -625,6 +607,55 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/* IPv6 with extension headers: the rare, slower way. */
+static noinline unsigned int flow_segment_exthdr(struct tlsmon_net *tn,
+						 struct sk_buff *skb,
+						 const struct nf_hook_state *state)
+{
+	unsigned short frag = 0;
+	int hoff = 0;
+
+	if (ipv6_find_hdr(skb, &hoff, IPPROTO_TCP, &frag, NULL) != IPPROTO_TCP ||
+	    frag)
+		return NF_ACCEPT;
+	return flow_segment(tn, skb, state, hoff);
+}
+
+/*
+ * Every TCP segment of the namespace comes here (@priv is its
+ * tlsmon_net). Most need nothing: find the TCP header and leave at once
+ * unless it is a SYN, FIN or RST or some handshake is being read. This
+ * part is kept free of stack buffers, and so of a stack canary; the rest
+ * is flow_segment()'s.
+ */
+static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct tlsmon_net *tn = priv;
+	const struct tcphdr *th;
+	unsigned int thoff;
+
+	if (state->pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
+			return NF_ACCEPT;
+		thoff = skb_network_offset(skb) + iph->ihl * 4;
+	} else if (ipv6_hdr(skb)->nexthdr == IPPROTO_TCP) {
+		thoff = skb_network_offset(skb) + sizeof(struct ipv6hdr);
+	} else {
+		return flow_segment_exthdr(tn, skb, state);
+	}
+	/* a header outside the linear area: flow_segment() copies it */
+	if (unlikely(skb_headlen(skb) < thoff + sizeof(*th)))
+		return flow_segment(tn, skb, state, thoff);
+	th = (const struct tcphdr *)(skb->data + thoff);
+	if (!(tcp_flag_word(th) & (TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST)) &&
+	    !atomic_read(&tn->flows.collecting))
+		return NF_ACCEPT;
+	return flow_segment(tn, skb, state, thoff);
+}
+
 static const struct nf_hook_ops tlsmon_nf_ops[] = {
 	{
 		.hook = tlsmon_nf_hook,
@@ -661,12 +692,18 @@ static const struct nf_hook_ops tlsmon_nf_ops[] = {
  */
 int tlsmon_flows_start(struct net *net)
 {
-	struct tlsmon_flows *f = &tlsmon_net(net)->flows;
-	int err;
+	struct tlsmon_net *tn = tlsmon_net(net);
+	struct tlsmon_flows *f = &tn->flows;
+	int err, i;
 
 	if (f->hooks)
 		return 0;
-	err = nf_register_net_hooks(net, tlsmon_nf_ops, ARRAY_SIZE(tlsmon_nf_ops));
+	BUILD_BUG_ON(ARRAY_SIZE(f->ops) != ARRAY_SIZE(tlsmon_nf_ops));
+	for (i = 0; i < ARRAY_SIZE(f->ops); i++) {
+		f->ops[i] = tlsmon_nf_ops[i];
+		f->ops[i].priv = tn;
+	}
+	err = nf_register_net_hooks(net, f->ops, ARRAY_SIZE(f->ops));
 	if (!err)
 		f->hooks = true;
 	return err;
@@ -685,7 +722,7 @@ void tlsmon_flows_stop(struct net *net)
 	struct tlsmon_pending *p, *tmp;
 
 	if (f->hooks) {
-		nf_unregister_net_hooks(net, tlsmon_nf_ops, ARRAY_SIZE(tlsmon_nf_ops));
+		nf_unregister_net_hooks(net, f->ops, ARRAY_SIZE(f->ops));
 		f->hooks = false;
 	}
 	spin_lock_bh(&f->lock);

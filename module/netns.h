@@ -5,6 +5,7 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/netfilter.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -29,7 +30,10 @@ struct tlsmon_policy_obj;
  * @collecting: entries still reading their hellos; at 0 the packet hook
  *	looks up only SYN, FIN and RST segments
  * @gc: expires stale entries once a second while there are any
- * @hooks: netfilter hooks registered (serialised by the policy mutex)
+ * @hooks: @ops are registered (serialised by the policy mutex)
+ * @ops: this namespace's netfilter hooks, whose priv is its tlsmon_net:
+ *	the hook, which runs for every TCP segment, finds its state without
+ *	a lookup; filled in when registered, and must outlive registration
  */
 struct tlsmon_flows {
 	spinlock_t lock; /* @hash, @age */
@@ -39,6 +43,7 @@ struct tlsmon_flows {
 	atomic_t collecting;
 	struct delayed_work gc;
 	bool hooks;
+	struct nf_hook_ops ops[4];
 };
 
 /**
@@ -85,7 +90,6 @@ struct tlsmon_net {
 
 extern unsigned int tlsmon_net_id;
 
-/* Inline: the packet hook asks for it on every TCP segment. */
 static inline struct tlsmon_net *tlsmon_net(const struct net *net)
 {
 	return net_generic(net, tlsmon_net_id);

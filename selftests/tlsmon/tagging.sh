@@ -191,6 +191,12 @@ expect_eq "server family" "$(py "$sess_s" 'd[0]["family"] + " " + d[0]["peer"]')
 log_test $case_ok "IPv6: tagged on both ends"
 
 case_ok=0
+run_pair fd77::2 "-E" "-E -o ff02" || case_ok=1
+expect_eq "client sessions" "$(py "$sess_c" 'len(d)')" 1
+expect_eq "server sessions" "$(py "$sess_s" 'len(d)')" 1
+log_test $case_ok "IPv6 with a Destination Options header on every segment: tagged on both ends"
+
+case_ok=0
 run_pair 10.77.0.2 "-r" "-o ff03,1301" || case_ok=1
 expect_eq "client suite" "$(py "$sess_c" 'd[0]["suite_code"]')" 0xff03
 expect_eq "server suite" "$(py "$sess_s" 'd[0]["suite_code"]')" 0xff03

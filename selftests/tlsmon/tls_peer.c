@@ -16,6 +16,9 @@
  *   -r              server: answer with a HelloRetryRequest first
  *   -S              server: split the ServerHello over two TCP segments
  *   -b              send every handshake record one byte per TCP segment
+ *   -E              IPv6: every segment the socket sends carries a
+ *                   Destination Options header (8 bytes of padding), so
+ *                   TCP is not the IPv6 header's next header
  *   -x BYTES        client: pad the ClientHello with a padding extension
  *                   of BYTES bytes (at most 3000)
  *   -d DIRS         kTLS directions to install: tx, rx or both (default)
@@ -41,6 +44,7 @@
 
 static struct {
 	bool server, tls13, consent, force_echo, hrr, split, dup, bytewise;
+	bool dstopts;
 	bool tx, rx;
 	uint16_t offer[64];
 	unsigned int n_offer;
@@ -262,6 +266,27 @@ static void exchange(int fd)
 		  o.server ? "ping from the client" : "pong from the server");
 }
 
+/*
+ * A Destination Options header holding one PadN option, on every segment
+ * of @fd (an accepted socket inherits it from its listener). Checked
+ * back, so that a test relying on it cannot pass without it.
+ */
+static void set_dstopts(int fd, int family)
+{
+	static const uint8_t opts[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+	uint8_t back[16];
+	socklen_t len = sizeof(back);
+
+	if (family != AF_INET6)
+		die("-E needs an IPv6 address", EINVAL);
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_DSTOPTS, opts, sizeof(opts)))
+		die("setting IPV6_DSTOPTS", errno);
+	if (getsockopt(fd, IPPROTO_IPV6, IPV6_DSTOPTS, back, &len))
+		die("reading IPV6_DSTOPTS back", errno);
+	if (len != sizeof(opts))
+		die("IPV6_DSTOPTS did not stick", EINVAL);
+}
+
 int main(int argc, char **argv)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
@@ -274,7 +299,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSbDd:w:p:k:x:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSbEDd:w:p:k:x:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -304,6 +329,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			o.bytewise = true;
+			break;
+		case 'E':
+			o.dstopts = true;
 			break;
 		case 'D':
 			o.dup = true;
@@ -346,6 +374,8 @@ int main(int argc, char **argv)
 	fd = socket(ai->ai_family, SOCK_STREAM, 0);
 	if (fd < 0)
 		die("socket", errno);
+	if (o.dstopts)
+		set_dstopts(fd, ai->ai_family);
 	if (o.server) {
 		lfd = fd;
 		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
