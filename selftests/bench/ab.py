@@ -3,7 +3,7 @@
 #
 # The table of `make bench-ab` from its raw lines ("ROUND NAME RATE"): for
 # each build, its rate (connections or MB per second) over the
-# module-absent run just before it, round by round; median and quartiles
+# module-absent run of the same round, round by round; median and quartiles
 # of those ratios, and the rates' medians.
 import statistics
 import sys

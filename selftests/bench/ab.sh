@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Inside the guest: the connection rate of module builds side by side, in
-# short interleaved rounds (the module absent, then each build enabled,
-# then the next round), so that the host's drift hits every build alike.
-# Each build's rate is taken as a ratio to the module-absent run just
-# before it; ab.py gives the median and quartiles of those ratios.
+# short interleaved rounds (the module absent and each build enabled,
+# their order rotated from round to round), so that the host's drift hits
+# every build alike. Each build's rate is taken as a ratio to the
+# module-absent run of its round; ab.py gives the median and quartiles of
+# those ratios.
 #
 #   selftests/bench/ab.sh RESULTS NAME=MODULE.ko...
 #
@@ -34,7 +35,7 @@ mkdir -p "$results"
 
 echo "# ab: $rounds rounds of $secs s, ${AB_SUITE:-monitored}, builds: $*"
 for r in $(seq "$rounds"); do
-	for b in absent "$@"; do
+	for b in $(rotate "$r" absent "$@"); do
 		state absent
 		if [ "$b" != absent ]; then
 			ko=${b#*=}

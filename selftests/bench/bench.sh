@@ -48,14 +48,16 @@ ssl_put() {
 
 echo "# bench: $rounds rounds, $bytes bytes per transfer, $(nproc) CPUs, $(uname -r)"
 for r in $(seq "$rounds"); do
-	for st in absent loaded enabled; do
+	for st in $(rotate "$r" absent loaded enabled); do
+		state absent
 		state $st
 		v=$(load_mbps -u 0 -B "$bytes")
 		put "ktls_mbps_$st" "$v"
 		v=$(load_mbps -P -B "$bytes")
 		put "tcp_mbps_$st" "$v"
 	done
-	for st in absent enabled; do
+	for st in $(rotate "$r" absent enabled); do
+		state absent
 		state $st
 		v=$(load_rate -u 0 -t "$churn")
 		put "conn_rate_${st}_monitored" "$v"
@@ -69,12 +71,10 @@ done
 
 # What the bulk transfers spend in tlsmon, measured directly: five rounds
 # of throughput cannot resolve 1%. perf samples every CPU, with call
-# chains, while one run goes with the policy enabled. tlsmon's share is
-# the time under the code that runs only because of it: the netfilter
-# hook (nf_hook_slow: there is no other hook in these namespaces), the
-# kprobes' entry and return (kprobe_ftrace_handler,
-# arch_rethook_trampoline) and tlsmon's own RCU callbacks and work, each
-# with everything it calls, out of the time that is not idle.
+# chains, while one run goes with the policy enabled; share.py counts the
+# samples under code that runs only because of tlsmon (its netfilter
+# hooks where netfilter is entered for them, the probes' entry and
+# return, its RCU callbacks and work) out of those that are not idle.
 # profile_share NAME LOAD-ARGS...
 profile_share() {
 	local name=$1 data=/tmp/bench-perf.data
@@ -85,13 +85,8 @@ profile_share() {
 	fi
 	perf record -q -g -e cpu-clock -F 2000 -a -o $data -- "$load" -C $c -S $s -a 10.82.0.2 \
 		-p $((port += 1)) -N "$@" >/dev/null 2>&1 || return
-	put "${name}_tlsmon_share_pct" "$(perf report -i $data --children --sort sym --stdio \
-		-g none --percent-limit 0 2>/dev/null | awk '
-		$1 ~ /%$/ && $2 ~ /%$/ {
-			if ($4 == "native_safe_halt") idle += $2 + 0
-			if ($4 ~ /^(nf_hook_slow|kprobe_ftrace_handler|arch_rethook_trampoline|pending_free_rcu|tlsmon_session_free_rcu|flows_gc|tlsmon_events_work_fn|tlsmon_close_work_fn)$/)
-				t += $1 + 0 }
-		END { printf "%.2f", (idle < 100 ? 100 * t / (100 - idle) : 0) }')"
+	put "${name}_tlsmon_share_pct" "$(perf script -i $data -F comm,ip,sym 2>/dev/null |
+		python3 "$top/selftests/bench/share.py")"
 	rm -f $data
 }
 echo 0 >/proc/sys/kernel/kptr_restrict

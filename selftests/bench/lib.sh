@@ -57,6 +57,18 @@ state() {
 	esac
 }
 
+# rotate ROUND WORD...: the words, rotated by ROUND - 1. Runs of one round
+# go in this order, so that each state (or build) takes each place in turn
+# and a drift within a round does not always fall on the same one.
+rotate() {
+	local r=$1 i
+	shift
+	local w=("$@")
+	for ((i = 0; i < ${#w[@]}; i++)); do
+		echo "${w[(i + r - 1) % ${#w[@]}]}"
+	done
+}
+
 # run_load ARGS...: load between the namespaces, on a port of its own
 run_load() {
 	port=$((port + 1))

@@ -52,18 +52,28 @@ for st in ("absent", "enabled"):
 for st in ("absent", "enabled"):
     row("connections/s (OpenSSL resumed, monitored), module %s" % st,
         "conn_rate_%s_resumed" % st, "/s", "conn_rate_absent_resumed")
-# The same comparison round by round: each round's enabled run against
-# the absent run just before it, so that drift of the host between rounds
-# cancels out.
-for kind in ("monitored", "ordinary", "openssl", "resumed"):
-    a = vals.get("conn_rate_absent_%s" % kind, [])
-    e = vals.get("conn_rate_enabled_%s" % kind, [])
+# The same comparisons round by round: each round's run against the
+# module-absent run of the same round, so that drift of the host between
+# rounds cancels out.
+
+
+def by_round(label, key, base, name):
+    a = vals.get(base, [])
+    e = vals.get(name, [])
     pairs = [100 * y / x for x, y in zip(a, e) if x]
     if pairs:
-        vals["conn_ratio_%s" % kind] = pairs
-        print("%-44s %12s %14s" % ("connections/s (%s), enabled/absent by round" % kind,
-                                   "%.1f %%" % statistics.median(pairs),
+        vals[key] = pairs
+        print("%-44s %12s %14s" % (label, "%.1f %%" % statistics.median(pairs),
                                    "%.1f-%.1f" % (min(pairs), max(pairs))))
+
+
+for kind, what in (("ktls", "kTLS bulk"), ("tcp", "plain TCP bulk")):
+    for st in ("loaded", "enabled"):
+        by_round("%s, %s/absent by round" % (what, st), "%s_ratio_%s" % (kind, st),
+                 "%s_mbps_absent" % kind, "%s_mbps_%s" % (kind, st))
+for kind in ("monitored", "ordinary", "openssl", "resumed"):
+    by_round("connections/s (%s), enabled/absent by round" % kind, "conn_ratio_%s" % kind,
+             "conn_rate_absent_%s" % kind, "conn_rate_enabled_%s" % kind)
 row("OpenSSL connections tagged (client end, per connection)", "openssl_tagged_per_connection", "")
 row("OpenSSL resumed connections tagged (client end, per connection)",
     "resumed_tagged_per_connection", "")
@@ -106,6 +116,12 @@ target("bulk kTLS, monitored, >= 99%% of absent (%.1f%%)" %
 target("plain TCP, enabled, >= 99.5%% of absent (%.1f%%)" %
        (100 * ratio("tcp_mbps_enabled", "tcp_mbps_absent")),
        ratio("tcp_mbps_enabled", "tcp_mbps_absent") >= 0.995)
+# The same target measured without throughput's noise: under TCG the
+# transfer is bound by the CPU, so 99.5% of it leaves tlsmon 0.5% of the
+# CPU time.
+if med("tcp_bulk_tlsmon_share_pct") is not None:
+    target("plain TCP, enabled, CPU in tlsmon <= 0.5%% (perf: %.2f%%)" %
+           med("tcp_bulk_tlsmon_share_pct"), med("tcp_bulk_tlsmon_share_pct") <= 0.5)
 target("connection rate, monitored, hand-made handshake, >= 95%% of absent (%.1f%%)" %
        (100 * ratio("conn_rate_enabled_monitored", "conn_rate_absent_monitored")),
        ratio("conn_rate_enabled_monitored", "conn_rate_absent_monitored") >= 0.95)
