@@ -10,7 +10,7 @@
 # CACHE (default build/debug-kernel, or $TLSMON_DEBUG_KERNEL_CACHE) keeps
 # the tree, its bzImage and a module root with net/tls. The build is reused
 # while the fragment and the source package are unchanged; a full build
-# takes about 25 minutes on two cores, a rebuild nothing. Prints the tree's
+# takes about 10 minutes on two cores, a rebuild nothing. Prints the tree's
 # path on its last line.
 set -eu
 
@@ -68,7 +68,7 @@ while IFS= read -r line; do
 done <"$fragment"
 [ $missing -eq 0 ] || exit 1
 
-echo "build-kernel: building (about 25 minutes on two cores)"
+echo "build-kernel: building (about 10 minutes on two cores)"
 make -s ARCH=x86_64 -j"$(nproc)" bzImage modules
 rm -rf "$cache/modroot"
 make -s ARCH=x86_64 INSTALL_MOD_PATH="$cache/modroot" modules_install
