@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every test of the project, as 'make check' runs them:
-#   1. host unit tests, 60 s of parser fuzzing and checks of the
-#      operator's tools (no guest),
+#   1. host unit tests, 60 s of parser fuzzing, checks of the operator's
+#      tools and of the benchmark's arithmetic (no guest),
 #   2. style checks of the kernel code (checkpatch, W=1, sparse, kernel-doc),
 #   3. the guest suites, in one boot of the QEMU guest.
 # Ends with one line "N passed, N failed, N skipped" over every case.
@@ -29,6 +29,10 @@ echo "${PIPESTATUS[0]}" >"$results/fuzz.rc"
 echo "=== host tool checks"
 "$top/selftests/host/tools.sh" 2>&1 | tee "$results/tools.tap"
 echo "${PIPESTATUS[0]}" >"$results/tools.rc"
+
+echo "=== benchmark arithmetic"
+"$top/selftests/host/bench.sh" 2>&1 | tee "$results/bench.tap"
+echo "${PIPESTATUS[0]}" >"$results/bench.rc"
 
 echo "=== package checks"
 "$top/selftests/host/package.sh" 2>&1 | tee "$results/package.tap"
