@@ -3,7 +3,7 @@
 #
 # `make check-ktls`: the kernel's own kTLS selftest (tls.c of Debian's
 # linux-source-6.1, about 660 cases) in the guest, without tlsmon and then
-# with tlsmon enabled; every case must have the same outcome. About an hour
+# with tlsmon enabled; every case must have the same outcome. About 25 minutes
 # under TCG (two full runs), hence not part of `make check`. The baseline
 # is kept in build/results-ktls/vm/results/baseline.out.
 set -u
