@@ -502,7 +502,9 @@ static void flow_forget(struct tlsmon_net *tn, const struct tlsmon_flow_key *key
 
 /*
  * A segment that may matter: a SYN, FIN or RST, or data while some
- * handshake is being read. @thoff is where its TCP header starts.
+ * handshake is being read. @thoff is where its TCP header starts. The
+ * rare ways in (IPv6 extension headers, a TCP header outside the linear
+ * area) come unfiltered, hence the same test again here.
  */
 static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 					  struct sk_buff *skb,
