@@ -36,8 +36,9 @@ mkdir -p "$results"
 echo "# ab: $rounds rounds of $secs s, ${AB_SUITE:-monitored}, builds: $*"
 for r in $(seq "$rounds"); do
 	for b in $(rotate "$r" absent "$@"); do
-		state absent
-		if [ "$b" != absent ]; then
+		if [ "$b" = absent ]; then
+			state absent
+		else
 			ko=${b#*=}
 			state enabled
 		fi

@@ -49,7 +49,6 @@ ssl_put() {
 echo "# bench: $rounds rounds, $bytes bytes per transfer, $(nproc) CPUs, $(uname -r)"
 for r in $(seq "$rounds"); do
 	for st in $(rotate "$r" absent loaded enabled); do
-		state absent
 		state $st
 		v=$(load_mbps -u 0 -B "$bytes")
 		put "ktls_mbps_$st" "$v"
@@ -57,7 +56,6 @@ for r in $(seq "$rounds"); do
 		put "tcp_mbps_$st" "$v"
 	done
 	for st in $(rotate "$r" absent enabled); do
-		state absent
 		state $st
 		v=$(load_rate -u 0 -t "$churn")
 		put "conn_rate_${st}_monitored" "$v"
@@ -114,7 +112,6 @@ jobs=${BENCH_JOBS:-4}
 for n in $scales; do
 	conns=$((n / 2))
 	for st in loaded enabled; do
-		state absent
 		state $st
 		sync; echo 3 >/proc/sys/vm/drop_caches
 		before=$(kmem_kb)

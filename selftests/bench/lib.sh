@@ -39,13 +39,17 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null || exit 1
 ssl_suite=ECDHE-ECDSA-AES128-GCM-SHA256
 
-# state absent|loaded|enabled: the module (the build at $ko) and its policy
+# state absent|loaded|enabled: the module (the build at $ko) and its
+# policy. Loaded and enabled start from a fresh load of $ko, so that no run
+# inherits the tables, caches or probe instances of the one before it, and
+# a changed $ko takes effect.
 state() {
 	local n
+	rmmod tlsmon 2>/dev/null
 	case $1 in
-	absent) rmmod tlsmon 2>/dev/null; true ;;
+	absent) ;;
 	loaded|enabled)
-		lsmod | grep -q '^tlsmon ' || insmod "$ko" || exit 1
+		insmod "$ko" || exit 1
 		for n in $c $s; do
 			if [ "$1" = enabled ]; then
 				"$monctl" -n $n policy set enabled on export on \
