@@ -86,25 +86,46 @@ static void tlsmon_count_why(struct tlsmon_net *tn, u8 why)
 }
 
 /*
- * The keys of a tagged session's new direction, if they may be exported:
- * export is on and the peer is on a directly connected subnet. Otherwise
- * nothing is copied, and an export refused for the peer is counted. The
- * copy is on the caller's stack, which wipes it with memzero_explicit().
+ * Whether a session's keys may be copied, by what tagging found of its
+ * peer (TLSMON_PEER_*): export is on and the peer is on a directly
+ * connected subnet. A refusal for the peer is counted.
+ */
+static bool tlsmon_export_ok(struct tlsmon_net *tn,
+			     const struct tlsmon_policy *pol, u8 peer)
+{
+	if (!pol->export)
+		return false;
+	if (peer != TLSMON_PEER_LOCAL) {
+		tlsmon_count(tn, TLSMON_STATS_A_EXPORT_REFUSED);
+		return false;
+	}
+	return true;
+}
+
+/* TLSMON_PEER_* of a session's peer now; not looked at with export off. */
+static u8 tlsmon_peer_of(struct sock *sk, const struct tlsmon_policy *pol,
+			 const struct tlsmon_session_info *info)
+{
+	if (!pol->export)
+		return TLSMON_PEER_UNKNOWN;
+	return tlsmon_peer_local(sock_net(sk), &info->raddr, info->oif) ?
+	       TLSMON_PEER_LOCAL : TLSMON_PEER_REMOTE;
+}
+
+/*
+ * The keys of a tagged session's new direction, if they may be exported
+ * (see tlsmon_export_ok()); otherwise nothing is copied. The copy is on
+ * the caller's stack, which wipes it with memzero_explicit().
  * Return: @keys, filled, or NULL.
  */
-static struct tlsmon_dir_keys *tlsmon_export_keys(struct sock *sk,
-						  struct tlsmon_net *tn,
+static struct tlsmon_dir_keys *tlsmon_export_keys(struct tlsmon_net *tn,
 						  const struct tlsmon_policy *pol,
-						  const struct tlsmon_session_info *info,
+						  u8 peer,
 						  const struct tlsmon_install *in,
 						  struct tlsmon_dir_keys *keys)
 {
-	if (!pol->export)
+	if (!tlsmon_export_ok(tn, pol, peer))
 		return NULL;
-	if (!tlsmon_peer_local(sock_net(sk), &info->raddr, info->oif)) {
-		tlsmon_count(tn, TLSMON_STATS_A_EXPORT_REFUSED);
-		return NULL;
-	}
 	return tlsmon_keys_capture(in->ctx, in->tx, keys) ? keys : NULL;
 }
 
@@ -131,6 +152,7 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 	struct tlsmon_dir_keys copy, *keys;
 	struct tlsmon_flow_key key;
 	struct dst_entry *dst;
+	u8 peer;
 
 	tlsmon_flow_key_of_sk(sk, &key);
 	info.laddr = key.laddr;
@@ -148,8 +170,9 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 	}
 	info.mark = READ_ONCE(sk->sk_mark);
 
-	keys = tlsmon_export_keys(sk, tn, pol, &info, in, &copy);
-	if (tlsmon_session_add(tn, &info, keys)) {
+	peer = tlsmon_peer_of(sk, pol, &info);
+	keys = tlsmon_export_keys(tn, pol, peer, in, &copy);
+	if (tlsmon_session_add(tn, &info, peer, keys)) {
 		/* No record, no monitoring: fail closed. */
 		tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
 		goto out;
@@ -163,27 +186,36 @@ out:
 		memzero_explicit(keys, sizeof(*keys));
 }
 
-/* Return: whether @sk has a session, which now has direction @dir too. */
+/*
+ * Under rcu_read_lock(). Return: whether @sk has a session, which now has
+ * direction @dir too.
+ */
 static bool tlsmon_second_dir(struct sock *sk, struct tlsmon_net *tn,
 			      const struct tlsmon_policy *pol,
 			      const struct tlsmon_install *in, u8 dir)
 {
+	/* tagging gave the socket its cookie: none, no session */
+	u64 cookie = atomic64_read(&sk->sk_cookie);
 	struct tlsmon_dir_keys copy, *keys;
 	struct tlsmon_session_info info;
-	u64 cookie = tlsmon_sk_cookie(sk);
-	bool found;
+	struct tlsmon_session *s;
+	bool open;
+	u8 peer;
 
-	/* whether the keys may be kept needs the session's peer: look first */
-	found = tlsmon_session_add_dir(tn, cookie, dir, in->hw, NULL, &info);
-	if (!found)
+	s = cookie ? tlsmon_session_lookup(tn, cookie) : NULL;
+	if (!s)
 		return false;
-	keys = tlsmon_export_keys(sk, tn, pol, &info, in, &copy);
-	if (!keys)
-		return true;
-	if (tlsmon_session_add_dir(tn, cookie, dir, in->hw, keys, &info))
+	peer = s->peer;
+	/* export was turned on since the tagging; the address is fixed */
+	if (peer == TLSMON_PEER_UNKNOWN)
+		peer = tlsmon_peer_of(sk, pol, &s->info);
+	keys = tlsmon_export_keys(tn, pol, peer, in, &copy);
+	open = tlsmon_session_add_dir(tn, s, dir, in->hw, keys, &info);
+	if (open && keys)
 		tlsmon_event_keys(sock_net(sk), &info, dir, keys);
-	memzero_explicit(keys, sizeof(*keys));
-	return true;
+	if (keys)
+		memzero_explicit(keys, sizeof(*keys));
+	return open;
 }
 
 static void tlsmon_installed(const struct tlsmon_install *in)

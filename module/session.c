@@ -111,12 +111,13 @@ void tlsmon_sessions_destroy(struct tlsmon_sessions *ss)
  * tlsmon_session_add() - record a newly tagged session
  * @tn: its namespace
  * @info: the record; its id is assigned here
+ * @peer: TLSMON_PEER_*, as tagging found the peer
  * @keys: the keys of its direction (@info->dirs), or NULL not to keep them
  *
  * Return: 0, -EEXIST if the socket already has a session, or -ENOMEM.
  */
 int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
-		       const struct tlsmon_dir_keys *keys)
+		       u8 peer, const struct tlsmon_dir_keys *keys)
 {
 	struct tlsmon_sessions *ss = &tn->sessions;
 	struct tlsmon_session *s;
@@ -125,6 +126,7 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 	s = kmem_cache_zalloc(tlsmon_session_cache, GFP_ATOMIC);
 	if (!s)
 		return -ENOMEM;
+	s->peer = peer;
 	spin_lock_bh(&ss->lock);
 	info->id = ss->next_id;
 	s->info = *info;
@@ -148,31 +150,41 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 }
 
 /**
- * tlsmon_session_add_dir() - the socket's other direction got kTLS too
+ * tlsmon_session_lookup() - the session of a socket, under rcu_read_lock()
  * @tn: its namespace
  * @cookie: the socket's cookie
+ *
+ * Return: the session, closed or not, valid until rcu_read_unlock(); or
+ * NULL.
+ */
+struct tlsmon_session *tlsmon_session_lookup(struct tlsmon_net *tn, u64 cookie)
+{
+	return rhashtable_lookup(&tn->sessions.table, &cookie,
+				 tlsmon_session_params);
+}
+
+/**
+ * tlsmon_session_add_dir() - the socket's other direction got kTLS too
+ * @tn: its namespace
+ * @s: its session, from tlsmon_session_lookup() in this RCU section
  * @dir: TLSMON_DIR_TX or TLSMON_DIR_RX
  * @hw: installed in device offload
  * @keys: that direction's keys, or NULL not to keep them
  * @info: receives the updated record
  *
- * Return: whether the socket has a session.
+ * Return: whether the session is still open (and was updated).
  */
-bool tlsmon_session_add_dir(struct tlsmon_net *tn, u64 cookie, u8 dir, bool hw,
-			    const struct tlsmon_dir_keys *keys,
+bool tlsmon_session_add_dir(struct tlsmon_net *tn, struct tlsmon_session *s,
+			    u8 dir, bool hw, const struct tlsmon_dir_keys *keys,
 			    struct tlsmon_session_info *info)
 {
 	struct tlsmon_sessions *ss = &tn->sessions;
-	struct tlsmon_session *s;
+	bool open;
 
-	/* most installations are a socket's first: no session, no lock */
-	if (!rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params))
-		return false;
 	spin_lock_bh(&ss->lock);
-	s = rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params);
-	if (s && READ_ONCE(s->closed))
-		s = NULL;
-	if (s) {
+	/* a closed session may still be in the table, never for long */
+	open = !READ_ONCE(s->closed);
+	if (open) {
 		s->info.dirs |= dir;
 		if (hw)
 			s->info.hw |= dir;
@@ -183,7 +195,7 @@ bool tlsmon_session_add_dir(struct tlsmon_net *tn, u64 cookie, u8 dir, bool hw,
 		*info = s->info;
 	}
 	spin_unlock_bh(&ss->lock);
-	return s;
+	return open;
 }
 
 /**

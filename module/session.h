@@ -49,6 +49,13 @@ struct tlsmon_session_info {
 	int oif;
 };
 
+/* Whether a session's peer is local, as tagging found it (export on). */
+enum {
+	TLSMON_PEER_UNKNOWN,	/* export was off: not looked at */
+	TLSMON_PEER_LOCAL,
+	TLSMON_PEER_REMOTE,
+};
+
 /**
  * struct tlsmon_session - a monitored session
  * @node: in tlsmon_sessions.table by @info.cookie
@@ -61,6 +68,11 @@ struct tlsmon_session_info {
  *	until the removal work unlinks it
  * @ss: the table it is in
  * @info: the record; @info.dirs and @info.hw change under the table lock
+ * @peer: TLSMON_PEER_*: whether the peer was on a directly connected subnet
+ *	when the session was tagged, set before it is in the table and not
+ *	changed after. The other direction's installation, moments later,
+ *	takes it from here rather than routing again; events and dumps check
+ *	the route again when they send keys.
  * @key_dirs: TLSMON_DIR_* whose keys are in @keys, under the table lock
  * @keys: key material by direction (0 TX, 1 RX), copied only when export
  *	was on and the peer local; wiped when the peer leaves the subnet and
@@ -79,6 +91,7 @@ struct tlsmon_session {
 	unsigned long closed;
 	struct tlsmon_sessions *ss;
 	struct tlsmon_session_info info;
+	u8 peer;
 	u8 key_dirs;
 	struct tlsmon_dir_keys keys[2];
 };
@@ -88,9 +101,10 @@ void tlsmon_session_cache_destroy(void);
 int tlsmon_sessions_init(struct tlsmon_sessions *ss, struct net *net);
 void tlsmon_sessions_destroy(struct tlsmon_sessions *ss);
 int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
-		       const struct tlsmon_dir_keys *keys);
-bool tlsmon_session_add_dir(struct tlsmon_net *tn, u64 cookie, u8 dir, bool hw,
-			    const struct tlsmon_dir_keys *keys,
+		       u8 peer, const struct tlsmon_dir_keys *keys);
+struct tlsmon_session *tlsmon_session_lookup(struct tlsmon_net *tn, u64 cookie);
+bool tlsmon_session_add_dir(struct tlsmon_net *tn, struct tlsmon_session *s,
+			    u8 dir, bool hw, const struct tlsmon_dir_keys *keys,
 			    struct tlsmon_session_info *info);
 u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
 		       struct tlsmon_session_info *info,
