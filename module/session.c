@@ -256,11 +256,10 @@ static void tlsmon_session_unlink(struct tlsmon_session *s)
  */
 void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie)
 {
-	struct tlsmon_sessions *ss = &tn->sessions;
 	struct tlsmon_session *s;
 
 	rcu_read_lock();
-	s = rhashtable_lookup(&ss->table, &cookie, tlsmon_session_params);
+	s = tlsmon_session_lookup(tn, cookie);
 	if (s && !test_and_set_bit(0, &s->closed)) {
 		/*
 		 * An ftrace-based probe runs in the closing task, preemption
