@@ -37,7 +37,7 @@ DESTDIR ?=
 export KDIR
 
 .PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest \
-	check-style check-debug check-ktls bench bench-ab fuzz install install-config uninstall deb clean
+	check-style check-debug check-ktls check-reload bench bench-ab fuzz install install-config uninstall deb clean
 
 all: module monctl libtlsmon
 
@@ -71,6 +71,9 @@ check-debug: tests
 
 check-ktls: tests
 	selftests/ktls/check.sh
+
+check-reload: tests
+	selftests/reload/check.sh
 
 bench: tests
 	selftests/bench/run.sh

@@ -16,6 +16,10 @@
 #   -o DIR      keep the result share in DIR (console.log, rc, files the
 #               command wrote to /tmp/vm/) instead of a temporary one
 #
+# Environment: TLSMON_VM_MEMORY (MiB, default 2048); TLSMON_VM_TCG_THREAD
+# "multi" (default, a host thread per vCPU) or "single" (one host thread
+# for both vCPUs, which run in turn).
+#
 # Exit status: the command's own, 124 if the guest kernel logged a splat,
 # 125 if the guest never reported a status (hang, panic, boot failure).
 set -u
@@ -146,7 +150,7 @@ append="$append panic_on_warn=$panic_on_warn tlsmon_root=$top"
 [ -n "$ktree" ] && append="$append pci=noacpi"
 
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -m "${TLSMON_VM_MEMORY:-2048}" -smp 2 \
+	-accel tcg,thread=${TLSMON_VM_TCG_THREAD:-multi} -cpu max -m "${TLSMON_VM_MEMORY:-2048}" -smp 2 \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
