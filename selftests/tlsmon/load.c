@@ -149,21 +149,43 @@ static struct ent *ent_of(uint64_t cookie, bool add)
 	}
 }
 
+/*
+ * A key listener: its netlink socket in one namespace, and the tlsmon
+ * family's id there, which a reload of the module may change.
+ */
 struct listener {
 	struct mnl_socket *nl;
+	uint16_t family;
 	char buf[1 << 16];
 };
 
 static struct listener lst[2];
 static volatile bool stopping;
+static unsigned long rejoins;
+
+/**
+ * struct family - what CTRL_CMD_GETFAMILY or a NEWFAMILY notice says
+ * @group: name of the multicast group wanted
+ * @name: the family's name
+ * @id: the family's id
+ * @grp: the id of @group, 0 if it has none
+ */
+struct family {
+	const char *group;
+	const char *name;
+	uint16_t id;
+	uint32_t grp;
+};
 
 static int family_cb(const struct nlattr *a, void *data)
 {
-	uint32_t *ids = data;
+	struct family *fam = data;
 	const struct nlattr *g, *f;
 
 	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-		ids[0] = mnl_attr_get_u16(a);
+		fam->id = mnl_attr_get_u16(a);
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_NAME)
+		fam->name = mnl_attr_get_str(a);
 	if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
 		return MNL_CB_OK;
 	mnl_attr_for_each_nested(g, a) {
@@ -176,28 +198,53 @@ static int family_cb(const struct nlattr *a, void *data)
 			if (mnl_attr_get_type(f) == CTRL_ATTR_MCAST_GRP_NAME)
 				name = mnl_attr_get_str(f);
 		}
-		if (!strcmp(name, TLSMON_MCGRP_KEYS))
-			ids[1] = id;
+		if (!strcmp(name, fam->group))
+			fam->grp = id;
 	}
 	return MNL_CB_OK;
 }
 
 static int family_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
+	if (nlh->nlmsg_type != GENL_ID_CTRL)
+		return MNL_CB_OK;
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_cb, data);
 }
 
-/*
- * A netlink socket of namespace @nsfd; @ids receives the family id and its
- * keys group.
- */
-static void nl_open(struct listener *l, int nsfd, uint32_t ids[2])
+/* Ask @l's namespace for family @fam->name and its group @fam->group. */
+static void family_get(struct listener *l, struct family *fam)
 {
 	char req[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
 	struct genlmsghdr *genl;
-	int fd, size = 32 << 20, ret;
+	const char *name = fam->name;
 	ssize_t n;
+	int ret;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = 1;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = CTRL_CMD_GETFAMILY;
+	genl->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	if (mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0)
+		die("asking for a generic netlink family", errno);
+	n = mnl_socket_recvfrom(l->nl, l->buf, sizeof(l->buf));
+	ret = n < 0 ? -1 : mnl_cb_run(l->buf, n, 1, 0, family_msg_cb, fam);
+	if (ret < 0 || !fam->grp) {
+		fprintf(stderr, "load: family %s or its group %s: ", name, fam->group);
+		die("not found", ret < 0 ? errno : ENOENT);
+	}
+}
+
+/*
+ * A netlink socket of namespace @nsfd; @fam receives the tlsmon family's
+ * id and its keys group.
+ */
+static void nl_open(struct listener *l, int nsfd, struct family *fam)
+{
+	int fd, size = 32 << 20;
 
 	fd = socket_in(nsfd, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0)
@@ -207,29 +254,49 @@ static void nl_open(struct listener *l, int nsfd, uint32_t ids[2])
 		die("binding the listener", errno);
 	/* a listener that cannot keep up loses events: make room */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = 1;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = CTRL_CMD_GETFAMILY;
-	genl->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, TLSMON_GENL_NAME);
-	if (mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0)
-		die("asking for the family", errno);
-	n = mnl_socket_recvfrom(l->nl, l->buf, sizeof(l->buf));
-	ret = n < 0 ? -1 : mnl_cb_run(l->buf, n, 1, 0, family_msg_cb, ids);
-	if (ret < 0 || !ids[1])
-		die("the tlsmon family or its keys group", ret < 0 ? errno : ENOENT);
+	*fam = (struct family){ .group = TLSMON_MCGRP_KEYS, .name = TLSMON_GENL_NAME };
+	family_get(l, fam);
+	l->family = fam->id;
 }
 
-/* Join the keys group on a netlink socket of namespace @nsfd. */
+static void join(struct listener *l, uint32_t grp)
+{
+	if (mnl_socket_setsockopt(l->nl, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)))
+		die("joining a multicast group", errno);
+}
+
+/*
+ * Join the keys group on a netlink socket of namespace @nsfd, and the
+ * generic netlink controller's notices: when the module is unloaded, the
+ * family and its group go, and the listener joins them again once they
+ * are back.
+ */
 static void listener_open(struct listener *l, int nsfd)
 {
-	uint32_t ids[2] = { 0, 0 };
+	struct family fam, ctrl = { .group = "notify", .name = "nlctrl" };
 
-	nl_open(l, nsfd, ids);
-	if (mnl_socket_setsockopt(l->nl, NETLINK_ADD_MEMBERSHIP, &ids[1], sizeof(ids[1])))
-		die("joining the keys group", errno);
+	nl_open(l, nsfd, &fam);
+	family_get(l, &ctrl);
+	join(l, fam.grp);
+	join(l, ctrl.grp);
+}
+
+/* A controller notice: the tlsmon family is back (the module was loaded). */
+static void family_notice(struct listener *l, const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct family fam = { .group = TLSMON_MCGRP_KEYS, .name = "" };
+
+	if (g->cmd != CTRL_CMD_NEWFAMILY)
+		return;
+	mnl_attr_parse(nlh, sizeof(*g), family_cb, &fam);
+	if (strcmp(fam.name, TLSMON_GENL_NAME) || !fam.grp)
+		return;
+	l->family = fam.id;
+	join(l, fam.grp);
+	pthread_mutex_lock(&table_lock);
+	rejoins++;
+	pthread_mutex_unlock(&table_lock);
 }
 
 struct keys_msg {
@@ -253,17 +320,17 @@ static int dump_msg_cb(const struct nlmsghdr *nlh, void *data)
 static void keys_dump(int nsfd, const char *name)
 {
 	static struct listener l;
-	uint32_t ids[2] = { 0, 0 };
+	struct family fam;
 	struct genlmsghdr *genl;
 	unsigned long msgs = 0;
 	struct nlmsghdr *nlh;
 	double t0;
 	int ret;
 
-	nl_open(&l, nsfd, ids);
+	nl_open(&l, nsfd, &fam);
 	t0 = now();
 	nlh = mnl_nlmsg_put_header(l.buf);
-	nlh->nlmsg_type = ids[0];
+	nlh->nlmsg_type = fam.id;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = 2;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
@@ -346,6 +413,17 @@ static int keys_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static int listener_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct listener *l = data;
+
+	if (nlh->nlmsg_type == GENL_ID_CTRL)
+		family_notice(l, nlh);
+	else if (nlh->nlmsg_type == l->family)
+		return keys_msg_cb(nlh, NULL);
+	return MNL_CB_OK;
+}
+
 static void *listen_thread(void *arg)
 {
 	struct pollfd p[2];
@@ -371,7 +449,7 @@ static void *listen_thread(void *arg)
 				continue;
 			}
 			if (n > 0)
-				mnl_cb_run(lst[i].buf, n, 0, 0, keys_msg_cb, NULL);
+				mnl_cb_run(lst[i].buf, n, 0, 0, listener_msg_cb, &lst[i]);
 		}
 	}
 	return NULL;
@@ -557,6 +635,9 @@ static unsigned int check(void)
 			unknown++;
 	printf("load: %lu connections (%lu monitored, %lu failed), %lu key events, %lu of ours, %lu lost to overruns, %lu for unknown sockets\n",
 	       n_conns, mon, failed, events, sets, events_lost, unknown);
+	if (rejoins)
+		printf("load: the keys group joined again %lu times (the module was loaded again)\n",
+		       rejoins);
 	if (unknown)
 		fprintf(stderr, "load: key events for %lu sockets that are not ours\n", unknown);
 	if (events_lost)

@@ -215,6 +215,9 @@ rc=$?
 sed 's/^/# A: /' "$tmp/a2"
 [ $reloads -eq 3 ] && [ $rc -eq 0 ]
 log_test $? "3 unloads and reloads during the churn, 50 connections held"
+# its key listeners, one per namespace, joined the keys group after each
+grep -q "keys group joined again 6 times" "$tmp/a2"
+log_test $? "the at-most-once check followed the key events across the reloads"
 
 # --- phase 3 ---------------------------------------------------------------
 "$load" -C "$ac" -S "$as" -a 10.81.1.2 -p 4002 -n 20 -t 8 -m exact >"$tmp/a3" 2>&1

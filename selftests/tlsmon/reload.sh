@@ -5,7 +5,8 @@
 # churn (`make check-reload`): load.sh's phase 2 repeated RELOAD_COUNT
 # times (default 300), for at most RELOAD_SECS seconds (default 600).
 # Every reload must succeed, no key set may arrive twice and none of an
-# ordinary connection (load -m atmost); afterwards every monitored
+# ordinary connection (load -m atmost, its key listeners joining again
+# after each load); afterwards every monitored
 # connection's keys arrive exactly once again, nothing is left behind,
 # and the module unloads.
 #
@@ -95,6 +96,12 @@ rc=$?
 load_pid=
 sed 's/^/# churn: /' "$tmp/churn"
 log_test $rc "no key set twice, none of an ordinary connection, 50 connections held"
+
+# The key listeners (one per namespace) join the keys group again after
+# each load: the check above covers every reload, not just the first.
+rejoined=$(sed -n 's/.*keys group joined again \([0-9]*\) times.*/\1/p' "$tmp/churn")
+[ "${rejoined:-0}" -eq $((2 * reloads)) ]
+log_test $? "key events followed across every reload (listeners joined again ${rejoined:-0} times)"
 
 "$load" -C "$c" -S "$s" -a 10.82.1.2 -p 4102 -n 20 -t 8 -m exact >"$tmp/after" 2>&1
 rc=$?
