@@ -20,6 +20,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
+. "$top/selftests/lib/reload.sh"
 
 ko=${TLSMON_KO:-$top/module/tlsmon.ko}
 monctl=$top/tools/monctl/monctl
@@ -64,10 +65,6 @@ pair() {
 policy_on() {
 	"$monctl" -n "tlsmon-l$1c-$suffix" policy set enabled on export on &&
 	"$monctl" -n "tlsmon-l$1s-$suffix" policy set enabled on export on
-}
-
-sessions_of() {
-	"$monctl" -n "$1" -j stats | sed -n 's/.*"sessions":\([0-9]*\).*/\1/p'
 }
 
 rmmod tlsmon 2>/dev/null
@@ -201,34 +198,14 @@ log_test $? "a monitor listened throughout"
 a_pid=$!
 pids="$pids $a_pid"
 sleep 8
-reloads=0
-for i in 1 2 3; do
-	rmmod tlsmon || break
-	sleep 1
-	insmod "$ko" || break
-	policy_on a || break
-	reloads=$((reloads + 1))
-	sleep 1
-done
+reload_loop 3 60 policy_on a
 wait $a_pid
 rc=$?
 sed 's/^/# A: /' "$tmp/a2"
 [ $reloads -eq 3 ] && [ $rc -eq 0 ]
 log_test $? "3 unloads and reloads during the churn, 50 connections held"
-# its key listeners, one per namespace, joined the keys group after each
-grep -q "keys group joined again 6 times" "$tmp/a2"
-log_test $? "the at-most-once check followed the key events across the reloads"
+check_rejoined "$tmp/a2"
 
 # --- phase 3 ---------------------------------------------------------------
-"$load" -C "$ac" -S "$as" -a 10.81.1.2 -p 4002 -n 20 -t 8 -m exact >"$tmp/a3" 2>&1
-rc=$?
-sed 's/^/# A: /' "$tmp/a3"
-log_test $rc "after the reload: exactly once again"
-
-pend=$(( $(sessions_of "$ac") + $(sessions_of "$as") ))
-[ "$pend" -eq 0 ] && [ "$("$monctl" -n "$ac" -j keys)" = "[]" ] &&
-	[ "$("$monctl" -n "$as" -j keys)" = "[]" ]
-log_test $? "no session and no key left once every connection closed"
-rmmod tlsmon
-log_test $? "the module unloads"
+after_reloads "$ac" "$as" 10.81.1.2 4002 "$tmp/a3"
 ktap_finish

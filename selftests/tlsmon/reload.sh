@@ -16,6 +16,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
+. "$top/selftests/lib/reload.sh"
 
 ko=${TLSMON_KO:-$top/module/tlsmon.ko}
 monctl=$top/tools/monctl/monctl
@@ -39,10 +40,6 @@ trap cleanup EXIT
 policy_on() {
 	"$monctl" -n "$c" policy set enabled on export on &&
 	"$monctl" -n "$s" policy set enabled on export on
-}
-
-sessions_of() {
-	"$monctl" -n "$1" -j stats | sed -n 's/.*"sessions":\([0-9]*\).*/\1/p'
 }
 
 ktap_header "unload and reload under churn"
@@ -70,25 +67,10 @@ policy_on || exit 1
 	>"$tmp/churn" 2>&1 &
 load_pid=$!
 sleep 5
-reloads=0 failed=
 start=$(date +%s)
-while [ $reloads -lt "$count" ] && [ $(( $(date +%s) - start )) -lt "$secs" ]; do
-	# pauses of 0 to 0.9 s, so that the reloads fall at every point of a
-	# connection's life
-	if ! rmmod tlsmon; then
-		failed="rmmod"
-		break
-	fi
-	sleep "0.$((RANDOM % 10))"
-	if ! insmod "$ko" || ! policy_on; then
-		failed="insmod"
-		break
-	fi
-	reloads=$((reloads + 1))
-	sleep "0.$((RANDOM % 10))"
-done
-diag "$reloads reloads in $(( $(date +%s) - start )) s${failed:+, then $failed failed}"
-[ -z "$failed" ] && [ $reloads -gt 0 ]
+reload_loop "$count" "$secs" policy_on
+diag "$reloads reloads in $(( $(date +%s) - start )) s${reload_failed:+, then $reload_failed failed}"
+[ -z "$reload_failed" ] && [ $reloads -gt 0 ]
 log_test $? "every unload and reload during the churn succeeded"
 
 wait $load_pid
@@ -96,22 +78,7 @@ rc=$?
 load_pid=
 sed 's/^/# churn: /' "$tmp/churn"
 log_test $rc "no key set twice, none of an ordinary connection, 50 connections held"
+check_rejoined "$tmp/churn"
 
-# The key listeners (one per namespace) join the keys group again after
-# each load: the check above covers every reload, not just the first.
-rejoined=$(sed -n 's/.*keys group joined again \([0-9]*\) times.*/\1/p' "$tmp/churn")
-[ "${rejoined:-0}" -eq $((2 * reloads)) ]
-log_test $? "key events followed across every reload (listeners joined again ${rejoined:-0} times)"
-
-"$load" -C "$c" -S "$s" -a 10.82.1.2 -p 4102 -n 20 -t 8 -m exact >"$tmp/after" 2>&1
-rc=$?
-sed 's/^/# after: /' "$tmp/after"
-log_test $rc "after the reloads: every key set exactly once"
-
-pend=$(( $(sessions_of "$c") + $(sessions_of "$s") ))
-[ "$pend" -eq 0 ] && [ "$("$monctl" -n "$c" -j keys)" = "[]" ] &&
-	[ "$("$monctl" -n "$s" -j keys)" = "[]" ]
-log_test $? "no session and no key left once every connection closed"
-rmmod tlsmon
-log_test $? "the module unloads"
+after_reloads "$c" "$s" 10.82.1.2 4102 "$tmp/after"
 ktap_finish
