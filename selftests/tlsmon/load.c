@@ -7,6 +7,9 @@
  * handshake, kTLS, close) for a while. Meanwhile a listener in each
  * namespace counts the key events (TLSMON_CMD_KEYS_NEW) by socket cookie
  * and direction, and at the end every connection is checked against them.
+ * The listeners follow the module through unloads and loads: on the
+ * generic netlink controller's notice that the family is back, they join
+ * its keys group again (and say how often at the end).
  *
  *   load -C CLIENT_NS -S SERVER_NS -a ADDR -p PORT [-n HELD] [-t SECONDS]
  *        [-u K] [-m exact|atmost] [-w FILE]
