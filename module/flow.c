@@ -715,7 +715,8 @@ int tlsmon_flows_start(struct net *net)
  * tlsmon_flows_stop() - stop watching and forget every handshake in @net
  * @net: namespace whose monitoring is being disabled or destroyed
  *
- * Called with the namespace's policy mutex held, or from its exit.
+ * Called with the namespace's policy mutex held, after the policy that turns
+ * monitoring off was published, or from its exit; sleeps.
  */
 void tlsmon_flows_stop(struct net *net)
 {
@@ -726,6 +727,15 @@ void tlsmon_flows_stop(struct net *net)
 	if (f->hooks) {
 		nf_unregister_net_hooks(net, f->ops, ARRAY_SIZE(f->ops));
 		f->hooks = false;
+		/*
+		 * That does not wait for the hooks still running (it frees
+		 * them with call_rcu()), nor does anything wait for the
+		 * installations that read the policy before it was turned
+		 * off: either may still add an entry and arm the collector.
+		 * Wait for them, or the table is not empty below, and the
+		 * collector runs after the namespace, or the module, is gone.
+		 */
+		synchronize_net();
 	}
 	spin_lock_bh(&f->lock);
 	list_for_each_entry_safe(p, tmp, &f->age, age)
