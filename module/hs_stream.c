@@ -67,12 +67,14 @@ static void bit_set(u8 *map, u32 i)
 	map[i / 8] |= 1 << (i % 8);
 }
 
-/* One complete handshake message of @len body bytes at @body. */
-static int dir_message(struct tlsmon_hs_dir *d, u8 type, const u8 *body,
-		       u32 len)
+/*
+ * A handshake message of type @type begins: whether this stream may hold
+ * it, decided on its 4-byte header rather than once its body is in, so
+ * that garbage fails at once instead of waiting for a body of whatever
+ * length its header claims. Returns 1 if the message is to be read.
+ */
+static int dir_message_type(struct tlsmon_hs_dir *d, u8 type)
 {
-	int err;
-
 	if (d->role == TLSMON_STREAM_CLIENT) {
 		if (type != TLSMON_MSG_CLIENT_HELLO) {
 			/* TLS 1.2: the client's next flight, in clear */
@@ -83,6 +85,19 @@ static int dir_message(struct tlsmon_hs_dir *d, u8 type, const u8 *body,
 		}
 		if (d->n_hellos >= 2)
 			return dir_fail(d, TLSMON_FAIL_UNEXPECTED);
+		return 1;
+	}
+	if (type != TLSMON_MSG_SERVER_HELLO || d->n_hellos >= 2)
+		return dir_fail(d, TLSMON_FAIL_UNEXPECTED);
+	return 1;
+}
+
+/* One complete hello of @len body bytes at @body, its type checked. */
+static int dir_message(struct tlsmon_hs_dir *d, const u8 *body, u32 len)
+{
+	int err;
+
+	if (d->role == TLSMON_STREAM_CLIENT) {
 		err = tlsmon_parse_client_hello(body, len, &d->ch[d->n_hellos]);
 		if (err) {
 			d->hello_err = -err;
@@ -94,8 +109,6 @@ static int dir_message(struct tlsmon_hs_dir *d, u8 type, const u8 *body,
 		return 0;
 	}
 
-	if (type != TLSMON_MSG_SERVER_HELLO || d->n_hellos >= 2)
-		return dir_fail(d, TLSMON_FAIL_UNEXPECTED);
 	err = tlsmon_parse_server_hello(body, len, &d->sh[d->n_hellos]);
 	if (err) {
 		d->hello_err = -err;
@@ -112,7 +125,10 @@ static int dir_message(struct tlsmon_hs_dir *d, u8 type, const u8 *body,
 	return 0;
 }
 
-/* Consume the complete handshake messages gathered in @msg. */
+/*
+ * Consume the handshake messages gathered in @msg: each is judged by its
+ * type once its header is in, and read once its body is.
+ */
 static int dir_messages(struct tlsmon_hs_dir *d)
 {
 	while (d->state == TLSMON_HS_COLLECT && d->msg_len - d->msg_off >= 4) {
@@ -120,11 +136,14 @@ static int dir_messages(struct tlsmon_hs_dir *d)
 		u32 len = (u32)h[1] << 16 | (u32)h[2] << 8 | h[3];
 		int err;
 
+		err = dir_message_type(d, h[0]);
+		if (err <= 0)
+			return err;
 		if (len > d->cap - 4 - d->msg_off)
 			return dir_fail(d, TLSMON_FAIL_TOO_LARGE);
 		if (d->msg_len - d->msg_off - 4 < len)
 			break;
-		err = dir_message(d, h[0], h + 4, len);
+		err = dir_message(d, h + 4, len);
 		if (err)
 			return err;
 		d->msg_off += 4 + len;

@@ -355,6 +355,55 @@ TEST(not_tls_alert_bad_ccs)
 	free(b);
 }
 
+/*
+ * A message's type is judged on its 4-byte header: a stream does not wait
+ * for the body of a message it could never accept, whatever length (up to
+ * the cap) that header claims.
+ */
+TEST(wrong_message_type_fails_at_its_header)
+{
+	/* record of 240 bytes, then a Certificate (11) claiming 4000 bytes */
+	static const u8 cert[] = { 0x16, 0x03, 0x01, 0x00, 0xf0,
+				   0x0b, 0x00, 0x0f, 0xa0 };
+	/* the same header as a ClientHello: a client waits for its body */
+	static const u8 ch[] = { 0x16, 0x03, 0x01, 0x00, 0xf0,
+				 0x01, 0x00, 0x0f, 0xa0 };
+	/* a TLS 1.2 client's next flight: ClientKeyExchange (16) */
+	/* a minimal TLS 1.2 ClientHello: no session id, one suite, no extensions */
+	static const u8 tls12_hello[] = { 0x16, 0x03, 0x01, 0x00, 0x2d,
+		0x01, 0x00, 0x00, 0x29, 0x03, 0x03,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+		0x00, 0x00, 0x02, 0xc0, 0x2f, 0x01, 0x00 };
+	static const u8 cke[] = { 0x16, 0x03, 0x03, 0x00, 0x46,
+				  0x10, 0x00, 0x00, 0x42 };
+	struct dir_buf *b;
+
+	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
+	EXPECT_EQ(-EBADMSG, dir_feed(b, 0, cert, sizeof(cert)));
+	EXPECT_EQ(TLSMON_FAIL_UNEXPECTED, b->d.fail);
+	free(b);
+
+	b = dir_new(TLSMON_STREAM_SERVER, CAP);
+	EXPECT_EQ(-EBADMSG, dir_feed(b, 0, ch, sizeof(ch)));
+	EXPECT_EQ(TLSMON_FAIL_UNEXPECTED, b->d.fail);
+	free(b);
+
+	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
+	EXPECT_EQ(0, dir_feed(b, 0, ch, sizeof(ch)));
+	EXPECT_EQ(TLSMON_HS_COLLECT, b->d.state);
+	free(b);
+
+	/* done once the header of the message after its hello is in */
+	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
+	ASSERT_EQ(0, dir_feed(b, 0, tls12_hello, sizeof(tls12_hello)));
+	ASSERT_EQ(1, b->d.n_hellos);
+	EXPECT_EQ(TLSMON_HS_COLLECT, b->d.state);
+	EXPECT_EQ(0, dir_feed(b, sizeof(tls12_hello), cke, sizeof(cke)));
+	EXPECT_EQ(TLSMON_HS_DONE, b->d.state);
+	free(b);
+}
+
 /* --- hand-made hellos ------------------------------------------------ */
 
 struct w {
