@@ -318,6 +318,16 @@ TEST(server_hello_in_a_large_record)
 	free(b);
 }
 
+/* Why a fresh stream of @role fails on @p, or -1 if it does not. */
+static int fresh_fails(enum tlsmon_dir_role role, const u8 *p, u32 len)
+{
+	struct dir_buf *b = dir_new(role, CAP);
+	int fail = dir_feed(b, 0, p, len) == -EBADMSG ? (int)b->d.fail : -1;
+
+	free(b);
+	return fail;
+}
+
 TEST(not_tls_alert_bad_ccs)
 {
 	static const u8 http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -327,10 +337,8 @@ TEST(not_tls_alert_bad_ccs)
 	static const u8 bad_ver[] = { 0x16, 0x02, 0x00, 0x00, 0x10 };
 	struct dir_buf *b;
 
-	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
-	EXPECT_EQ(-EBADMSG, dir_feed(b, 0, http, sizeof(http) - 1));
-	EXPECT_EQ(TLSMON_FAIL_NOT_TLS, b->d.fail);
-	free(b);
+	EXPECT_EQ(TLSMON_FAIL_NOT_TLS,
+		  fresh_fails(TLSMON_STREAM_CLIENT, http, sizeof(http) - 1));
 
 	b = dir_new(TLSMON_STREAM_SERVER, CAP);
 	EXPECT_EQ(0, dir_feed(b, 0, openssl_vectors[2].server, 5 + 0x58));
@@ -345,14 +353,10 @@ TEST(not_tls_alert_bad_ccs)
 	EXPECT_EQ(TLSMON_FAIL_ALERT, b->d.fail);
 	free(b);
 
-	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
-	EXPECT_EQ(-EBADMSG, dir_feed(b, 0, zero_rec, sizeof(zero_rec)));
-	EXPECT_EQ(TLSMON_FAIL_BAD_RECORD, b->d.fail);
-	free(b);
-
-	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
-	EXPECT_EQ(-EBADMSG, dir_feed(b, 0, bad_ver, sizeof(bad_ver)));
-	free(b);
+	EXPECT_EQ(TLSMON_FAIL_BAD_RECORD,
+		  fresh_fails(TLSMON_STREAM_CLIENT, zero_rec, sizeof(zero_rec)));
+	EXPECT_EQ(TLSMON_FAIL_BAD_RECORD,
+		  fresh_fails(TLSMON_STREAM_CLIENT, bad_ver, sizeof(bad_ver)));
 }
 
 /*
@@ -368,26 +372,21 @@ TEST(wrong_message_type_fails_at_its_header)
 	/* the same header as a ClientHello: a client waits for its body */
 	static const u8 ch[] = { 0x16, 0x03, 0x01, 0x00, 0xf0,
 				 0x01, 0x00, 0x0f, 0xa0 };
-	/* a TLS 1.2 client's next flight: ClientKeyExchange (16) */
 	/* a minimal TLS 1.2 ClientHello: no session id, one suite, no extensions */
 	static const u8 tls12_hello[] = { 0x16, 0x03, 0x01, 0x00, 0x2d,
 		0x01, 0x00, 0x00, 0x29, 0x03, 0x03,
 		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
 		17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
 		0x00, 0x00, 0x02, 0xc0, 0x2f, 0x01, 0x00 };
+	/* its next flight: ClientKeyExchange (16) */
 	static const u8 cke[] = { 0x16, 0x03, 0x03, 0x00, 0x46,
 				  0x10, 0x00, 0x00, 0x42 };
 	struct dir_buf *b;
 
-	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
-	EXPECT_EQ(-EBADMSG, dir_feed(b, 0, cert, sizeof(cert)));
-	EXPECT_EQ(TLSMON_FAIL_UNEXPECTED, b->d.fail);
-	free(b);
-
-	b = dir_new(TLSMON_STREAM_SERVER, CAP);
-	EXPECT_EQ(-EBADMSG, dir_feed(b, 0, ch, sizeof(ch)));
-	EXPECT_EQ(TLSMON_FAIL_UNEXPECTED, b->d.fail);
-	free(b);
+	EXPECT_EQ(TLSMON_FAIL_UNEXPECTED,
+		  fresh_fails(TLSMON_STREAM_CLIENT, cert, sizeof(cert)));
+	EXPECT_EQ(TLSMON_FAIL_UNEXPECTED,
+		  fresh_fails(TLSMON_STREAM_SERVER, ch, sizeof(ch)));
 
 	b = dir_new(TLSMON_STREAM_CLIENT, CAP);
 	EXPECT_EQ(0, dir_feed(b, 0, ch, sizeof(ch)));
