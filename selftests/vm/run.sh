@@ -18,7 +18,8 @@
 #
 # Environment: TLSMON_VM_MEMORY (MiB, default 2048); TLSMON_VM_TCG_THREAD
 # "multi" (default, a host thread per vCPU) or "single" (one host thread
-# for both vCPUs, which run in turn).
+# for both vCPUs, which run in turn; make check and make check-reload
+# choose it, see Documentation/testing.rst on stale translations).
 #
 # Exit status: the command's own, 124 if the guest kernel logged a splat,
 # 125 if the guest never reported a status (hang, panic, boot failure).
