@@ -16,6 +16,7 @@
 #include <linux/ipv6.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -76,6 +77,12 @@ int tlsmon_flow_params_check(void)
 static struct kmem_cache *pending_cache;
 static struct kmem_cache *streams_cache;
 
+/*
+ * Peers choose their addresses and ports: without a secret seed they could
+ * aim their SYNs at one bucket and make every lookup walk a long chain.
+ */
+static u32 flow_seed __read_mostly;
+
 static void handshake_ctor(void *obj)
 {
 	memset(obj, 0, sizeof(struct tlsmon_handshake));
@@ -83,6 +90,7 @@ static void handshake_ctor(void *obj)
 
 int tlsmon_flow_caches_create(void)
 {
+	flow_seed = get_random_u32();
 	pending_cache = KMEM_CACHE(tlsmon_pending, 0);
 	streams_cache = kmem_cache_create("tlsmon_handshake",
 					  sizeof(struct tlsmon_handshake),
@@ -127,10 +135,22 @@ void tlsmon_flows_init(struct tlsmon_flows *f)
 	f->hooks = false;
 }
 
+/*
+ * Every watched segment hashes its key: IPv4 (v4-mapped) keys hash their
+ * three words of substance only, a third of the work of the whole key.
+ */
 static u32 flow_hash(const struct tlsmon_flow_key *key)
 {
-	return jhash2((const u32 *)key, sizeof(*key) / sizeof(u32), 0) &
-	       ((1 << TLSMON_FLOW_BITS) - 1);
+	u32 ports = (__force u32)key->lport << 16 | (__force u32)key->rport;
+	u32 h;
+
+	if (ipv6_addr_v4mapped(&key->laddr) && ipv6_addr_v4mapped(&key->raddr))
+		h = jhash_3words((__force u32)key->laddr.s6_addr32[3],
+				 (__force u32)key->raddr.s6_addr32[3], ports,
+				 flow_seed);
+	else
+		h = jhash2((const u32 *)key, sizeof(*key) / sizeof(u32), flow_seed);
+	return h & ((1 << TLSMON_FLOW_BITS) - 1);
 }
 
 /* Inline, a word at a time: every looked-up segment compares keys. */

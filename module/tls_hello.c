@@ -192,7 +192,8 @@ int tlsmon_parse_client_hello(const u8 *body, size_t len,
 	u16 s, type;
 	int err;
 
-	memset(ch, 0, sizeof(*ch));
+	/* the arrays are read only up to their counts: not cleared */
+	memset(ch, 0, offsetof(struct tlsmon_client_hello, suites));
 	if (!rd_u16(&r, &ch->legacy_version) || !rd_sub(&r, 32, &sid))
 		return -TLSMON_HELLO_TRUNCATED;
 	if (!rd_vec8(&r, &sid))
@@ -243,7 +244,7 @@ int tlsmon_parse_server_hello(const u8 *body, size_t len,
 	u8 comp;
 	int err;
 
-	memset(sh, 0, sizeof(*sh));
+	memset(sh, 0, offsetof(struct tlsmon_server_hello, priv_ext));
 	if (!rd_u16(&r, &sh->legacy_version) || !rd_sub(&r, 32, &random))
 		return -TLSMON_HELLO_TRUNCATED;
 	sh->hrr = !memcmp(random.p, tlsmon_hrr_random, 32);

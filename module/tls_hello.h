@@ -51,6 +51,10 @@ enum tlsmon_hello_err {
  * @session_id_len: length of the legacy session id (0 to 32)
  * @suites: offered cipher suites, GREASE included, in order
  * @priv_ext: private-use extension code points present, in order
+ *
+ * Entries of @suites and @priv_ext past their counts are not cleared by
+ * the parser: a hello is parsed on every watched connection, and clearing
+ * @suites alone is more work than reading a typical ClientHello.
  */
 struct tlsmon_client_hello {
 	u16 legacy_version;
@@ -71,7 +75,8 @@ struct tlsmon_client_hello {
  * @hrr: this is a HelloRetryRequest (RFC 8446 4.1.3), not a ServerHello
  * @n_priv_ext: entries in @priv_ext
  * @session_id_len: length of the echoed legacy session id
- * @priv_ext: private-use extension code points present, in order
+ * @priv_ext: private-use extension code points present, in order; not
+ *	cleared past @n_priv_ext
  */
 struct tlsmon_server_hello {
 	u16 legacy_version;
