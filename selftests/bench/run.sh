@@ -24,6 +24,14 @@ if [ "${1:-}" = ab ]; then
 		cmd+=("${b%%=*}=$ko")
 	done
 	keep=(ab.txt ab-table.txt)
+	# AB_CLOCK=icount: the guest's clock counts instructions, 2 ns each
+	# (one vCPU; idle time skips to the next timer), so that a rate is
+	# work done, not the host's speed of the moment
+	case ${AB_CLOCK:-host} in
+	host) ;;
+	icount) export TLSMON_VM_ICOUNT=${TLSMON_VM_ICOUNT:-shift=1,sleep=off} ;;
+	*) echo "run.sh: AB_CLOCK is host or icount" >&2; exit 2 ;;
+	esac
 else
 	results=$top/build/results-bench
 	cmd=("$top/selftests/bench/bench.sh" /tmp/vm/results)
@@ -31,7 +39,7 @@ else
 fi
 rm -rf "$results"
 mkdir -p "$results"
-for v in BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES BENCH_JOBS AB_ROUNDS AB_SECS AB_SUITE AB_BYTES; do
+for v in BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES BENCH_JOBS AB_ROUNDS AB_SECS AB_SUITE AB_BYTES AB_CLOCK; do
 	[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 done >"$results/env.sh"
 start=$(date +%s)

@@ -19,7 +19,10 @@
 # Environment: TLSMON_VM_MEMORY (MiB, default 2048); TLSMON_VM_TCG_THREAD
 # "multi" (default, a host thread per vCPU) or "single" (one host thread
 # for both vCPUs, which run in turn; make check and make check-reload
-# choose it, see Documentation/testing.rst on stale translations).
+# choose it, see Documentation/testing.rst on stale translations);
+# TLSMON_VM_ICOUNT, QEMU's -icount options (as "shift=1,sleep=off"): guest
+# time counts instructions executed, one vCPU (make bench-ab AB_CLOCK=icount,
+# see Documentation/performance.rst).
 #
 # Exit status: the command's own, 124 if the guest kernel logged a splat,
 # 125 if the guest never reported a status (hang, panic, boot failure).
@@ -150,8 +153,20 @@ append="$append panic_on_warn=$panic_on_warn tlsmon_root=$top"
 # ACPI's _PRT evaluation costs about 30 s of a debug kernel's boot
 [ -n "$ktree" ] && append="$append pci=noacpi"
 
+tcg_thread=${TLSMON_VM_TCG_THREAD:-multi}
+smp=2
+icount=()
+if [ -n "${TLSMON_VM_ICOUNT:-}" ]; then
+	# The guest's clock counts the instructions it executed, so that
+	# what it measures is work, not the host's speed of the moment.
+	# QEMU 7.2 with icount hangs bringing up a second vCPU: one only.
+	icount=(-icount "$TLSMON_VM_ICOUNT")
+	tcg_thread=single
+	smp=1
+fi
+
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-accel tcg,thread=${TLSMON_VM_TCG_THREAD:-multi} -cpu max -m "${TLSMON_VM_MEMORY:-2048}" -smp 2 \
+	-accel tcg,thread=$tcg_thread "${icount[@]}" -cpu max -m "${TLSMON_VM_MEMORY:-2048}" -smp $smp \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
