@@ -259,20 +259,18 @@ static void flows_expire(struct tlsmon_net *tn, bool all)
 				continue;
 			break;
 		}
-		if (!READ_ONCE(p->decided))
-			tlsmon_count(tn, TLSMON_STATS_A_PENDING_EXPIRED);
+		tlsmon_count(tn, TLSMON_STATS_A_PENDING_EXPIRED);
 		pending_unlink(f, p);
 	}
 }
 
 /*
- * Caller holds f->lock: a new entry, made room for if the table is full;
- * @collect: it will read its connection's data (not a mere tombstone).
+ * Caller holds f->lock: a new entry, made room for if the table is full.
  * Return: the entry, or NULL without memory (counted as a drop).
  */
 static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 					     const struct tlsmon_flow_key *key,
-					     u8 role, bool collect)
+					     u8 role)
 {
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p, *old;
@@ -282,8 +280,7 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 		old = list_first_entry_or_null(&f->age, struct tlsmon_pending, age);
 		if (!old)
 			return NULL;
-		if (!READ_ONCE(old->decided))
-			tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
+		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
 		pending_unlink(f, old);
 	}
 	p = kmem_cache_zalloc(pending_cache, GFP_ATOMIC);
@@ -294,9 +291,8 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 	p->key = *key;
 	p->role = role;
 	p->born = jiffies;
-	p->collecting = collect;
-	if (collect)
-		atomic_inc(&f->collecting);
+	p->collecting = true;
+	atomic_inc(&f->collecting);
 	spin_lock_init(&p->lock);
 	hlist_add_head_rcu(&p->node, &f->hash[flow_hash(key)]);
 	list_add_tail(&p->age, &f->age);
@@ -321,7 +317,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 	p = pending_lookup(f, key);
 	if (p) {
 		spin_lock(&p->lock);
-		if (p->role == role && !p->hs && !p->failed && !p->decided) {
+		if (p->role == role && !p->hs && !p->failed) {
 			/* SYN or SYN-ACK (again): note this direction's ISN */
 			p->isn[dir] = seq;
 			p->have_isn |= 1 << dir;
@@ -340,7 +336,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 		goto out;
 	}
 
-	p = pending_insert(tn, key, role, true);
+	p = pending_insert(tn, key, role);
 	if (p) {
 		p->isn[dir] = seq;
 		p->have_isn = 1 << dir;
@@ -507,7 +503,7 @@ out:
 	spin_unlock_bh(&p->lock);
 }
 
-/* The connection is over (RST), or its entry has served (FIN, decided). */
+/* The connection is over (RST). */
 static void flow_forget(struct tlsmon_net *tn, const struct tlsmon_flow_key *key)
 {
 	struct tlsmon_flows *f = &tn->flows;
@@ -543,9 +539,10 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 	if (!th)
 		return NF_ACCEPT;
 	/*
-	 * Data matters only while some handshake is being read: a decided
-	 * entry waits only for its connection's FIN (or RST), so the
-	 * segments of a bulk transfer cost no lookup.
+	 * Data matters only while some handshake is being read: an entry
+	 * whose hellos are read waits only for its kTLS installation, its
+	 * connection's FIN (or RST) or its timeout, so the segments of a bulk
+	 * transfer cost no lookup.
 	 */
 	if (!th->syn && !th->fin && !th->rst &&
 	    !atomic_read(&tn->flows.collecting))
@@ -607,22 +604,10 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 				  thoff + doff, len);
 	}
 	/*
-	 * A decided entry kept only the fact, for the other direction's
-	 * installation, which comes before the connection ends: a FIN ends
-	 * it, so that under a high connection rate the table holds
-	 * handshakes in progress rather than finished ones. An undecided
-	 * entry gets a grace period. "| 1": fin_by is never 0, which means
-	 * "no FIN seen".
+	 * An entry still waiting for its kTLS installation when its
+	 * connection sends a FIN gets a grace period, not the whole timeout.
+	 * "| 1": fin_by is never 0, which means "no FIN seen".
 	 */
-	if (p && th->fin && READ_ONCE(p->decided)) {
-		/* every unlink holds the table lock: p->unlinked is stable */
-		spin_lock_bh(&tn->flows.lock);
-		if (!p->unlinked)
-			pending_unlink(&tn->flows, p);
-		spin_unlock_bh(&tn->flows.lock);
-		rcu_read_unlock();
-		return NF_ACCEPT;
-	}
 	if (p && th->fin && !READ_ONCE(p->fin_by))
 		WRITE_ONCE(p->fin_by, (jiffies + TLSMON_FIN_GRACE) | 1);
 	rcu_read_unlock();
@@ -788,28 +773,6 @@ void tlsmon_flow_key_of_sk(const struct sock *sk, struct tlsmon_flow_key *key)
 	key->rport = inet->inet_dport;
 }
 
-/*
- * No handshake was seen for a connection that installs kTLS: remember
- * that it was decided, so that its other direction is not counted again.
- */
-static void pending_tombstone(struct tlsmon_net *tn,
-			      const struct tlsmon_flow_key *key)
-{
-	struct tlsmon_flows *f = &tn->flows;
-	struct tlsmon_pending *p;
-
-	spin_lock_bh(&f->lock);
-	p = pending_lookup(f, key);
-	if (!p)
-		p = pending_insert(tn, key, 0, false);
-	if (p) {
-		spin_lock(&p->lock);
-		p->decided = true;
-		spin_unlock(&p->lock);
-	}
-	spin_unlock_bh(&f->lock);
-}
-
 /**
  * tlsmon_flows_decide() - decide the session of a kTLS installation
  * @tn: the socket's namespace
@@ -818,8 +781,10 @@ static void pending_tombstone(struct tlsmon_net *tn,
  * @v: receives the verdict when TLSMON_CLAIM_NEW is returned
  * @role: receives the local end's TLSMON_ROLE_*
  *
- * The first installation on a connection decides; later ones (the other
- * direction) learn that it was decided. Any context.
+ * For the first installation on a socket: its handshake's entry, whatever
+ * it holds, is consumed, since nothing else will ask for it (the second
+ * installation knows from the socket that the first one decided). Any
+ * context.
  */
 enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 				      const struct tlsmon_flow_key *key,
@@ -827,38 +792,31 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 				      struct tlsmon_verdict *v, u8 *role)
 {
 	enum tlsmon_claim ret = TLSMON_CLAIM_NONE;
-	struct tlsmon_pending *p = NULL;
+	struct tlsmon_flows *f = &tn->flows;
+	struct tlsmon_pending *p;
 
-	rcu_read_lock();
-	if (atomic_read(&tn->flows.count))
-		p = pending_lookup(&tn->flows, key);
-	if (!p) {
-		pending_tombstone(tn, key);
-		goto out;
-	}
-	spin_lock_bh(&p->lock);
-	if (p->unlinked || pending_stale(p)) {
-		ret = TLSMON_CLAIM_NONE;
-	} else if (p->decided) {
-		ret = TLSMON_CLAIM_DECIDED;
-	} else if (p->failed) {
-		ret = TLSMON_CLAIM_FAILED;
-		p->decided = true;
-	} else if (p->complete) {
-		const struct tlsmon_hs_dir *c = &p->hs->dir[TLSMON_STREAM_CLIENT];
-		const struct tlsmon_hs_dir *s = &p->hs->dir[TLSMON_STREAM_SERVER];
+	if (!atomic_read(&f->count))
+		return TLSMON_CLAIM_NONE;
+	spin_lock_bh(&f->lock);
+	p = pending_lookup(f, key);
+	if (p) {
+		spin_lock(&p->lock);
+		if (pending_stale(p)) {
+			ret = TLSMON_CLAIM_NONE;
+		} else if (p->failed) {
+			ret = TLSMON_CLAIM_FAILED;
+		} else if (p->complete) {
+			const struct tlsmon_hs_dir *c = &p->hs->dir[TLSMON_STREAM_CLIENT];
+			const struct tlsmon_hs_dir *s = &p->hs->dir[TLSMON_STREAM_SERVER];
 
-		tlsmon_decide(pol, &c->ch[c->n_hellos - 1],
-			      &s->sh[s->n_hellos - 1], v);
-		*role = p->role;
-		p->decided = true;
-		ret = TLSMON_CLAIM_NEW;
+			tlsmon_decide(pol, &c->ch[c->n_hellos - 1],
+				      &s->sh[s->n_hellos - 1], v);
+			*role = p->role;
+			ret = TLSMON_CLAIM_NEW;
+		}
+		spin_unlock(&p->lock);
+		pending_unlink(f, p);
 	}
-	/* decided: only the fact is kept, until the FIN or the timeout */
-	if (p->decided)
-		pending_streams_free(p);
-	spin_unlock_bh(&p->lock);
-out:
-	rcu_read_unlock();
+	spin_unlock_bh(&f->lock);
 	return ret;
 }

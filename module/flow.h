@@ -61,20 +61,19 @@ struct tlsmon_handshake {
  * @role: TLSMON_ROLE_CLIENT or TLSMON_ROLE_SERVER (uapi): the local end
  * @complete: both hellos were read
  * @failed: a direction could not be parsed
- * @decided: a kTLS installation consumed the outcome
  * @unlinked: no longer in the table; set with tlsmon_flows.lock held as
  *	well, so either lock makes it stable
  * @collecting: counted in tlsmon_flows.collecting: still reads data
  * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, once
  *	its hellos outgrow @hs's block; freed once @complete or @failed
  * @hs: the two streams; allocated on the first payload, freed when the
- *	handshake fails (@failed) or a kTLS installation decides
- *	(@decided), so that an entry lingering until its connection's FIN
- *	is small
+ *	handshake fails (@failed), so that an entry lingering until its
+ *	connection's FIN or its timeout is small, or with the entry
  *
- * Lifetime: created on a SYN, removed on RST, on a FIN once @decided, on
- * expiry, when the table is full and a newer SYN needs room, or with the
- * namespace's monitoring.
+ * Lifetime: created on a SYN, removed by the socket's first kTLS
+ * installation (which decides), on RST, on expiry (the timeout, or a grace
+ * period after a FIN), when the table is full and a newer SYN needs room,
+ * or with the namespace's monitoring.
  * Removal unlinks under the table lock and frees with call_rcu().
  */
 struct tlsmon_pending {
@@ -90,7 +89,6 @@ struct tlsmon_pending {
 	u8 role;
 	bool complete;
 	bool failed;
-	bool decided;
 	bool unlinked;
 	bool collecting;
 	u8 *mem[2];
@@ -101,13 +99,11 @@ struct tlsmon_pending {
  * enum tlsmon_claim - what a kTLS installation finds of its handshake
  * @TLSMON_CLAIM_NONE: no complete handshake was seen
  * @TLSMON_CLAIM_FAILED: the handshake could not be parsed
- * @TLSMON_CLAIM_DECIDED: an earlier installation on the socket decided
  * @TLSMON_CLAIM_NEW: decided now, the verdict is filled in
  */
 enum tlsmon_claim {
 	TLSMON_CLAIM_NONE,
 	TLSMON_CLAIM_FAILED,
-	TLSMON_CLAIM_DECIDED,
 	TLSMON_CLAIM_NEW,
 };
 

@@ -243,6 +243,14 @@ static void tlsmon_installed(const struct tlsmon_install *in)
 
 	if (!pol || !pol->cfg.enabled)
 		goto out;
+	/*
+	 * The other direction was installed first (its crypto state is
+	 * cleared if that failed): its installation decided, and took the
+	 * handshake's entry.
+	 */
+	if (TLS_CRYPTO_INFO_READY(in->tx ? &in->ctx->crypto_recv.info :
+					   &in->ctx->crypto_send.info))
+		goto out;
 	tlsmon_flow_key_of_sk(sk, &key);
 	switch (tlsmon_flows_decide(tn, &key, &pol->cfg, &v, &role)) {
 	case TLSMON_CLAIM_NONE:
@@ -251,8 +259,6 @@ static void tlsmon_installed(const struct tlsmon_install *in)
 	case TLSMON_CLAIM_FAILED:
 		/* counted as a parse failure when it happened */
 		tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
-		break;
-	case TLSMON_CLAIM_DECIDED:
 		break;
 	case TLSMON_CLAIM_NEW:
 		if (v.monitored)

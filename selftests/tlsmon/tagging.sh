@@ -213,10 +213,11 @@ run_pair 10.77.0.2 "" "-o ff01 -x 2500" || case_ok=1
 expect_eq "sessions" "$(py "$sess_c" 'len(d)') $(py "$sess_s" 'len(d)')" "1 1"
 log_test $case_ok "ClientHello of 2.6 KiB (padded as large as post-quantum key shares make it): tagged on both ends"
 
-# An undecided entry would stay 2 s after the FIN; a decided one goes with it.
+# An undecided entry would stay 2 s after the FIN; the first kTLS
+# installation, which decides, removes it.
 case_ok=0
 expect_eq "entries after the close" "$(stat_of "$ns_c" pending) $(stat_of "$ns_s" pending)" "0 0"
-log_test $case_ok "a decided connection's handshake entry goes with its FIN, on both ends"
+log_test $case_ok "the deciding kTLS installation removes the handshake's entry, on both ends"
 
 # --- every kTLS cipher of the running kernel; one direction only ---------------
 for cipher in aes-gcm-128 aes-gcm-256 aes-ccm-128 chacha20-poly1305 sm4-gcm sm4-ccm; do
