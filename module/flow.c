@@ -2,10 +2,10 @@
 /*
  * Watching TLS handshakes on the wire. In a namespace where monitoring is
  * enabled, netfilter hooks at LOCAL_IN and LOCAL_OUT (IPv4 and IPv6) see
- * every TCP segment of the local sockets. A SYN opens an entry that
- * records each direction's initial sequence number; the first bytes of
- * each direction are then reassembled by sequence number and parsed until
- * both hellos are known. Namespaces where monitoring is off have no hook
+ * every TCP segment of the local sockets. A SYN-ACK (or a SYN with data)
+ * opens an entry that records each direction's initial sequence number;
+ * the first bytes of each direction are then reassembled by sequence
+ * number and parsed until both hellos are known. Namespaces where monitoring is off have no hook
  * at all; in the others, a data segment costs one hash lookup while some
  * handshake is being read, and none otherwise.
  *
@@ -31,7 +31,7 @@
 static unsigned int max_pending = 1024;
 module_param(max_pending, uint, 0644);
 MODULE_PARM_DESC(max_pending,
-		 "Handshakes watched at once per namespace; more SYNs displace the oldest (default 1024)");
+		 "Handshakes watched at once per namespace; newer ones displace the oldest (default 1024)");
 
 static unsigned int hello_max = 4096;
 module_param(hello_max, uint, 0444);
@@ -41,7 +41,7 @@ MODULE_PARM_DESC(hello_max,
 static unsigned int handshake_timeout = 30;
 module_param(handshake_timeout, uint, 0644);
 MODULE_PARM_DESC(handshake_timeout,
-		 "Seconds from SYN to kTLS installation before a handshake is forgotten (default 30)");
+		 "Seconds from SYN-ACK to kTLS installation before a handshake is forgotten (default 30)");
 
 /* After a FIN, the installation can only be moments away. */
 #define TLSMON_FIN_GRACE	(2 * HZ)
@@ -301,45 +301,58 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 	return p;
 }
 
-/* A SYN: the connection's first sighting in one direction. */
+/*
+ * A SYN-ACK makes the connection's entry, with both initial sequence
+ * numbers: its own, and the SYN's, one less than its ACK field. Every
+ * connection that completes its handshake passes one at both ends (the
+ * client receives it, the server sends it), so a SYN that is never
+ * answered (a scan, a flood, a closed port) costs no entry. A SYN makes
+ * the entry only when it carries data (TCP Fast Open), to be read from
+ * it; its SYN-ACK then completes that entry, its ACK field covering at
+ * most @len bytes of that data past the SYN.
+ */
 static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
-		     int dir, bool ack, u32 seq)
+		     int dir, const struct tcphdr *th, unsigned int len)
 {
 	struct tlsmon_flows *f = &tn->flows;
+	u32 seq = ntohl(th->seq), peer_isn = ntohl(th->ack_seq) - 1;
+	int other = dir ^ 1;
 	struct tlsmon_pending *p;
 	u8 role;
 
 	/* Our SYN or their SYN-ACK: we are the client. */
-	role = (dir == TLSMON_OUT) != ack ? TLSMON_ROLE_CLIENT : TLSMON_ROLE_SERVER;
+	role = (dir == TLSMON_OUT) != th->ack ? TLSMON_ROLE_CLIENT : TLSMON_ROLE_SERVER;
 
 	spin_lock_bh(&f->lock);
 	flows_expire(tn, false);
 	p = pending_lookup(f, key);
-	if (p) {
+	if (p && th->ack) {
 		spin_lock(&p->lock);
-		if (p->role == role && !p->hs && !p->failed) {
-			/* SYN or SYN-ACK (again): note this direction's ISN */
+		/* the entry of its SYN's data, or its own (retransmitted) */
+		if (p->role == role && (p->have_isn & (1 << other)) &&
+		    peer_isn - p->isn[other] <= p->syn_len &&
+		    (!(p->have_isn & (1 << dir)) || p->isn[dir] == seq)) {
 			p->isn[dir] = seq;
 			p->have_isn |= 1 << dir;
 			spin_unlock(&p->lock);
 			goto out;
 		}
 		spin_unlock(&p->lock);
-		if (!ack) {
-			/* A new connection reuses the tuple. */
-			pending_unlink(f, p);
-		} else {
-			goto out;
-		}
-	} else if (ack) {
-		/* A SYN-ACK without the SYN: we missed the start. */
-		goto out;
 	}
+	/* A new connection reuses the tuple of an old one. */
+	if (p)
+		pending_unlink(f, p);
 
 	p = pending_insert(tn, key, role);
-	if (p) {
-		p->isn[dir] = seq;
-		p->have_isn = 1 << dir;
+	if (!p)
+		goto out;
+	p->isn[dir] = seq;
+	p->have_isn = 1 << dir;
+	if (th->ack) {
+		p->isn[other] = peer_isn;
+		p->have_isn |= 1 << other;
+	} else {
+		p->syn_len = min_t(unsigned int, len, U16_MAX);
 	}
 out:
 	spin_unlock_bh(&f->lock);
@@ -556,6 +569,9 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 	/* a bare ACK, the most common segment of all, changes nothing */
 	if (!len && !th->syn && !th->fin && !th->rst)
 		return NF_ACCEPT;
+	/* nor does a SYN without data: its SYN-ACK makes the entry */
+	if (th->syn && !th->ack && !len && !th->rst)
+		return NF_ACCEPT;
 
 	if (state->pf == NFPROTO_IPV4) {
 		ipv6_addr_set_v4mapped(ip_hdr(skb)->saddr, &src);
@@ -582,7 +598,7 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 		return NF_ACCEPT;
 	}
 	if (th->syn)
-		flow_syn(tn, &key, dir, th->ack, ntohl(th->seq));
+		flow_syn(tn, &key, dir, th, len);
 	if (!len && !th->fin)
 		return NF_ACCEPT;
 

@@ -58,6 +58,7 @@ struct tlsmon_handshake {
  *	tlsmon_flows.lock where both are held
  * @isn: initial sequence number of each direction (TLSMON_OUT, TLSMON_IN)
  * @have_isn: bit per direction: @isn is known
+ * @syn_len: data bytes of the SYN that made the entry (TCP Fast Open)
  * @role: TLSMON_ROLE_CLIENT or TLSMON_ROLE_SERVER (uapi): the local end
  * @complete: both hellos were read
  * @failed: a direction could not be parsed
@@ -70,10 +71,10 @@ struct tlsmon_handshake {
  *	handshake fails (@failed), so that an entry lingering until its
  *	connection's FIN or its timeout is small, or with the entry
  *
- * Lifetime: created on a SYN, removed by the socket's first kTLS
- * installation (which decides), on RST, on expiry (the timeout, or a grace
- * period after a FIN), when the table is full and a newer SYN needs room,
- * or with the namespace's monitoring.
+ * Lifetime: created on a SYN-ACK (or a SYN with data), removed by the
+ * socket's first kTLS installation (which decides), on RST, on expiry (the
+ * timeout, or a grace period after a FIN), when the table is full and a
+ * newer one needs room, or with the namespace's monitoring.
  * Removal unlinks under the table lock and frees with call_rcu().
  */
 struct tlsmon_pending {
@@ -87,6 +88,7 @@ struct tlsmon_pending {
 	u32 isn[2];
 	u8 have_isn;
 	u8 role;
+	u16 syn_len;
 	bool complete;
 	bool failed;
 	bool unlinked;

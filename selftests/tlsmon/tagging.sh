@@ -207,6 +207,27 @@ run_pair 10.77.0.2 "-S" "-o ff01" || case_ok=1
 expect_eq "client sessions" "$(py "$sess_c" 'len(d)')" 1
 log_test $case_ok "ServerHello split over two TCP segments: tagged"
 
+# TCP Fast Open: the ClientHello rides in the SYN, before any SYN-ACK, and
+# is read from it. Both namespaces let data go in a SYN without a cookie
+# (client 0x4, server 0x200); the kernel's counters prove that it did.
+tfo_count() {
+	# shellcheck disable=SC2016
+	ip netns exec "$1" awk -v f="$2" '/^TcpExt:/ { if (!n) { split($0, k); n = 1 }
+		else { for (i = 2; i <= NF; i++) if (k[i] == f) print $i } }' /proc/net/netstat
+}
+case_ok=0
+ip netns exec "$ns_c" sysctl -qw net.ipv4.tcp_fastopen=5
+ip netns exec "$ns_s" sysctl -qw net.ipv4.tcp_fastopen=514
+active=$(tfo_count "$ns_c" TCPFastOpenActive)
+passive=$(tfo_count "$ns_s" TCPFastOpenPassive)
+run_pair 10.77.0.2 "-F" "-F -o ff01" || case_ok=1
+expect_eq "SYNs with data sent, accepted" \
+	"$(( $(tfo_count "$ns_c" TCPFastOpenActive) - active )) $(( $(tfo_count "$ns_s" TCPFastOpenPassive) - passive ))" "1 1"
+expect_eq "sessions" "$(py "$sess_c" 'len(d)') $(py "$sess_s" 'len(d)')" "1 1"
+ip netns exec "$ns_c" sysctl -qw net.ipv4.tcp_fastopen=1
+ip netns exec "$ns_s" sysctl -qw net.ipv4.tcp_fastopen=1
+log_test $case_ok "TCP Fast Open, the ClientHello in the SYN: tagged on both ends"
+
 # Past the streams' first buffers: they grow, keeping what was read.
 case_ok=0
 run_pair 10.77.0.2 "" "-o ff01 -x 2500" || case_ok=1

@@ -16,6 +16,9 @@
  *   -r              server: answer with a HelloRetryRequest first
  *   -S              server: split the ServerHello over two TCP segments
  *   -b              send every handshake record one byte per TCP segment
+ *   -F              TCP Fast Open: the client's ClientHello goes in its
+ *                   SYN, the server accepts data in SYNs (the namespaces'
+ *                   net.ipv4.tcp_fastopen must allow it without a cookie)
  *   -E              IPv6: every segment the socket sends carries a
  *                   Destination Options header (8 bytes of padding), so
  *                   TCP is not the IPv6 header's next header
@@ -44,7 +47,7 @@
 
 static struct {
 	bool server, tls13, consent, force_echo, hrr, split, dup, bytewise;
-	bool dstopts;
+	bool dstopts, fastopen;
 	bool tx, rx;
 	uint16_t offer[64];
 	unsigned int n_offer;
@@ -299,7 +302,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSbEDd:w:p:k:x:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:k:x:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -332,6 +335,9 @@ int main(int argc, char **argv)
 			break;
 		case 'E':
 			o.dstopts = true;
+			break;
+		case 'F':
+			o.fastopen = true;
 			break;
 		case 'D':
 			o.dup = true;
@@ -379,6 +385,9 @@ int main(int argc, char **argv)
 	if (o.server) {
 		lfd = fd;
 		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (o.fastopen &&
+		    setsockopt(lfd, IPPROTO_TCP, TCP_FASTOPEN, &one, sizeof(one)))
+			die("setting TCP_FASTOPEN", errno);
 		if (bind(lfd, ai->ai_addr, ai->ai_addrlen) || listen(lfd, 1))
 			die("listening", errno);
 		printf("listening\n");
@@ -391,6 +400,10 @@ int main(int argc, char **argv)
 	} else {
 		int i;
 
+		/* connect() returns at once; the first write sends the SYN */
+		if (o.fastopen &&
+		    setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &one, sizeof(one)))
+			die("setting TCP_FASTOPEN_CONNECT", errno);
 		for (i = 0; connect(fd, ai->ai_addr, ai->ai_addrlen); i++) {
 			if (i == 100)
 				die("connecting", errno);
