@@ -15,7 +15,8 @@
 #   make bench      throughput, connection rate, event latency and scale
 #                   with the module absent, loaded and enabled (guest)
 #   make bench-ab   the connection rate of module builds AB="NAME=KO..."
-#                   against the module absent, short interleaved rounds
+#                   against the module absent, short interleaved rounds;
+#                   AB_CLOCK=icount counts instructions instead of time
 #   make fuzz       the handshake parser under libFuzzer for FUZZ_TIME
 #                   seconds (default 600), corpus kept in build/fuzz
 #   make install    install the module (modules_install + depmod), monctl
