@@ -4,8 +4,8 @@
 # Style and static checks of the kernel code, as TAP test cases:
 # checkpatch --strict on every module and uapi file, a W=1 build without
 # warnings, sparse (C=2) without findings, kernel-doc without warnings, the
-# uapi header compiling on its own in userspace, and an SPDX line on every
-# source file.
+# uapi header compiling on its own in userspace, an SPDX line on every
+# source file, and the documentation parsing as reStructuredText.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -81,6 +81,30 @@ done
 head -n 1 uapi/linux/tlsmon.h | grep -q 'GPL-2.0 WITH Linux-syscall-note' || missing="$missing uapi(license)"
 [ -n "$missing" ] && diag "no or wrong SPDX line:$missing"
 log_test $([ -z "$missing" ]; echo $?) "every source file has its SPDX line"
+
+# The documentation parses as reStructuredText without a warning (a
+# malformed table or title renders as raw text, or not at all).
+py=
+for c in python3 /usr/bin/python3; do
+	"$c" -c 'import docutils' 2>/dev/null && py=$c && break
+done
+if [ -n "$py" ]; then
+	out=$("$py" - Documentation/*.rst <<-'EOF'
+	import io, sys
+	import docutils.core
+	for f in sys.argv[1:]:
+	    err = io.StringIO()
+	    docutils.core.publish_doctree(open(f).read(), source_path=f,
+	        settings_overrides={"warning_stream": err, "report_level": 2,
+		                    "halt_level": 5})
+	    sys.stdout.write(err.getvalue())
+	EOF
+	)
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	log_test $([ -z "$out" ]; echo $?) "Documentation/*.rst parses without a warning"
+else
+	skip_test "Documentation/*.rst" "docutils is not installed (make deps)"
+fi
 
 # Where key material lives (a captured copy, a session, a queued event, a
 # netlink message being built) it is freed by kfree_sensitive() and
