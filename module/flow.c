@@ -5,9 +5,10 @@
  * every TCP segment of the local sockets. A SYN-ACK (or a SYN with data)
  * opens an entry that records each direction's initial sequence number;
  * the first bytes of each direction are then reassembled by sequence
- * number and parsed until both hellos are known. Namespaces where monitoring is off have no hook
- * at all; in the others, a data segment costs one hash lookup while some
- * handshake is being read, and none otherwise.
+ * number and parsed until both hellos are known. Namespaces where
+ * monitoring is off have no hook at all; in the others, a data segment
+ * costs one hash lookup while some handshake is being read, and none
+ * otherwise.
  *
  * Everything here fails closed: an entry that overflows, expires, cannot
  * be parsed or is dropped for room leaves its connection unmonitored.
@@ -310,6 +311,11 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
  * the entry only when it carries data (TCP Fast Open), to be read from
  * it; its SYN-ACK then completes that entry, its ACK field covering at
  * most @len bytes of that data past the SYN.
+ *
+ * Any other SYN-ACK for the tuple of an entry replaces it, unless that
+ * entry's handshake is under way (data read, neither complete nor failed,
+ * no FIN): a stray SYN-ACK (forged, corrupted, a late duplicate) must not
+ * throw away the hellos of a live connection.
  */
 static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 		     int dir, const struct tcphdr *th, unsigned int len)
@@ -334,6 +340,10 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 		    (!(p->have_isn & (1 << dir)) || p->isn[dir] == seq)) {
 			p->isn[dir] = seq;
 			p->have_isn |= 1 << dir;
+			spin_unlock(&p->lock);
+			goto out;
+		}
+		if (p->hs && !p->complete && !p->failed && !READ_ONCE(p->fin_by)) {
 			spin_unlock(&p->lock);
 			goto out;
 		}
