@@ -246,9 +246,15 @@ static void tlsmon_installed(const struct tlsmon_install *in)
 	/*
 	 * The other direction was installed first (its crypto state is
 	 * cleared if that failed): its installation decided, and took the
-	 * handshake's entry.
+	 * handshake's entry. Device offload's RX setup installs software RX
+	 * first, inside it, whose return decided already: this return only
+	 * marks a tagged session's RX as offloaded (above). (If the device
+	 * then fails, net/tls installs software RX again, and that return
+	 * finds no entry: counted once more as no_handshake on an
+	 * unmonitored socket.)
 	 */
-	if (TLS_CRYPTO_INFO_READY(in->tx ? &in->ctx->crypto_recv.info :
+	if ((in->hw && !in->tx) ||
+	    TLS_CRYPTO_INFO_READY(in->tx ? &in->ctx->crypto_recv.info :
 					   &in->ctx->crypto_send.info))
 		goto out;
 	tlsmon_flow_key_of_sk(sk, &key);
