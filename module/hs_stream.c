@@ -12,7 +12,10 @@
 void tlsmon_hs_dir_init(struct tlsmon_hs_dir *d, enum tlsmon_dir_role role,
 			u32 cap)
 {
-	/* the hellos are written whole by the parser before they are read */
+	/*
+	 * the parser writes a hello's fields, and its arrays up to their
+	 * counts, before anything reads them
+	 */
 	memset(d, 0, offsetof(struct tlsmon_hs_dir, ch));
 	d->role = role;
 	d->state = TLSMON_HS_COLLECT;
