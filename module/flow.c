@@ -356,6 +356,8 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 	p = pending_insert(tn, key, role);
 	if (!p)
 		goto out;
+	/* already in the table: a hook on another CPU may look at it */
+	spin_lock(&p->lock);
 	p->isn[dir] = seq;
 	p->have_isn = 1 << dir;
 	if (th->ack) {
@@ -364,6 +366,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 	} else {
 		p->syn_len = min_t(unsigned int, len, U16_MAX);
 	}
+	spin_unlock(&p->lock);
 out:
 	spin_unlock_bh(&f->lock);
 }

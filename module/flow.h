@@ -67,9 +67,9 @@ struct tlsmon_handshake {
  * @collecting: counted in tlsmon_flows.collecting: still reads data
  * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, once
  *	its hellos outgrow @hs's block; freed once @complete or @failed
- * @hs: the two streams; allocated on the first payload, freed when the
- *	handshake fails (@failed), so that an entry lingering until its
- *	connection's FIN or its timeout is small, or with the entry
+ * @hs: the two streams; allocated on the first payload, freed with the
+ *	entry, or as soon as the handshake fails (@failed), so that a failed
+ *	entry lingering until its FIN or its timeout is small
  *
  * Lifetime: created on a SYN-ACK (or a SYN with data), removed by the
  * socket's first kTLS installation (which decides), on RST, on expiry (the
