@@ -13,7 +13,8 @@
 #   make check-ktls   the kernel's kTLS selftest with and without tlsmon
 #                   (about an hour)
 #   make bench      throughput, connection rate, event latency and scale
-#                   with the module absent, loaded and enabled (guest)
+#                   with the module absent, loaded and enabled (guest);
+#                   BENCH_CLOCK=icount counts instructions instead of time
 #   make bench-ab   the connection rate of module builds AB="NAME=KO..."
 #                   against the module absent, short interleaved rounds;
 #                   AB_CLOCK=icount counts instructions instead of time

@@ -46,7 +46,7 @@ ssl_put() {
 		"$(awk -v t=$(( $(tagged) - t0 )) -v n="${v% *}" 'BEGIN { printf "%.2f", n ? t / n : 0 }')"
 }
 
-echo "# bench: $rounds rounds, $bytes bytes per transfer, $(nproc) CPUs, $(uname -r)"
+echo "# bench: $rounds rounds, $bytes bytes per transfer, $(nproc) CPUs, $(uname -r), ${BENCH_CLOCK:-host} clock"
 for r in $(seq "$rounds"); do
 	for st in $(rotate "$r" absent loaded enabled); do
 		state $st

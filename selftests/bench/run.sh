@@ -24,22 +24,24 @@ if [ "${1:-}" = ab ]; then
 		cmd+=("${b%%=*}=$ko")
 	done
 	keep=(ab.txt ab-table.txt)
-	# AB_CLOCK=icount: the guest's clock counts instructions, 2 ns each
-	# (one vCPU; idle time skips to the next timer), so that a rate is
-	# work done, not the host's speed of the moment
-	case ${AB_CLOCK:-host} in
-	host) ;;
-	icount) export TLSMON_VM_ICOUNT=${TLSMON_VM_ICOUNT:-shift=1,sleep=off} ;;
-	*) echo "run.sh: AB_CLOCK is host or icount" >&2; exit 2 ;;
-	esac
+	clock=${AB_CLOCK:-host}
 else
 	results=$top/build/results-bench
 	cmd=("$top/selftests/bench/bench.sh" /tmp/vm/results)
 	keep=(raw.txt table.txt)
+	clock=${BENCH_CLOCK:-host}
 fi
+# AB_CLOCK or BENCH_CLOCK=icount: the guest's clock counts instructions,
+# 2 ns each (one vCPU; idle time skips to the next timer), so that a rate
+# is work done, not the host's speed of the moment
+case $clock in
+host) ;;
+icount) export TLSMON_VM_ICOUNT=${TLSMON_VM_ICOUNT:-shift=1,sleep=off} ;;
+*) echo "run.sh: AB_CLOCK and BENCH_CLOCK are host or icount" >&2; exit 2 ;;
+esac
 rm -rf "$results"
 mkdir -p "$results"
-for v in BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES BENCH_JOBS AB_ROUNDS AB_SECS AB_SUITE AB_BYTES AB_CLOCK; do
+for v in BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES BENCH_JOBS AB_ROUNDS AB_SECS AB_SUITE AB_BYTES AB_CLOCK BENCH_CLOCK; do
 	[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 done >"$results/env.sh"
 start=$(date +%s)
