@@ -15,8 +15,10 @@
  *
  * The return probes act only when the function returned 0, once the
  * crypto state is in place. Device offload is tried first on every
- * installation; its return is watched only where the socket's device
- * can offload TLS at all (see tlsmon_dev_may_offload()).
+ * installation, and on most machines no device can do it: its probes are
+ * armed only once a device that can offload TLS appears (see
+ * tlsmon_netdev_event()), and even then its return is watched only where
+ * the socket's device is one of those (see tlsmon_dev_may_offload()).
  *
  * The signatures were checked against net/tls of Linux 6.1 (Debian
  * 6.1.192) only; any other kernel must be checked again before use. A
@@ -27,6 +29,7 @@
  */
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
@@ -387,6 +390,68 @@ static struct kretprobe *tlsmon_krps[] = {
 	&tlsmon_krp_sw, &tlsmon_krp_dev_tx, &tlsmon_krp_dev_rx,
 };
 
+/*
+ * The device offload probes are registered disabled, which checks their
+ * symbols at load and costs nothing per call, and armed for good by the
+ * first device that can offload TLS, in any namespace. Disarmed, each
+ * connection's four attempts at device offload would cost four probe hits
+ * for nothing (a sixth of what tlsmon adds to the cheapest connection).
+ * @tlsmon_dev_armed is set under tlsmon_dev_lock, read without it.
+ */
+static struct kretprobe *tlsmon_krps_dev[] = {
+	&tlsmon_krp_dev_tx, &tlsmon_krp_dev_rx,
+};
+
+static DEFINE_MUTEX(tlsmon_dev_lock); /* arming the device offload probes */
+static bool tlsmon_dev_armed;
+
+#define TLSMON_DEV_TLS	(NETIF_F_HW_TLS_TX | NETIF_F_HW_TLS_RX)
+
+/*
+ * A device can offload TLS (what it supports at all, not what is on now)
+ * from its registration, before any socket can route through it, or from
+ * a change of features (an upper device such as a bond, whose features
+ * follow its lower devices'; these were registered before). Either way the
+ * probes are armed before the device can take an installation. Called with
+ * RTNL held; arming sleeps, which is allowed here.
+ */
+static int tlsmon_netdev_event(struct notifier_block *nb, unsigned long event,
+			       void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	int err = 0, i;
+
+	if (event != NETDEV_REGISTER && event != NETDEV_FEAT_CHANGE)
+		return NOTIFY_DONE;
+	if (READ_ONCE(tlsmon_dev_armed) ||
+	    !((dev->features | dev->hw_features) & TLSMON_DEV_TLS))
+		return NOTIFY_DONE;
+	mutex_lock(&tlsmon_dev_lock);
+	for (i = 0; !tlsmon_dev_armed && i < ARRAY_SIZE(tlsmon_krps_dev); i++) {
+		err = enable_kretprobe(tlsmon_krps_dev[i]);
+		if (err)
+			break;
+	}
+	if (!tlsmon_dev_armed && !err) {
+		WRITE_ONCE(tlsmon_dev_armed, true);
+		pr_info("%s can offload TLS: watching device offload too\n",
+			netdev_name(dev));
+	}
+	mutex_unlock(&tlsmon_dev_lock);
+	/*
+	 * Not a reason to refuse the device: its installations are then not
+	 * seen, and their sessions not monitored (fail closed), as logged.
+	 */
+	if (err)
+		pr_err("cannot watch device offload of TLS (%s): %d; its sessions are not monitored\n",
+		       netdev_name(dev), err);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tlsmon_netdev_nb = {
+	.notifier_call = tlsmon_netdev_event,
+};
+
 static struct kprobe tlsmon_kp_close = {
 	.symbol_name = "tls_sk_proto_close",
 	.pre_handler = tlsmon_close_pre,
@@ -423,6 +488,8 @@ int tlsmon_ktls_register(void)
 
 	for (i = 0; i < ARRAY_SIZE(tlsmon_krps); i++)
 		tlsmon_krps[i]->maxactive = 64 + 8 * num_possible_cpus();
+	for (i = 0; i < ARRAY_SIZE(tlsmon_krps_dev); i++)
+		tlsmon_krps_dev[i]->kp.flags |= KPROBE_FLAG_DISABLED;
 	err = register_kretprobes(tlsmon_krps, ARRAY_SIZE(tlsmon_krps));
 	if (err) {
 		pr_err("cannot probe kTLS key installation (is net/tls available?): %d\n",
@@ -434,6 +501,16 @@ int tlsmon_ktls_register(void)
 		pr_err("cannot probe kTLS socket close: %d\n", err);
 		goto err_kretprobes;
 	}
+	/*
+	 * Told of every device there is, in every namespace, then of each new
+	 * one. No namespace can have monitoring on yet: nothing is missed
+	 * before this.
+	 */
+	err = register_netdevice_notifier(&tlsmon_netdev_nb);
+	if (err) {
+		pr_err("cannot watch network devices: %d\n", err);
+		goto err_kprobe;
+	}
 
 	/*
 	 * symbol_get() takes GPL-only symbols; this one exists with
@@ -442,6 +519,8 @@ int tlsmon_ktls_register(void)
 	tlsmon_tls_pin = __symbol_get("tls_device_sk_destruct");
 	return 0;
 
+err_kprobe:
+	unregister_kprobe(&tlsmon_kp_close);
 err_kretprobes:
 	unregister_kretprobes(tlsmon_krps, ARRAY_SIZE(tlsmon_krps));
 	return err;
@@ -449,6 +528,7 @@ err_kretprobes:
 
 void tlsmon_ktls_unregister(void)
 {
+	unregister_netdevice_notifier(&tlsmon_netdev_nb);
 	unregister_kprobe(&tlsmon_kp_close);
 	unregister_kretprobes(tlsmon_krps, ARRAY_SIZE(tlsmon_krps));
 	if (tlsmon_tls_pin)

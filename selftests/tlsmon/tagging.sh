@@ -64,6 +64,8 @@ ip -n "$ns_c" link set vc up
 ip -n "$ns_s" link set vs up
 mcc policy set enabled on mark 0x100/0xf00
 mcs policy set enabled on mark 0x200/0xf00
+# no device here can offload TLS: device offload is not watched yet
+disarmed_at_load=$(grep -c 'tls_set_device_offload.*DISABLED' /sys/kernel/debug/kprobes/list 2>/dev/null)
 
 # --- a monitored suite: tagged on both ends ----------------------------
 "$monctl" -n "$ns_c" -j monitor count 2 >"$tmp/monitor.out" 2>&1 &
@@ -335,6 +337,32 @@ kill $fpid $lpid 2>/dev/null
 wait $fpid $lpid 2>/dev/null
 echo "$old_max" >$params/max_pending
 echo "$old_timeout" >$params/handshake_timeout
+
+# --- device offload: watched once a device can offload TLS ---------------------
+# Disarmed, the device offload probes cost nothing; a bond in balance-xor
+# with a layer3+4 hash announces TLS offload (its lower devices do the
+# work), which arms them. A veth below cannot offload, so the installation
+# still ends in software, through the armed probes' early exit.
+kp=/sys/kernel/debug/kprobes/list
+dev_probes() { grep -c "tls_set_device_offload.*${1:-}" $kp; }
+if [ ! -r $kp ]; then
+	skip_test "device offload probes armed by a TLS-capable device" "no debugfs"
+elif ! ip -n "$ns_c" link add tlsb0 type bond mode balance-xor xmit_hash_policy layer3+4 \
+		2>/dev/null; then
+	skip_test "device offload probes armed by a TLS-capable device" "no bonding"
+else
+	case_ok=0
+	tagged_before=$(stat_of "$ns_c" tagged)
+	expect_eq "device probes disarmed at load" "$disarmed_at_load" 2
+	expect_eq "device probes armed by the bond" "$(dev_probes)-$(dev_probes DISABLED)" 2-0
+	dmesg | grep -q "tlsmon: tlsb0 can offload TLS" || { diag "no log line"; case_ok=1; }
+	run_pair 10.77.0.2 "" "-o ff01,1301" || case_ok=1
+	expect_eq "client sessions" "$(py "$sess_c" 'len(d)')" 1
+	expect_eq "client directions" "$(py "$sess_c" '",".join(d[0]["directions"])')" tx,rx
+	expect_eq "client tagged" "$(stat_of "$ns_c" tagged)" $((tagged_before + 1))
+	ip -n "$ns_c" link del tlsb0
+	log_test $case_ok "device offload probes armed by a TLS-capable device; software kTLS still tagged"
+fi
 
 # --- unload with monitored sockets open ------------------------------------------
 case_ok=0
