@@ -113,18 +113,21 @@ def ratio(a, b):
 target("bulk kTLS, monitored, >= 99%% of absent (%.1f%%)" %
        (100 * ratio("ktls_mbps_enabled", "ktls_mbps_absent")),
        ratio("ktls_mbps_enabled", "ktls_mbps_absent") >= 0.99)
-target("plain TCP, enabled, >= 99.5%% of absent (%.1f%%)" %
-       (100 * ratio("tcp_mbps_enabled", "tcp_mbps_absent")),
-       ratio("tcp_mbps_enabled", "tcp_mbps_absent") >= 0.995)
+# the brief's plain TCP figure is the module loaded; enabled, its hooks run
+for st in ("loaded", "enabled"):
+    target("plain TCP, %s, >= 99.5%% of absent (%.1f%%)" %
+           (st, 100 * ratio("tcp_mbps_" + st, "tcp_mbps_absent")),
+           ratio("tcp_mbps_" + st, "tcp_mbps_absent") >= 0.995)
 # The same target measured without throughput's noise: under TCG the
 # transfer is bound by the CPU, so 99.5% of it leaves tlsmon 0.5% of the
 # CPU time.
 if med("tcp_bulk_tlsmon_share_pct") is not None:
     target("plain TCP, enabled, CPU in tlsmon <= 0.5%% (perf: %.2f%%)" %
            med("tcp_bulk_tlsmon_share_pct"), med("tcp_bulk_tlsmon_share_pct") <= 0.5)
-target("connection rate, monitored, hand-made handshake, >= 95%% of absent (%.1f%%)" %
-       (100 * ratio("conn_rate_enabled_monitored", "conn_rate_absent_monitored")),
-       ratio("conn_rate_enabled_monitored", "conn_rate_absent_monitored") >= 0.95)
+for kind in ("monitored", "ordinary"):
+    r = ratio("conn_rate_enabled_" + kind, "conn_rate_absent_" + kind)
+    target("connection rate, %s suite, hand-made handshake, >= 95%% of absent (%.1f%%)" %
+           (kind, 100 * r), r >= 0.95)
 for kind, what in (("openssl", "OpenSSL full handshake"), ("resumed", "OpenSSL resumed")):
     if med("conn_rate_absent_" + kind):
         r = ratio("conn_rate_enabled_" + kind, "conn_rate_absent_" + kind)
