@@ -393,9 +393,9 @@ static struct kretprobe *tlsmon_krps[] = {
 /*
  * The device offload probes are registered disabled, which checks their
  * symbols at load and costs nothing per call, and armed for good by the
- * first device that can offload TLS, in any namespace. Disarmed, each
- * connection's four attempts at device offload would cost four probe hits
- * for nothing (a sixth of what tlsmon adds to the cheapest connection).
+ * first device that can offload TLS, in any namespace. Until then, the
+ * four attempts at device offload of a connection's two ends would be
+ * four probe hits for nothing on every connection.
  * @tlsmon_dev_armed is set under tlsmon_dev_lock, read without it.
  */
 static struct kretprobe *tlsmon_krps_dev[] = {
