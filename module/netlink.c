@@ -252,15 +252,16 @@ static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* @now: boot time, read once per message batch: a dump's ages are alike */
 static int tlsmon_put_session(struct sk_buff *skb,
-			      const struct tlsmon_session_info *si)
+			      const struct tlsmon_session_info *si, u64 now)
 {
 	int alen = si->family == AF_INET ? 4 : 16;
 	const void *l = si->family == AF_INET ? (const void *)&si->laddr.s6_addr32[3] :
 						(const void *)&si->laddr;
 	const void *r = si->family == AF_INET ? (const void *)&si->raddr.s6_addr32[3] :
 						(const void *)&si->raddr;
-	u64 age = div_u64(ktime_get_boottime_ns() - si->born_ns, NSEC_PER_MSEC);
+	u64 age = div_u64(now - si->born_ns, NSEC_PER_MSEC);
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, TLSMON_A_SESSION);
@@ -348,7 +349,7 @@ static int tlsmon_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tlsmon_genl_family, 0,
 				TLSMON_CMD_SESSION_GET);
-	if (!hdr || tlsmon_put_session(msg, &si)) {
+	if (!hdr || tlsmon_put_session(msg, &si, ktime_get_boottime_ns())) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -381,6 +382,7 @@ static int tlsmon_nl_session_dump(struct sk_buff *skb, struct netlink_callback *
 	struct nlattr *sel = genl_dumpit_info(cb)->attrs[TLSMON_A_SESSION];
 	struct tlsmon_dump_ctx *ctx = tlsmon_dump_ctx(cb);
 	struct tlsmon_session_info si;
+	u64 now = ktime_get_boottime_ns();
 	struct tlsmon_session *s;
 	u64 only = 0;
 	int err = 0;
@@ -407,7 +409,7 @@ static int tlsmon_nl_session_dump(struct sk_buff *skb, struct netlink_callback *
 			break;
 		}
 		genl_dump_check_consistent(cb, hdr);
-		if (tlsmon_put_session(skb, &si)) {
+		if (tlsmon_put_session(skb, &si, now)) {
 			genlmsg_cancel(skb, hdr);
 			err = -EMSGSIZE;
 			break;
@@ -490,7 +492,7 @@ void tlsmon_nl_session_notify(struct net *net, u8 cmd,
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &tlsmon_genl_family, 0, cmd);
-	if (!hdr || tlsmon_put_session(msg, info)) {
+	if (!hdr || tlsmon_put_session(msg, info, ktime_get_boottime_ns())) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -523,19 +525,24 @@ static int tlsmon_put_key(struct sk_buff *skb, u8 dir,
 	return 0;
 }
 
+/* The peer half of the export rules, checked at every export. */
+static bool tlsmon_peer_exportable(struct net *net,
+				   const struct tlsmon_session_info *si)
+{
+	if (!tlsmon_peer_local(net, &si->raddr, si->oif)) {
+		tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_EXPORT_REFUSED);
+		return false;
+	}
+	return true;
+}
+
 /* Export rules checked at every export: the policy, then the peer. */
 static bool tlsmon_may_export(struct net *net, const struct tlsmon_session_info *si)
 {
 	struct tlsmon_policy p;
 
 	tlsmon_policy_read(net, &p);
-	if (!p.export)
-		return false;
-	if (!tlsmon_peer_local(net, &si->raddr, si->oif)) {
-		tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_EXPORT_REFUSED);
-		return false;
-	}
-	return true;
+	return p.export && tlsmon_peer_exportable(net, si);
 }
 
 /**
@@ -561,7 +568,8 @@ void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *in
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &tlsmon_genl_family, 0, TLSMON_CMD_KEYS_NEW);
-	if (!hdr || tlsmon_put_session(msg, info) || tlsmon_put_key(msg, dir, keys)) {
+	if (!hdr || tlsmon_put_session(msg, info, ktime_get_boottime_ns()) ||
+	    tlsmon_put_key(msg, dir, keys)) {
 		kfree_skb(msg);
 		return;
 	}
@@ -605,12 +613,17 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct tlsmon_dir_keys keys[2];
 	struct tlsmon_session_info si;
 	struct tlsmon_session *s;
+	u64 now = ktime_get_boottime_ns();
 	struct tlsmon_policy p;
 	int err = 0, i;
 	void *hdr;
 	u8 dirs;
 
-	/* extack reaches the reader from dumpit (with NLMSG_DONE), not start */
+	/*
+	 * The policy is read once per call (a batch of a few dozen sessions):
+	 * export turned off mid-dump stops it at the next batch. extack
+	 * reaches the reader from dumpit (with NLMSG_DONE), not from start.
+	 */
 	tlsmon_policy_read(net, &p);
 	if (!p.export) {
 		NL_SET_ERR_MSG_MOD(cb->extack, "key export is off in this namespace");
@@ -624,7 +637,7 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (s->info.id <= ctx->last_id)
 			continue;
 		dirs = tlsmon_session_keys(tn, s, &si, keys);
-		if (dirs && !tlsmon_may_export(net, &si)) {
+		if (dirs && !tlsmon_peer_exportable(net, &si)) {
 			tlsmon_session_wipe_keys(tn, s);
 			dirs = 0;
 		}
@@ -640,7 +653,7 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		genl_dump_check_consistent(cb, hdr);
-		err = tlsmon_put_session(skb, &si);
+		err = tlsmon_put_session(skb, &si, now);
 		for (i = 0; i < 2 && !err; i++) {
 			u8 dir = i ? TLSMON_DIR_RX : TLSMON_DIR_TX;
 
