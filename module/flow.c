@@ -660,7 +660,8 @@ static noinline unsigned int flow_segment_exthdr(struct tlsmon_net *tn,
 /*
  * Every TCP segment of the namespace comes here (@priv is its
  * tlsmon_net). Most need nothing: find the TCP header and leave at once
- * unless it is a SYN, FIN or RST or some handshake is being read. This
+ * unless it is a SYN-ACK, a SYN with data, a FIN or RST, or carries data
+ * while some handshake is being read. This
  * part is kept free of stack buffers, and so of a stack canary; the rest
  * is flow_segment()'s.
  */
@@ -670,6 +671,7 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 	struct tlsmon_net *tn = priv;
 	const struct tcphdr *th;
 	unsigned int thoff;
+	__be32 flags;
 
 	if (state->pf == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
@@ -686,8 +688,14 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 	if (unlikely(skb_headlen(skb) < thoff + sizeof(*th)))
 		return flow_segment(tn, skb, state, thoff);
 	th = (const struct tcphdr *)(skb->data + thoff);
-	if (!(tcp_flag_word(th) & (TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST)) &&
-	    !atomic_read(&tn->flows.collecting))
+	flags = tcp_flag_word(th) & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_FIN |
+				     TCP_FLAG_RST);
+	/* flow_segment()'s first tests, for the commonest segments */
+	if (!(flags & (TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST)) &&
+	    (!atomic_read(&tn->flows.collecting) ||
+	     skb->len == thoff + th->doff * 4))
+		return NF_ACCEPT;
+	if (flags == TCP_FLAG_SYN && skb->len == thoff + th->doff * 4)
 		return NF_ACCEPT;
 	return flow_segment(tn, skb, state, thoff);
 }

@@ -281,6 +281,43 @@ out:
 	rcu_read_unlock();
 }
 
+/*
+ * Whether this software installation's return can do no more than count
+ * it: the socket's other direction was installed first, whose return
+ * decided (see tlsmon_installed()), and the socket was not tagged then.
+ * That is the second direction of every unmonitored kTLS socket, and
+ * its return probe is not armed: the trampoline costs more than the rest
+ * of the return's work. It is counted here, as it starts; it can then
+ * fail only for want of memory, as the same cipher was just set up for
+ * the other direction.
+ */
+static bool tlsmon_sw_return_idle(const struct tlsmon_install *in)
+{
+	const struct tls_crypto_info *other = in->tx ? &in->ctx->crypto_recv.info :
+						       &in->ctx->crypto_send.info;
+	struct sock *sk = in->sk;
+	struct tlsmon_net *tn;
+	bool tagged = false;
+	u64 cookie;
+
+	if (!TLS_CRYPTO_INFO_READY(other) || sk->sk_protocol != IPPROTO_TCP ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+		return false;
+	tn = tlsmon_net(sock_net(sk));
+	/* tagging gave the socket its cookie: none, no session */
+	cookie = atomic64_read(&sk->sk_cookie);
+	if (cookie && atomic_read(&tn->sessions.count)) {
+		rcu_read_lock();
+		tagged = tlsmon_session_lookup(tn, cookie);
+		rcu_read_unlock();
+	}
+	if (tagged)
+		return false;
+	tlsmon_count(tn, TLSMON_STATS_A_KTLS_INSTALLS);
+	return true;
+}
+
+/* Non-zero: no return probe for this call. */
 static int tlsmon_sw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct tlsmon_install *in = (void *)ri->data;
@@ -289,7 +326,7 @@ static int tlsmon_sw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
 	in->tx = !!regs_get_kernel_argument(regs, 2);
 	in->hw = false;
-	return 0;
+	return tlsmon_sw_return_idle(in);
 }
 
 /*
