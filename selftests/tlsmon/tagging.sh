@@ -116,12 +116,17 @@ log_test $case_ok "tagged socket carries the policy's mark (ss -e)"
 case_ok=0
 before=$(stat_of "$ns_c" untagged)
 hs_before=$(stat_of "$ns_c" handshakes)
+ci_before=$(stat_of "$ns_c" ktls_installs)
+si_before=$(stat_of "$ns_s" ktls_installs)
 run_pair 10.77.0.2 "" "-o 1301,1302" || case_ok=1
 expect_eq "client sessions" "$sess_c" "[]"
 expect_eq "server sessions" "$sess_s" "[]"
 expect_eq "untagged" "$(stat_of "$ns_c" untagged)" $((before + 1))
 expect_eq "handshakes" "$(stat_of "$ns_c" handshakes)" $((hs_before + 1))
-log_test $case_ok "ordinary suite: not tagged, counters move"
+# the second direction of an untagged socket is counted as it starts
+expect_eq "client installs" "$(stat_of "$ns_c" ktls_installs)" $((ci_before + 2))
+expect_eq "server installs" "$(stat_of "$ns_s" ktls_installs)" $((si_before + 2))
+log_test $case_ok "ordinary suite: not tagged, counters move (both directions installed)"
 
 # --- consent modes -------------------------------------------------------
 # consent_case NAME MODE CLIENT_OPTS SERVER_OPTS EXPECTED_REASON|none
