@@ -39,8 +39,10 @@ void tlsmon_hs_dir_rebuf(struct tlsmon_hs_dir *d, u8 *buf, u8 *seen, u8 *msg,
 
 	if (used)
 		memcpy(buf, d->buf, used);
-	if (d->msg_len)
-		memcpy(msg, d->msg, d->msg_len);
+	/* what is consumed is never read again, and may never have been written */
+	if (d->msg_len > d->msg_off)
+		memcpy(msg + d->msg_off, d->msg + d->msg_off,
+		       d->msg_len - d->msg_off);
 	if (d->seen_ready) {
 		u32 old = tlsmon_hs_seen_bytes(d->size);
 
@@ -129,13 +131,16 @@ static int dir_message(struct tlsmon_hs_dir *d, const u8 *body, u32 len)
 }
 
 /*
- * Consume the handshake messages gathered in @msg: each is judged by its
- * type once its header is in, and read once its body is.
+ * Consume the handshake messages gathered, handshake-layer bytes
+ * [@d->msg_off, @d->msg_len), which lie from @base on, @base being
+ * handshake-layer offset @base_off: in @msg, or in place in a record (see
+ * dir_record_in_place()). Each is judged by its type once its header is
+ * in, and read once its body is.
  */
-static int dir_messages(struct tlsmon_hs_dir *d)
+static int dir_messages(struct tlsmon_hs_dir *d, const u8 *base, u32 base_off)
 {
 	while (d->state == TLSMON_HS_COLLECT && d->msg_len - d->msg_off >= 4) {
-		const u8 *h = d->msg + d->msg_off;
+		const u8 *h = base + (d->msg_off - base_off);
 		u32 len = (u32)h[1] << 16 | (u32)h[2] << 8 | h[3];
 		int err;
 
@@ -152,6 +157,26 @@ static int dir_messages(struct tlsmon_hs_dir *d)
 		d->msg_off += 4 + len;
 	}
 	return 0;
+}
+
+/*
+ * A whole handshake record of @len bytes at @body, with no message begun
+ * before it: the messages it holds are read where they lie, and only a
+ * message it leaves unfinished is copied to @msg, for the next record to
+ * complete. Most hellos come in one record each, and are never copied.
+ */
+static int dir_record_in_place(struct tlsmon_hs_dir *d, const u8 *body,
+			       u32 len)
+{
+	u32 start = d->msg_len;
+	int err;
+
+	d->msg_len += len;
+	err = dir_messages(d, body, start);
+	if (!err && d->state == TLSMON_HS_COLLECT && d->msg_len > d->msg_off)
+		memcpy(d->msg + d->msg_off, body + (d->msg_off - start),
+		       d->msg_len - d->msg_off);
+	return err;
 }
 
 /*
@@ -195,13 +220,19 @@ static int dir_records(struct tlsmon_hs_dir *d)
 				return dir_fail(d, TLSMON_FAIL_BAD_RECORD);
 			break;
 		case TLSMON_REC_HANDSHAKE:
-			if (avail > d->rec_copied) {
+			if (!d->rec_copied && avail == len &&
+			    d->msg_off == d->msg_len) {
+				d->rec_copied = avail;
+				err = dir_record_in_place(d, r + 5, len);
+				if (err)
+					return err;
+			} else if (avail > d->rec_copied) {
 				/* msg never holds more than the stream before it */
 				memcpy(d->msg + d->msg_len, r + 5 + d->rec_copied,
 				       avail - d->rec_copied);
 				d->msg_len += avail - d->rec_copied;
 				d->rec_copied = avail;
-				err = dir_messages(d);
+				err = dir_messages(d, d->msg, 0);
 				if (err)
 					return err;
 			}

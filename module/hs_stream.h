@@ -64,13 +64,15 @@ enum tlsmon_dir_fail {
  * @have: stream bytes received contiguously from offset 0
  * @ooo_end: end of the furthest byte held past @have, or at most @have
  * @rec_off: stream offset of the first record not yet consumed
- * @rec_copied: payload bytes of that record already copied to @msg
- * @msg_len: handshake-layer bytes gathered in @msg
- * @msg_off: offset in @msg of the first message not yet consumed
+ * @rec_copied: payload bytes of that record already gathered
+ * @msg_len: handshake-layer bytes gathered, read in place or in @msg
+ * @msg_off: handshake-layer offset of the first message not yet consumed;
+ *	@msg holds the bytes from there to @msg_len at the same offsets
  * @buf: stream bytes [0, @size), owned by the caller
  * @seen: which bytes of @buf past @have arrived, owned by the caller and
  *	left uninitialized by it: read only after @seen_ready
- * @msg: handshake messages stripped of their records, owned by the caller
+ * @msg: handshake messages stripped of their records, where a message
+ *	spans records, owned by the caller
  * @ch: the ClientHellos (client role); only the first @n_hellos are
  *	written, tlsmon_hs_dir_init() leaves the rest as it finds it
  * @sh: the ServerHellos, HelloRetryRequest first if any (server role),

@@ -508,6 +508,75 @@ TEST(session_id_every_length)
 	}
 }
 
+/* Append a record of @type holding @len bytes of @p to @out. */
+static size_t put_record(u8 *out, size_t at, u8 type, const u8 *p, size_t len)
+{
+	out[at] = type;
+	out[at + 1] = 3;
+	out[at + 2] = 3;
+	out[at + 3] = len >> 8;
+	out[at + 4] = len & 0xff;
+	memcpy(out + at + 5, p, len);
+	return at + 5 + len;
+}
+
+/* A handshake message of @type around the body in @w, into @m; its length. */
+static size_t wrap_msg(u8 *m, u8 type, const struct w *w)
+{
+	m[0] = type;
+	m[1] = w->n >> 16;
+	m[2] = w->n >> 8;
+	m[3] = w->n & 0xff;
+	memcpy(m + 4, w->b, w->n);
+	return 4 + w->n;
+}
+
+/*
+ * Two ClientHellos (as after a HelloRetryRequest), the second split over
+ * two records at every byte: the first record holds the whole first hello,
+ * read where it lies, and the start of the second, which waits in @msg for
+ * the next record. Fed whole and in small segments, into buffers that
+ * start full of garbage and into buffers that grow meanwhile: whatever is
+ * read must have been written.
+ */
+TEST(hello_split_across_records_at_every_byte)
+{
+	static const u16 t[] = { TLSMON_EXT_SUPPORTED_VERSIONS };
+	static const u16 l[] = { 5 };
+	static const u32 segs[] = { 100000, 1, 7, 100 };
+	static u8 m1[512], m2[512], rec[600], stream[1400];
+	size_t n1, n2, k, len;
+	unsigned int i;
+	struct w w;
+
+	make_ch(&w, 32, std_suites, 4, t, l, 1);
+	n1 = wrap_msg(m1, TLSMON_MSG_CLIENT_HELLO, &w);
+	make_ch(&w, 7, std_suites, 3, t, l, 1);
+	n2 = wrap_msg(m2, TLSMON_MSG_CLIENT_HELLO, &w);
+	for (k = 0; k < n2; k++) {
+		for (i = 0; i < 2 * sizeof(segs) / sizeof(segs[0]); i++) {
+			/* the odd runs grow their buffers as the stream asks */
+			struct dir_buf *b = i % 2 ? dir_new_growing(TLSMON_STREAM_CLIENT, CAP) :
+						    dir_new(TLSMON_STREAM_CLIENT, CAP);
+
+			memcpy(rec, m1, n1);
+			memcpy(rec + n1, m2, k);
+			len = put_record(stream, 0, TLSMON_REC_HANDSHAKE, rec, n1 + k);
+			len = put_record(stream, len, TLSMON_REC_HANDSHAKE, m2 + k, n2 - k);
+			ASSERT_EQ(0, feed_all(b, stream, len, segs[i / 2]))
+				TH_LOG("split at %zu, segments of %u: fail %u", k,
+				       segs[i / 2], b->d.fail);
+			ASSERT_EQ(TLSMON_HS_DONE, b->d.state);
+			ASSERT_EQ(2, b->d.n_hellos);
+			EXPECT_EQ(32, b->d.ch[0].session_id_len);
+			EXPECT_EQ(4, b->d.ch[0].n_suites);
+			EXPECT_EQ(7, b->d.ch[1].session_id_len);
+			EXPECT_EQ(3, b->d.ch[1].n_suites);
+			dir_free(b);
+		}
+	}
+}
+
 TEST(truncated_hellos_at_every_byte)
 {
 	static const u16 t[] = { 0x0000, TLSMON_EXT_SUPPORTED_VERSIONS, 0xff4d };
