@@ -284,36 +284,26 @@ out:
 /*
  * Whether this software installation's return can do no more than count
  * it: the socket's other direction was installed first, whose return
- * decided (see tlsmon_installed()), and the socket was not tagged then.
- * That is the second direction of every unmonitored kTLS socket, and
- * its return probe is not armed: the trampoline costs more than the rest
- * of the return's work. It is counted here, as it starts; it can then
- * fail only for want of memory, as the same cipher was just set up for
- * the other direction.
+ * decided (see tlsmon_installed()), and did not tag it. Tagging gives a
+ * socket its cookie, and most sockets never get one otherwise (SO_COOKIE,
+ * sock_diag and BPF do): a socket without one is that second direction of
+ * an unmonitored socket, and its return probe is not armed, as its
+ * trampoline costs more than the rest of the return's work. (One with a
+ * cookie but no session has its return looked at as before.) It is
+ * counted here, as it starts; it can then fail only for want of memory,
+ * as the same cipher was just set up for the other direction.
  */
 static bool tlsmon_sw_return_idle(const struct tlsmon_install *in)
 {
 	const struct tls_crypto_info *other = in->tx ? &in->ctx->crypto_recv.info :
 						       &in->ctx->crypto_send.info;
 	struct sock *sk = in->sk;
-	struct tlsmon_net *tn;
-	bool tagged = false;
-	u64 cookie;
 
-	if (!TLS_CRYPTO_INFO_READY(other) || sk->sk_protocol != IPPROTO_TCP ||
+	if (!TLS_CRYPTO_INFO_READY(other) || atomic64_read(&sk->sk_cookie) ||
+	    sk->sk_protocol != IPPROTO_TCP ||
 	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
 		return false;
-	tn = tlsmon_net(sock_net(sk));
-	/* tagging gave the socket its cookie: none, no session */
-	cookie = atomic64_read(&sk->sk_cookie);
-	if (cookie && atomic_read(&tn->sessions.count)) {
-		rcu_read_lock();
-		tagged = tlsmon_session_lookup(tn, cookie);
-		rcu_read_unlock();
-	}
-	if (tagged)
-		return false;
-	tlsmon_count(tn, TLSMON_STATS_A_KTLS_INSTALLS);
+	tlsmon_count(tlsmon_net(sock_net(sk)), TLSMON_STATS_A_KTLS_INSTALLS);
 	return true;
 }
 
