@@ -52,12 +52,18 @@
  * @ctx: its kTLS context
  * @tx: the direction is TX
  * @hw: device offload
+ * @decided: the entry handler decided already: monitored, @v and @role
+ * @role: the local end's TLSMON_ROLE_*, when @decided
+ * @v: the verdict, when @decided
  */
 struct tlsmon_install {
 	struct sock *sk;
 	struct tls_context *ctx;
 	bool tx;
 	bool hw;
+	bool decided;
+	u8 role;
+	struct tlsmon_verdict v;
 };
 
 /* The socket's cookie (SO_COOKIE), generated if it has none yet. */
@@ -221,13 +227,42 @@ static bool tlsmon_second_dir(struct sock *sk, struct tlsmon_net *tn,
 	return open;
 }
 
+/*
+ * Under rcu_read_lock(), for a socket's first installation in an enabled
+ * namespace: take its handshake's entry and decide. An unmonitored
+ * outcome is counted with its reason.
+ * Return: whether the socket is monitored (@v and @role filled in).
+ */
+static bool tlsmon_decide_first(struct sock *sk, struct tlsmon_net *tn,
+				const struct tlsmon_policy *pol,
+				struct tlsmon_verdict *v, u8 *role)
+{
+	struct tlsmon_flow_key key;
+
+	tlsmon_flow_key_of_sk(sk, &key);
+	switch (tlsmon_flows_decide(tn, &key, pol, v, role)) {
+	case TLSMON_CLAIM_NONE:
+		tlsmon_count_why(tn, TLSMON_UNMON_NO_HANDSHAKE);
+		break;
+	case TLSMON_CLAIM_FAILED:
+		/* counted as a parse failure when it happened */
+		tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
+		break;
+	case TLSMON_CLAIM_NEW:
+		if (v->monitored)
+			return true;
+		tlsmon_count_why(tn, v->why);
+		break;
+	}
+	return false;
+}
+
 static void tlsmon_installed(const struct tlsmon_install *in)
 {
 	struct sock *sk = in->sk;
 	struct tlsmon_net *tn = tlsmon_net(sock_net(sk));
 	u8 dir = in->tx ? TLSMON_DIR_TX : TLSMON_DIR_RX;
 	const struct tlsmon_policy_obj *pol;
-	struct tlsmon_flow_key key;
 	struct tlsmon_verdict v;
 	u8 role = 0;
 
@@ -244,8 +279,18 @@ static void tlsmon_installed(const struct tlsmon_install *in)
 	    tlsmon_second_dir(sk, tn, &pol->cfg, in, dir))
 		goto out;
 
-	if (!pol || !pol->cfg.enabled)
+	if (!pol || !pol->cfg.enabled) {
+		/* decided monitored as it started; turned off since */
+		if (in->decided)
+			tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
 		goto out;
+	}
+	/* decided monitored as it started (tlsmon_sw_decide_early()) */
+	if (in->decided) {
+		tlsmon_tag(sk, tn, &pol->cfg, &in->v, in->role, in,
+			   tlsmon_sk_cookie(sk));
+		goto out;
+	}
 	/*
 	 * The other direction was installed first (its crypto state is
 	 * cleared if that failed): its installation decided, and took the
@@ -260,25 +305,45 @@ static void tlsmon_installed(const struct tlsmon_install *in)
 	    TLS_CRYPTO_INFO_READY(in->tx ? &in->ctx->crypto_recv.info :
 					   &in->ctx->crypto_send.info))
 		goto out;
-	tlsmon_flow_key_of_sk(sk, &key);
-	switch (tlsmon_flows_decide(tn, &key, &pol->cfg, &v, &role)) {
-	case TLSMON_CLAIM_NONE:
-		tlsmon_count_why(tn, TLSMON_UNMON_NO_HANDSHAKE);
-		break;
-	case TLSMON_CLAIM_FAILED:
-		/* counted as a parse failure when it happened */
-		tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
-		break;
-	case TLSMON_CLAIM_NEW:
-		if (v.monitored)
-			tlsmon_tag(sk, tn, &pol->cfg, &v, role, in,
-				   tlsmon_sk_cookie(sk));
-		else
-			tlsmon_count_why(tn, v.why);
-		break;
-	}
+	if (tlsmon_decide_first(sk, tn, &pol->cfg, &v, &role))
+		tlsmon_tag(sk, tn, &pol->cfg, &v, role, in, tlsmon_sk_cookie(sk));
 out:
 	rcu_read_unlock();
+}
+
+/*
+ * Whether the software installation of a socket's first direction can be
+ * decided as it starts, and its return left unarmed. The probe must be
+ * able to take locks (not from int3, which is NMI-like): it then takes
+ * the handshake's entry and decides, and only a monitored socket's return
+ * is armed, to tag it once its installation succeeded. An installation
+ * that fails has consumed its handshake all the same: a retry is not
+ * monitored (fail closed). Counted here, as it starts, unless the return
+ * will count it.
+ * Return: whether the return probe is not wanted.
+ */
+static bool tlsmon_sw_decide_early(struct tlsmon_install *in)
+{
+	const struct tls_crypto_info *other = in->tx ? &in->ctx->crypto_recv.info :
+						       &in->ctx->crypto_send.info;
+	const struct tlsmon_policy_obj *pol;
+	struct sock *sk = in->sk;
+	struct tlsmon_net *tn;
+
+	if (in_nmi() || TLS_CRYPTO_INFO_READY(other) ||
+	    sk->sk_protocol != IPPROTO_TCP ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+		return false;
+	tn = tlsmon_net(sock_net(sk));
+	rcu_read_lock();
+	pol = rcu_dereference(tn->policy);
+	if (pol && pol->cfg.enabled)
+		in->decided = tlsmon_decide_first(sk, tn, &pol->cfg, &in->v,
+						  &in->role);
+	rcu_read_unlock();
+	if (!in->decided)
+		tlsmon_count(tn, TLSMON_STATS_A_KTLS_INSTALLS);
+	return !in->decided;
 }
 
 /*
@@ -316,7 +381,8 @@ static int tlsmon_sw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
 	in->tx = !!regs_get_kernel_argument(regs, 2);
 	in->hw = false;
-	return tlsmon_sw_return_idle(in);
+	in->decided = false;
+	return tlsmon_sw_return_idle(in) || tlsmon_sw_decide_early(in);
 }
 
 /*
@@ -357,6 +423,7 @@ static int tlsmon_dev_entry(struct kretprobe_instance *ri, struct pt_regs *regs,
 	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
 	in->tx = tx;
 	in->hw = true;
+	in->decided = false;
 	return !tlsmon_dev_may_offload(in->sk, tx ? NETIF_F_HW_TLS_TX :
 						    NETIF_F_HW_TLS_RX);
 }
