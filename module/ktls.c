@@ -295,9 +295,9 @@ static void tlsmon_installed(const struct tlsmon_install *in)
 	 * The other direction was installed first (its crypto state is
 	 * cleared if that failed): its installation decided, and took the
 	 * handshake's entry. Device offload's RX setup installs software RX
-	 * first, inside it, whose return decided already: this return only
+	 * first, inside it, which decided already: this return only
 	 * marks a tagged session's RX as offloaded (above). (If the device
-	 * then fails, net/tls installs software RX again, and that return
+	 * then fails, net/tls installs software RX again, and that one
 	 * finds no entry: counted once more as no_handshake on an
 	 * unmonitored socket.)
 	 */
@@ -348,8 +348,8 @@ static bool tlsmon_sw_decide_early(struct tlsmon_install *in)
 
 /*
  * Whether this software installation's return can do no more than count
- * it: the socket's other direction was installed first, whose return
- * decided (see tlsmon_installed()), and did not tag it. Tagging gives a
+ * it: the socket's other direction was installed first, whose
+ * installation decided, and did not tag it. Tagging gives a
  * socket its cookie, and most sockets never get one otherwise (SO_COOKIE,
  * sock_diag and BPF do): a socket without one is that second direction of
  * an unmonitored socket, and its return probe is not armed, as its
