@@ -312,8 +312,8 @@ out:
 }
 
 /*
- * Whether the software installation of a socket's first direction can be
- * decided as it starts, and its return left unarmed. The probe must be
+ * For a socket's first direction: whether its software installation can
+ * be decided as it starts, and its return left unarmed. The probe must be
  * able to take locks (not from int3, which is NMI-like): it then takes
  * the handshake's entry and decides, and only a monitored socket's return
  * is armed, to tag it once its installation succeeded. An installation
@@ -324,15 +324,11 @@ out:
  */
 static bool tlsmon_sw_decide_early(struct tlsmon_install *in)
 {
-	const struct tls_crypto_info *other = in->tx ? &in->ctx->crypto_recv.info :
-						       &in->ctx->crypto_send.info;
 	const struct tlsmon_policy_obj *pol;
 	struct sock *sk = in->sk;
 	struct tlsmon_net *tn;
 
-	if (in_nmi() || TLS_CRYPTO_INFO_READY(other) ||
-	    sk->sk_protocol != IPPROTO_TCP ||
-	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+	if (in_nmi())
 		return false;
 	tn = tlsmon_net(sock_net(sk));
 	rcu_read_lock();
@@ -347,9 +343,9 @@ static bool tlsmon_sw_decide_early(struct tlsmon_install *in)
 }
 
 /*
- * Whether this software installation's return can do no more than count
- * it: the socket's other direction was installed first, whose
- * installation decided, and did not tag it. Tagging gives a
+ * For a socket's second direction: whether its return can do no more than
+ * count it, as the other direction's installation decided and did not
+ * tag the socket. Tagging gives a
  * socket its cookie, and most sockets never get one otherwise (SO_COOKIE,
  * sock_diag and BPF do): a socket without one is that second direction of
  * an unmonitored socket, and its return probe is not armed, as its
@@ -360,13 +356,9 @@ static bool tlsmon_sw_decide_early(struct tlsmon_install *in)
  */
 static bool tlsmon_sw_return_idle(const struct tlsmon_install *in)
 {
-	const struct tls_crypto_info *other = in->tx ? &in->ctx->crypto_recv.info :
-						       &in->ctx->crypto_send.info;
 	struct sock *sk = in->sk;
 
-	if (!TLS_CRYPTO_INFO_READY(other) || atomic64_read(&sk->sk_cookie) ||
-	    sk->sk_protocol != IPPROTO_TCP ||
-	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+	if (atomic64_read(&sk->sk_cookie))
 		return false;
 	tlsmon_count(tlsmon_net(sock_net(sk)), TLSMON_STATS_A_KTLS_INSTALLS);
 	return true;
@@ -376,13 +368,23 @@ static bool tlsmon_sw_return_idle(const struct tlsmon_install *in)
 static int tlsmon_sw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct tlsmon_install *in = (void *)ri->data;
+	struct sock *sk;
 
 	in->sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
 	in->tx = !!regs_get_kernel_argument(regs, 2);
 	in->hw = false;
 	in->decided = false;
-	return tlsmon_sw_return_idle(in) || tlsmon_sw_decide_early(in);
+	sk = in->sk;
+	/* net/tls is TCP's; its return would ignore anything else too */
+	if (sk->sk_protocol != IPPROTO_TCP ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+		return 1;
+	/* the other direction was installed first: the second one */
+	if (TLS_CRYPTO_INFO_READY(in->tx ? &in->ctx->crypto_recv.info :
+					   &in->ctx->crypto_send.info))
+		return tlsmon_sw_return_idle(in);
+	return tlsmon_sw_decide_early(in);
 }
 
 /*
