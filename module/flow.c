@@ -62,6 +62,14 @@ int tlsmon_flow_params_check(void)
  * streams (4.3 KiB with their first buffers) would be an 8 KiB kmalloc
  * object.
  *
+ * The entries' cache is SLAB_TYPESAFE_BY_RCU (see struct tlsmon_pending):
+ * an entry is freed as it is unlinked, where a call_rcu() per connection
+ * and its callback used to cost more than the entry's lookups. Its
+ * constructor initialises the lock, which a hook may hold across a reuse,
+ * and marks the object unlinked; nothing else of it is cleared (it is
+ * filled in whole under its lock), which also exempts it from
+ * init_on_alloc.
+ *
  * The streams' cache has a constructor, which exempts it from
  * init_on_alloc: clearing 4.3 KiB per connection was the largest single
  * cost of watching a handshake. Nothing is read before it is written:
@@ -72,8 +80,8 @@ int tlsmon_flow_params_check(void)
  * earlier handshake, which crossed the wire in clear, never keys; and a
  * cache with a constructor is never merged with another.
  *
- * Created at module init, destroyed at exit after rcu_barrier(), since
- * entries are freed from RCU callbacks.
+ * Created at module init, destroyed at exit (kmem_cache_destroy() waits
+ * for the grace period of a SLAB_TYPESAFE_BY_RCU cache's slabs).
  */
 static struct kmem_cache *pending_cache;
 static struct kmem_cache *streams_cache;
@@ -89,10 +97,22 @@ static void handshake_ctor(void *obj)
 	memset(obj, 0, sizeof(struct tlsmon_handshake));
 }
 
+/* Once per object, not per use: a hook may hold the lock across a reuse. */
+static void pending_ctor(void *obj)
+{
+	struct tlsmon_pending *p = obj;
+
+	memset(p, 0, sizeof(*p));
+	spin_lock_init(&p->lock);
+	p->unlinked = true;
+}
+
 int tlsmon_flow_caches_create(void)
 {
 	flow_seed = get_random_u32();
-	pending_cache = KMEM_CACHE(tlsmon_pending, 0);
+	pending_cache = kmem_cache_create("tlsmon_pending",
+					  sizeof(struct tlsmon_pending), 0,
+					  SLAB_TYPESAFE_BY_RCU, pending_ctor);
 	streams_cache = kmem_cache_create("tlsmon_handshake",
 					  sizeof(struct tlsmon_handshake),
 					  0, 0, handshake_ctor);
@@ -128,7 +148,10 @@ static void flows_gc(struct work_struct *work)
 void tlsmon_flows_init(struct tlsmon_flows *f)
 {
 	spin_lock_init(&f->lock);
-	__hash_init(f->hash, ARRAY_SIZE(f->hash));
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(f->hash); i++)
+		INIT_HLIST_NULLS_HEAD(&f->hash[i], i);
 	INIT_LIST_HEAD(&f->age);
 	atomic_set(&f->count, 0);
 	atomic_set(&f->collecting, 0);
@@ -191,14 +214,6 @@ static void pending_streams_free(struct tlsmon_pending *p)
 	p->hs = NULL;
 }
 
-static void pending_free_rcu(struct rcu_head *head)
-{
-	struct tlsmon_pending *p = container_of(head, struct tlsmon_pending, rcu);
-
-	pending_streams_free(p);
-	kmem_cache_free(pending_cache, p);
-}
-
 /* Caller holds p->lock: the entry wants no more of its connection's data. */
 static void pending_collected(struct tlsmon_flows *f, struct tlsmon_pending *p)
 {
@@ -208,29 +223,49 @@ static void pending_collected(struct tlsmon_flows *f, struct tlsmon_pending *p)
 	}
 }
 
-/* Caller holds f->lock. */
+/*
+ * Caller holds f->lock. Freed at once (see struct tlsmon_pending): a hook
+ * that found the entry finds it unlinked, under its lock, and leaves it.
+ */
 static void pending_unlink(struct tlsmon_flows *f, struct tlsmon_pending *p)
 {
-	hlist_del_rcu(&p->node);
+	hlist_nulls_del_rcu(&p->node);
 	list_del(&p->age);
 	atomic_dec(&f->count);
 	spin_lock(&p->lock);
 	pending_collected(f, p);
 	p->unlinked = true;
+	pending_streams_free(p);
 	spin_unlock(&p->lock);
-	call_rcu(&p->rcu, pending_free_rcu);
+	kmem_cache_free(pending_cache, p);
 }
 
+/*
+ * Under f->lock, or rcu_read_lock(): then the entry may be reused
+ * meanwhile, and the caller checks it under its lock (pending_is()).
+ */
 static struct tlsmon_pending *pending_lookup(struct tlsmon_flows *f,
 					     const struct tlsmon_flow_key *key)
 {
+	u32 slot = flow_hash(key);
+	struct hlist_nulls_node *n;
 	struct tlsmon_pending *p;
 
-	hlist_for_each_entry_rcu(p, &f->hash[flow_hash(key)], node,
-				 lockdep_is_held(&f->lock))
+begin:
+	hlist_nulls_for_each_entry_rcu(p, n, &f->hash[slot], node)
 		if (flow_key_eq(&p->key, key))
 			return p;
+	/* an entry freed and reused meanwhile led the walk to another chain */
+	if (get_nulls_value(n) != slot)
+		goto begin;
 	return NULL;
+}
+
+/* Caller holds p->lock: whether the entry is still the one of @key. */
+static bool pending_is(const struct tlsmon_pending *p,
+		       const struct tlsmon_flow_key *key)
+{
+	return !p->unlinked && flow_key_eq(&p->key, key);
 }
 
 /* The timeout is read when used, so that changing it applies to all. */
@@ -284,18 +319,27 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
 		pending_unlink(f, old);
 	}
-	p = kmem_cache_zalloc(pending_cache, GFP_ATOMIC);
+	/* not cleared (see pending_ctor()): filled in whole below */
+	p = kmem_cache_alloc(pending_cache, GFP_ATOMIC);
 	if (!p) {
 		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
 		return NULL;
 	}
+	/* a hook that found this object in its earlier use may hold the lock */
+	spin_lock(&p->lock);
 	p->key = *key;
-	p->role = role;
 	p->born = jiffies;
+	p->fin_by = 0;
+	p->have_isn = 0;
+	p->role = role;
+	p->syn_len = 0;
+	p->complete = false;
+	p->failed = false;
+	p->unlinked = false;
 	p->collecting = true;
+	spin_unlock(&p->lock);
 	atomic_inc(&f->collecting);
-	spin_lock_init(&p->lock);
-	hlist_add_head_rcu(&p->node, &f->hash[flow_hash(key)]);
+	hlist_nulls_add_head_rcu(&p->node, &f->hash[flow_hash(key)]);
 	list_add_tail(&p->age, &f->age);
 	atomic_inc(&f->count);
 	schedule_delayed_work(&f->gc, HZ);
@@ -476,6 +520,7 @@ static u32 stream_piece(const struct tlsmon_hs_dir *d, u32 pos)
 	return pos < d->size ? d->size - pos : TLSMON_FEED_STEP;
 }
 
+/* Caller holds p->lock, and has checked pending_is(). */
 static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 		      struct sk_buff *skb, int dir, u32 seq,
 		      unsigned int off, unsigned int len)
@@ -485,10 +530,8 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 	unsigned int done = 0;
 	u32 pos;
 
-	spin_lock_bh(&p->lock);
-	if (p->complete || p->failed || p->unlinked ||
-	    !(p->have_isn & (1 << dir)))
-		goto out;
+	if (p->complete || p->failed || !(p->have_isn & (1 << dir)))
+		return;
 	if (!pending_streams(p))
 		goto nomem;
 	d = &p->hs->dir[stream_of(p, dir)];
@@ -518,15 +561,13 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 	}
 	skb_abort_seq_read(&st);
 	pending_settle(tn, p);
-	goto out;
+	return;
 nomem:
 	/* fail closed, and say so */
 	p->failed = true;
 	tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
 	pending_streams_free(p);
 	pending_collected(&tn->flows, p);
-out:
-	spin_unlock_bh(&p->lock);
 }
 
 /* The connection is over (RST). */
@@ -560,6 +601,7 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 	struct tcphdr _th;
 	unsigned int doff, len;
 	struct in6_addr src, dst;
+	bool want_data = false;
 
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
 	if (!th)
@@ -618,8 +660,9 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 	rcu_read_lock();
 	p = pending_lookup(&tn->flows, &key);
 	/*
-	 * A hint only, flow_data() looks again under the lock: no checksum
-	 * for the data of a connection whose hellos are read.
+	 * Hints only, looked at again under the lock: no checksum for the
+	 * data of a connection whose hellos are read, and no lock for it
+	 * unless it carries a FIN.
 	 */
 	if (p && len && !READ_ONCE(p->complete) && !READ_ONCE(p->failed)) {
 		/*
@@ -628,17 +671,26 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 		 */
 		if (dir == TLSMON_OUT ||
 		    !nf_checksum(skb, state->hook, thoff, IPPROTO_TCP, state->pf))
-			flow_data(tn, p, skb, dir,
-				  ntohl(th->seq) + (th->syn ? 1 : 0),
-				  thoff + doff, len);
+			want_data = true;
 	}
-	/*
-	 * An entry still waiting for its kTLS installation when its
-	 * connection sends a FIN gets a grace period, not the whole timeout.
-	 * "| 1": fin_by is never 0, which means "no FIN seen".
-	 */
-	if (p && th->fin && !READ_ONCE(p->fin_by))
-		WRITE_ONCE(p->fin_by, (jiffies + TLSMON_FIN_GRACE) | 1);
+	if (p && (want_data || (th->fin && !READ_ONCE(p->fin_by)))) {
+		spin_lock_bh(&p->lock);
+		if (pending_is(p, &key)) {
+			if (want_data)
+				flow_data(tn, p, skb, dir,
+					  ntohl(th->seq) + (th->syn ? 1 : 0),
+					  thoff + doff, len);
+			/*
+			 * An entry still waiting for its kTLS installation
+			 * when its connection sends a FIN gets a grace
+			 * period, not the whole timeout. "| 1": fin_by is
+			 * never 0, which means "no FIN seen".
+			 */
+			if (th->fin && !p->fin_by)
+				WRITE_ONCE(p->fin_by, (jiffies + TLSMON_FIN_GRACE) | 1);
+		}
+		spin_unlock_bh(&p->lock);
+	}
 	rcu_read_unlock();
 	return NF_ACCEPT;
 }

@@ -3,7 +3,7 @@
 #define _TLSMON_FLOW_H
 
 #include <linux/in6.h>
-#include <linux/rcupdate.h>
+#include <linux/list_nulls.h>
 #include <linux/spinlock.h>
 
 #include "hs_stream.h"
@@ -50,41 +50,47 @@ struct tlsmon_handshake {
  * struct tlsmon_pending - a handshake being watched
  * @node: in tlsmon_flows.hash, under tlsmon_flows.lock
  * @age: in tlsmon_flows.age, under tlsmon_flows.lock
- * @rcu: frees the entry after the hook's lockless readers
- * @key: the connection
+ * @key: the connection; written under @lock, before the entry is in the
+ *	table
  * @born: jiffies at creation; stale handshake_timeout seconds later
  * @fin_by: jiffies by which a connection that sent a FIN is stale, or 0
- * @lock: protects everything below; bottom halves off, nested inside
- *	tlsmon_flows.lock where both are held
+ * @lock: protects everything below, and @key against reuse (see
+ *	Lifetime); bottom halves off, nested inside tlsmon_flows.lock where
+ *	both are held. Initialised once, by the cache's constructor
  * @isn: initial sequence number of each direction (TLSMON_OUT, TLSMON_IN)
  * @have_isn: bit per direction: @isn is known
  * @syn_len: data bytes of the SYN that made the entry (TCP Fast Open)
  * @role: TLSMON_ROLE_CLIENT or TLSMON_ROLE_SERVER (uapi): the local end
  * @complete: both hellos were read
  * @failed: a direction could not be parsed
- * @unlinked: no longer in the table; set with tlsmon_flows.lock held as
- *	well, so either lock makes it stable
+ * @unlinked: not in the table (also while the object is free); set with
+ *	tlsmon_flows.lock held as well, so either lock makes it stable
  * @collecting: counted in tlsmon_flows.collecting: still reads data
  * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, once
  *	its hellos outgrow @hs's block; freed once @complete or @failed
- * @hs: the two streams; allocated on the first payload, freed with the
- *	entry, or as soon as the handshake fails (@failed), so that a failed
- *	entry lingering until its FIN or its timeout is small
+ * @hs: the two streams; allocated on the first payload, freed when the
+ *	entry is unlinked, or as soon as the handshake fails (@failed), so
+ *	that a failed entry lingering until its FIN or its timeout is small
  *
  * Lifetime: created on a SYN-ACK (or a SYN with data), removed by the
  * socket's first kTLS installation (which decides), on RST, on expiry (the
  * timeout, or a grace period after a FIN), when the table is full and a
- * newer one needs room, or with the namespace's monitoring.
- * Removal unlinks under the table lock and frees with call_rcu().
+ * newer one needs room, or with the namespace's monitoring. Removal
+ * unlinks under the table lock and frees at once: the cache is
+ * SLAB_TYPESAFE_BY_RCU, so an entry that the hook found under
+ * rcu_read_lock() stays a tlsmon_pending, but may meanwhile be another
+ * connection's. The hook therefore takes @lock and checks @unlinked and
+ * @key before it uses the entry; an entry is filled in under @lock before
+ * it is added to the table. A walk that such a reuse moved to another
+ * chain ends on that chain's nulls marker, and starts again.
  */
 struct tlsmon_pending {
-	struct hlist_node node;
+	struct hlist_nulls_node node;
 	struct list_head age;
-	struct rcu_head rcu;
 	struct tlsmon_flow_key key;
 	unsigned long born;
 	unsigned long fin_by;
-	spinlock_t lock; /* the fields below */
+	spinlock_t lock; /* the fields below, and @key against reuse */
 	u32 isn[2];
 	u8 have_isn;
 	u8 role;

@@ -59,7 +59,7 @@ static void __exit tlsmon_exit(void)
 	tlsmon_events_flush();
 	tlsmon_genl_unregister();
 	tlsmon_netns_unregister();
-	/* Entries freed by call_rcu() run module code and use the cache. */
+	/* Sessions freed by call_rcu() run module code and use their cache. */
 	rcu_barrier();
 	tlsmon_flow_caches_destroy();
 	tlsmon_session_cache_destroy();

@@ -4,6 +4,7 @@
 
 #include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/list_nulls.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/rhashtable-types.h>
@@ -24,7 +25,8 @@ struct tlsmon_policy_obj;
  *	bottom halves off (the hook runs in softirq on receive). The kTLS
  *	probe takes it from its return handler, which runs in the installing
  *	task with preemption off, never as an NMI
- * @hash: entries by connection (struct tlsmon_pending); RCU readers
+ * @hash: entries by connection (struct tlsmon_pending); RCU readers,
+ *	each chain's nulls marker is its index
  * @age: entries oldest first, for expiry and the size limit
  * @count: entries in @hash; the packet hook skips its lookup at 0
  * @collecting: entries still reading their hellos; at 0 the packet hook
@@ -37,7 +39,7 @@ struct tlsmon_policy_obj;
  */
 struct tlsmon_flows {
 	spinlock_t lock; /* @hash, @age */
-	struct hlist_head hash[1 << TLSMON_FLOW_BITS];
+	struct hlist_nulls_head hash[1 << TLSMON_FLOW_BITS];
 	struct list_head age;
 	atomic_t count;
 	atomic_t collecting;

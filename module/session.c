@@ -47,12 +47,24 @@ static DEFINE_IRQ_WORK(tlsmon_close_irq, tlsmon_close_irq_fn);
  * next size class, and slabinfo shows what the table holds. Created at
  * module init, destroyed at exit after rcu_barrier() (sessions are freed
  * from RCU callbacks).
+ *
+ * The cache has a constructor, which exempts it from init_on_alloc: a
+ * new session is filled in whole (tlsmon_session_add()) but for its keys,
+ * and those are zero in every free object, cleared by the constructor
+ * and wiped again by tlsmon_session_free().
  */
 static struct kmem_cache *tlsmon_session_cache;
 
+static void tlsmon_session_ctor(void *obj)
+{
+	memset(obj, 0, sizeof(struct tlsmon_session));
+}
+
 int tlsmon_session_cache_create(void)
 {
-	tlsmon_session_cache = KMEM_CACHE(tlsmon_session, 0);
+	tlsmon_session_cache = kmem_cache_create("tlsmon_session",
+						 sizeof(struct tlsmon_session),
+						 0, 0, tlsmon_session_ctor);
 	return tlsmon_session_cache ? 0 : -ENOMEM;
 }
 
@@ -123,10 +135,13 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 	struct tlsmon_session *s;
 	int err;
 
-	s = kmem_cache_zalloc(tlsmon_session_cache, GFP_ATOMIC);
+	/* not cleared (see tlsmon_session_ctor()): the keys are zero */
+	s = kmem_cache_alloc(tlsmon_session_cache, GFP_ATOMIC);
 	if (!s)
 		return -ENOMEM;
+	s->closed = 0;
 	s->peer = peer;
+	s->key_dirs = 0;
 	spin_lock_bh(&ss->lock);
 	info->id = ss->next_id;
 	s->info = *info;
