@@ -147,9 +147,9 @@ static void flows_gc(struct work_struct *work)
 
 void tlsmon_flows_init(struct tlsmon_flows *f)
 {
-	spin_lock_init(&f->lock);
 	int i;
 
+	spin_lock_init(&f->lock);
 	for (i = 0; i < ARRAY_SIZE(f->hash); i++)
 		INIT_HLIST_NULLS_HEAD(&f->hash[i], i);
 	INIT_LIST_HEAD(&f->age);
