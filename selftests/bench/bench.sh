@@ -28,6 +28,33 @@ mkdir -p "$results"
 # put NAME VALUE
 put() { echo "$1 $2" | tee -a "$raw"; }
 
+# tcp_timeouts: retransmission timeouts and SYN retransmissions so far in
+# both bench namespaces. A connection-rate run that meets one measures its
+# timer (a SYN's is 1 s), not the work: each run records how many it met.
+tcp_timeouts() {
+	local n t=0 v
+	for n in $c $s; do
+		v=$(ip netns exec $n awk '/^TcpExt:/ {
+			if (!h) { for (i = 2; i <= NF; i++) k[i] = $i; h = 1; next }
+			for (i = 2; i <= NF; i++)
+				if (k[i] == "TCPTimeouts" || k[i] == "TCPSynRetrans") t += $i
+		} END { print t + 0 }' /proc/net/netstat)
+		t=$((t + v))
+	done
+	echo $t
+}
+
+# rate_put NAME STATE CMD...: the connection rate CMD prints, and the
+# timeouts its run met
+rate_put() {
+	local name=$1 st=$2 t0 v
+	shift 2
+	t0=$(tcp_timeouts)
+	v=$("$@")
+	put "conn_rate_${st}_$name" "$v"
+	put "conn_timeouts_${st}_$name" $(( $(tcp_timeouts) - t0 ))
+}
+
 # sessions tagged so far in the client's namespace
 tagged() {
 	"$monctl" -n $c -j stats | sed -n 's/.*"tagged":\([0-9]*\).*/\1/p'
@@ -37,11 +64,13 @@ tagged() {
 # the policy enabled how many sessions the client's end tagged per
 # connection: each connection must have been monitored, not merely timed
 ssl_put() {
-	local name=$1 st=$2 t0 v
+	local name=$1 st=$2 t0 v r0
 	shift 2
 	[ $st = enabled ] && t0=$(tagged)
+	r0=$(tcp_timeouts)
 	v=$(ssl_rate "$churn" "$@")
 	put "conn_rate_${st}_$name" "${v#* }"
+	put "conn_timeouts_${st}_$name" $(( $(tcp_timeouts) - r0 ))
 	[ $st = enabled ] && put ${name}_tagged_per_connection \
 		"$(awk -v t=$(( $(tagged) - t0 )) -v n="${v% *}" 'BEGIN { printf "%.2f", n ? t / n : 0 }')"
 }
@@ -57,10 +86,8 @@ for r in $(seq "$rounds"); do
 	done
 	for st in $(rotate "$r" absent enabled); do
 		state $st
-		v=$(load_rate -u 0 -t "$churn")
-		put "conn_rate_${st}_monitored" "$v"
-		v=$(load_rate -u 1 -t "$churn")
-		put "conn_rate_${st}_ordinary" "$v"
+		rate_put monitored $st load_rate -u 0 -t "$churn"
+		rate_put ordinary $st load_rate -u 1 -t "$churn"
 		ssl_put openssl $st
 		# the cheapest real handshake: a resumed session, no public key
 		ssl_put resumed $st -R

@@ -75,6 +75,14 @@ for kind, what in (("ktls", "kTLS bulk"), ("tcp", "plain TCP bulk")):
 for kind in ("monitored", "ordinary", "openssl", "resumed"):
     by_round("connections/s (%s), enabled/absent by round" % kind, "conn_ratio_%s" % kind,
              "conn_rate_absent_%s" % kind, "conn_rate_enabled_%s" % kind)
+# A run that met a retransmission timeout measured the timer: its rate
+# is not tlsmon's, whatever the state.
+for kind in ("monitored", "ordinary", "openssl", "resumed"):
+    for st in ("absent", "enabled"):
+        n = "conn_timeouts_%s_%s" % (st, kind)
+        if n in vals:
+            vals[n + "_sum"] = [sum(vals[n])]
+            row("TCP timeouts in the %s %s runs (all rounds)" % (kind, st), n + "_sum", "")
 row("OpenSSL connections tagged (client end, per connection)", "openssl_tagged_per_connection", "")
 row("OpenSSL resumed connections tagged (client end, per connection)",
     "resumed_tagged_per_connection", "")
