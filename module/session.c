@@ -297,6 +297,7 @@ static void tlsmon_close_work_fn(struct work_struct *work)
 	struct llist_node *closing;
 
 	closing = llist_del_all(&tlsmon_closing);
+	/* _safe: unlinking hands close_node's place over to the rcu head */
 	llist_for_each_entry_safe(s, tmp, closing, close_node)
 		tlsmon_session_unlink(s);
 }

@@ -60,9 +60,13 @@ enum {
  * struct tlsmon_session - a monitored session
  * @node: in tlsmon_sessions.table by @info.cookie
  * @list: in tlsmon_sessions.list, in id order
- * @rcu: frees the session after lockless readers
+ * @rcu: frees the session after lockless readers, once it is unlinked
  * @close_node: on the list of closing sessions once its socket closes,
- *	where the close probe runs as an NMI
+ *	where the close probe runs as an NMI, until the work unlinks it. It
+ *	shares its place with @rcu, which is used only after that: the work
+ *	reads the next closing session before it unlinks one. Eight bytes
+ *	less keep 13 sessions in a 4 KiB slab, not 12 (the constructor puts
+ *	the slab's free pointer after the object)
  * @closed: set (once) when the socket closes; from then on no reader
  *	reports the session or its keys, though it may stay in the table
  *	until the removal work unlinks it
@@ -86,8 +90,10 @@ enum {
 struct tlsmon_session {
 	struct rhash_head node;
 	struct list_head list;
-	struct rcu_head rcu;
-	struct llist_node close_node;
+	union {
+		struct rcu_head rcu;
+		struct llist_node close_node;
+	};
 	unsigned long closed;
 	struct tlsmon_sessions *ss;
 	struct tlsmon_session_info info;
