@@ -38,7 +38,7 @@ DESTDIR ?=
 
 export KDIR
 
-.PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest \
+.PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest bench-profile \
 	check-style check-debug check-ktls check-reload bench bench-ab fuzz install install-config uninstall deb clean
 
 all: module monctl libtlsmon
@@ -84,6 +84,10 @@ bench: tests
 AB ?= current=module/tlsmon.ko
 bench-ab: tests
 	selftests/bench/run.sh ab $(AB)
+
+# where a connection's instructions go, by guest function (QEMU plugin)
+bench-profile: tests
+	selftests/bench/run.sh profile
 
 FUZZ_TIME ?= 600
 fuzz: tests

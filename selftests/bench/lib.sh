@@ -20,6 +20,14 @@ ip -n $c addr add 10.82.0.1/24 dev vc
 ip -n $s addr add 10.82.0.2/24 dev vs
 for n in $c $s; do ip -n $n link set lo up; done
 ip -n $c link set vc up && ip -n $s link set vs up
+# Permanent neighbours: an entry that goes stale sends every packet through
+# neigh_resolve_output() instead of the cached header until it is
+# confirmed again, about 600 instructions per connection, in some runs and
+# not others, whatever the module does (make bench-profile saw it).
+ip -n $c neigh replace 10.82.0.2 dev vc nud permanent \
+	lladdr "$(ip netns exec $s cat /sys/class/net/vs/address)"
+ip -n $s neigh replace 10.82.0.1 dev vs nud permanent \
+	lladdr "$(ip netns exec $c cat /sys/class/net/vc/address)"
 # No TIME_WAIT sockets: each connection-rate run would otherwise leave tens
 # of thousands behind, which the next runs' connects search through
 # whatever state they measure (with them, two runs of one state differed

@@ -22,7 +22,8 @@
 # choose it, see Documentation/testing.rst on stale translations);
 # TLSMON_VM_ICOUNT, QEMU's -icount options (as "shift=1,sleep=off"): guest
 # time counts instructions executed, one vCPU (make bench-ab AB_CLOCK=icount,
-# see Documentation/performance.rst).
+# see Documentation/performance.rst); TLSMON_VM_PLUGIN, a QEMU TCG plugin
+# and its arguments, as -plugin takes them (make bench-profile).
 #
 # Exit status: the command's own, 124 if the guest kernel logged a splat,
 # 125 if the guest never reported a status (hang, panic, boot failure).
@@ -165,8 +166,10 @@ if [ -n "${TLSMON_VM_ICOUNT:-}" ]; then
 	smp=1
 fi
 
+plugin=()
+[ -n "${TLSMON_VM_PLUGIN:-}" ] && plugin=(-plugin "$TLSMON_VM_PLUGIN")
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-accel tcg,thread=$tcg_thread "${icount[@]}" -cpu max -m "${TLSMON_VM_MEMORY:-2048}" -smp $smp \
+	-accel tcg,thread=$tcg_thread "${icount[@]}" "${plugin[@]}" -cpu max -m "${TLSMON_VM_MEMORY:-2048}" -smp $smp \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
