@@ -65,6 +65,8 @@ def units(path):
 
 
 def kind(name):
+    if name == USER:
+        return 'userspace'
     if name.endswith('[tlsmon]'):
         return 'tlsmon'
     if re.search(r'kprobe|rethook|ftrace', name):

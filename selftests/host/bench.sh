@@ -55,4 +55,32 @@ python3 "$top/selftests/bench/ab.py" "$tmp/ab.txt" >"$tmp/ab-table"
 grep -Eq '^new +125\.0 +85\.0% +[0-9.]+-[0-9.]+% +2$' "$tmp/ab-table"
 log_test $? "ab.py pairs each build with the module-absent run of its own round"
 
+# profile.py on a made-up guest: two kernel functions and tlsmon's hook,
+# a churn absent and monitored, a block at a function's first
+# instruction counting its calls, userspace apart
+mkdir -p "$tmp/prof/snaps"
+printf '%s\n' "ffffffff81000000 T tcp_v4_rcv" "ffffffff81000100 t nf_hook_slow" \
+	"ffffffffc0000000 t tlsmon_nf_hook	[tlsmon]" >"$tmp/prof/kallsyms.txt"
+printf '%s\n' "1 churn-absent" "3 churn-monitored" >"$tmp/prof/phases.txt"
+echo "load: 10 connections churned in 1.0 s (10 per second)" >"$tmp/prof/churn-absent.txt"
+echo "load: 20 connections churned in 1.0 s (20 per second)" >"$tmp/prof/churn-monitored.txt"
+printf '%s\n' "ffffffff81000000 100 10" "ffffffff81000108 5 20" "401000 7 1000" \
+	>"$tmp/prof/snaps/snap-1.txt"
+printf '%s\n' "ffffffff81000000 100 20" "ffffffff81000100 4 40" "ffffffff81000108 5 60" \
+	"ffffffffc0000000 30 40" "401000 7 3000" >"$tmp/prof/snaps/snap-3.txt"
+python3 "$top/selftests/bench/profile.py" "$tmp/prof" "$tmp/prof/snaps" >"$tmp/prof/out" 2>&1
+# per connection: tcp_v4_rcv 100 both; nf_hook_slow 10 -> 23 (8 + 15);
+# tlsmon_nf_hook 0 -> 60 (2 calls); userspace 700 -> 1050
+grep -q "^churn-monitored: 20 of connection, 1,233 instructions per connection against 810 absent: +423 (+52.22%)$" \
+	"$tmp/prof/out" &&
+	grep -q "^by kind: userspace +350, tlsmon +60, netfilter +13, " "$tmp/prof/out" &&
+	grep -Eq '^ +\+60 +0 +60 +2\.0  tlsmon_nf_hook \[tlsmon\]$' "$tmp/prof/out"
+rc=$?
+[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/prof/out"
+log_test $rc "profile.py sums blocks by guest function and counts calls per connection"
+
+${CC:-cc} -O2 -Wall -Werror -shared -fPIC -o "$tmp/tbprof.so" "$top/selftests/bench/tbprof.c" &&
+	nm -D "$tmp/tbprof.so" | grep -q ' qemu_plugin_install$'
+log_test $? "the profile's QEMU plugin builds without a warning and exports its entry point"
+
 ktap_finish
