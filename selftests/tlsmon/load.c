@@ -12,12 +12,15 @@
  * its keys group again (and say how often at the end).
  *
  *   load -C CLIENT_NS -S SERVER_NS -a ADDR -p PORT [-n HELD] [-t SECONDS]
- *        [-u K] [-m exact|atmost] [-w FILE]
+ *        [-U FILE] [-u K] [-m exact|atmost] [-w FILE]
  *
  *   -n HELD     connections opened first and held until the end
  *   -j N        open the held connections from N threads, each with its
  *               own listener (default 1)
  *   -t SECONDS  churn for this long once they are open
+ *   -U FILE     and on after that until FILE exists, so that a test's
+ *               other work during the churn gets done however slow the
+ *               kernel (a debug kernel, a busy host)
  *   -u K        every K-th connection offers and selects an ordinary suite
  *               (TLS_AES_128_GCM_SHA256), the others a monitored one
  *               (TLS_AES_128_GCM_SHA256_MON); default 4
@@ -78,7 +81,7 @@
 #endif
 
 static struct {
-	const char *cns, *sns, *addr, *wait_file;
+	const char *cns, *sns, *addr, *wait_file, *until_file;
 	unsigned int port, held, secs, unmon_every, timed, jobs;
 	unsigned long long bulk;
 	bool exact, no_listener, plain, dump, nodelay;
@@ -596,6 +599,14 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* -U: whether its file exists (or there is none to wait for) */
+static bool until_reached(void)
+{
+	struct stat st;
+
+	return !o.until_file || !stat(o.until_file, &st);
+}
+
 static bool next_monitored(unsigned long i)
 {
 	return !o.unmon_every || i % o.unmon_every != o.unmon_every - 1;
@@ -803,7 +814,7 @@ int main(int argc, char **argv)
 	double t0, t1;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "C:S:a:p:n:j:t:u:m:w:LT:B:PDN")) != -1) {
+	while ((opt = getopt(argc, argv, "C:S:a:p:n:j:t:U:u:m:w:LT:B:PDN")) != -1) {
 		switch (opt) {
 		case 'C': o.cns = optarg; break;
 		case 'S': o.sns = optarg; break;
@@ -812,6 +823,7 @@ int main(int argc, char **argv)
 		case 'n': o.held = atoi(optarg); break;
 		case 'j': o.jobs = atoi(optarg); break;
 		case 't': o.secs = atoi(optarg); break;
+		case 'U': o.until_file = optarg; break;
 		case 'u': o.unmon_every = atoi(optarg); break;
 		case 'm': o.exact = !strcmp(optarg, "exact"); break;
 		case 'w': o.wait_file = optarg; break;
@@ -822,7 +834,7 @@ int main(int argc, char **argv)
 		case 'D': o.dump = true; break;
 		case 'N': o.nodelay = true; break;
 		default:
-			fprintf(stderr, "usage: load -C NS -S NS -a ADDR -p PORT [-n HELD [-j N]] [-t SECONDS] [-u K] [-m exact|atmost] [-w FILE] [-L] [-N] [-T N] [-D] [-B BYTES [-P]]\n");
+			fprintf(stderr, "usage: load -C NS -S NS -a ADDR -p PORT [-n HELD [-j N]] [-t SECONDS [-U FILE]] [-u K] [-m exact|atmost] [-w FILE] [-L] [-N] [-T N] [-D] [-B BYTES [-P]]\n");
 			return 2;
 		}
 	}
@@ -879,7 +891,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	t0 = now();
-	for (i = o.held; now() - t0 < o.secs; i++) {
+	for (i = o.held; now() - t0 < o.secs || !until_reached(); i++) {
 		struct conn k;
 		int err = conn_open(&k, next_monitored(i));
 

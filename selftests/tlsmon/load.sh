@@ -78,7 +78,8 @@ ac=tlsmon-lac-$suffix as=tlsmon-las-$suffix
 mon_pid=$!
 pids="$pids $mon_pid"
 
-"$load" -C "$ac" -S "$as" -a 10.81.1.2 -p 4000 -n 700 -t 25 -m exact \
+# Pair A churns for 25 s, and on until the key dumps below are done.
+"$load" -C "$ac" -S "$as" -a 10.81.1.2 -p 4000 -n 700 -t 25 -U "$tmp/dumped" -m exact \
 	-w "$tmp/go" >"$tmp/a1" 2>&1 &
 a_pid=$!
 pids="$pids $a_pid"
@@ -149,6 +150,7 @@ pids="$pids $!"
 			{ head -c 300 "$tmp/dump.err"; tail -c 200 "$tmp/dump.json"; } >"$tmp/dump.last"
 		fi
 		grep -q 'may be missing' "$tmp/dump.err" && warned=$((warned + 1))
+		[ $((ok + bad)) -ge 5 ] && touch "$tmp/dumped"
 		sleep 0.3
 	done
 	echo "$ok $bad $warned" >"$tmp/dumps"
@@ -194,11 +196,16 @@ diag "monitor: $news new, $dels del events"
 log_test $? "a monitor listened throughout"
 
 # --- phase 2 ---------------------------------------------------------------
-"$load" -C "$ac" -S "$as" -a 10.81.1.2 -p 4001 -n 50 -t 20 -m atmost >"$tmp/a2" 2>&1 &
+# The churn goes on until the reloads are over and its listeners have had
+# time to join again after the last one, however slow the kernel.
+"$load" -C "$ac" -S "$as" -a 10.81.1.2 -p 4001 -n 50 -t 20 -U "$tmp/reloaded" -m atmost \
+	>"$tmp/a2" 2>&1 &
 a_pid=$!
 pids="$pids $a_pid"
 sleep 8
 reload_loop 3 60 policy_on a
+sleep 5
+touch "$tmp/reloaded"
 wait $a_pid
 rc=$?
 sed 's/^/# A: /' "$tmp/a2"
