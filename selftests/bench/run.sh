@@ -56,7 +56,7 @@ icount) export TLSMON_VM_ICOUNT=${TLSMON_VM_ICOUNT:-shift=1,sleep=off} ;;
 *) echo "run.sh: AB_CLOCK and BENCH_CLOCK are host or icount" >&2; exit 2 ;;
 esac
 rm -rf "$results"
-mkdir -p "$results"
+# snaps: where make bench-profile's plugin writes its counts
 mkdir -p "$results/snaps"
 for v in PROFILE_SECS BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES BENCH_JOBS AB_ROUNDS AB_SECS AB_SUITE AB_BYTES AB_CLOCK BENCH_CLOCK; do
 	[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
