@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A small streaming JSON writer for monctl's -j output: compact by
- * default, indented with -p.
+ * default, indented with -p. Text collects in the writer's own buffer
+ * (struct json) and reaches the stream a block at a time.
  */
-#include <inttypes.h>
+#include <string.h>
 
 #include "json.h"
 
@@ -13,6 +14,44 @@ void json_init(struct json *j, FILE *f, bool pretty)
 	j->pretty = pretty;
 	j->depth = 0;
 	j->count[0] = 0;
+	j->used = 0;
+}
+
+/* Hand the buffer to the stream, and wipe it: it may hold keys. */
+static void flush_buf(struct json *j)
+{
+	if (!j->used)
+		return;
+	fwrite(j->buf, 1, j->used, j->f);
+	explicit_bzero(j->buf, j->used);
+	j->used = 0;
+}
+
+static void put_mem(struct json *j, const char *s, size_t n)
+{
+	while (n) {
+		size_t room = sizeof(j->buf) - j->used;
+		size_t k = n < room ? n : room;
+
+		memcpy(j->buf + j->used, s, k);
+		j->used += k;
+		s += k;
+		n -= k;
+		if (j->used == sizeof(j->buf))
+			flush_buf(j);
+	}
+}
+
+static void put_char(struct json *j, char c)
+{
+	j->buf[j->used++] = c;
+	if (j->used == sizeof(j->buf))
+		flush_buf(j);
+}
+
+static void put_cstr(struct json *j, const char *s)
+{
+	put_mem(j, s, strlen(s));
 }
 
 static void indent(struct json *j)
@@ -21,33 +60,76 @@ static void indent(struct json *j)
 
 	if (!j->pretty)
 		return;
-	fputc('\n', j->f);
+	put_char(j, '\n');
 	for (i = 0; i < j->depth; i++)
-		fputs("  ", j->f);
+		put_mem(j, "  ", 2);
 }
 
-/* Runs that need no escaping go out whole: a key dump prints megabytes. */
-static void put_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	while (*s) {
-		size_t n = 0;
-		unsigned char c;
+/* The bytes a JSON string cannot hold as they are: controls, quote, backslash. */
+static const unsigned char needs_escape[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
 
-		while ((c = s[n]) && c >= 0x20 && c != '"' && c != '\\')
-			n++;
-		fwrite(s, 1, n, f);
-		s += n;
-		c = *s;
+/*
+ * Copied a byte at a time as it is checked: most strings are short, and
+ * none needs escaping but in rare cases.
+ */
+static void put_string(struct json *j, const char *str)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c;
+
+	put_char(j, '"');
+	for (;;) {
+		char *out = j->buf + j->used, *end = j->buf + sizeof(j->buf);
+
+		while (out < end && !needs_escape[*s])
+			*out++ = *s++;
+		j->used = out - j->buf;
+		if (out == end) {
+			flush_buf(j);
+			continue;
+		}
+		c = *s++;
 		if (!c)
 			break;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else
-			fprintf(f, "\\u%04x", c);
-		s++;
+		put_char(j, '\\');
+		if (c == '"' || c == '\\') {
+			put_char(j, c);
+		} else {
+			put_mem(j, "u00", 3);
+			put_char(j, digits[c >> 4]);
+			put_char(j, digits[c & 15]);
+		}
 	}
-	fputc('"', f);
+	put_char(j, '"');
+}
+
+/* Numbers without printf: a dump prints millions of them. */
+static void put_dec(struct json *j, uint64_t val)
+{
+	char tmp[20];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = '0' + val % 10;
+		val /= 10;
+	} while (val);
+	put_mem(j, tmp + i, sizeof(tmp) - i);
+}
+
+static void put_hex(struct json *j, uint64_t val)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[16];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = digits[val & 15];
+		val >>= 4;
+	} while (val);
+	put_mem(j, tmp + i, sizeof(tmp) - i);
 }
 
 /* Separator, indentation and key of the next value. */
@@ -55,19 +137,22 @@ static void next(struct json *j, const char *key)
 {
 	if (j->depth > 0) {
 		if (j->count[j->depth]++)
-			fputc(',', j->f);
+			put_char(j, ',');
 		indent(j);
 	}
 	if (key) {
-		put_string(j->f, key);
-		fputs(j->pretty ? ": " : ":", j->f);
+		put_string(j, key);
+		if (j->pretty)
+			put_mem(j, ": ", 2);
+		else
+			put_char(j, ':');
 	}
 }
 
 static void open_(struct json *j, const char *key, char c)
 {
 	next(j, key);
-	fputc(c, j->f);
+	put_char(j, c);
 	if (j->depth < (int)(sizeof(j->count) / sizeof(j->count[0])) - 1)
 		j->depth++;
 	j->count[j->depth] = 0;
@@ -80,7 +165,10 @@ static void close_(struct json *j, char c)
 	j->depth--;
 	if (!empty)
 		indent(j);
-	fputc(c, j->f);
+	put_char(j, c);
+	/* a whole value is out, as it was when every call wrote through */
+	if (!j->depth)
+		flush_buf(j);
 }
 
 void json_obj_open(struct json *j, const char *key)
@@ -106,30 +194,33 @@ void json_arr_close(struct json *j)
 void json_str(struct json *j, const char *key, const char *val)
 {
 	next(j, key);
-	put_string(j->f, val);
+	put_string(j, val);
 }
 
 void json_hex(struct json *j, const char *key, uint64_t val)
 {
 	next(j, key);
-	fprintf(j->f, "\"0x%" PRIx64 "\"", val);
+	put_mem(j, "\"0x", 3);
+	put_hex(j, val);
+	put_char(j, '"');
 }
 
 void json_uint(struct json *j, const char *key, uint64_t val)
 {
 	next(j, key);
-	fprintf(j->f, "%" PRIu64, val);
+	put_dec(j, val);
 }
 
 void json_bool(struct json *j, const char *key, bool val)
 {
 	next(j, key);
-	fputs(val ? "true" : "false", j->f);
+	put_cstr(j, val ? "true" : "false");
 }
 
 /* Ends one top-level value: one per line, as JSON lines tools expect. */
 void json_end(struct json *j)
 {
-	fputc('\n', j->f);
+	put_char(j, '\n');
+	flush_buf(j);
 	fflush(j->f);
 }

@@ -12,12 +12,20 @@
  * @pretty: indent nested values
  * @depth: current nesting depth
  * @count: values written so far at each depth
+ * @used: bytes waiting in @buf
+ * @buf: text not yet handed to @f, which it gets a block at a time and
+ *	 whenever a top-level value is complete. A key dump prints hundreds
+ *	 of thousands of values: through stdio a call at a time, that was
+ *	 the bulk of the dump's time. The buffer is wiped once written, as
+ *	 it holds key material.
  */
 struct json {
 	FILE *f;
 	bool pretty;
 	int depth;
 	unsigned int count[16];
+	size_t used;
+	char buf[4096];
 };
 
 void json_init(struct json *j, FILE *f, bool pretty);

@@ -79,16 +79,48 @@ static void hex(char *out, const uint8_t *b, size_t n)
 	out[2 * n] = '\0';
 }
 
+/* @n decimal digits of @v at @p, zero-padded. */
+static char *put_digits(char *p, unsigned long long v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = '0' + v % 10;
+		v /= 10;
+	}
+	return p + n;
+}
+
+/*
+ * @ns as ISO 8601 in UTC, "YYYY-MM-DDTHH:MM:SS.uuuuuuZ", into @buf of at
+ * least 32 bytes; by hand, since every key record of a dump has one.
+ */
 static void time_str(uint64_t ns, char *buf, size_t n)
 {
 	time_t t = ns / 1000000000ull;
 	struct tm tm;
+	char *p = buf;
 
-	gmtime_r(&t, &tm);
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%06lluZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec,
-		 (unsigned long long)(ns % 1000000000ull) / 1000);
+	if (n < 32 || !gmtime_r(&t, &tm) || tm.tm_year + 1900 > 9999 ||
+	    tm.tm_year + 1900 < 0) {
+		snprintf(buf, n, "%llu", (unsigned long long)ns);
+		return;
+	}
+	p = put_digits(p, tm.tm_year + 1900, 4);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	*p++ = '.';
+	p = put_digits(p, (ns % 1000000000ull) / 1000, 6);
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 void key_json(struct json *j, const char *key, const struct session *s,
