@@ -244,10 +244,10 @@ static void pending_unlink(struct tlsmon_flows *f, struct tlsmon_pending *p)
  * Under f->lock, or rcu_read_lock(): then the entry may be reused
  * meanwhile, and the caller checks it under its lock (pending_is()).
  */
-static struct tlsmon_pending *pending_lookup(struct tlsmon_flows *f,
-					     const struct tlsmon_flow_key *key)
+static struct tlsmon_pending *pending_lookup_slot(struct tlsmon_flows *f,
+						  const struct tlsmon_flow_key *key,
+						  u32 slot)
 {
-	u32 slot = flow_hash(key);
 	struct hlist_nulls_node *n;
 	struct tlsmon_pending *p;
 
@@ -259,6 +259,12 @@ begin:
 	if (get_nulls_value(n) != slot)
 		goto begin;
 	return NULL;
+}
+
+static struct tlsmon_pending *pending_lookup(struct tlsmon_flows *f,
+					     const struct tlsmon_flow_key *key)
+{
+	return pending_lookup_slot(f, key, flow_hash(key));
 }
 
 /* Caller holds p->lock: whether the entry is still the one of @key. */
@@ -301,12 +307,13 @@ static void flows_expire(struct tlsmon_net *tn, bool all)
 }
 
 /*
- * Caller holds f->lock: a new entry, made room for if the table is full.
+ * Caller holds f->lock: a new entry in chain @slot, @key's, made room for
+ * if the table is full.
  * Return: the entry, or NULL without memory (counted as a drop).
  */
 static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 					     const struct tlsmon_flow_key *key,
-					     u8 role)
+					     u32 slot, u8 role)
 {
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p, *old;
@@ -339,7 +346,7 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 	p->collecting = true;
 	spin_unlock(&p->lock);
 	atomic_inc(&f->collecting);
-	hlist_nulls_add_head_rcu(&p->node, &f->hash[flow_hash(key)]);
+	hlist_nulls_add_head_rcu(&p->node, &f->hash[slot]);
 	list_add_tail(&p->age, &f->age);
 	atomic_inc(&f->count);
 	schedule_delayed_work(&f->gc, HZ);
@@ -366,6 +373,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 {
 	struct tlsmon_flows *f = &tn->flows;
 	u32 seq = ntohl(th->seq), peer_isn = ntohl(th->ack_seq) - 1;
+	u32 slot = flow_hash(key);
 	int other = dir ^ 1;
 	struct tlsmon_pending *p;
 	u8 role;
@@ -375,7 +383,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 
 	spin_lock_bh(&f->lock);
 	flows_expire(tn, false);
-	p = pending_lookup(f, key);
+	p = pending_lookup_slot(f, key, slot);
 	if (p && th->ack) {
 		spin_lock(&p->lock);
 		/* the entry of its SYN's data, or its own (retransmitted) */
@@ -397,7 +405,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 	if (p)
 		pending_unlink(f, p);
 
-	p = pending_insert(tn, key, role);
+	p = pending_insert(tn, key, slot, role);
 	if (!p)
 		goto out;
 	/* already in the table: a hook on another CPU may look at it */
@@ -712,8 +720,8 @@ static noinline unsigned int flow_segment_exthdr(struct tlsmon_net *tn,
 /*
  * Every TCP segment of the namespace comes here (@priv is its
  * tlsmon_net). Most need nothing: find the TCP header and leave at once
- * unless it is a SYN-ACK, a SYN with data, a FIN or RST, or carries data
- * while some handshake is being read. This
+ * unless it is a SYN-ACK, a SYN with data, a FIN or RST while some entry
+ * exists, or carries data while some handshake is being read. This
  * part is kept free of stack buffers, and so of a stack canary; the rest
  * is flow_segment()'s.
  */
@@ -748,6 +756,9 @@ static unsigned int tlsmon_nf_hook(void *priv, struct sk_buff *skb,
 	     skb->len == thoff + th->doff * 4))
 		return NF_ACCEPT;
 	if (flags == TCP_FLAG_SYN && skb->len == thoff + th->doff * 4)
+		return NF_ACCEPT;
+	/* only a SYN makes an entry: without one, a FIN or RST has none to end */
+	if (!(flags & TCP_FLAG_SYN) && !atomic_read(&tn->flows.count))
 		return NF_ACCEPT;
 	return flow_segment(tn, skb, state, thoff);
 }

@@ -45,15 +45,15 @@ static bool rd_sub(struct rd *r, size_t n, struct rd *sub)
 	return true;
 }
 
-/* A vector with a one or two byte length prefix. */
-static bool rd_vec8(struct rd *r, struct rd *sub)
+/* A vector with a one or two byte length prefix; inline, as every field is one. */
+static __always_inline bool rd_vec8(struct rd *r, struct rd *sub)
 {
 	u8 n;
 
 	return rd_u8(r, &n) && rd_sub(r, n, sub);
 }
 
-static bool rd_vec16(struct rd *r, struct rd *sub)
+static __always_inline bool rd_vec16(struct rd *r, struct rd *sub)
 {
 	u16 n;
 
