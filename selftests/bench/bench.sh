@@ -11,7 +11,9 @@
 # BENCH_BYTES (default 1 GiB) per bulk transfer, BENCH_CHURN seconds
 # (default 10) per connection-rate run, BENCH_SCALES (default
 # "1000 10000 100000") monitored sessions held for the scale figures,
-# opened by BENCH_JOBS threads (default 4).
+# opened by BENCH_JOBS threads (default 4). BENCH_PARTS (default "rates
+# shares latency scale") picks the parts to run: the interleaved rounds,
+# the perf shares, the key event latency, the scale figures.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,10 +22,14 @@ rounds=${BENCH_ROUNDS:-5}
 bytes=${BENCH_BYTES:-1073741824}
 churn=${BENCH_CHURN:-10}
 scales=${BENCH_SCALES:-1000 10000 100000}
+parts=" ${BENCH_PARTS:-rates shares latency scale} "
 raw=$results/raw.txt
 mkdir -p "$results"
 : >"$raw"
 . "$top/selftests/bench/lib.sh"
+
+# part NAME: whether BENCH_PARTS asks for that part
+part() { [[ $parts == *" $1 "* ]]; }
 
 # put NAME VALUE
 put() { echo "$1 $2" | tee -a "$raw"; }
@@ -76,6 +82,7 @@ ssl_put() {
 }
 
 echo "# bench: $rounds rounds, $bytes bytes per transfer, $(nproc) CPUs, $(uname -r), ${BENCH_CLOCK:-host} clock"
+part rates || rounds=0
 for r in $(seq "$rounds"); do
 	for st in $(rotate "$r" absent loaded enabled); do
 		state $st
@@ -114,18 +121,22 @@ profile_share() {
 		python3 "$top/selftests/bench/share.py")"
 	rm -f $data
 }
-echo 0 >/proc/sys/kernel/kptr_restrict
-state enabled
-profile_share tcp_bulk -L -P -B "$bytes"
-profile_share ktls_bulk -L -u 0 -B "$bytes"
-profile_share conn_churn -L -u 0 -t "$churn"
+if part shares; then
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	state enabled
+	profile_share tcp_bulk -L -P -B "$bytes"
+	profile_share ktls_bulk -L -u 0 -B "$bytes"
+	profile_share conn_churn -L -u 0 -t "$churn"
+fi
 
 # key event latency: installation to arrival at a netlink listener
-state enabled
-out=$(run_load -u 0 -t "$churn" -m exact)
-echo "$out" | sed 's/^/# /'
-put event_latency_median_us "$(echo "$out" | sed -n 's/.*median \([0-9]*\) us, p99.*/\1/p')"
-put event_latency_p99_us "$(echo "$out" | sed -n 's/.*p99 \([0-9]*\) us.*/\1/p')"
+if part latency; then
+	state enabled
+	out=$(run_load -u 0 -t "$churn" -m exact)
+	echo "$out" | sed 's/^/# /'
+	put event_latency_median_us "$(echo "$out" | sed -n 's/.*median \([0-9]*\) us, p99.*/\1/p')"
+	put event_latency_p99_us "$(echo "$out" | sed -n 's/.*p99 \([0-9]*\) us.*/\1/p')"
+fi
 
 # scale: N monitored sessions held (N/2 connections, both ends monitored,
 # opened by BENCH_JOBS threads). Kernel memory is Slab plus vmalloc (the
@@ -136,6 +147,7 @@ kmem_kb() {
 	awk '/^Slab:|^VmallocUsed:/ { kb += $2 } END { print kb }' /proc/meminfo
 }
 jobs=${BENCH_JOBS:-4}
+part scale || scales=
 for n in $scales; do
 	conns=$((n / 2))
 	for st in loaded enabled; do
@@ -162,15 +174,18 @@ for n in $scales; do
 			grep 'key dump of' "$out" | sed 's/^/# /'
 			put "dump_keys_ms_$n" "$(awk '/key dump of/ { ms += $(NF - 1) } END { print ms }' "$out")"
 			put "dump_keys_sessions_$n" "$(awk '/key dump of/ { n += $(NF - 4) } END { print n }' "$out")"
-			# and every key of both namespaces as monctl reads and prints them
+			# and every key of both namespaces as monctl reads and
+			# prints them, into a pipe: the results directory is the
+			# host's, over 9p, whose writes would be timed instead
 			t0=$(date +%s%N)
-			"$monctl" -n $c -j keys >"$results/keys-c.json"
-			"$monctl" -n $s -j keys >"$results/keys-s.json"
+			bytes_out=$(( $("$monctl" -n $c -j keys | wc -c) +
+				      $("$monctl" -n $s -j keys | wc -c) ))
 			t1=$(date +%s%N)
 			put "monctl_keys_ms_$n" $(( (t1 - t0) / 1000000 ))
-			put "monctl_keys_sessions_$n" "$(cat "$results"/keys-[cs].json |
-				grep -o '"cookie":[0-9]*' | sort -u | wc -l)"
-			rm -f "$results"/keys-[cs].json
+			put "monctl_keys_bytes_$n" "$bytes_out"
+			# untimed: that those were every session's
+			put "monctl_keys_sessions_$n" "$( { "$monctl" -n $c -j keys
+				"$monctl" -n $s -j keys; } | grep -o '"cookie":[0-9]*' | sort -u | wc -l)"
 			put "session_object_bytes" "$(cat /sys/kernel/slab/tlsmon_session/slab_size 2>/dev/null || echo 0)"
 		fi
 		grep 'kTLS installation' "$out" | sed 's/^/# /'

@@ -58,7 +58,7 @@ esac
 rm -rf "$results"
 # snaps: where make bench-profile's plugin writes its counts
 mkdir -p "$results/snaps"
-for v in PROFILE_SECS BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES BENCH_JOBS AB_ROUNDS AB_SECS AB_SUITE AB_BYTES AB_CLOCK BENCH_CLOCK; do
+for v in PROFILE_SECS BENCH_PARTS BENCH_ROUNDS BENCH_BYTES BENCH_CHURN BENCH_SCALES BENCH_JOBS AB_ROUNDS AB_SECS AB_SUITE AB_BYTES AB_CLOCK BENCH_CLOCK; do
 	[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 done >"$results/env.sh"
 start=$(date +%s)
