@@ -11,6 +11,7 @@
 #include "export.h"
 #include "ktls.h"
 #include "netlink.h"
+#include "nla_fill.h"
 #include "policy.h"
 #include "session.h"
 
@@ -252,7 +253,20 @@ static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* @now: boot time, read once per message batch: a dump's ages are alike */
+/*
+ * The most a session nest's attributes take: three 64-bit values, two
+ * addresses, ten of one or two bytes (family, ports, role, version,
+ * suite, cipher, dirs, hw, reason), the mark.
+ */
+#define TLSMON_SESSION_ROOM (3 * nla_total_size_64bit(sizeof(u64)) +	\
+			     2 * nla_total_size(sizeof(struct in6_addr)) +	\
+			     10 * nla_total_size(sizeof(u16)) +		\
+			     nla_total_size(sizeof(u32)))
+
+/*
+ * @now: boot time, read once per message batch: a dump's ages are alike.
+ * Written in place (nla_fill.h): dumps write one per session.
+ */
 static int tlsmon_put_session(struct sk_buff *skb,
 			      const struct tlsmon_session_info *si, u64 now)
 {
@@ -262,32 +276,27 @@ static int tlsmon_put_session(struct sk_buff *skb,
 	const void *r = si->family == AF_INET ? (const void *)&si->raddr.s6_addr32[3] :
 						(const void *)&si->raddr;
 	u64 age = div_u64(now - si->born_ns, NSEC_PER_MSEC);
-	struct nlattr *nest;
+	struct tlsmon_nla_fill f;
 
-	nest = nla_nest_start(skb, TLSMON_A_SESSION);
-	if (!nest)
+	if (tlsmon_fill_start(&f, skb, TLSMON_A_SESSION, TLSMON_SESSION_ROOM))
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, TLSMON_SESSION_A_ID, si->id, TLSMON_SESSION_A_PAD) ||
-	    nla_put_u64_64bit(skb, TLSMON_SESSION_A_COOKIE, si->cookie,
-			      TLSMON_SESSION_A_PAD) ||
-	    nla_put_u16(skb, TLSMON_SESSION_A_FAMILY, si->family) ||
-	    nla_put(skb, TLSMON_SESSION_A_LOCAL_ADDR, alen, l) ||
-	    nla_put(skb, TLSMON_SESSION_A_PEER_ADDR, alen, r) ||
-	    nla_put_u16(skb, TLSMON_SESSION_A_LOCAL_PORT, ntohs(si->lport)) ||
-	    nla_put_u16(skb, TLSMON_SESSION_A_PEER_PORT, ntohs(si->rport)) ||
-	    nla_put_u8(skb, TLSMON_SESSION_A_ROLE, si->role) ||
-	    nla_put_u16(skb, TLSMON_SESSION_A_VERSION, si->version) ||
-	    nla_put_u16(skb, TLSMON_SESSION_A_SUITE, si->suite) ||
-	    nla_put_u16(skb, TLSMON_SESSION_A_CIPHER, si->cipher) ||
-	    nla_put_u8(skb, TLSMON_SESSION_A_DIRS, si->dirs) ||
-	    nla_put_u8(skb, TLSMON_SESSION_A_HW, si->hw) ||
-	    nla_put_u8(skb, TLSMON_SESSION_A_REASON, si->reason) ||
-	    nla_put_u32(skb, TLSMON_SESSION_A_MARK, si->mark) ||
-	    nla_put_u64_64bit(skb, TLSMON_SESSION_A_AGE_MS, age, TLSMON_SESSION_A_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
+	tlsmon_fill_u64(&f, TLSMON_SESSION_A_ID, si->id, TLSMON_SESSION_A_PAD);
+	tlsmon_fill_u64(&f, TLSMON_SESSION_A_COOKIE, si->cookie, TLSMON_SESSION_A_PAD);
+	tlsmon_fill_u16(&f, TLSMON_SESSION_A_FAMILY, si->family);
+	tlsmon_fill_put(&f, TLSMON_SESSION_A_LOCAL_ADDR, alen, l);
+	tlsmon_fill_put(&f, TLSMON_SESSION_A_PEER_ADDR, alen, r);
+	tlsmon_fill_u16(&f, TLSMON_SESSION_A_LOCAL_PORT, ntohs(si->lport));
+	tlsmon_fill_u16(&f, TLSMON_SESSION_A_PEER_PORT, ntohs(si->rport));
+	tlsmon_fill_u8(&f, TLSMON_SESSION_A_ROLE, si->role);
+	tlsmon_fill_u16(&f, TLSMON_SESSION_A_VERSION, si->version);
+	tlsmon_fill_u16(&f, TLSMON_SESSION_A_SUITE, si->suite);
+	tlsmon_fill_u16(&f, TLSMON_SESSION_A_CIPHER, si->cipher);
+	tlsmon_fill_u8(&f, TLSMON_SESSION_A_DIRS, si->dirs);
+	tlsmon_fill_u8(&f, TLSMON_SESSION_A_HW, si->hw);
+	tlsmon_fill_u8(&f, TLSMON_SESSION_A_REASON, si->reason);
+	tlsmon_fill_u32(&f, TLSMON_SESSION_A_MARK, si->mark);
+	tlsmon_fill_u64(&f, TLSMON_SESSION_A_AGE_MS, age, TLSMON_SESSION_A_PAD);
+	tlsmon_fill_end(&f);
 	return 0;
 }
 
@@ -501,27 +510,32 @@ void tlsmon_nl_session_notify(struct net *net, u8 cmd,
 				TLSMON_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
+/* The most a key nest's attributes take, with the largest kTLS cipher. */
+#define TLSMON_KEY_ROOM (3 * nla_total_size(sizeof(u16)) +			\
+			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, key)) +	\
+			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, iv)) +	\
+			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, salt)) +	\
+			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, rec_seq)) + \
+			 nla_total_size_64bit(sizeof(u64)))
+
 static int tlsmon_put_key(struct sk_buff *skb, u8 dir,
 			  const struct tlsmon_dir_keys *k)
 {
-	struct nlattr *nest;
+	struct tlsmon_nla_fill f;
 
-	nest = nla_nest_start(skb, TLSMON_A_KEY);
-	if (!nest)
+	/* the lengths are kTLS's own, within the arrays (tlsmon_keys_capture()) */
+	if (tlsmon_fill_start(&f, skb, TLSMON_A_KEY, TLSMON_KEY_ROOM))
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, TLSMON_KEY_A_DIR, dir) ||
-	    nla_put_u16(skb, TLSMON_KEY_A_VERSION, k->version) ||
-	    nla_put_u16(skb, TLSMON_KEY_A_CIPHER, k->cipher) ||
-	    nla_put(skb, TLSMON_KEY_A_KEY, k->key_len, k->key) ||
-	    nla_put(skb, TLSMON_KEY_A_IV, k->iv_len, k->iv) ||
-	    nla_put(skb, TLSMON_KEY_A_SALT, k->salt_len, k->salt) ||
-	    nla_put(skb, TLSMON_KEY_A_REC_SEQ, k->rec_seq_len, k->rec_seq) ||
-	    nla_put_u64_64bit(skb, TLSMON_KEY_A_INSTALLED_NS, k->installed_ns,
-			      TLSMON_KEY_A_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
+	tlsmon_fill_u8(&f, TLSMON_KEY_A_DIR, dir);
+	tlsmon_fill_u16(&f, TLSMON_KEY_A_VERSION, k->version);
+	tlsmon_fill_u16(&f, TLSMON_KEY_A_CIPHER, k->cipher);
+	tlsmon_fill_put(&f, TLSMON_KEY_A_KEY, k->key_len, k->key);
+	tlsmon_fill_put(&f, TLSMON_KEY_A_IV, k->iv_len, k->iv);
+	tlsmon_fill_put(&f, TLSMON_KEY_A_SALT, k->salt_len, k->salt);
+	tlsmon_fill_put(&f, TLSMON_KEY_A_REC_SEQ, k->rec_seq_len, k->rec_seq);
+	tlsmon_fill_u64(&f, TLSMON_KEY_A_INSTALLED_NS, k->installed_ns,
+			TLSMON_KEY_A_PAD);
+	tlsmon_fill_end(&f);
 	return 0;
 }
 
