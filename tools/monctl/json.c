@@ -65,6 +65,8 @@ static void indent(struct json *j)
 		put_mem(j, "  ", 2);
 }
 
+static const char digits[] = "0123456789abcdef";
+
 /* The bytes a JSON string cannot hold as they are: controls, quote, backslash. */
 static const unsigned char needs_escape[256] = {
 	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
@@ -76,7 +78,6 @@ static const unsigned char needs_escape[256] = {
  */
 static void put_string(struct json *j, const char *str)
 {
-	static const char digits[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	unsigned char c;
 
@@ -121,7 +122,6 @@ static void put_dec(struct json *j, uint64_t val)
 
 static void put_hex(struct json *j, uint64_t val)
 {
-	static const char digits[] = "0123456789abcdef";
 	char tmp[16];
 	int i = sizeof(tmp);
 
