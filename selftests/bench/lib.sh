@@ -97,6 +97,22 @@ load_mbps() {
 	run_load -L "$@" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p'
 }
 
+# iperf_mbps ARGS...: MB/s (10^6 bytes) that iperf3 received, an outside
+# tool with its own defaults (128 KiB writes), client in one namespace and
+# server in the other
+iperf_mbps() {
+	local spid
+
+	port=$((port + 1))
+	ip netns exec $s iperf3 -s -1 -B 10.82.0.2 -p $port >/dev/null 2>&1 &
+	spid=$!
+	while ! ip netns exec $s ss -ltn | grep -q ":$port "; do sleep 0.1; done
+	ip netns exec $c iperf3 -c 10.82.0.2 -p $port -J "$@" | python3 -c '
+import json, sys
+print("%.1f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 8e6))'
+	wait $spid 2>/dev/null
+}
+
 # ssl_rate SECONDS [CLIENT-ARGS...]: "CONNECTIONS PER_SECOND" of ssl_peer -r,
 # client and server in processes of their own, as kTLS applications run
 ssl_rate() {
