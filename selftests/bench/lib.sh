@@ -110,6 +110,8 @@ iperf_mbps() {
 	ip netns exec $c iperf3 -c 10.82.0.2 -p $port -J "$@" | python3 -c '
 import json, sys
 print("%.1f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 8e6))'
+	# gone after its one test, unless the client failed before it
+	kill $spid 2>/dev/null
 	wait $spid 2>/dev/null
 }
 
