@@ -97,6 +97,19 @@ load_mbps() {
 	run_load -L "$@" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p'
 }
 
+# wait_listen PORT: until the server namespace listens on PORT; fails
+# after 10 s (a server that could not start)
+wait_listen() {
+	local i
+
+	for ((i = 0; i < 100; i++)); do
+		ip netns exec $s ss -ltn | grep -q ":$1 " && return 0
+		sleep 0.1
+	done
+	echo "bench: nothing listens on port $1 after 10 s" >&2
+	return 1
+}
+
 # iperf_mbps ARGS...: MB/s (10^6 bytes) that iperf3 received, an outside
 # tool with its own defaults (128 KiB writes), client in one namespace and
 # server in the other
@@ -106,7 +119,7 @@ iperf_mbps() {
 	port=$((port + 1))
 	ip netns exec $s iperf3 -s -1 -B 10.82.0.2 -p $port >/dev/null 2>&1 &
 	spid=$!
-	while ! ip netns exec $s ss -ltn | grep -q ":$port "; do sleep 0.1; done
+	wait_listen $port || { kill $spid 2>/dev/null; return 1; }
 	ip netns exec $c iperf3 -c 10.82.0.2 -p $port -J "$@" | python3 -c '
 import json, sys
 print("%.1f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 8e6))'
@@ -125,7 +138,7 @@ ssl_rate() {
 	ip netns exec $s "$ssl_peer" server 10.82.0.2 $port -P -2 -c $ssl_suite -n 64 -r 1 \
 		-k "$tmp/cert.pem" -K "$tmp/key.pem" >/dev/null &
 	spid=$!
-	while ! ip netns exec $s ss -ltn | grep -q ":$port "; do sleep 0.1; done
+	wait_listen $port || { kill $spid 2>/dev/null; return 1; }
 	v=$(ip netns exec $c "$ssl_peer" client 10.82.0.2 $port -P -2 -c $ssl_suite -n 64 \
 		-r "$secs" -A "$tmp/cert.pem" "$@" |
 		sed -n 's/^\([0-9]*\) connections .*(\([0-9.]*\) per second)$/\1 \2/p')
