@@ -5,17 +5,28 @@
 # output kept in RESULTS/NAME.tap and its exit status in RESULTS/NAME.rc.
 #
 #   selftests/guest_suites.sh [RESULTS]   (default /tmp/vm/results)
+#   selftests/guest_suites.sh --list      the suites' names, one per line,
+#                                          without running them
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 results=${1:-/tmp/vm/results}
 bin=$top/build/selftests
-mkdir -p "$results"
+listing=false
+if [ "$results" = --list ]; then
+	listing=true
+else
+	mkdir -p "$results"
+fi
 
 # run_suite NAME CMD...
 run_suite() {
 	local name=$1
 	shift
+	if $listing; then
+		echo "$name"
+		return
+	fi
 	echo "=== suite $name"
 	"$@" 2>&1 | tee "$results/$name.tap"
 	echo "${PIPESTATUS[0]}" >"$results/$name.rc"
@@ -34,6 +45,10 @@ run_suite load "$top/selftests/tlsmon/load.sh"
 run_module_suite() {
 	local name=$1
 	shift
+	if $listing; then
+		echo "$name"
+		return
+	fi
 	if ! insmod "${TLSMON_KO:-$top/module/tlsmon.ko}"; then
 		echo "not ok 1 $name: insmod failed" >"$results/$name.tap"
 		echo 1 >"$results/$name.rc"
@@ -55,11 +70,13 @@ dkms_suite() {
 	echo "TAP version 13"
 	if [ -n "${TLSMON_KO:-}" ]; then
 		echo "ok 1 DKMS-built module # SKIP it is built for Debian's kernel, not this one"
+		echo "1..1"
 		echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
 		return 0
 	fi
 	if [ ! -r "$ko" ]; then
 		echo "ok 1 DKMS-built module # SKIP build/dkms/tlsmon.ko was not built"
+		echo "1..1"
 		echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
 		return 0
 	fi
@@ -70,6 +87,7 @@ dkms_suite() {
 	name="the DKMS-built module loads"; check insmod "$ko"
 	name="monctl talks to it"; check "$top/tools/monctl/monctl" policy set enabled on
 	name="it unloads"; check sh -c "$top/tools/monctl/monctl policy set enabled off && rmmod tlsmon"
+	echo "1..$n"
 	echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
 	return $((failed != 0))
 }

@@ -69,9 +69,12 @@ ktap_header() {
 	echo "# $*"
 }
 
-# ktap_finish: print totals and exit 1 if any test failed.
+# ktap_finish: print the plan and the totals, and exit 1 if any test failed.
+# The plan comes last (TAP allows it there): a suite that dies before its
+# end has none, and tap_summary.sh counts that as a failure.
 ktap_finish() {
 	local pass=$((KTAP_N - KTAP_FAILED - KTAP_SKIPPED))
+	echo "1..$KTAP_N"
 	echo "# Totals: pass:$pass fail:$KTAP_FAILED xfail:0 xpass:0 skip:$KTAP_SKIPPED error:0"
 	[ "$KTAP_FAILED" -eq 0 ]
 }
