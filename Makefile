@@ -27,11 +27,15 @@
 #   make clean      remove everything the build made
 #
 # KDIR selects the kernel tree the module builds against: the running
-# kernel's when it has one, otherwise the newest installed Debian
-# linux-headers-*-amd64 tree.
+# kernel's when it has one, otherwise the tree of the kernel the test guest
+# boots (the one linux-image-amd64 depends on), never merely the newest
+# headers installed: with 6.12's headers beside 6.1's, a module built for
+# 6.12 would not load in the 6.1 guest.
 
+GUEST_ABI ?= $(shell dpkg-query -W -f='$${Depends}' linux-image-amd64 2>/dev/null | \
+	       grep -o 'linux-image-[0-9][^ ,]*-amd64' | head -n1 | sed 's/^linux-image-//')
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	  $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+	  $(if $(GUEST_ABI),$(wildcard /lib/modules/$(GUEST_ABI)/build /usr/src/linux-headers-$(GUEST_ABI))))
 KVER ?= $(if $(KDIR),$(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null))
 PREFIX ?= /usr/local
 DESTDIR ?=
