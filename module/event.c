@@ -68,7 +68,7 @@ static struct tlsmon_event *tlsmon_event_new(struct net *net, u8 cmd,
 		return NULL;
 	ev->net = maybe_get_net(net);
 	if (!ev->net) {
-		kfree(ev);
+		kfree_sensitive(ev);
 		return NULL;
 	}
 	ev->cmd = cmd;

@@ -108,18 +108,29 @@ fi
 
 # Where key material lives (a captured copy, a session, a queued event, a
 # netlink message being built) it is freed by kfree_sensitive() and
-# wiped by memzero_explicit(): a plain kfree() there is a finding.
-plain=$(grep -n '\bkfree(' "$top"/module/ktls.c "$top"/module/session.c \
-	"$top"/module/export.c "$top"/module/netlink.c 2>/dev/null)
+# wiped by memzero_explicit(). The files are every module file that names
+# the key structure, not a list that a new file could miss.
+keyfiles=$(grep -l 'tlsmon_dir_keys' "$top"/module/*.c)
+plain=$(grep -n '\bkfree(' $keyfiles 2>/dev/null)
 [ -z "$plain" ] || printf '%s\n' "$plain" | sed 's/^/# /'
 log_test $([ -z "$plain" ]; echo $?) "no plain kfree() where keys are held"
+
+# A wipe covers the whole object it names: memzero_explicit(X, sizeof(*X))
+# or memzero_explicit(X, sizeof(X)), never a length of another object or a
+# number ("memzero_explicit(s->keys, 1)" wipes one byte).
+short=$(grep -n 'memzero_explicit(' $keyfiles | grep -v '^[^:]*:[0-9]*: *\*' |
+	perl -ne 'if (/memzero_explicit\(\s*([^,]+?)\s*,\s*(.+?)\s*\);/) {
+		my ($obj, $len) = ($1, $2);
+		print unless $len eq "sizeof(*$obj)" || $len eq "sizeof($obj)";
+	} else { print }')
+[ -z "$short" ] || printf '%s\n' "$short" | sed 's/^/# /'
+log_test $([ -z "$short" ]; echo $?) "every wipe of key material covers its whole object"
 
 # Sessions come from their own slab cache: every kmem_cache_free() in the
 # files that hold keys follows a memzero_explicit() of the keys (flow.c's
 # caches hold handshake bytes seen on the wire, no key material).
 unwiped=$(awk '/kmem_cache_free\(/ && prev !~ /memzero_explicit\(/ { print FILENAME ":" FNR ": " $0 }
-	{ prev = $0 }' "$top"/module/ktls.c "$top"/module/session.c \
-	"$top"/module/export.c "$top"/module/netlink.c "$top"/module/event.c)
+	{ prev = $0 }' $keyfiles)
 [ -z "$unwiped" ] || printf '%s\n' "$unwiped" | sed 's/^/# /'
 log_test $([ -z "$unwiped" ]; echo $?) "no slab object freed unwiped where keys are held"
 
