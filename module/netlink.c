@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "export.h"
 #include "ktls.h"
 #include "netlink.h"
@@ -388,7 +389,7 @@ static struct tlsmon_dump_ctx *tlsmon_dump_ctx(struct netlink_callback *cb)
 static int tlsmon_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tlsmon_sessions *ss = &tlsmon_net(sock_net(skb->sk))->sessions;
-	struct nlattr *sel = genl_dumpit_info(cb)->attrs[TLSMON_A_SESSION];
+	struct nlattr *sel = tlsmon_dump_attrs(cb)[TLSMON_A_SESSION];
 	struct tlsmon_dump_ctx *ctx = tlsmon_dump_ctx(cb);
 	struct tlsmon_session_info si;
 	u64 now = ktime_get_boottime_ns();
@@ -732,7 +733,9 @@ static struct genl_family tlsmon_genl_family __ro_after_init = {
 	.maxattr = TLSMON_A_MAX,
 	.netnsok = true,
 	.parallel_ops = true,
+#ifdef TLSMON_HAVE_GENL_RESV_START_OP
 	.resv_start_op = TLSMON_CMD_MAX + 1,
+#endif
 	.ops = tlsmon_genl_ops,
 	.n_ops = ARRAY_SIZE(tlsmon_genl_ops),
 	.mcgrps = tlsmon_mcgrps,

@@ -13,10 +13,10 @@ PACKAGES="
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
 	sparse clang-14 libfuzzer-14-dev
 	qemu-system-x86 busybox-static cpio gzip xz-utils
-	iproute2 util-linux procps python3 python3-docutils linux-perf iperf3
+	iproute2 ethtool util-linux procps python3 python3-docutils linux-perf iperf3
 	bash-completion man-db systemd
 	dpkg-dev debhelper dh-dkms dkms lintian
-	flex bison bc libelf-dev
+	flex bison bc libelf-dev dwarves
 "
 
 missing=

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0
+/* genl_info_dump(): a dump's parsed attributes (genl_dumpit_info()->attrs before). */
+#include <net/genetlink.h>
+
+const struct genl_info *tlsmon_probe(struct netlink_callback *cb);
+const struct genl_info *tlsmon_probe(struct netlink_callback *cb)
+{
+	return genl_info_dump(cb);
+}
