@@ -42,7 +42,7 @@ DESTDIR ?=
 
 export KDIR
 
-.PHONY: print-kdir all module monctl libtlsmon tests deps demo check check-host check-guest bench-profile \
+.PHONY: print-kdir print-kver all module monctl libtlsmon tests deps demo check check-host check-guest bench-profile \
 	check-style check-debug check-ktls check-reload bench bench-ab fuzz install install-config uninstall deb clean
 
 all: module monctl libtlsmon
@@ -62,6 +62,9 @@ tests: all
 
 print-kdir:
 	@echo $(KDIR)
+
+print-kver:
+	@echo $(KVER)
 
 deps:
 	scripts/install-deps.sh

@@ -69,7 +69,7 @@ else
 fi
 
 # dkms, as the package's postinst would run it, on the package's source
-kver=$(basename "$(make -s -C "$top" print-kdir)" | sed 's/^linux-headers-//')
+kver=$(make -s -C "$top" --no-print-directory print-kver)
 dpkg -x "$deb" "$out/root"
 dkms add -m tlsmon -v 0.1 --sourcetree "$out/root/usr/src" --dkmstree "$out/tree" >>"$log" 2>&1 &&
 	dkms build -m tlsmon -v 0.1 -k "$kver" --sourcetree "$out/root/usr/src" \
