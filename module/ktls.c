@@ -8,9 +8,9 @@
  * setsockopt(SOL_TLS, TLS_TX/TLS_RX) with the socket locked by its owner,
  * and tlsmon takes no socket lock of its own:
  *
- *   tls_set_sw_offload(sk, ctx, tx)     software kTLS, either direction
- *   tls_set_device_offload(sk, ctx)     device offload, TX
- *   tls_set_device_offload_rx(sk, ctx)  device offload, RX
+ *   tls_set_sw_offload(sk, [ctx,] tx)   software kTLS, either direction
+ *   tls_set_device_offload(sk[, ctx])   device offload, TX
+ *   tls_set_device_offload_rx(sk[, ctx]) device offload, RX
  *   tls_sk_proto_close(sk, timeout)     close() of a kTLS socket
  *
  * The return probes act only when the function returned 0, once the
@@ -19,13 +19,15 @@
  * armed only once a device that can offload TLS appears (see
  * tlsmon_netdev_event()), and even then its return is watched only where
  * the socket's device is one of those (see tlsmon_dev_may_offload()).
+ * Kernels without CONFIG_TLS_DEVICE have no device offload to watch.
  *
- * The signatures were checked against net/tls of Linux 6.1 (Debian
- * 6.1.192) only; any other kernel must be checked again before use. A
- * missing symbol makes the module refuse to load rather than watch
- * nothing. On kernels with kTLS rekey (6.14 and later), a second
- * installation of a direction on a tagged socket would be taken as a
- * repeat of that direction.
+ * The arguments of these functions changed over time (the context was
+ * dropped in 6.7, rekey added one in 6.14), and net/tls's header is
+ * private: the module never takes the context from a register but from
+ * the socket, and checks at every software installation which layout the
+ * running kernel uses (tlsmon_sw_dir()); an unknown one is not monitored.
+ * A missing symbol makes the module refuse to load rather than watch
+ * nothing.
  */
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -39,6 +41,7 @@
 #include <net/tls.h>
 
 #include "event.h"
+#include "compat.h"
 #include "export.h"
 #include "flow.h"
 #include "ktls.h"
@@ -364,6 +367,47 @@ static bool tlsmon_sw_return_idle(const struct tlsmon_install *in)
 	return true;
 }
 
+/* Installations whose arguments were laid out as tlsmon does not know. */
+static atomic_long_t tlsmon_layout_unknown = ATOMIC_LONG_INIT(0);
+
+/*
+ * The direction tls_set_sw_offload() installs. Its arguments differ
+ * between kernels and net/tls's header is private, so nothing at build
+ * time can say which: (sk, ctx, tx) up to 6.6, (sk, tx) from 6.7, and
+ * (sk, tx, new_crypto_info) where kTLS has rekey (TLSMON_HAVE_KTLS_REKEY),
+ * the third argument set for a rekey. The context is never taken from a
+ * register (the caller read it with tls_get_ctx()); the second argument
+ * tells the layouts apart, as it is either that very context or a
+ * direction, 0 or 1. Anything else is a layout tlsmon does not know:
+ * the installation is not looked at (fail closed), counted with the
+ * missed ones, and logged once. A rekey is not handled yet: it is not
+ * taken for a first installation, and is counted the same way.
+ * Return: whether @tx was found.
+ */
+static bool tlsmon_sw_dir(struct pt_regs *regs, const struct tls_context *ctx,
+			  bool *tx)
+{
+	unsigned long a1 = regs_get_kernel_argument(regs, 1);
+	unsigned long a2 = regs_get_kernel_argument(regs, 2);
+
+	if (ctx && a1 == (unsigned long)ctx && a2 <= 1) {
+		*tx = a2;
+		return true;
+	}
+#ifdef TLSMON_HAVE_KTLS_REKEY
+	if (ctx && a1 <= 1 && !a2) {
+#else
+	if (ctx && a1 <= 1) {
+#endif
+		*tx = a1;
+		return true;
+	}
+	atomic_long_inc(&tlsmon_layout_unknown);
+	pr_err_once("tls_set_sw_offload() called with arguments tlsmon does not know (%#lx, %#lx): kTLS installations are not monitored\n",
+		    a1, a2);
+	return false;
+}
+
 /* Non-zero: no return probe for this call. */
 static int tlsmon_sw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -371,15 +415,16 @@ static int tlsmon_sw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct sock *sk;
 
 	in->sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
-	in->tx = !!regs_get_kernel_argument(regs, 2);
-	in->hw = false;
-	in->decided = false;
 	sk = in->sk;
 	/* net/tls is TCP's; its return would ignore anything else too */
 	if (sk->sk_protocol != IPPROTO_TCP ||
 	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
 		return 1;
+	in->ctx = tls_get_ctx(sk);
+	if (!tlsmon_sw_dir(regs, in->ctx, &in->tx))
+		return 1;
+	in->hw = false;
+	in->decided = false;
 	/* the other direction was installed first: the second one */
 	if (TLS_CRYPTO_INFO_READY(in->tx ? &in->ctx->crypto_recv.info :
 					   &in->ctx->crypto_send.info))
@@ -406,7 +451,7 @@ static bool tlsmon_dev_may_offload(struct sock *sk, netdev_features_t feature)
 
 	rcu_read_lock();
 	dst = __sk_dst_get(sk);
-	dev = dst ? dst_dev_rcu(dst) : NULL;
+	dev = dst ? tlsmon_dst_dev(dst) : NULL;
 	if (dev)
 		dev = netdev_sk_get_lowest_dev(dev, sk);
 	/* no device: the offload fails, and is not watched */
@@ -421,8 +466,9 @@ static int tlsmon_dev_entry(struct kretprobe_instance *ri, struct pt_regs *regs,
 {
 	struct tlsmon_install *in = (void *)ri->data;
 
+	/* (sk, ctx) on some kernels, (sk) on others: the context is the socket's */
 	in->sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	in->ctx = (struct tls_context *)regs_get_kernel_argument(regs, 1);
+	in->ctx = tls_get_ctx(in->sk);
 	in->tx = tx;
 	in->hw = true;
 	in->decided = false;
@@ -482,9 +528,12 @@ static struct kretprobe tlsmon_krp_dev_rx = {
 	.data_size = sizeof(struct tlsmon_install),
 };
 
+/* The software probe first: without CONFIG_TLS_DEVICE it is the only one. */
 static struct kretprobe *tlsmon_krps[] = {
 	&tlsmon_krp_sw, &tlsmon_krp_dev_tx, &tlsmon_krp_dev_rx,
 };
+
+#define TLSMON_N_KRPS	(IS_ENABLED(CONFIG_TLS_DEVICE) ? ARRAY_SIZE(tlsmon_krps) : 1)
 
 /*
  * The device offload probes are registered disabled, which checks their
@@ -517,7 +566,8 @@ static int tlsmon_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	int err = 0, i;
 
-	if (event != NETDEV_REGISTER && event != NETDEV_FEAT_CHANGE)
+	if (!IS_ENABLED(CONFIG_TLS_DEVICE) ||
+	    (event != NETDEV_REGISTER && event != NETDEV_FEAT_CHANGE))
 		return NOTIFY_DONE;
 	if (READ_ONCE(tlsmon_dev_armed) ||
 	    !((dev->features | dev->hw_features) & TLSMON_DEV_TLS))
@@ -570,9 +620,9 @@ unsigned long tlsmon_ktls_missed(void)
 	unsigned long n = 0;
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(tlsmon_krps); i++)
+	for (i = 0; i < TLSMON_N_KRPS; i++)
 		n += tlsmon_krps[i]->nmissed;
-	return n;
+	return n + atomic_long_read(&tlsmon_layout_unknown);
 }
 
 int tlsmon_ktls_register(void)
@@ -586,7 +636,7 @@ int tlsmon_ktls_register(void)
 		tlsmon_krps[i]->maxactive = 64 + 8 * num_possible_cpus();
 	for (i = 0; i < ARRAY_SIZE(tlsmon_krps_dev); i++)
 		tlsmon_krps_dev[i]->kp.flags |= KPROBE_FLAG_DISABLED;
-	err = register_kretprobes(tlsmon_krps, ARRAY_SIZE(tlsmon_krps));
+	err = register_kretprobes(tlsmon_krps, TLSMON_N_KRPS);
 	if (err) {
 		pr_err("cannot probe kTLS key installation (is net/tls available?): %d\n",
 		       err);
@@ -610,15 +660,18 @@ int tlsmon_ktls_register(void)
 
 	/*
 	 * symbol_get() takes GPL-only symbols; this one exists with
-	 * CONFIG_TLS_DEVICE, as in Debian's kernel.
+	 * CONFIG_TLS_DEVICE, as in Debian's kernels. Without it net/tls
+	 * exports nothing to hold: unloading it then leaves the probes gone
+	 * (kprobes marks them so) and nothing monitored.
 	 */
-	tlsmon_tls_pin = __symbol_get("tls_device_sk_destruct");
+	if (IS_ENABLED(CONFIG_TLS_DEVICE))
+		tlsmon_tls_pin = __symbol_get("tls_device_sk_destruct");
 	return 0;
 
 err_kprobe:
 	unregister_kprobe(&tlsmon_kp_close);
 err_kretprobes:
-	unregister_kretprobes(tlsmon_krps, ARRAY_SIZE(tlsmon_krps));
+	unregister_kretprobes(tlsmon_krps, TLSMON_N_KRPS);
 	return err;
 }
 
@@ -626,7 +679,7 @@ void tlsmon_ktls_unregister(void)
 {
 	unregister_netdevice_notifier(&tlsmon_netdev_nb);
 	unregister_kprobe(&tlsmon_kp_close);
-	unregister_kretprobes(tlsmon_krps, ARRAY_SIZE(tlsmon_krps));
+	unregister_kretprobes(tlsmon_krps, TLSMON_N_KRPS);
 	if (tlsmon_tls_pin)
 		symbol_put_addr(tlsmon_tls_pin);
 }
