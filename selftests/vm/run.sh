@@ -69,6 +69,10 @@ guest_abi() {
 }
 
 abi=$(guest_abi)
+# Another Debian kernel, named by its image: its own modules boot it.
+case $kernel in
+*/vmlinuz-*) abi=${kernel##*/vmlinuz-} ;;
+esac
 if [ -n "$ktree" ]; then
 	if [ ! -r "$kernel" ]; then
 		echo "run.sh: $kernel is missing (selftests/debug/build-kernel.sh)" >&2
@@ -95,13 +99,14 @@ done
 build=$top/build/vm
 mkdir -p "$build"
 initrd=$build/initramfs-$abi.cpio.gz
-if [ ! -s "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ]; then
+if [ ! -s "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ] || [ "$0" -nt "$initrd" ]; then
 	stage=$(mktemp -d)
 	mkdir -p "$stage"/{bin,proc,sys,dev,lib/tlsmon-vm}
 	cp "$(command -v busybox || echo /bin/busybox)" "$stage/bin/busybox"
 	cp "$here/initramfs-init" "$stage/init"
 	chmod 755 "$stage/init"
-	mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci 9pnet 9pnet_virtio netfs fscache 9p"
+	# netfs before 9pnet: 6.12's 9pnet needs it, 6.1's takes either order
+	mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
 	: >"$stage/lib/tlsmon-vm/modules.order"
 	[ "$abi" = nomodules ] && mods=
 	for m in $mods; do
