@@ -56,20 +56,23 @@ bool tlsmon_is_grease(u16 value)
  * @suite: IANA cipher suite code point
  * @why: set to the reason on error
  *
- * Return: 0, or -EINVAL for a value that no server can negotiate.
+ * A monitoring suite is a signal that both ends chose to send: a client
+ * offers it only when configured to accept monitoring, and a server
+ * selects it only then. Only the private-use range (0xff00-0xffff) is
+ * free of an assigned meaning; a standard suite is what unmodified TLS
+ * stacks negotiate every day, and listing one would monitor sessions
+ * whose ends never agreed to it. GREASE values are never negotiated.
+ *
+ * Return: 0, or -EINVAL for a code point that cannot be a signal.
  */
 int tlsmon_suite_check(u16 suite, const char **why)
 {
-	if (suite == 0x0000) {
-		*why = "cipher suite 0x0000 (TLS_NULL_WITH_NULL_NULL) cannot be monitored";
-		return -EINVAL;
-	}
-	if (suite == 0x00ff || suite == 0x5600) {
-		*why = "signalling cipher suite values (0x00ff, 0x5600) are never negotiated";
-		return -EINVAL;
-	}
 	if (tlsmon_is_grease(suite)) {
 		*why = "GREASE cipher suite values are never negotiated";
+		return -EINVAL;
+	}
+	if (suite < 0xff00) {
+		*why = "a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be";
 		return -EINVAL;
 	}
 	return 0;

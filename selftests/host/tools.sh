@@ -57,7 +57,7 @@ show set load save help
 enabled suites consent consent-ext mark export
 off accept require
 on off
-TLS_AES_128_GCM_SHA256_MON TLS_AES_128_GCM_SHA256
+TLS_AES_128_GCM_SHA256_MON
 cookie
 keys capture out pcap help
 -n

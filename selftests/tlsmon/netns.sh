@@ -118,17 +118,17 @@ pretty=$(mc -j -p policy show | python3 -c 'import json,sys; print(json.dumps(js
 log_test $? "pretty JSON is the same document, indented"
 
 # --- every field round trips --------------------------------------------
-mc policy set enabled on && mc policy set suites TLS_AES_128_GCM_SHA256,0xff02,tls_aes_128_gcm_sha256_mon &&
+mc policy set enabled on && mc policy set suites TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256_MON,0xff02,tls_aes_128_gcm_sha256_mon &&
 	mc policy set consent require && mc policy set consent-ext 0xff4e &&
 	mc policy set mark 0x100/0xf00 && mc policy set export on
 check_output "set and read back every field" \
-	'{"enabled":true,"suites":["0x1301","0xff02","0xff01"],"consent":"require","consent_ext":"0xff4e","mark":"0x100","mask":"0xf00","export":true}' \
+	'{"enabled":true,"suites":["0xff2f","0xff02","0xff01"],"consent":"require","consent_ext":"0xff4e","mark":"0x100","mask":"0xf00","export":true}' \
 	mc -j policy show
 
-mc policy set suites TLS_AES_128_GCM_SHA256,0xff02 && mc policy set mark 7 &&
+mc policy set suites TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256_MON,0xff02 && mc policy set mark 7 &&
 	mc policy set consent off
 check_output "mark without mask means all bits; several calls" \
-	'{"enabled":true,"suites":["0x1301","0xff02"],"consent":"off","consent_ext":"0xff4e","mark":"0x7","mask":"0xffffffff","export":true}' \
+	'{"enabled":true,"suites":["0xff2f","0xff02"],"consent":"off","consent_ext":"0xff4e","mark":"0x7","mask":"0xffffffff","export":true}' \
 	mc -j policy show
 
 mc policy set enabled off suites none consent accept consent-ext 0xff4d mark none export off
@@ -142,13 +142,13 @@ check_output "back to the defaults" "$default_json" mc -j policy show
 expect_fail "a refused call changes nothing" 1 \
 	'monctl: cannot change the policy: duplicate cipher suite (Invalid argument)
 monctl: the refused suite is 0xff01' \
-	mc policy set enabled on export on suites 0xff01,0x1301,0xff01
+	mc policy set enabled on export on suites 0xff01,0xff03,0xff01
 check_output "policy after the refused call" "$default_json" mc -j policy show
 
 # --- namespaces ----------------------------------------------------------
-mca policy set enabled on suites 0x1301 mark 0x5/0xf
+mca policy set enabled on suites 0xff03 mark 0x5/0xf
 check_output "namespace a changed" \
-	'{"enabled":true,"suites":["0x1301"],"consent":"accept","consent_ext":"0xff4d","mark":"0x5","mask":"0xf","export":false}' \
+	'{"enabled":true,"suites":["0xff03"],"consent":"accept","consent_ext":"0xff4d","mark":"0x5","mask":"0xf","export":false}' \
 	mca -j policy
 check_output "namespace b does not see it" "$default_json" mcb -j policy
 check_output "the initial namespace does not see it" "$default_json" mc -j policy
@@ -175,10 +175,15 @@ check_output "show without CAP_NET_ADMIN works" "$default_json" unpriv "$monctl"
 expect_fail "kernel extack shown: consent-ext 0xff01" 1 \
 	"monctl: cannot change the policy: extension 0xff01 is renegotiation_info, not a private-use code point (Invalid argument)" \
 	mcb policy set consent-ext 0xff01
-expect_fail "kernel extack shown: GREASE suite" 1 \
-	"monctl: cannot change the policy: GREASE cipher suite values are never negotiated (Invalid argument)
-monctl: the refused suite is 0x2a2a" \
+expect_fail "GREASE suite refused before the kernel is asked" 1 \
+	"monctl: policy set: suite '0x2a2a' (0x2a2a): GREASE cipher suite values are never negotiated" \
 	mcb policy set suites 0x2a2a
+expect_fail "a standard suite is not a monitoring signal" 1 \
+	"monctl: policy set: suite '0x1302' (0x1302): a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be" \
+	mcb policy set enabled on export on suites 0xff01,0x1302
+expect_fail "nor by its name" 1 \
+	"monctl: policy set: suite 'TLS_AES_128_GCM_SHA256' (0x1301): a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be" \
+	mcb policy set suites TLS_AES_128_GCM_SHA256
 expect_fail "kernel extack shown: mark outside mask" 1 \
 	"monctl: cannot change the policy: mark has bits outside its mask (Invalid argument)" \
 	mcb policy set mark 0x10/0x1
@@ -258,13 +263,13 @@ cat >"$pf/bad.conf" <<CONF
 [netns $ns_a]
 enabled = off
 [host]
-suites = 0xff01,0x0a0a
+suites = 0xff01,0x1302
 mark = 0x10/0x1
 colour = blue
 [netns no-such-namespace]
 CONF
 expect_fail "policy file errors name each line, nothing applied" 1 \
-	"monctl: $pf/bad.conf:4: suite 0x0a0a: GREASE cipher suite values are never negotiated
+	"monctl: $pf/bad.conf:4: suite 0x1302: a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be
 monctl: $pf/bad.conf:5: mark has bits outside its mask
 monctl: $pf/bad.conf:6: unknown setting 'colour' (enabled, suites, consent, consent-ext, mark, export)
 monctl: $pf/bad.conf:7: network namespace 'no-such-namespace': No such file or directory" \

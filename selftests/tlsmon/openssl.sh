@@ -137,23 +137,32 @@ for v in 3 2; do
 	log_test $case_ok "TLS 1.$v: unmodified s_server/s_client, module enabled: same transcript, kTLS used, not monitored"
 done
 
-# The operator lists the standard suite s_server picks: now it is
-# monitored, and the programs still behave exactly the same.
+# The operator tries to list the standard suite s_server picks: refused
+# before the kernel is asked (policy_test checks the kernel's own
+# refusal), so that unmodified programs, which never signalled anything,
+# are never monitored.
 case_ok=0
-mcc policy set suites 0xff01,0xff02,0xff03,0xff04,0x1302
-mcs policy set suites 0xff01,0xff02,0xff03,0xff04,0x1302
-mcc -j monitor count 1 >"$tmp/mon.json" 2>&1 &
-mpid=$!
-sleep 1
-s_pair suite3 3
-wait $mpid
-expect_eq "transcript" "$(cat "$tmp/suite3.txt")" "$(cat "$tmp/base3.txt")"
-expect_eq "event" "$(py "$(head -1 "$tmp/mon.json")" 'd["event"] + " " + d["session"]["reason"] + " " + d["session"]["suite"]')" \
-	"new suite TLS_AES_256_GCM_SHA384"
-log_test $case_ok "a standard suite in the policy: s_client's session is monitored, its transcript unchanged"
-for n in "$ns_c" "$ns_s"; do
-	"$monctl" -n "$n" policy set suites 0xff01,0xff02,0xff03,0xff04
+pol_before=$(mcc -j policy)
+out=$(mcc policy set suites 0xff01,0xff02,0xff03,0xff04,0x1302 export on 2>&1)
+expect_eq "monctl refuses" "$?" 1
+case "$out" in
+*"a standard cipher suite is not a monitoring signal"*) ;;
+*) diag "monctl said: $out"; case_ok=1 ;;
+esac
+printf '[netns %s]\nenabled = on\nexport = on\nsuites = 0xff01, 0x1302\n' "$ns_s" >"$tmp/std.conf"
+out=$("$monctl" policy load "$tmp/std.conf" 2>&1)
+expect_eq "policy file refused" "$?:$out" \
+	"1:monctl: $tmp/std.conf:4: suite 0x1302: a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be"
+expect_eq "policy unchanged" "$(mcc -j policy)" "$pol_before"
+log_test $case_ok "a standard suite in the policy: refused by monctl and in a policy file, nothing changed"
+
+case_ok=0
+for v in 3 2; do
+	s_pair std$v $v
+	expect_eq "transcript" "$(cat "$tmp/std$v.txt")" "$(cat "$tmp/base$v.txt")"
 done
+expect_eq "sessions" "$(mcc -j sessions) $(mcs -j sessions)" "[] []"
+log_test $case_ok "after the refusal: unmodified s_server/s_client sessions are still never monitored"
 
 # --- libtlsmon peers: every suite, consent, keys, capture --------------------
 # real_case VERSION CIPHER KTLS_DIRS
@@ -225,26 +234,20 @@ no_consent "client offers, server does not monitor: not monitored, no keys" "" "
 no_consent "TLS 1.2, client does not offer: not monitored" "-2 -C" "-2" none none
 no_consent "plain OpenSSL on both ends: not monitored" "-P" "-P" none none
 
-# --- a standard suite in the monitored set ---------------------------------
+# --- a standard suite is never a signal ----------------------------------
+# Negotiated without consent, it is not monitored (the kernel's refusal
+# of it in a policy is policy_test's).
 case_ok=0
-for n in "$ns_c" "$ns_s"; do
-	"$monctl" -n "$n" policy set suites 0xff01,0xff02,0xff03,0xff04,0x1301
-done
 run_pair 10.79.0.2 "-c TLS_AES_128_GCM_SHA256 -P $srv" "-c TLS_AES_128_GCM_SHA256 $cli" || case_ok=1
-expect_eq "client sees" "$(field c monitored) $(field c reason)" "yes suite"
-log_test $case_ok "TLS_AES_128_GCM_SHA256 listed in the policy: monitored with reason suite, without consent"
-expect_eq "sessions" "$(py "$sess_c" 'd[0]["reason"] + " " + d[0]["suite"]') $(py "$sess_s" 'd[0]["reason"]')" \
-	"suite TLS_AES_128_GCM_SHA256 suite"
-expect_eq "keys" "$(py "$keys_c" 'len(d)') $(py "$keys_s" 'len(d)')" "1 1"
-case_ok=0
-run_pair 10.79.0.2 "-c TLS_AES_256_GCM_SHA384 $srv" "-c TLS_AES_256_GCM_SHA384 $cli" || case_ok=1
-expect_eq "other suite" "$sess_c $sess_s" "[] []"
-log_test $case_ok "a suite not listed: not monitored"
+expect_eq "client sees" "$(field c monitored) $(field s monitored)" "no no"
+expect_eq "sessions" "$sess_c $sess_s" "[] []"
+expect_eq "keys" "$keys_c $keys_s" "[] []"
+log_test $case_ok "TLS_AES_128_GCM_SHA256 negotiated without consent: not monitored, no keys"
 
 # One socket by its cookie: the one ss reports (sk:), the one libtlsmon
 # asked for, the one monctl shows.
 case_ok=0
-hold_pair 10.79.0.2 10.79.0.2 "-c TLS_AES_128_GCM_SHA256 $srv" "-c TLS_AES_128_GCM_SHA256 $cli" || case_ok=1
+hold_pair 10.79.0.2 10.79.0.2 "-c TLS_AES_128_GCM_SHA256 -C $srv" "-c TLS_AES_128_GCM_SHA256 -C $cli" || case_ok=1
 cookie=$(field c cookie)
 sk=$(ip netns exec "$ns_c" ss -tnHe dport = :$port 2>/dev/null | grep -o 'sk:[0-9a-f]*' | cut -d: -f2)
 expect_eq "ss cookie" "$((16#${sk:-0}))" "$cookie"
@@ -254,9 +257,6 @@ out=$(mcs sessions show cookie "$cookie" 2>&1); rc=$?
 expect_eq "other namespace" "$rc" 1
 release_pair || case_ok=1
 log_test $case_ok "one socket by cookie: ss, libtlsmon and monctl sessions show cookie agree; not found in the peer's namespace"
-for n in "$ns_c" "$ns_s"; do
-	"$monctl" -n "$n" policy set suites 0xff01,0xff02,0xff03,0xff04
-done
 
 # --- large transfers, many records, sendfile -------------------------------
 big_case() {

@@ -95,7 +95,7 @@ TEST_F(policy, roundtrip_each_field)
 	struct nlattr *nest;
 	struct nlmsghdr *nlh;
 	struct tpol want = self->before, got;
-	static const unsigned int s[] = { 0x1301, 0xc02f, 0xff01 };
+	static const unsigned int s[] = { 0xff30, 0xff2f, 0xff01 };
 
 	nlh = set_begin(&self->nl, &nest);
 	mnl_attr_put_u8(nlh, TLSMON_POLICY_A_ENABLED, 1);
@@ -165,7 +165,7 @@ TEST_F(policy, suites_empty_and_full)
 	EXPECT_EQ(0, got.n_suites);
 
 	for (i = 0; i < TLSMON_MAX_SUITES; i++)
-		s[i] = 0xc000 + i;
+		s[i] = 0xff00 + i;
 	ASSERT_EQ(0, set_suites(&self->nl, s, TLSMON_MAX_SUITES));
 	ASSERT_EQ(0, tpol_get(&self->nl, &got));
 	ASSERT_EQ(TLSMON_MAX_SUITES, got.n_suites);
@@ -178,14 +178,14 @@ TEST_F(policy, too_many_suites)
 	unsigned int s[TLSMON_MAX_SUITES + 1], i;
 
 	for (i = 0; i <= TLSMON_MAX_SUITES; i++)
-		s[i] = 0xc000 + i;
+		s[i] = 0xff00 + i;
 	EXPECT_REFUSED(set_suites(&self->nl, s, TLSMON_MAX_SUITES + 1),
 		       E2BIG, "too many cipher suites");
 }
 
 TEST_F(policy, duplicate_suites)
 {
-	static const unsigned int s[] = { 0xff01, 0x1301, 0xff01 };
+	static const unsigned int s[] = { 0xff01, 0xff02, 0xff01 };
 	const struct nlattr *bad;
 	int err;
 
@@ -196,7 +196,7 @@ TEST_F(policy, duplicate_suites)
 	EXPECT_EQ(TLSMON_SUITES_A_SUITE, mnl_attr_get_type(bad));
 	EXPECT_EQ(0xff01, mnl_attr_get_u16(bad));
 	/* each u16 attribute takes 8 bytes: two struct nlattr */
-	EXPECT_EQ(0x1301, mnl_attr_get_u16(bad - 2));
+	EXPECT_EQ(0xff02, mnl_attr_get_u16(bad - 2));
 	EXPECT_EQ(0xff01, mnl_attr_get_u16(bad - 4));
 	EXPECT_REFUSED(err, EINVAL, "duplicate cipher suite");
 }
@@ -208,6 +208,33 @@ TEST_F(policy, never_negotiated_suites)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		EXPECT_REFUSED(set_suites(&self->nl, &bad[i], 1), EINVAL, "");
+}
+
+/*
+ * A standard suite is what unmodified TLS stacks negotiate: never a
+ * monitoring signal. The extack says so and points at it; nothing changes.
+ */
+TEST_F(policy, standard_suites_refused)
+{
+	static const unsigned int std[] = {
+		0x1301, 0x1302, 0x1303, 0x1304, 0x009c, 0xc02b, 0xc02f, 0xc030,
+		0xcca8, 0xcca9, 0xfeff,
+	};
+	const struct nlattr *bad;
+	unsigned int i, s[2];
+	struct tpol got;
+
+	for (i = 0; i < sizeof(std) / sizeof(std[0]); i++) {
+		s[0] = 0xff01;
+		s[1] = std[i];
+		EXPECT_REFUSED(set_suites(&self->nl, s, 2), EINVAL,
+			       "a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be");
+		bad = mon_nl_bad_attr(&self->nl);
+		ASSERT_NE(NULL, bad);
+		EXPECT_EQ(std[i], mnl_attr_get_u16(bad));
+	}
+	ASSERT_EQ(0, tpol_get(&self->nl, &got));
+	EXPECT_TRUE(tpol_equal(&self->before, &got));
 }
 
 TEST_F(policy, consent_ext_rules)
@@ -435,8 +462,8 @@ TEST_F(policy, atomic_on_error)
 	mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MARK, 1);
 	mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MASK, 1);
 	inner = mnl_attr_nest_start(nlh, TLSMON_POLICY_A_SUITES);
-	mnl_attr_put_u16(nlh, TLSMON_SUITES_A_SUITE, 0x1301);
-	mnl_attr_put_u16(nlh, TLSMON_SUITES_A_SUITE, 0x1301);
+	mnl_attr_put_u16(nlh, TLSMON_SUITES_A_SUITE, 0xff01);
+	mnl_attr_put_u16(nlh, TLSMON_SUITES_A_SUITE, 0xff01);
 	mnl_attr_nest_end(nlh, inner);
 	EXPECT_REFUSED(set_end(&self->nl, nlh, nest), EINVAL, "duplicate");
 

@@ -54,9 +54,18 @@ TEST(suite_check)
 	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0x00ff, &why));
 	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0x5600, &why));
 	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0x3a3a, &why));
-	EXPECT_EQ(0, tlsmon_suite_check(0x1301, &why));
+	EXPECT_EQ(0, tlsmon_suite_check(0xff00, &why));
 	EXPECT_EQ(0, tlsmon_suite_check(0xff01, &why));
 	EXPECT_EQ(0, tlsmon_suite_check(0xffff, &why));
+	/* a standard suite is what unmodified stacks negotiate: no signal */
+	why = NULL;
+	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0x1301, &why));
+	EXPECT_STREQ("a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be",
+		     why);
+	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0x1302, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0xc02f, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0xcca8, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_suite_check(0xfeff, &why));
 }
 
 TEST(suites_add_limits)
@@ -66,13 +75,13 @@ TEST(suites_add_limits)
 	unsigned int i;
 
 	for (i = 0; i < TLSMON_MAX_SUITES; i++)
-		ASSERT_EQ(0, tlsmon_suites_add(&p, 0xc000 + i, &why));
+		ASSERT_EQ(0, tlsmon_suites_add(&p, 0xff00 + i, &why));
 	EXPECT_EQ(TLSMON_MAX_SUITES, p.n_suites);
-	EXPECT_EQ(-E2BIG, tlsmon_suites_add(&p, 0x1301, &why));
+	EXPECT_EQ(-E2BIG, tlsmon_suites_add(&p, 0xfff0, &why));
 	EXPECT_STREQ("too many cipher suites (at most 64)", why);
 	EXPECT_EQ(TLSMON_MAX_SUITES, p.n_suites);
 	/* A duplicate is reported as such even when the set is full. */
-	EXPECT_EQ(-EINVAL, tlsmon_suites_add(&p, 0xc000, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_suites_add(&p, 0xff00, &why));
 	EXPECT_STREQ("duplicate cipher suite", why);
 }
 
@@ -82,9 +91,11 @@ TEST(suites_add_duplicate)
 	const char *why = NULL;
 
 	EXPECT_EQ(0, tlsmon_suites_add(&p, 0xff01, &why));
-	EXPECT_EQ(0, tlsmon_suites_add(&p, 0x1301, &why));
+	EXPECT_EQ(0, tlsmon_suites_add(&p, 0xff02, &why));
 	EXPECT_EQ(-EINVAL, tlsmon_suites_add(&p, 0xff01, &why));
 	EXPECT_STREQ("duplicate cipher suite", why);
+	EXPECT_EQ(2, p.n_suites);
+	EXPECT_EQ(-EINVAL, tlsmon_suites_add(&p, 0x1301, &why));
 	EXPECT_EQ(2, p.n_suites);
 	EXPECT_EQ(-EINVAL, tlsmon_suites_add(&p, 0x0a0a, &why));
 	EXPECT_EQ(2, p.n_suites);

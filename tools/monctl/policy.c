@@ -13,6 +13,7 @@
 #include "json.h"
 #include "monctl.h"
 #include "nl.h"
+#include "policy_rules.h"
 #include "suites.h"
 
 const char *const consent_names[TLSMON_CONSENT_MAX + 1] = {
@@ -201,6 +202,7 @@ static int put_suites(struct nlmsghdr *nlh, size_t buflen, const char *list)
 {
 	struct nlattr *nest;
 	char *copy, *word, *save = NULL;
+	const char *why;
 	uint16_t code;
 	int ret = 0;
 
@@ -221,6 +223,12 @@ static int put_suites(struct nlmsghdr *nlh, size_t buflen, const char *list)
 		if (err) {
 			mon_err("policy set: '%s' is not a cipher suite (a name from 'monctl policy help' or a code point such as 0xff01)%s",
 				word, err == -ERANGE ? ": above 0xffff" : "");
+			ret = -1;
+			break;
+		}
+		/* the kernel's own rule, checked before anything is sent */
+		if (tlsmon_suite_check(code, &why)) {
+			mon_err("policy set: suite '%s' (0x%04x): %s", word, code, why);
 			ret = -1;
 			break;
 		}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cipher suite names: the monitoring variants from the uapi header and the
- * standard suites kTLS can carry, so that sessions print readable names.
+ * Cipher suite names: the monitoring variants from the uapi header, which
+ * alone may be listed in a policy, and the standard suites kTLS can carry,
+ * so that sessions print readable names.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -94,10 +95,16 @@ int suite_parse(const char *word, uint16_t *code)
 	return -EINVAL;
 }
 
+/*
+ * The names a policy may list: the private-use monitoring suites only. The
+ * standard ones are here to name what a session negotiated, never to be
+ * monitored (see tlsmon_suite_check()).
+ */
 void suite_list(FILE *f)
 {
 	size_t i;
 
 	for (i = 0; i < N_SUITES; i++)
-		fprintf(f, "    0x%04x %s\n", suites[i].code, suites[i].name);
+		if (suites[i].code >= 0xff00)
+			fprintf(f, "    0x%04x %s\n", suites[i].code, suites[i].name);
 }

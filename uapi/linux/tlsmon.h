@@ -46,10 +46,9 @@
  * nest empties it. The rules:
  *
  *    - enabled, export: 0 or 1.
- *    - suites: at most TLSMON_MAX_SUITES, no duplicates, and none of the
- *      values that are never negotiated: 0x0000 (TLS_NULL_WITH_NULL_NULL),
- *      the signalling values 0x00FF and 0x5600, and the GREASE values
- *      0x0A0A, 0x1A1A, ... 0xFAFA.
+ *    - suites: at most TLSMON_MAX_SUITES, no duplicates, and private-use
+ *      code points only, 0xFF00 to 0xFFFF: a standard cipher suite is
+ *      what unmodified TLS stacks negotiate, not a monitoring signal.
  *    - consent: one of enum tlsmon_consent.
  *    - consent_ext: a private-use extension code point, 0xFF00 to 0xFFFF,
  *      except 0xFF01 (renegotiation_info, an assigned extension). Any
