@@ -233,11 +233,15 @@ static bool tlsmon_second_dir(struct sock *sk, struct tlsmon_net *tn,
 /*
  * Under rcu_read_lock(), for a socket's first installation in an enabled
  * namespace: take its handshake's entry and decide. An unmonitored
- * outcome is counted with its reason.
+ * outcome is counted with its reason. @ci is what is being installed,
+ * already copied into the context by do_tls_setsockopt_conf(): it must be
+ * the cipher and version of the suite the hellos negotiated, or the hellos
+ * read are not the ones the socket's TLS stack acted on.
  * Return: whether the socket is monitored (@v and @role filled in).
  */
 static bool tlsmon_decide_first(struct sock *sk, struct tlsmon_net *tn,
 				const struct tlsmon_policy *pol,
+				const struct tls_crypto_info *ci,
 				struct tlsmon_verdict *v, u8 *role)
 {
 	struct tlsmon_flow_key key;
@@ -252,10 +256,17 @@ static bool tlsmon_decide_first(struct sock *sk, struct tlsmon_net *tn,
 		tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
 		break;
 	case TLSMON_CLAIM_NEW:
-		if (v->monitored)
-			return true;
-		tlsmon_count_why(tn, v->why);
-		break;
+		if (!v->monitored) {
+			tlsmon_count_why(tn, v->why);
+			break;
+		}
+		if (!tlsmon_install_matches(v, ci->version, ci->cipher_type)) {
+			v->monitored = false;
+			tlsmon_count(tn, TLSMON_STATS_A_CIPHER_MISMATCH);
+			tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
+			break;
+		}
+		return true;
 	}
 	return false;
 }
@@ -308,7 +319,9 @@ static void tlsmon_installed(const struct tlsmon_install *in)
 	    TLS_CRYPTO_INFO_READY(in->tx ? &in->ctx->crypto_recv.info :
 					   &in->ctx->crypto_send.info))
 		goto out;
-	if (tlsmon_decide_first(sk, tn, &pol->cfg, &v, &role))
+	if (tlsmon_decide_first(sk, tn, &pol->cfg,
+				in->tx ? &in->ctx->crypto_send.info :
+					 &in->ctx->crypto_recv.info, &v, &role))
 		tlsmon_tag(sk, tn, &pol->cfg, &v, role, in, tlsmon_sk_cookie(sk));
 out:
 	rcu_read_unlock();
@@ -337,8 +350,10 @@ static bool tlsmon_sw_decide_early(struct tlsmon_install *in)
 	rcu_read_lock();
 	pol = rcu_dereference(tn->policy);
 	if (pol && pol->cfg.enabled)
-		in->decided = tlsmon_decide_first(sk, tn, &pol->cfg, &in->v,
-						  &in->role);
+		in->decided = tlsmon_decide_first(sk, tn, &pol->cfg,
+						  in->tx ? &in->ctx->crypto_send.info :
+							   &in->ctx->crypto_recv.info,
+						  &in->v, &in->role);
 	rcu_read_unlock();
 	if (!in->decided)
 		tlsmon_count(tn, TLSMON_STATS_A_KTLS_INSTALLS);

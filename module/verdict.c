@@ -76,3 +76,96 @@ void tlsmon_decide(const struct tlsmon_policy *p,
 	v->reason = (by_suite ? TLSMON_REASON_SUITE : 0) |
 		    (v->consent ? TLSMON_REASON_CONSENT : 0);
 }
+
+/*
+ * What kTLS must be given for each suite it can carry: the AEAD of the
+ * suite, in the one TLS version the suite exists in. The _MON variants
+ * map like the standard suites they copy. A suite not listed here cannot
+ * be carried by kTLS, and a session that claims one is not believed.
+ */
+static const struct {
+	u16 suite;
+	u16 version;
+	u16 cipher;
+} tlsmon_suite_ciphers[] = {
+	/* TLS 1.3 (RFC 8446, RFC 8998) */
+	{ 0x1301, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128 },
+	{ 0x1302, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_256 },
+	{ 0x1303, TLS_1_3_VERSION, TLS_CIPHER_CHACHA20_POLY1305 },
+	{ 0x1304, TLS_1_3_VERSION, TLS_CIPHER_AES_CCM_128 },
+	{ 0x00c6, TLS_1_3_VERSION, TLS_CIPHER_SM4_GCM },
+	{ 0x00c7, TLS_1_3_VERSION, TLS_CIPHER_SM4_CCM },
+	{ TLS_AES_128_GCM_SHA256_MON, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128 },
+	{ TLS_AES_256_GCM_SHA384_MON, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_256 },
+	{ TLS_CHACHA20_POLY1305_SHA256_MON, TLS_1_3_VERSION,
+	  TLS_CIPHER_CHACHA20_POLY1305 },
+	{ TLS_AES_128_CCM_SHA256_MON, TLS_1_3_VERSION, TLS_CIPHER_AES_CCM_128 },
+	/* TLS 1.2 AES-GCM (RFC 5288, RFC 5289) */
+	{ 0x009c, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128 },	/* RSA */
+	{ 0x009d, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_256 },
+	{ 0x009e, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128 },	/* DHE_RSA */
+	{ 0x009f, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_256 },
+	{ 0xc02b, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128 },	/* ECDHE_ECDSA */
+	{ 0xc02c, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_256 },
+	{ 0xc02f, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128 },	/* ECDHE_RSA */
+	{ 0xc030, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_256 },
+	/* TLS 1.2 AES-CCM with a 16-byte tag (RFC 6655, RFC 7251) */
+	{ 0xc09c, TLS_1_2_VERSION, TLS_CIPHER_AES_CCM_128 },	/* RSA */
+	{ 0xc09e, TLS_1_2_VERSION, TLS_CIPHER_AES_CCM_128 },	/* DHE_RSA */
+	{ 0xc0ac, TLS_1_2_VERSION, TLS_CIPHER_AES_CCM_128 },	/* ECDHE_ECDSA */
+	/* TLS 1.2 ChaCha20-Poly1305 (RFC 7905) */
+	{ 0xcca8, TLS_1_2_VERSION, TLS_CIPHER_CHACHA20_POLY1305 },
+	{ 0xcca9, TLS_1_2_VERSION, TLS_CIPHER_CHACHA20_POLY1305 },
+	{ 0xccaa, TLS_1_2_VERSION, TLS_CIPHER_CHACHA20_POLY1305 },
+	{ TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_MON, TLS_1_2_VERSION,
+	  TLS_CIPHER_AES_GCM_128 },
+	{ TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_MON, TLS_1_2_VERSION,
+	  TLS_CIPHER_AES_GCM_256 },
+	{ TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256_MON, TLS_1_2_VERSION,
+	  TLS_CIPHER_AES_GCM_128 },
+	{ TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384_MON, TLS_1_2_VERSION,
+	  TLS_CIPHER_AES_GCM_256 },
+	{ TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256_MON, TLS_1_2_VERSION,
+	  TLS_CIPHER_CHACHA20_POLY1305 },
+	{ TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256_MON, TLS_1_2_VERSION,
+	  TLS_CIPHER_CHACHA20_POLY1305 },
+};
+
+/**
+ * tlsmon_suite_cipher() - the kTLS cipher a negotiated suite implies
+ * @suite: the cipher suite the ServerHello selected
+ * @version: the TLS version negotiated (0x0303, 0x0304)
+ *
+ * Return: its TLS_CIPHER_*, or 0 for a suite kTLS cannot carry, or one
+ * that does not exist in @version.
+ */
+u16 tlsmon_suite_cipher(u16 suite, u16 version)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tlsmon_suite_ciphers) /
+			sizeof(tlsmon_suite_ciphers[0]); i++)
+		if (tlsmon_suite_ciphers[i].suite == suite)
+			return tlsmon_suite_ciphers[i].version == version ?
+			       tlsmon_suite_ciphers[i].cipher : 0;
+	return 0;
+}
+
+/**
+ * tlsmon_install_matches() - is this kTLS installation the verdict's session?
+ * @v: the verdict of the handshake read from the wire
+ * @version: the TLS version being installed (crypto_info.version)
+ * @cipher: the cipher being installed (crypto_info.cipher_type)
+ *
+ * The hellos tlsmon read and the keys the application installs must
+ * describe one session: a cipher or version other than the negotiated
+ * suite's means the hellos read are not the ones the socket's TLS stack
+ * acted on (a forged hello, say), and the session is not monitored.
+ */
+bool tlsmon_install_matches(const struct tlsmon_verdict *v, u16 version,
+			    u16 cipher)
+{
+	u16 want = tlsmon_suite_cipher(v->suite, v->version);
+
+	return want && version == v->version && cipher == want;
+}

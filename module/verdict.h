@@ -7,6 +7,8 @@
 #ifndef _TLSMON_VERDICT_H
 #define _TLSMON_VERDICT_H
 
+#include <linux/tls.h>
+
 #include "policy_rules.h"
 #include "tls_hello.h"
 
@@ -52,5 +54,8 @@ void tlsmon_decide(const struct tlsmon_policy *p,
 		   const struct tlsmon_client_hello *ch,
 		   const struct tlsmon_server_hello *sh,
 		   struct tlsmon_verdict *v);
+u16 tlsmon_suite_cipher(u16 suite, u16 version);
+bool tlsmon_install_matches(const struct tlsmon_verdict *v, u16 version,
+			    u16 cipher);
 
 #endif /* _TLSMON_VERDICT_H */

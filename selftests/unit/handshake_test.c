@@ -778,4 +778,68 @@ TEST(decision_unoffered_version)
 	EXPECT_EQ(TLSMON_UNMON_UNOFFERED_VERSION, v.why);
 }
 
+/*
+ * The kTLS cipher each suite implies, in its own version only; the _MON
+ * variants like their standard suites; anything else is unknown (0).
+ */
+TEST(suite_cipher_map)
+{
+	static const struct { u16 suite, version, cipher; } ok[] = {
+		{ 0x1301, 0x0304, TLS_CIPHER_AES_GCM_128 },
+		{ 0x1302, 0x0304, TLS_CIPHER_AES_GCM_256 },
+		{ 0x1303, 0x0304, TLS_CIPHER_CHACHA20_POLY1305 },
+		{ 0x1304, 0x0304, TLS_CIPHER_AES_CCM_128 },
+		{ 0x00c6, 0x0304, TLS_CIPHER_SM4_GCM },
+		{ 0x00c7, 0x0304, TLS_CIPHER_SM4_CCM },
+		{ 0xff01, 0x0304, TLS_CIPHER_AES_GCM_128 },
+		{ 0xff02, 0x0304, TLS_CIPHER_AES_GCM_256 },
+		{ 0xff03, 0x0304, TLS_CIPHER_CHACHA20_POLY1305 },
+		{ 0xff04, 0x0304, TLS_CIPHER_AES_CCM_128 },
+		{ 0x009c, 0x0303, TLS_CIPHER_AES_GCM_128 },
+		{ 0x009f, 0x0303, TLS_CIPHER_AES_GCM_256 },
+		{ 0xc02b, 0x0303, TLS_CIPHER_AES_GCM_128 },
+		{ 0xc030, 0x0303, TLS_CIPHER_AES_GCM_256 },
+		{ 0xc0ac, 0x0303, TLS_CIPHER_AES_CCM_128 },
+		{ 0xcca8, 0x0303, TLS_CIPHER_CHACHA20_POLY1305 },
+		{ 0xccaa, 0x0303, TLS_CIPHER_CHACHA20_POLY1305 },
+		{ 0xff2b, 0x0303, TLS_CIPHER_AES_GCM_128 },
+		{ 0xff2c, 0x0303, TLS_CIPHER_AES_GCM_256 },
+		{ 0xff2f, 0x0303, TLS_CIPHER_AES_GCM_128 },
+		{ 0xff30, 0x0303, TLS_CIPHER_AES_GCM_256 },
+		{ 0xffa8, 0x0303, TLS_CIPHER_CHACHA20_POLY1305 },
+		{ 0xffa9, 0x0303, TLS_CIPHER_CHACHA20_POLY1305 },
+	};
+	/* wrong version, CBC, CCM_8, unknown private-use, nothing */
+	static const struct { u16 suite, version; } bad[] = {
+		{ 0x1301, 0x0303 }, { 0xc02f, 0x0304 }, { 0xff01, 0x0303 },
+		{ 0xff2f, 0x0304 }, { 0x002f, 0x0303 }, { 0xc0ae, 0x0303 },
+		{ 0x1305, 0x0304 }, { 0xff05, 0x0304 }, { 0x0000, 0x0304 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		EXPECT_EQ(ok[i].cipher, tlsmon_suite_cipher(ok[i].suite, ok[i].version))
+			TH_LOG("suite 0x%04x", ok[i].suite);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(0, tlsmon_suite_cipher(bad[i].suite, bad[i].version))
+			TH_LOG("suite 0x%04x", bad[i].suite);
+}
+
+TEST(install_must_match_the_suite)
+{
+	struct tlsmon_verdict v = { .monitored = true, .version = 0x0304,
+				    .suite = 0xff01 };
+
+	EXPECT_TRUE(tlsmon_install_matches(&v, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128));
+	/* the forged-hello case: the suite said AES-128, kTLS has AES-256 */
+	EXPECT_FALSE(tlsmon_install_matches(&v, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_256));
+	EXPECT_FALSE(tlsmon_install_matches(&v, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128));
+	v.suite = 0xff7f;	/* private-use, unknown: fail closed */
+	EXPECT_FALSE(tlsmon_install_matches(&v, TLS_1_3_VERSION, TLS_CIPHER_AES_GCM_128));
+	v.suite = 0xc02f;
+	v.version = 0x0303;
+	EXPECT_TRUE(tlsmon_install_matches(&v, TLS_1_2_VERSION, TLS_CIPHER_AES_GCM_128));
+	EXPECT_FALSE(tlsmon_install_matches(&v, TLS_1_2_VERSION, TLS_CIPHER_CHACHA20_POLY1305));
+}
+
 TEST_HARNESS_MAIN

@@ -29,11 +29,13 @@ static const char *const stat_names[TLSMON_STATS_A_MAX + 1] = {
 	[TLSMON_STATS_A_SESSIONS] = "sessions",
 	[TLSMON_STATS_A_EXPORT_REFUSED] = "export_refused",
 	[TLSMON_STATS_A_KEYS_EXPORTED] = "keys_exported",
+	[TLSMON_STATS_A_CIPHER_MISMATCH] = "cipher_mismatch",
+	[TLSMON_STATS_A_HELLO_CONFLICTS] = "hello_conflicts",
 };
 
 struct stats {
 	uint64_t v[TLSMON_STATS_A_MAX + 1];
-	uint32_t seen;
+	uint64_t seen;
 };
 
 static int stats_msg_cb(const struct nlmsghdr *nlh, void *data)
@@ -54,7 +56,7 @@ static int stats_msg_cb(const struct nlmsghdr *nlh, void *data)
 				return MNL_CB_ERROR;
 			}
 			st->v[t] = mnl_attr_get_u64(s);
-			st->seen |= 1U << t;
+			st->seen |= 1ULL << t;
 		}
 	}
 	return MNL_CB_OK;
@@ -84,7 +86,7 @@ static int stats_show(int argc, char **argv)
 	if (mon_opts.json)
 		json_obj_open(&j, NULL);
 	for (i = 0; i <= TLSMON_STATS_A_MAX; i++) {
-		if (!stat_names[i] || !(st.seen & (1U << i)))
+		if (!stat_names[i] || !(st.seen & (1ULL << i)))
 			continue;
 		if (mon_opts.json)
 			json_uint(&j, stat_names[i], st.v[i]);
@@ -106,7 +108,9 @@ static void stats_usage(void)
 		"\n"
 		"Counters of this network namespace: handshakes read, parse failures,\n"
 		"kTLS installations, sessions tagged and not, handshakes dropped for room\n"
-		"or expired, and why sessions were not monitored.\n");
+		"or expired, and why sessions were not monitored (cipher_mismatch: kTLS\n"
+		"installed a cipher or version other than the negotiated suite's;\n"
+		"hello_conflicts: a later segment contradicted the hello bytes read).\n");
 }
 
 static const struct mon_cmd stats_cmds[] = {

@@ -116,7 +116,12 @@
  * seen, sessions tagged and untagged, watched handshakes dropped for room
  * (pending_drops) or expired, and why sessions were untagged: no
  * handshake seen, a suite or a version the client never offered, an
- * extension it never sent. TLSMON_STATS_A_INSTALLS_MISSED counts, for the
+ * extension it never sent, a kTLS cipher or version other than the one the
+ * negotiated suite implies (TLSMON_STATS_A_CIPHER_MISMATCH, also for a
+ * suite kTLS cannot carry), or hello bytes that a later segment
+ * contradicted (TLSMON_STATS_A_HELLO_CONFLICTS: two versions of one
+ * handshake were on the wire, so neither is believed; such a handshake
+ * also counts as a parse failure). TLSMON_STATS_A_INSTALLS_MISSED counts, for the
  * whole host, installations the kernel probes could not observe (never
  * tagged). TLSMON_STATS_A_PENDING and TLSMON_STATS_A_SESSIONS are the
  * current sizes of the two tables.
@@ -326,6 +331,8 @@ enum tlsmon_stats_attr {
 	TLSMON_STATS_A_SESSIONS,
 	TLSMON_STATS_A_EXPORT_REFUSED,
 	TLSMON_STATS_A_KEYS_EXPORTED,
+	TLSMON_STATS_A_CIPHER_MISMATCH,
+	TLSMON_STATS_A_HELLO_CONFLICTS,
 
 	__TLSMON_STATS_A_MAX,
 	TLSMON_STATS_A_MAX = __TLSMON_STATS_A_MAX - 1
