@@ -248,10 +248,21 @@ expect_eq "entries after the close" "$(stat_of "$ns_c" pending) $(stat_of "$ns_s
 log_test $case_ok "the deciding kTLS installation removes the handshake's entry, on both ends"
 
 # --- every kTLS cipher of the running kernel; one direction only ---------------
+# Each with a suite that implies it (kTLS must be given the negotiated
+# suite's cipher): the _MON suite, or for SM4 its standard suite with
+# consent.
 for cipher in aes-gcm-128 aes-gcm-256 aes-ccm-128 chacha20-poly1305 sm4-gcm sm4-ccm; do
 	case_ok=0
 	rc=0
-	run_pair 10.77.0.2 "-k $cipher" "-o ff01 -k $cipher" || rc=$?
+	case $cipher in
+	aes-gcm-128) offer="-o ff01" ;;
+	aes-gcm-256) offer="-o ff02" ;;
+	aes-ccm-128) offer="-o ff04" ;;
+	chacha20-poly1305) offer="-o ff03" ;;
+	sm4-gcm) offer="-o c6 -c" ;;
+	sm4-ccm) offer="-o c7 -c" ;;
+	esac
+	run_pair 10.77.0.2 "-c -k $cipher" "$offer -k $cipher" || rc=$?
 	if grep -q "has no $cipher" "$tmp/s.out" "$tmp/c.out"; then
 		skip_test "kTLS $cipher: tagged, data flows" "this kernel has no $cipher for kTLS"
 		continue
@@ -267,6 +278,27 @@ run_pair 10.77.0.2 "-d rx" "-o ff01 -d tx" || case_ok=1
 expect_eq "client directions" "$(py "$sess_c" '",".join(d[0]["directions"])')" tx
 expect_eq "server directions" "$(py "$sess_s" '",".join(d[0]["directions"])')" rx
 log_test $case_ok "one kTLS direction only (as OpenSSL 3.0 does for TLS 1.3): tagged"
+
+# --- kTLS must carry the negotiated suite ----------------------------------
+# The ServerHello says 0xff01 (AES-128-GCM _MON), both ends install
+# AES-256-GCM: the hellos read are not the session the keys belong to.
+# The same pair with the suite's own cipher is the positive control.
+mismatch_case() {
+	local v=$1 suite=$2 cipher=$3
+	case_ok=0
+	run_pair 10.77.0.2 "-$v" "-$v -o $suite" || case_ok=1
+	expect_eq "control: tagged" "$(py "$sess_c" 'len(d)') $(py "$sess_s" 'len(d)')" "1 1"
+	mm_c=$(stat_of "$ns_c" cipher_mismatch)
+	mm_s=$(stat_of "$ns_s" cipher_mismatch)
+	un_c=$(stat_of "$ns_c" untagged)
+	run_pair 10.77.0.2 "-$v -k $cipher" "-$v -o $suite -k $cipher" || case_ok=1
+	expect_eq "sessions" "$sess_c $sess_s" "[] []"
+	expect_eq "counted" "$(($(stat_of "$ns_c" cipher_mismatch) - mm_c)) $(($(stat_of "$ns_s" cipher_mismatch) - mm_s))" "1 1"
+	expect_eq "untagged, once for both directions" "$(($(stat_of "$ns_c" untagged) - un_c))" 1
+	log_test $case_ok "TLS 1.$v suite 0x$suite, kTLS $cipher installed: not tagged on either end, counted as cipher_mismatch"
+}
+mismatch_case 3 ff01 aes-gcm-256
+mismatch_case 2 ff2f chacha20-poly1305
 
 # --- kTLS with no handshake seen ---------------------------------------------
 case_ok=0

@@ -25,9 +25,12 @@
  *   -x BYTES        client: pad the ClientHello with a padding extension
  *                   of BYTES bytes (at most 3000)
  *   -d DIRS         kTLS directions to install: tx, rx or both (default)
- *   -k CIPHER       kTLS cipher: aes-gcm-128 (default), aes-gcm-256,
- *                   aes-ccm-128, chacha20-poly1305, sm4-gcm, sm4-ccm;
- *                   exit status 4 if the kernel does not have it
+ *   -k CIPHER       kTLS cipher: aes-gcm-128, aes-gcm-256, aes-ccm-128,
+ *                   chacha20-poly1305, sm4-gcm, sm4-ccm (default: the
+ *                   negotiated suite's, aes-gcm-128 for one kTLS cannot
+ *                   carry); exit status 4 if the kernel does not have it
+ *   -W FILE         server: once the ClientHello is read, print "hello
+ *                   read" and wait for FILE before answering
  *   -p FILE         after the handshake print "paused" and wait for FILE
  *                   before installing kTLS
  *   -w FILE         after the exchange print "ready", wait for FILE, then
@@ -55,6 +58,8 @@ static struct {
 	int select;
 	const char *wait_file;
 	const char *pause_file;
+	const char *hello_file;
+	uint16_t suite;
 	const struct craft_cipher *cipher;
 } o = { .tls13 = true, .tx = true, .rx = true, .select = -1 };
 
@@ -152,6 +157,8 @@ static void send_craft(int fd, const struct craft *c, bool split)
 		die("sending", err);
 }
 
+static void wait_for(const char *say, const char *file);
+
 static void handshake_server(int fd)
 {
 	struct craft in, out = { .n = 0 };
@@ -170,10 +177,11 @@ static void handshake_server(int fd)
 			type = read_record(fd, &in);
 		while (type == 20);
 	}
+	if (o.hello_file)
+		wait_for("hello read", o.hello_file);
 	consent = o.force_echo || (o.consent && offered_consent(&in));
-	craft_server_hello(&out, o.tls13,
-			   o.select >= 0 ? o.select : first_offered(&in),
-			   consent, false);
+	o.suite = o.select >= 0 ? o.select : first_offered(&in);
+	craft_server_hello(&out, o.tls13, o.suite, consent, false);
 	echo_session_id(&out, &in);
 	send_craft(fd, &out, o.split);
 }
@@ -203,6 +211,33 @@ static void handshake_client(int fd)
 		}
 		break;
 	}
+	/* type, length, version, random, session id, then the suite */
+	if (in.n > 39 && in.n > 40u + in.b[38])
+		o.suite = in.b[39 + in.b[38]] << 8 | in.b[40 + in.b[38]];
+}
+
+/* The kTLS cipher of @suite, for the suites tls_peer's tests negotiate. */
+static const char *suite_cipher(uint16_t suite)
+{
+	switch (suite & 0xff) {
+	case 0x02:	/* 0x1302, 0xff02 */
+	case 0x2c:	/* 0xc02c, 0xff2c */
+	case 0x30:	/* 0xc030, 0xff30 */
+		return "aes-gcm-256";
+	case 0x03:
+	case 0xa8:
+	case 0xa9:
+	case 0xaa:
+		return "chacha20-poly1305";
+	case 0x04:
+	case 0xac:
+		return "aes-ccm-128";
+	case 0xc6:
+		return "sm4-gcm";
+	case 0xc7:
+		return "sm4-ccm";
+	}
+	return "aes-gcm-128";
 }
 
 static void wait_for(const char *say, const char *file)
@@ -302,7 +337,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:k:x:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:k:x:W:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -352,6 +387,9 @@ int main(int argc, char **argv)
 		case 'p':
 			o.pause_file = optarg;
 			break;
+		case 'W':
+			o.hello_file = optarg;
+			break;
 		case 'k':
 			o.cipher = craft_cipher(optarg);
 			if (!o.cipher) {
@@ -372,8 +410,6 @@ int main(int argc, char **argv)
 	}
 	if (!o.n_offer)
 		o.offer[o.n_offer++] = o.tls13 ? 0x1301 : 0xc02f;
-	if (!o.cipher)
-		o.cipher = craft_cipher("aes-gcm-128");
 	if (getaddrinfo(argv[2], argv[3], &hints, &ai))
 		die("resolving the address", EINVAL);
 
@@ -411,6 +447,8 @@ int main(int argc, char **argv)
 		}
 		handshake_client(fd);
 	}
+	if (!o.cipher)
+		o.cipher = craft_cipher(suite_cipher(o.suite));
 	exchange(fd);
 	if (o.wait_file) {
 		wait_for("ready", o.wait_file);
