@@ -5,10 +5,16 @@
  * every TCP segment of the local sockets. A SYN-ACK (or a SYN with data)
  * opens an entry that records each direction's initial sequence number;
  * the first bytes of each direction are then reassembled by sequence
- * number and parsed until both hellos are known. Namespaces where
- * monitoring is off have no hook at all; in the others, a data segment
- * costs one hash lookup while some handshake is being read, and none
- * otherwise.
+ * number and parsed until both hellos are known, and every later segment
+ * that overlaps the bytes read is compared with them until the socket's
+ * kTLS installation decides. Namespaces where monitoring is off have no
+ * hook at all; in the others, a data segment costs one hash lookup while
+ * some handshake is being read or compared, and none otherwise.
+ *
+ * Only what TCP delivers counts: an incoming data segment without ACK
+ * (other than a SYN with data, TCP Fast Open), one outside the receiving
+ * socket's window or acknowledging data never sent, is never believed; it
+ * is only compared with what was read, and a difference fails the entry.
  *
  * Everything here fails closed: an entry that overflows, expires, cannot
  * be parsed or is dropped for room leaves its connection unmonitored.
@@ -186,10 +192,7 @@ static bool flow_key_eq(const struct tlsmon_flow_key *a,
 	       ipv6_addr_equal(&a->laddr, &b->laddr);
 }
 
-/*
- * Caller holds p->lock or is the last user. The streams keep their hellos
- * but are never fed again: the entry is complete, failed or going.
- */
+/* Caller holds p->lock or is the last user: the entry failed or is going. */
 static void pending_buffers_free(struct tlsmon_pending *p)
 {
 	int i;
@@ -344,6 +347,8 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 	p->failed = false;
 	p->unlinked = false;
 	p->collecting = true;
+	p->limit[0] = hello_max;
+	p->limit[1] = hello_max;
 	spin_unlock(&p->lock);
 	atomic_inc(&f->collecting);
 	hlist_nulls_add_head_rcu(&p->node, &f->hash[slot]);
@@ -364,9 +369,9 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
  * most @len bytes of that data past the SYN.
  *
  * Any other SYN-ACK for the tuple of an entry replaces it, unless that
- * entry's handshake is under way (data read, neither complete nor failed,
- * no FIN): a stray SYN-ACK (forged, corrupted, a late duplicate) must not
- * throw away the hellos of a live connection.
+ * entry's handshake is under way (data read, not failed, no FIN): a stray
+ * SYN-ACK (forged, corrupted, a late duplicate) must not throw away the
+ * hellos of a live connection, nor the bytes they are compared with.
  */
 static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 		     int dir, const struct tcphdr *th, unsigned int len)
@@ -395,7 +400,7 @@ static void flow_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
 			spin_unlock(&p->lock);
 			goto out;
 		}
-		if (p->hs && !p->complete && !p->failed && !READ_ONCE(p->fin_by)) {
+		if (p->hs && !p->failed && !READ_ONCE(p->fin_by)) {
 			spin_unlock(&p->lock);
 			goto out;
 		}
@@ -492,26 +497,37 @@ static int stream_of(const struct tlsmon_pending *p, int dir)
 	return client_sends ? TLSMON_STREAM_CLIENT : TLSMON_STREAM_SERVER;
 }
 
-/* Caller holds p->lock: done with the streams, keep only the outcome. */
-static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p)
+/*
+ * Caller holds p->lock, after the stream of direction @dir was fed or
+ * compared: a failure is final and frees the streams; both hellos read
+ * make the entry complete, and it keeps its bytes, to compare later
+ * segments with them, until the installation claims it.
+ */
+static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p,
+			   int dir)
 {
 	struct tlsmon_hs_dir *c = &p->hs->dir[TLSMON_STREAM_CLIENT];
 	struct tlsmon_hs_dir *s = &p->hs->dir[TLSMON_STREAM_SERVER];
 
 	if (c->state == TLSMON_HS_FAILED || s->state == TLSMON_HS_FAILED) {
 		/* only the failure matters from now on */
-		p->failed = true;
-		tlsmon_count(tn, TLSMON_STATS_A_PARSE_FAILURES);
+		if (c->fail == TLSMON_FAIL_CONFLICT || s->fail == TLSMON_FAIL_CONFLICT)
+			tlsmon_count(tn, TLSMON_STATS_A_HELLO_CONFLICTS);
+		if (!p->complete)
+			tlsmon_count(tn, TLSMON_STATS_A_PARSE_FAILURES);
+		p->complete = false;
+		WRITE_ONCE(p->failed, true);
 		pending_streams_free(p);
-	} else if (tlsmon_hs_complete(c, s)) {
-		/* the hellos stay in dir[] for the decision */
-		p->complete = true;
-		tlsmon_count(tn, TLSMON_STATS_A_HANDSHAKES);
-		pending_buffers_free(p);
-	} else {
+		pending_collected(&tn->flows, p);
 		return;
 	}
-	pending_collected(&tn->flows, p);
+	WRITE_ONCE(p->limit[dir],
+		   tlsmon_hs_dir_limit(&p->hs->dir[stream_of(p, dir)]));
+	if (!p->complete && tlsmon_hs_complete(c, s)) {
+		/* the hellos stay in dir[] for the decision */
+		WRITE_ONCE(p->complete, true);
+		tlsmon_count(tn, TLSMON_STATS_A_HANDSHAKES);
+	}
 }
 
 /* Bytes fed at once past the stream buffers: each step grows them. */
@@ -528,21 +544,31 @@ static u32 stream_piece(const struct tlsmon_hs_dir *d, u32 pos)
 	return pos < d->size ? d->size - pos : TLSMON_FEED_STEP;
 }
 
-/* Caller holds p->lock, and has checked pending_is(). */
+/*
+ * Caller holds p->lock, and has checked pending_is(). A segment TCP
+ * accepts (@believe) is fed: read while its stream is being collected,
+ * compared with what was read once it is done; one it would not accept is
+ * only compared.
+ */
 static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 		      struct sk_buff *skb, int dir, u32 seq,
-		      unsigned int off, unsigned int len)
+		      unsigned int off, unsigned int len, bool believe)
 {
 	struct skb_seq_state st;
 	struct tlsmon_hs_dir *d;
 	unsigned int done = 0;
+	int i;
 	u32 pos;
 
-	if (p->complete || p->failed || !(p->have_isn & (1 << dir)))
+	if (p->failed || !(p->have_isn & (1 << dir)))
+		return;
+	/* nothing read yet, nothing to compare with */
+	if (!believe && !p->hs)
 		return;
 	if (!pending_streams(p))
 		goto nomem;
-	d = &p->hs->dir[stream_of(p, dir)];
+	i = stream_of(p, dir);
+	d = &p->hs->dir[i];
 	/* Unsigned: data before the stream's start wraps past the cap too. */
 	pos = seq - p->isn[dir] - 1;
 	/*
@@ -550,15 +576,18 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 	 * contiguous block at a time: most hellos are fed in one call.
 	 */
 	skb_prepare_seq_read(skb, off, off + len, &st);
-	while (done < len && d->state == TLSMON_HS_COLLECT && pos < d->cap) {
+	while (done < len && pos < tlsmon_hs_dir_limit(d)) {
 		const u8 *data;
 		u32 n = skb_seq_read(done, &data, &st);
 
 		if (!n)
 			break;
 		n = min3(n, len - done, stream_piece(d, pos));
-		if (tlsmon_hs_dir_feed(d, pos, data, n) == -ENOBUFS) {
-			if (!stream_grow(p, stream_of(p, dir))) {
+		if (!believe) {
+			if (tlsmon_hs_dir_check(d, pos, data, n))
+				break;
+		} else if (tlsmon_hs_dir_feed(d, pos, data, n) == -ENOBUFS) {
+			if (!stream_grow(p, i)) {
 				skb_abort_seq_read(&st);
 				goto nomem;
 			}
@@ -568,14 +597,77 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 		done += n;
 	}
 	skb_abort_seq_read(&st);
-	pending_settle(tn, p);
+	pending_settle(tn, p, dir);
 	return;
 nomem:
 	/* fail closed, and say so */
-	p->failed = true;
+	WRITE_ONCE(p->failed, true);
+	p->complete = false;
 	tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
 	pending_streams_free(p);
 	pending_collected(&tn->flows, p);
+}
+
+/*
+ * Without the entry's lock: whether stream bytes from @seq on may still be
+ * read or compared (see tlsmon_hs_dir_limit()). A hint, checked again
+ * under the lock: the limit only ever shrinks, and the initial sequence
+ * number is written once, before the bit that says it is known.
+ */
+static bool flow_may_matter(const struct tlsmon_pending *p, int dir, u32 seq)
+{
+	if (!(READ_ONCE(p->have_isn) & (1 << dir)))
+		return true;
+	return seq - READ_ONCE(p->isn[dir]) - 1 < READ_ONCE(p->limit[dir]);
+}
+
+/*
+ * Whether TCP will accept the data of incoming segment @th (@len bytes
+ * from @seq), as far as can be told before it does: a data segment
+ * without ACK is dropped, except a SYN (TCP Fast Open); and where early
+ * demux already found the receiving socket (skb->sk), a segment that
+ * tcp_sequence() would find outside its receive window, that acks data
+ * never sent (tcp_ack()), or that reaches a socket still in SYN-SENT
+ * (whose data TCP drops unless it comes with the SYN) is dropped too.
+ * The socket's fields are read without its lock, as a snapshot: a
+ * segment judged wrongly either way is still compared with the bytes
+ * read, so the worst a race can do is fail the entry (never monitored).
+ */
+static bool flow_tcp_accepts(const struct sk_buff *skb, const struct tcphdr *th,
+			     u32 seq, u32 len)
+{
+	const struct tcp_sock *tp;
+	struct sock *sk = skb->sk;
+	u32 rcv_nxt, rcv_wup, wnd;
+
+	if (th->syn)
+		return true;
+	if (!th->ack)
+		return false;
+	if (!sk || !sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP)
+		return true;
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_SYN_SENT:
+		return false;
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+	case TCP_CLOSE_WAIT:
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+		break;
+	default:
+		return true;
+	}
+	tp = tcp_sk(sk);
+	rcv_nxt = READ_ONCE(tp->rcv_nxt);
+	rcv_wup = READ_ONCE(tp->rcv_wup);
+	wnd = rcv_wup + READ_ONCE(tp->rcv_wnd) - rcv_nxt;
+	if ((s32)wnd < 0)
+		wnd = 0;
+	if (before(seq + len, rcv_wup) || after(seq, rcv_nxt + wnd))
+		return false;
+	return !after(ntohl(th->ack_seq), READ_ONCE(tp->snd_nxt));
 }
 
 /* The connection is over (RST). */
@@ -609,7 +701,8 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 	struct tcphdr _th;
 	unsigned int doff, len;
 	struct in6_addr src, dst;
-	bool want_data = false;
+	bool want_data = false, believe = false;
+	u32 seq;
 
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
 	if (!th)
@@ -665,29 +758,35 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 	if (!len && !th->fin)
 		return NF_ACCEPT;
 
+	seq = ntohl(th->seq) + (th->syn ? 1 : 0);
 	rcu_read_lock();
 	p = pending_lookup(&tn->flows, &key);
 	/*
 	 * Hints only, looked at again under the lock: no checksum for the
-	 * data of a connection whose hellos are read, and no lock for it
+	 * data of a connection whose handshake failed, or that lies past
+	 * the bytes its stream still reads or compares, and no lock for it
 	 * unless it carries a FIN.
 	 */
-	if (p && len && !READ_ONCE(p->complete) && !READ_ONCE(p->failed)) {
+	if (p && len && !READ_ONCE(p->failed) && flow_may_matter(p, dir, seq)) {
 		/*
-		 * What arrives must be what the socket will accept: a segment
-		 * with a bad checksum is dropped by TCP, so it must not count.
+		 * A segment with a bad checksum is dropped by TCP: it must not
+		 * count, not even as a contradiction, since noise makes them.
 		 */
-		if (dir == TLSMON_OUT ||
-		    !nf_checksum(skb, state->hook, thoff, IPPROTO_TCP, state->pf))
+		if (dir == TLSMON_OUT) {
 			want_data = true;
+			believe = true;
+		} else if (!nf_checksum(skb, state->hook, thoff, IPPROTO_TCP,
+					state->pf)) {
+			want_data = true;
+			believe = flow_tcp_accepts(skb, th, seq, len);
+		}
 	}
 	if (p && (want_data || (th->fin && !READ_ONCE(p->fin_by)))) {
 		spin_lock_bh(&p->lock);
 		if (pending_is(p, &key)) {
 			if (want_data)
-				flow_data(tn, p, skb, dir,
-					  ntohl(th->seq) + (th->syn ? 1 : 0),
-					  thoff + doff, len);
+				flow_data(tn, p, skb, dir, seq, thoff + doff, len,
+					  believe);
 			/*
 			 * An entry still waiting for its kTLS installation
 			 * when its connection sends a FIN gets a grace

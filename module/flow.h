@@ -60,14 +60,19 @@ struct tlsmon_handshake {
  * @isn: initial sequence number of each direction (TLSMON_OUT, TLSMON_IN)
  * @have_isn: bit per direction: @isn is known
  * @syn_len: data bytes of the SYN that made the entry (TCP Fast Open)
+ * @limit: per direction (TLSMON_OUT, TLSMON_IN), the stream offset past
+ *	which its bytes are neither read nor compared (tlsmon_hs_dir_limit()
+ *	of its stream); written under @lock, read without it as a hint
  * @role: TLSMON_ROLE_CLIENT or TLSMON_ROLE_SERVER (uapi): the local end
- * @complete: both hellos were read
+ * @complete: both hellos were read; the bytes stay, and later segments are
+ *	compared with them until the installation claims the entry
  * @failed: a direction could not be parsed
  * @unlinked: not in the table (also while the object is free); set with
  *	tlsmon_flows.lock held as well, so either lock makes it stable
- * @collecting: counted in tlsmon_flows.collecting: still reads data
+ * @collecting: counted in tlsmon_flows.collecting: still reads or
+ *	compares data (until @failed or unlinked)
  * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, once
- *	its hellos outgrow @hs's block; freed once @complete or @failed
+ *	its hellos outgrow @hs's block; freed with @hs
  * @hs: the two streams; allocated on the first payload, freed when the
  *	entry is unlinked, or as soon as the handshake fails (@failed), so
  *	that a failed entry lingering until its FIN or its timeout is small
@@ -95,6 +100,7 @@ struct tlsmon_pending {
 	u8 have_isn;
 	u8 role;
 	u16 syn_len;
+	u32 limit[2];
 	bool complete;
 	bool failed;
 	bool unlinked;

@@ -4,8 +4,13 @@
  * repeated, split at any byte, or overlapping; the reassembly keeps the
  * first @cap bytes of the stream, and a repeated byte that differs from
  * the one first received fails the direction (the two ends could have seen
- * different handshakes). Records are consumed only once complete and in
- * order, so the cost of a segment is its own length, whatever the split.
+ * different handshakes). Once the hellos are read, the bytes held stay,
+ * and every later segment is still compared with them
+ * (tlsmon_hs_dir_feed() in TLSMON_HS_DONE), as is a segment that TCP would
+ * not accept (tlsmon_hs_dir_check()): a forged hello that came first is
+ * then contradicted by the genuine one, whichever of the two TCP kept.
+ * Records are consumed only once complete and in order, so the cost of a
+ * segment is its own length, whatever the split.
  */
 #include "hs_stream.h"
 
@@ -279,6 +284,45 @@ static int dir_store_ooo(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
 }
 
 /**
+ * tlsmon_hs_dir_check() - compare stream bytes with the ones held
+ * @d: direction
+ * @off: offset of @data in the stream
+ * @data: the bytes
+ * @len: their number
+ *
+ * Nothing is added: for bytes that must not be believed (a segment TCP
+ * would not accept) but that may still show two versions of the stream,
+ * and for every segment once the hellos are read. Only the bytes held are
+ * compared: the prefix, and those held past it, which @seen marks.
+ *
+ * Return: 0, or -EBADMSG once the direction failed (TLSMON_FAIL_CONFLICT
+ * if a byte differs).
+ */
+int tlsmon_hs_dir_check(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
+			u32 len)
+{
+	u32 end, held, i;
+
+	if (d->state == TLSMON_HS_FAILED)
+		return -EBADMSG;
+	if (off >= d->size || !len)
+		return 0;
+	end = len > d->size - off ? d->size : off + len;
+	held = end < d->have ? end : d->have;
+	if (off < held && memcmp(d->buf + off, data, held - off))
+		return dir_fail(d, TLSMON_FAIL_CONFLICT);
+	if (!d->seen_ready)
+		return 0;
+	/* past the prefix: only what @seen says arrived */
+	if (end > d->ooo_end)
+		end = d->ooo_end;
+	for (i = off > d->have ? off : d->have; i < end; i++)
+		if (bit_test(d->seen, i) && d->buf[i] != data[i - off])
+			return dir_fail(d, TLSMON_FAIL_CONFLICT);
+	return 0;
+}
+
+/**
  * tlsmon_hs_dir_feed() - add stream bytes [@off, @off + @len) to @d
  * @d: direction
  * @off: offset of @data in the stream (sequence number minus ISN minus 1)
@@ -292,6 +336,9 @@ static int dir_store_ooo(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
  * (tlsmon_hs_dir_rebuf()) and feeds them again, so that buffers grow with
  * the hellos and a small handshake never pays for a large one.
  *
+ * Once the direction is done, the bytes are only compared with the ones
+ * held (tlsmon_hs_dir_check()).
+ *
  * Return: 0; -ENOBUFS if the buffers must grow first, nothing changed;
  * or -EBADMSG once the direction failed (see @d->fail).
  */
@@ -301,7 +348,7 @@ int tlsmon_hs_dir_feed(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
 	u32 end, held;
 
 	if (d->state != TLSMON_HS_COLLECT)
-		return d->state == TLSMON_HS_FAILED ? -EBADMSG : 0;
+		return tlsmon_hs_dir_check(d, off, data, len);
 	if (off >= d->cap || !len) {
 		if (off >= d->cap && d->have == d->cap)
 			return dir_fail(d, TLSMON_FAIL_TOO_LARGE);

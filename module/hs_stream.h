@@ -23,8 +23,8 @@ enum tlsmon_dir_role {
 
 enum tlsmon_dir_state {
 	TLSMON_HS_COLLECT,	/* more bytes may still matter */
-	TLSMON_HS_DONE,	/* everything needed was read */
-	TLSMON_HS_FAILED,	/* unparsable: fail closed */
+	TLSMON_HS_DONE,	/* everything needed was read; later bytes are compared */
+	TLSMON_HS_FAILED,	/* unparsable or contradicted: fail closed */
 };
 
 /**
@@ -33,7 +33,10 @@ enum tlsmon_dir_state {
  * @TLSMON_FAIL_NOT_TLS: the stream does not start with a handshake record
  * @TLSMON_FAIL_BAD_RECORD: a record header is invalid
  * @TLSMON_FAIL_TOO_LARGE: the hellos do not fit in the configured buffer
- * @TLSMON_FAIL_CONFLICT: a retransmission carried different bytes
+ * @TLSMON_FAIL_CONFLICT: a retransmission carried different bytes, or a
+ *	segment TCP would not accept contradicted the bytes held, or a
+ *	segment did after the hellos were read: two versions of the stream
+ *	were on the wire, and neither is believed
  * @TLSMON_FAIL_HELLO: a hello could not be parsed
  * @TLSMON_FAIL_UNEXPECTED: a message arrived where a hello belongs
  * @TLSMON_FAIL_ALERT: an alert ended the handshake
@@ -114,6 +117,24 @@ void tlsmon_hs_dir_rebuf(struct tlsmon_hs_dir *d, u8 *buf, u8 *seen, u8 *msg,
 			 u32 size);
 int tlsmon_hs_dir_feed(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
 		       u32 len);
+int tlsmon_hs_dir_check(struct tlsmon_hs_dir *d, u32 off, const u8 *data,
+			u32 len);
+
+/**
+ * tlsmon_hs_dir_limit() - stream offset from which bytes cannot matter
+ * @d: direction
+ *
+ * While collecting, the cap; once done, the end of the bytes held, which
+ * later segments are compared with; once failed, 0.
+ */
+static inline u32 tlsmon_hs_dir_limit(const struct tlsmon_hs_dir *d)
+{
+	if (d->state == TLSMON_HS_COLLECT)
+		return d->cap;
+	if (d->state == TLSMON_HS_DONE)
+		return d->ooo_end > d->have ? d->ooo_end : d->have;
+	return 0;
+}
 bool tlsmon_hs_complete(const struct tlsmon_hs_dir *client,
 			const struct tlsmon_hs_dir *server);
 

@@ -284,6 +284,83 @@ TEST(retransmission_with_other_bytes_fails)
 	free(c);
 }
 
+/*
+ * A forged ServerHello read first, then the genuine one at the same
+ * sequence numbers: the direction is done, yet the genuine bytes are
+ * still compared with it, and contradict it.
+ */
+TEST(later_segment_contradicts_a_done_hello)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(openssl_vectors) / sizeof(openssl_vectors[0]); i++) {
+		const struct openssl_vector *v = &openssl_vectors[i];
+		struct dir_buf *s = dir_new(TLSMON_STREAM_SERVER, CAP);
+		u32 n = v->server_len < CAP ? v->server_len : CAP;
+		u8 *forged = malloc(n);
+
+		memcpy(forged, v->server, n);
+		/* the ServerHello's random */
+		forged[5 + 4 + 2 + 7] ^= 0x40;
+		ASSERT_EQ(0, dir_feed(s, 0, forged, n));
+		ASSERT_EQ(TLSMON_HS_DONE, s->d.state) TH_LOG("%s", v->name);
+		/* the same bytes again: a retransmission, no harm */
+		EXPECT_EQ(0, dir_feed(s, 0, forged, n));
+		EXPECT_EQ(TLSMON_HS_DONE, s->d.state);
+		/* bytes past those held cannot contradict anything */
+		EXPECT_EQ(0, dir_feed(s, n, v->server, 1));
+		/* the genuine segment, split: its first part agrees */
+		EXPECT_EQ(0, dir_feed(s, 0, v->server, 10));
+		EXPECT_EQ(-EBADMSG, dir_feed(s, 10, v->server + 10, n - 10));
+		EXPECT_EQ(TLSMON_HS_FAILED, s->d.state);
+		EXPECT_EQ(TLSMON_FAIL_CONFLICT, s->d.fail);
+		EXPECT_EQ(0, tlsmon_hs_dir_limit(&s->d));
+		free(forged);
+		free(s);
+	}
+}
+
+/*
+ * A segment that TCP would not accept is never read, only compared: it
+ * adds nothing, whether it comes before or after the genuine bytes, and
+ * contradicts them if it differs.
+ */
+TEST(unaccepted_segment_only_compared)
+{
+	const struct openssl_vector *v = &openssl_vectors[0];
+	u32 n = v->server_len < CAP ? v->server_len : CAP;
+	struct dir_buf *s = dir_new(TLSMON_STREAM_SERVER, CAP);
+	u8 *forged = malloc(n);
+
+	memcpy(forged, v->server, n);
+	forged[5 + 4 + 2 + 3] ^= 0x01;
+	/* first: nothing is held, so nothing to contradict, nothing added */
+	EXPECT_EQ(0, tlsmon_hs_dir_check(&s->d, 0, forged, n));
+	EXPECT_EQ(TLSMON_HS_COLLECT, s->d.state);
+	EXPECT_EQ(0, s->d.have);
+	EXPECT_EQ(0, s->d.n_hellos);
+	/* the genuine bytes are read */
+	EXPECT_EQ(0, dir_feed(s, 0, v->server, n));
+	EXPECT_EQ(TLSMON_HS_DONE, s->d.state);
+	/* the same unaccepted bytes now: they differ from what was read */
+	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_check(&s->d, 0, forged, n));
+	EXPECT_EQ(TLSMON_FAIL_CONFLICT, s->d.fail);
+	free(s);
+
+	/* held out of order only: compared through the seen map */
+	s = dir_new(TLSMON_STREAM_SERVER, CAP);
+	EXPECT_EQ(0, dir_feed(s, 20, v->server + 20, 30));
+	EXPECT_EQ(0, s->d.have);
+	EXPECT_EQ(0, tlsmon_hs_dir_check(&s->d, 0, v->server, n));
+	/* byte 14 differs, but is not held */
+	EXPECT_EQ(0, tlsmon_hs_dir_check(&s->d, 0, forged, 40));
+	forged[30] ^= 0x01;
+	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_check(&s->d, 10, forged + 10, 40));
+	EXPECT_EQ(TLSMON_FAIL_CONFLICT, s->d.fail);
+	free(s);
+	free(forged);
+}
+
 TEST(small_buffer_fails_closed)
 {
 	const struct openssl_vector *v = &openssl_vectors[0];

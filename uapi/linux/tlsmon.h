@@ -120,8 +120,9 @@
  * negotiated suite implies (TLSMON_STATS_A_CIPHER_MISMATCH, also for a
  * suite kTLS cannot carry), or hello bytes that a later segment
  * contradicted (TLSMON_STATS_A_HELLO_CONFLICTS: two versions of one
- * handshake were on the wire, so neither is believed; such a handshake
- * also counts as a parse failure). TLSMON_STATS_A_INSTALLS_MISSED counts, for the
+ * handshake were on the wire, so neither is believed; one found before
+ * both hellos were read also counts as a parse failure).
+ * TLSMON_STATS_A_INSTALLS_MISSED counts, for the
  * whole host, installations the kernel probes could not observe (never
  * tagged). TLSMON_STATS_A_PENDING and TLSMON_STATS_A_SESSIONS are the
  * current sizes of the two tables.
