@@ -173,4 +173,46 @@ TEST(query_without_module)
 	close(fd);
 }
 
+/*
+ * The module's answer against this end's handshake: a reason the
+ * handshake does not back is an inconsistency, never "monitored".
+ */
+TEST(status_check)
+{
+	const int both = TLSMON_LIB_SENT | TLSMON_LIB_RECEIVED;
+	struct tlsmon_status st = { .monitored = 1, .module_loaded = 1,
+				    .reason = TLSMON_LIB_REASON_CONSENT,
+				    .suite = 0x1301 };
+
+	/* consent seen both ways, the same suite */
+	EXPECT_EQ(0, tlsmon_status_check(&st, both, 0x1301));
+	/* the extension sent, never received back (a forged echo) */
+	EXPECT_EQ(TLSMON_LIB_INCONSISTENT, tlsmon_status_check(&st, TLSMON_LIB_SENT, 0x1301));
+	EXPECT_EQ(TLSMON_LIB_INCONSISTENT, tlsmon_status_check(&st, 0, 0x1301));
+	/* the module read another ServerHello (AES-128 vs AES-256) */
+	EXPECT_EQ(TLSMON_LIB_INCONSISTENT, tlsmon_status_check(&st, both, 0x1302));
+
+	st.reason = TLSMON_LIB_REASON_SUITE;
+	st.suite = 0xff01;
+	EXPECT_EQ(0, tlsmon_status_check(&st, 0, 0xff01));
+	EXPECT_EQ(TLSMON_LIB_INCONSISTENT, tlsmon_status_check(&st, 0, 0xff02));
+	/* a standard suite is never a monitoring suite */
+	st.suite = 0x1302;
+	EXPECT_EQ(TLSMON_LIB_INCONSISTENT, tlsmon_status_check(&st, both, 0x1302));
+
+	st.reason = TLSMON_LIB_REASON_SUITE | TLSMON_LIB_REASON_CONSENT;
+	st.suite = 0xff01;
+	EXPECT_EQ(0, tlsmon_status_check(&st, both, 0xff01));
+	EXPECT_EQ(TLSMON_LIB_INCONSISTENT, tlsmon_status_check(&st, TLSMON_LIB_RECEIVED, 0xff01));
+
+	/* monitored for no reason at all */
+	st.reason = 0;
+	EXPECT_EQ(TLSMON_LIB_INCONSISTENT, tlsmon_status_check(&st, both, 0xff01));
+
+	/* not monitored: nothing to contradict */
+	st.monitored = 0;
+	EXPECT_EQ(0, tlsmon_status_check(&st, 0, 0x1302));
+	EXPECT_GT(0, TLSMON_LIB_INCONSISTENT);
+}
+
 TEST_HARNESS_MAIN

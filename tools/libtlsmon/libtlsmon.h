@@ -16,6 +16,7 @@
 #ifndef LIBTLSMON_H
 #define LIBTLSMON_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <openssl/ssl.h>
 
@@ -41,6 +42,18 @@ extern "C" {
 /* tlsmon_status.reason bits (as TLSMON_REASON_* of <linux/tlsmon.h>). */
 #define TLSMON_LIB_REASON_SUITE		0x1
 #define TLSMON_LIB_REASON_CONSENT	0x2
+
+/*
+ * Returned by tlsmon_ssl_monitored() and tlsmon_status_check() when the
+ * module says the connection is monitored but this end's own handshake
+ * does not back it: monitored by consent without the extension in both
+ * hellos as this end saw them, by suite while the suite negotiated is not
+ * a private-use monitoring suite, or a suite other than the one this end
+ * negotiated. The module and this end saw different handshakes (a forged
+ * hello on the wire, say): the connection must be treated as an error,
+ * never reported as monitored.
+ */
+#define TLSMON_LIB_INCONSISTENT		(-EBADE)
 
 /* tlsmon_status.dirs bits (as TLSMON_DIR_*). */
 #define TLSMON_LIB_DIR_TX		0x1
@@ -78,6 +91,8 @@ int tlsmon_ssl_consent(const SSL *ssl);
 int tlsmon_ssl_ktls(SSL *ssl);
 int tlsmon_socket_status(int fd, struct tlsmon_status *st);
 int tlsmon_ssl_monitored(SSL *ssl, struct tlsmon_status *st);
+int tlsmon_status_check(const struct tlsmon_status *st, int consent,
+			uint16_t suite);
 
 #ifdef __cplusplus
 }

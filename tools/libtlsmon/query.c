@@ -192,19 +192,69 @@ int tlsmon_socket_status(int fd, struct tlsmon_status *st)
 }
 
 /**
+ * tlsmon_status_check() - does this end's handshake back the module's answer?
+ * @st: what tlsmon_socket_status() returned
+ * @consent: this end's tlsmon_ssl_consent()
+ * @suite: the cipher suite this end's handshake negotiated
+ *
+ * The module reads the handshake from the wire; this end knows the one its
+ * TLS stack acted on. When the module says monitored, the two must agree:
+ * a reason it gives, none of which is backed by what this end saw, means
+ * they saw different handshakes.
+ *
+ * Return: 0 when @st is not monitored, or monitored for reasons this end's
+ * handshake backs; TLSMON_LIB_INCONSISTENT otherwise.
+ */
+int tlsmon_status_check(const struct tlsmon_status *st, int consent,
+			uint16_t suite)
+{
+	const int both = TLSMON_LIB_SENT | TLSMON_LIB_RECEIVED;
+
+	if (!st->monitored)
+		return 0;
+	if (!(st->reason & (TLSMON_LIB_REASON_SUITE | TLSMON_LIB_REASON_CONSENT)))
+		return TLSMON_LIB_INCONSISTENT;
+	/* the module read another ServerHello than the one acted on here */
+	if (st->suite != suite)
+		return TLSMON_LIB_INCONSISTENT;
+	if ((st->reason & TLSMON_LIB_REASON_CONSENT) && (consent & both) != both)
+		return TLSMON_LIB_INCONSISTENT;
+	/* only private-use suites are monitoring suites */
+	if ((st->reason & TLSMON_LIB_REASON_SUITE) && suite < 0xff00)
+		return TLSMON_LIB_INCONSISTENT;
+	return 0;
+}
+
+/**
  * tlsmon_ssl_monitored() - is this TLS connection monitored?
- * @ssl: a connection over a socket (SSL_get_fd())
+ * @ssl: a connection over a socket (SSL_get_fd()), its handshake done
  * @st: as for tlsmon_socket_status()
  *
- * Return: as tlsmon_socket_status(); -EBADF when @ssl has no socket.
+ * The module's answer is checked against this end's own handshake
+ * (tlsmon_status_check()): a connection the module says is monitored for
+ * a reason this end did not see is an error, with @st->monitored cleared.
+ *
+ * Return: as tlsmon_socket_status(); -EBADF when @ssl has no socket;
+ * TLSMON_LIB_INCONSISTENT when the module's answer and this end's
+ * handshake disagree.
  */
 int tlsmon_ssl_monitored(SSL *ssl, struct tlsmon_status *st)
 {
+	const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
 	int fd = SSL_get_fd(ssl);
+	int ret;
 
 	if (fd < 0) {
 		memset(st, 0, sizeof(*st));
 		return -EBADF;
 	}
-	return tlsmon_socket_status(fd, st);
+	ret = tlsmon_socket_status(fd, st);
+	if (ret != 1)
+		return ret;
+	if (tlsmon_status_check(st, tlsmon_ssl_consent(ssl),
+				c ? SSL_CIPHER_get_protocol_id(c) : 0)) {
+		st->monitored = 0;
+		return TLSMON_LIB_INCONSISTENT;
+	}
+	return 1;
 }
