@@ -135,6 +135,7 @@ static inline u32 tlsmon_hs_dir_limit(const struct tlsmon_hs_dir *d)
 		return d->ooo_end > d->have ? d->ooo_end : d->have;
 	return 0;
 }
+
 bool tlsmon_hs_complete(const struct tlsmon_hs_dir *client,
 			const struct tlsmon_hs_dir *server);
 

@@ -67,12 +67,17 @@ bool tlsmon_is_grease(u16 value)
  */
 int tlsmon_suite_check(u16 suite, const char **why)
 {
+	static const char *const msg[] = {
+		"GREASE cipher suite values are never negotiated",
+		"a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be",
+	};
+
 	if (tlsmon_is_grease(suite)) {
-		*why = "GREASE cipher suite values are never negotiated";
+		*why = msg[0];
 		return -EINVAL;
 	}
 	if (suite < 0xff00) {
-		*why = "a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be";
+		*why = msg[1];
 		return -EINVAL;
 	}
 	return 0;
