@@ -35,6 +35,7 @@ run_suite() {
 # Shell suites manage the module themselves.
 run_suite netns "$top/selftests/tlsmon/netns.sh"
 run_suite tagging "$top/selftests/tlsmon/tagging.sh"
+run_suite forgery "$top/selftests/tlsmon/forgery.sh"
 run_suite export "$top/selftests/tlsmon/export.sh"
 run_suite openssl "$top/selftests/tlsmon/openssl.sh"
 run_suite collector "$top/selftests/tlsmon/collector.sh"
