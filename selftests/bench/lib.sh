@@ -40,7 +40,8 @@ modprobe tls
 
 # For the connection rate with a real handshake: OpenSSL, TLS 1.2 (Debian's
 # OpenSSL 3.0 installs kTLS for reading only with 1.2), ECDHE with an ECDSA
-# P-256 certificate, AES-128-GCM (0xc02b), which the policy lists.
+# P-256 certificate, AES-128-GCM (0xc02b), monitored by the consent
+# extension (ssl_peer -C): a standard suite cannot be a monitoring suite.
 tmp=$(mktemp -d)
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-subj /CN=tlsmon-test -addext subjectAltName=DNS:tlsmon-test -days 2 \
@@ -60,8 +61,7 @@ state() {
 		insmod "$ko" || exit 1
 		for n in $c $s; do
 			if [ "$1" = enabled ]; then
-				"$monctl" -n $n policy set enabled on export on \
-					suites 0xff01,0xff02,0xff03,0xff04,0xc02b
+				"$monctl" -n $n policy set enabled on export on || exit 1
 			else
 				"$monctl" -n $n policy set enabled off export off
 			fi
@@ -135,11 +135,11 @@ ssl_rate() {
 
 	shift
 	port=$((port + 1))
-	ip netns exec $s "$ssl_peer" server 10.82.0.2 $port -P -2 -c $ssl_suite -n 64 -r 1 \
+	ip netns exec $s "$ssl_peer" server 10.82.0.2 $port -C -2 -c $ssl_suite -n 64 -r 1 \
 		-k "$tmp/cert.pem" -K "$tmp/key.pem" >/dev/null &
 	spid=$!
 	wait_listen $port || { kill $spid 2>/dev/null; return 1; }
-	v=$(ip netns exec $c "$ssl_peer" client 10.82.0.2 $port -P -2 -c $ssl_suite -n 64 \
+	v=$(ip netns exec $c "$ssl_peer" client 10.82.0.2 $port -C -2 -c $ssl_suite -n 64 \
 		-r "$secs" -A "$tmp/cert.pem" "$@" |
 		sed -n 's/^\([0-9]*\) connections .*(\([0-9.]*\) per second)$/\1 \2/p')
 	kill $spid
