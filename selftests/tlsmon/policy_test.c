@@ -223,15 +223,18 @@ TEST_F(policy, standard_suites_refused)
 	const struct nlattr *bad;
 	unsigned int i, s[2];
 	struct tpol got;
+	int err;
 
 	for (i = 0; i < sizeof(std) / sizeof(std[0]); i++) {
 		s[0] = 0xff01;
 		s[1] = std[i];
-		EXPECT_REFUSED(set_suites(&self->nl, s, 2), EINVAL,
-			       "a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be");
+		err = set_suites(&self->nl, s, 2);
+		/* the extack points at the standard suite, the second */
 		bad = mon_nl_bad_attr(&self->nl);
 		ASSERT_NE(NULL, bad);
 		EXPECT_EQ(std[i], mnl_attr_get_u16(bad));
+		EXPECT_REFUSED(err, EINVAL,
+			       "a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be");
 	}
 	ASSERT_EQ(0, tpol_get(&self->nl, &got));
 	EXPECT_TRUE(tpol_equal(&self->before, &got));
