@@ -17,6 +17,8 @@
  * @net: the namespace whose listeners receive it (a reference)
  * @cmd: TLSMON_CMD_SESSION_NEW, TLSMON_CMD_SESSION_DEL, TLSMON_CMD_KEYS_NEW
  * @dir: for TLSMON_CMD_KEYS_NEW, the direction of @keys
+ * @epoch: for TLSMON_CMD_KEYS_NEW, the namespace's key epoch when @keys
+ *	were copied: the event is not sent once the keys were wiped
  * @info: the session
  * @keys: for TLSMON_CMD_KEYS_NEW, the keys; the event is freed with
  *	kfree_sensitive()
@@ -26,6 +28,7 @@ struct tlsmon_event {
 	struct net *net;
 	u8 cmd;
 	u8 dir;
+	u32 epoch;
 	struct tlsmon_session_info info;
 	struct tlsmon_dir_keys keys;
 };
@@ -46,7 +49,8 @@ static void tlsmon_events_work_fn(struct work_struct *work)
 
 	list_for_each_entry_safe(ev, tmp, &todo, list) {
 		if (ev->cmd == TLSMON_CMD_KEYS_NEW)
-			tlsmon_nl_keys_notify(ev->net, &ev->info, ev->dir, &ev->keys);
+			tlsmon_nl_keys_notify(ev->net, &ev->info, ev->dir,
+					      &ev->keys, ev->epoch);
 		else
 			tlsmon_nl_session_notify(ev->net, ev->cmd, &ev->info);
 		put_net(ev->net);
@@ -111,7 +115,9 @@ void tlsmon_event_session(struct net *net, u8 cmd,
  * @dir: TLSMON_DIR_TX or TLSMON_DIR_RX
  * @keys: that direction's keys
  *
- * The export rules are checked again when the event is sent.
+ * The export rules are checked again when the event is sent, and it is
+ * sent only if its session is still open and its keys were not wiped
+ * meanwhile (tlsmon_session_keys_current()).
  */
 void tlsmon_event_keys(struct net *net, const struct tlsmon_session_info *info,
 		       u8 dir, const struct tlsmon_dir_keys *keys)
@@ -121,8 +127,34 @@ void tlsmon_event_keys(struct net *net, const struct tlsmon_session_info *info,
 	if (!ev)
 		return;
 	ev->dir = dir;
+	ev->epoch = tlsmon_sessions_key_epoch(&tlsmon_net(net)->sessions);
 	ev->keys = *keys;
 	tlsmon_event_queue(ev);
+}
+
+/**
+ * tlsmon_events_drop_keys() - forget the queued key events of @net
+ * @net: the namespace whose keys were wiped
+ *
+ * Process context, after tlsmon_sessions_wipe_keys(): the keys they carry
+ * are wiped too. One the work took already is stopped by its epoch.
+ */
+void tlsmon_events_drop_keys(struct net *net)
+{
+	struct tlsmon_event *ev, *tmp;
+	unsigned long flags;
+	LIST_HEAD(drop);
+
+	spin_lock_irqsave(&tlsmon_events_lock, flags);
+	list_for_each_entry_safe(ev, tmp, &tlsmon_events, list)
+		if (ev->net == net && ev->cmd == TLSMON_CMD_KEYS_NEW)
+			list_move_tail(&ev->list, &drop);
+	spin_unlock_irqrestore(&tlsmon_events_lock, flags);
+
+	list_for_each_entry_safe(ev, tmp, &drop, list) {
+		put_net(ev->net);
+		kfree_sensitive(ev);
+	}
 }
 
 /* Module exit, after the probes are gone: send what is queued. */

@@ -217,11 +217,15 @@ static bool tlsmon_second_dir(struct sock *sk, struct tlsmon_net *tn,
 	s = cookie ? tlsmon_session_lookup(tn, cookie) : NULL;
 	if (!s)
 		return false;
-	peer = s->peer;
-	/* export was turned on since the tagging; the address is fixed */
-	if (peer == TLSMON_PEER_UNKNOWN)
-		peer = tlsmon_peer_of(sk, pol, &s->info);
-	keys = tlsmon_export_keys(tn, pol, peer, in, &copy);
+	/* monitoring turned off since the tagging: the direction, no keys */
+	keys = NULL;
+	if (pol->enabled) {
+		peer = s->peer;
+		/* export was turned on since the tagging; the address is fixed */
+		if (peer == TLSMON_PEER_UNKNOWN)
+			peer = tlsmon_peer_of(sk, pol, &s->info);
+		keys = tlsmon_export_keys(tn, pol, peer, in, &copy);
+	}
 	open = tlsmon_session_add_dir(tn, s, dir, in->hw, keys, &info);
 	if (open && keys)
 		tlsmon_event_keys(sock_net(sk), &info, dir, keys);

@@ -566,13 +566,15 @@ static bool tlsmon_may_export(struct net *net, const struct tlsmon_session_info 
  * @info: the session
  * @dir: TLSMON_DIR_TX or TLSMON_DIR_RX
  * @keys: its keys
+ * @epoch: the namespace's key epoch when @keys were copied
  *
  * Process context (the event work). The message is wiped before it is
  * freed.
  */
 void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *info,
-			   u8 dir, const struct tlsmon_dir_keys *keys)
+			   u8 dir, const struct tlsmon_dir_keys *keys, u32 epoch)
 {
+	struct tlsmon_sessions *ss = &tlsmon_net(net)->sessions;
 	struct sk_buff *msg;
 	void *hdr;
 
@@ -589,14 +591,24 @@ void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *in
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_KEYS_EXPORTED);
 	/*
 	 * Listeners get clones sharing this data; the last one freed drops it
 	 * unwiped, which is the same for every netlink socket buffer. What
 	 * tlsmon itself holds is wiped.
+	 *
+	 * Sent under the session table's lock, and only if the session is
+	 * still open and its keys were not wiped since they were copied: the
+	 * close and the wipe that follows turning export off wait for it.
 	 */
-	genlmsg_multicast_netns(&tlsmon_genl_family, net, msg, 0,
-				TLSMON_MCGRP_KEYS_ID, GFP_KERNEL);
+	spin_lock_bh(&ss->lock);
+	if (tlsmon_session_keys_current(ss, info->cookie, epoch)) {
+		tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_KEYS_EXPORTED);
+		genlmsg_multicast_netns(&tlsmon_genl_family, net, msg, 0,
+					TLSMON_MCGRP_KEYS_ID, GFP_ATOMIC);
+	} else {
+		kfree_skb(msg);
+	}
+	spin_unlock_bh(&ss->lock);
 }
 
 /**

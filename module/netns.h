@@ -62,6 +62,9 @@ struct tlsmon_flows {
  * @next_id: id of the next session
  * @gen: changes whenever @list does, for dump consistency
  * @count: sessions in @table
+ * @key_epoch: changes, under @lock, whenever every held key is wiped
+ *	(export or monitoring turned off): a key event queued before that
+ *	carries the old value and is not sent (tlsmon_session_keys_current())
  */
 struct tlsmon_sessions {
 	struct rhashtable table;
@@ -71,6 +74,7 @@ struct tlsmon_sessions {
 	u64 next_id;
 	atomic_t gen;
 	atomic_t count;
+	u32 key_epoch;
 };
 
 /**

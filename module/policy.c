@@ -6,8 +6,10 @@
  */
 #include <linux/slab.h>
 
+#include "event.h"
 #include "flow.h"
 #include "policy.h"
+#include "session.h"
 
 /**
  * tlsmon_policy_read() - copy the current policy of @net
@@ -22,6 +24,25 @@ void tlsmon_policy_read(const struct net *net, struct tlsmon_policy *out)
 	obj = rcu_dereference(tlsmon_net(net)->policy);
 	*out = obj->cfg;
 	rcu_read_unlock();
+}
+
+/*
+ * Export or monitoring was just turned off in @net: every key held there is
+ * wiped and none queued is sent, before the request that turned it off
+ * returns. Installations copy keys in an RCU read-side section in which
+ * they read the policy: once the grace period is over, none still works
+ * from the old policy, and none copies keys again. Under the policy mutex.
+ */
+static void tlsmon_policy_wipe_keys(struct net *net)
+{
+	struct tlsmon_net *tn = tlsmon_net(net);
+	unsigned int n;
+
+	synchronize_rcu();
+	n = tlsmon_sessions_wipe_keys(&tn->sessions);
+	tlsmon_events_drop_keys(net);
+	if (n)
+		pr_info("netns %u: keys of %u sessions wiped\n", net->ns.inum, n);
 }
 
 /**
@@ -68,6 +89,9 @@ int tlsmon_policy_update(struct net *net,
 	*result = new->cfg;
 	if (old->cfg.enabled && !new->cfg.enabled)
 		tlsmon_flows_stop(net);
+	if ((old->cfg.export && !new->cfg.export) ||
+	    (old->cfg.enabled && !new->cfg.enabled))
+		tlsmon_policy_wipe_keys(net);
 	mutex_unlock(&tn->lock);
 
 	/* Monitoring is never silent: the host's own log says so. */

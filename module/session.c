@@ -101,6 +101,7 @@ int tlsmon_sessions_init(struct tlsmon_sessions *ss, struct net *net)
 	ss->next_id = 1;
 	atomic_set(&ss->gen, 1);
 	atomic_set(&ss->count, 0);
+	ss->key_epoch = 0;
 	return rhashtable_init(&ss->table, &tlsmon_session_params);
 }
 
@@ -398,4 +399,71 @@ void tlsmon_session_wipe_keys(struct tlsmon_net *tn, struct tlsmon_session *s)
 	memzero_explicit(s->keys, sizeof(s->keys));
 	s->key_dirs = 0;
 	spin_unlock_bh(&tn->sessions.lock);
+}
+
+/**
+ * tlsmon_sessions_wipe_keys() - forget every key held in a namespace
+ * @ss: the namespace's table
+ *
+ * Export or monitoring was turned off: nothing held until now is ever
+ * exported, even if export is turned on again. The caller made sure that
+ * no installation still works from the policy that allowed the copies
+ * (synchronize_rcu() after publishing the new one), so none is added
+ * after this. Process context.
+ *
+ * Return: the number of sessions that held keys.
+ */
+unsigned int tlsmon_sessions_wipe_keys(struct tlsmon_sessions *ss)
+{
+	struct tlsmon_session *s;
+	unsigned int n = 0;
+
+	spin_lock_bh(&ss->lock);
+	list_for_each_entry(s, &ss->list, list) {
+		if (s->key_dirs)
+			n++;
+		memzero_explicit(s->keys, sizeof(s->keys));
+		s->key_dirs = 0;
+	}
+	/* key events queued before this one are stale (see below) */
+	ss->key_epoch++;
+	spin_unlock_bh(&ss->lock);
+	return n;
+}
+
+/**
+ * tlsmon_sessions_key_epoch() - the key epoch a new key event carries
+ * @ss: the namespace's table
+ *
+ * Read where the keys are copied, in the same RCU read-side section as
+ * the policy that allowed the copy.
+ * Return: the current epoch.
+ */
+u32 tlsmon_sessions_key_epoch(struct tlsmon_sessions *ss)
+{
+	return READ_ONCE(ss->key_epoch);
+}
+
+/**
+ * tlsmon_session_keys_current() - may a queued key event still be sent?
+ * @ss: the namespace's table, whose lock the caller holds
+ * @cookie: the session's socket cookie
+ * @epoch: tlsmon_sessions_key_epoch() when the event was queued
+ *
+ * The sender holds the table lock from this check until the message is
+ * handed to the listeners: the close probe (which unlinks the session
+ * under that lock) and tlsmon_sessions_wipe_keys() wait for it, so no key
+ * event leaves after either has returned.
+ * Return: whether the session is open and its keys were not wiped since.
+ */
+bool tlsmon_session_keys_current(struct tlsmon_sessions *ss, u64 cookie,
+				 u32 epoch)
+{
+	struct tlsmon_session *s;
+
+	lockdep_assert_held(&ss->lock);
+	if (epoch != ss->key_epoch)
+		return false;
+	s = rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params);
+	return s && !READ_ONCE(s->closed);
 }

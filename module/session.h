@@ -79,8 +79,9 @@ enum {
  *	the route again when they send keys.
  * @key_dirs: TLSMON_DIR_* whose keys are in @keys, under the table lock
  * @keys: key material by direction (0 TX, 1 RX), copied only when export
- *	was on and the peer local; wiped when the peer leaves the subnet and
- *	when the session is freed
+ *	was on and the peer local; wiped when the peer leaves the subnet,
+ *	when export or monitoring is turned off in the namespace, and when
+ *	the session is freed
  *
  * Lifetime: created when kTLS is installed on a tagged socket, removed
  * when the socket is closed, when its namespace goes away, or when the
@@ -116,6 +117,10 @@ u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
 		       struct tlsmon_session_info *info,
 		       struct tlsmon_dir_keys keys[2]);
 void tlsmon_session_wipe_keys(struct tlsmon_net *tn, struct tlsmon_session *s);
+unsigned int tlsmon_sessions_wipe_keys(struct tlsmon_sessions *ss);
+u32 tlsmon_sessions_key_epoch(struct tlsmon_sessions *ss);
+bool tlsmon_session_keys_current(struct tlsmon_sessions *ss, u64 cookie,
+				 u32 epoch);
 bool tlsmon_session_find(struct tlsmon_net *tn, u64 cookie,
 			 struct tlsmon_session_info *info);
 void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie);

@@ -359,6 +359,57 @@ expect_eq "key events after export went off" "$(grep -c '"event":"keys"' "$tmp/m
 expect_eq "keys of that session once export is back on" "$keys_late" "[]"
 log_test $case_ok "a listener joined before export went off gets no keys; export on again does not export what was installed meanwhile"
 
+# --- turning off means off -----------------------------------------------------
+# Keys held when export or monitoring goes off are wiped: turning it on
+# again exports nothing of the sessions that were open meanwhile.
+for what in export enabled; do
+	case_ok=0
+	hold_pair 10.78.0.2 10.78.0.2 "" "-o ff01" || case_ok=1
+	expect_eq "keys before" "$(py "$(mcc -j keys)" 'len(d)')" 2
+	mcc policy set $what off
+	mcc policy set $what on
+	expect_eq "client keys after $what off and on" "$(mcc -j keys)" "[]"
+	expect_eq "sessions kept" "$(py "$(mcc -j sessions)" 'len(d)')" 1
+	release_pair || case_ok=1
+	log_test $case_ok "$what off wipes the keys held: $what on again exports none of them"
+done
+
+# The second direction installed after monitoring went off copies no keys
+# (export stays on): the client installs TX, waits, then RX.
+case_ok=0
+port=$((port + 1))
+rm -f "$tmp/go" "$tmp/between"
+mcc -j monitor >"$tmp/monitor3.out" 2>&1 &
+mpid=$!
+sleep 0.5
+ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
+spid=$!
+busywait 5000 grep -q listening "$tmp/s.out"
+ip netns exec "$ns_c" "$peer" client 10.78.0.2 $port -w "$tmp/go" -o ff01 -P "$tmp/between" >"$tmp/c.out" 2>&1 &
+cpid=$!
+busywait 20000 grep -q between "$tmp/c.out" || case_ok=1
+busywait 5000 grep -q '"event":"keys"' "$tmp/monitor3.out" || case_ok=1
+expect_eq "client TX keys held" "$(py "$(mcc -j keys)" 'len(d)')" 1
+mcc policy set enabled off
+touch "$tmp/between"
+busywait 20000 sh -c "grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out'" || case_ok=1
+expect_eq "client keys with monitoring off" "$(mcc -j keys)" "[]"
+mcc policy set enabled on
+expect_eq "client keys with monitoring on again" "$(mcc -j keys)" "[]"
+expect_eq "client session has both directions" "$(py "$(mcc -j sessions)" '" ".join(d[0]["directions"])')" "tx rx"
+touch "$tmp/go"
+wait $spid || case_ok=1
+wait $cpid || case_ok=1
+sleep 0.5
+kill $mpid 2>/dev/null
+wait $mpid 2>/dev/null
+expect_eq "key events" "$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+print(" ".join(e["keys"]["direction"] for e in ev if e["event"] == "keys"))' "$tmp/monitor3.out")" "tx"
+[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out" "$tmp/monitor3.out"
+log_test $case_ok "the second direction installed after monitoring went off: no keys held, no key event"
+
 rmmod tlsmon
 log_test $? "unload"
 ktap_finish

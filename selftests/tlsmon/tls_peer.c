@@ -33,6 +33,8 @@
  *                   read" and wait for FILE before answering
  *   -p FILE         after the handshake print "paused" and wait for FILE
  *                   before installing kTLS
+ *   -P FILE         after installing kTLS TX print "between" and wait for
+ *                   FILE before installing RX
  *   -w FILE         after the exchange print "ready", wait for FILE, then
  *                   exchange a second message each way
  *
@@ -60,6 +62,7 @@ static struct {
 	const char *pause_file;
 	const char *hello_file;
 	uint16_t suite;
+	const char *between_file;
 	const struct craft_cipher *cipher;
 } o = { .tls13 = true, .tx = true, .rx = true, .select = -1 };
 
@@ -289,6 +292,8 @@ static void exchange(int fd)
 	err = ktls_ulp(fd);
 	if (!err && o.tx)
 		err = ktls_install(fd, o.cipher, o.tls13, true, !o.server);
+	if (!err && o.tx && o.rx && o.between_file)
+		wait_for("between", o.between_file);
 	if (!err && o.rx)
 		err = ktls_install(fd, o.cipher, o.tls13, false, o.server);
 	if (err == -ENOENT) {
@@ -337,7 +342,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:k:x:W:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:P:k:x:W:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -389,6 +394,9 @@ int main(int argc, char **argv)
 			break;
 		case 'W':
 			o.hello_file = optarg;
+			break;
+		case 'P':
+			o.between_file = optarg;
 			break;
 		case 'k':
 			o.cipher = craft_cipher(optarg);
