@@ -234,9 +234,14 @@ static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	err = tlsmon_policy_update(net, &change, &result, &why);
+	/*
+	 * GENL_UNS_ADMIN_PERM let the namespace's owners this far: they may
+	 * narrow monitoring; widening it takes the host's administrator.
+	 */
+	err = tlsmon_policy_update(net, &change, &result, &why,
+				   netlink_capable(skb, CAP_NET_ADMIN));
 	if (err) {
-		if (err == -EINVAL)
+		if (err == -EINVAL || err == -EPERM)
 			tlsmon_set_err(info->extack,
 				       info->attrs[TLSMON_A_POLICY], why);
 		return err;

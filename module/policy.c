@@ -4,12 +4,27 @@
  * gets its policy when it is created (or when the module loads, for the
  * namespaces that exist then) and loses it with the namespace.
  */
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "event.h"
 #include "flow.h"
 #include "policy.h"
 #include "session.h"
+
+/*
+ * Whether the owners of a network namespace (CAP_NET_ADMIN over its user
+ * namespace) may widen monitoring in it, or only the administrator of the
+ * host (CAP_NET_ADMIN in the initial user namespace). Writable at run
+ * time, by the host's root only (sysfs): delegation can be granted and
+ * taken back without unloading the module, which would drop every
+ * session. Taking it back turns nothing off; it only refuses the next
+ * widening change.
+ */
+static bool delegate_netns;
+module_param(delegate_netns, bool, 0644);
+MODULE_PARM_DESC(delegate_netns,
+		 "let namespace owners, not only the host's administrator, turn monitoring and export on (default: no)");
 
 /**
  * tlsmon_policy_read() - copy the current policy of @net
@@ -51,15 +66,21 @@ static void tlsmon_policy_wipe_keys(struct net *net)
  * @change: fields to change, each already valid on its own
  * @result: receives the policy as published
  * @why: set to the reason when the change is refused
+ * @host_admin: the caller has CAP_NET_ADMIN in the initial user namespace
+ *	(the caller checked the namespace's own already)
  *
  * The change is applied to a private copy, checked as a whole and only
- * then published: a refused change leaves no trace.
+ * then published: a refused change leaves no trace. A change that widens
+ * monitoring (tlsmon_policy_widens()) needs @host_admin, unless the
+ * delegate_netns parameter leaves it to the namespace's owners; it is
+ * judged against the policy in force, under the policy mutex.
  *
- * Return: 0, -EINVAL with @why set, or -ENOMEM.
+ * Return: 0, -EINVAL or -EPERM with @why set, or -ENOMEM.
  */
 int tlsmon_policy_update(struct net *net,
 			 const struct tlsmon_policy_change *change,
-			 struct tlsmon_policy *result, const char **why)
+			 struct tlsmon_policy *result, const char **why,
+			 bool host_admin)
 {
 	struct tlsmon_net *tn = tlsmon_net(net);
 	struct tlsmon_policy_obj *old, *new;
@@ -74,6 +95,11 @@ int tlsmon_policy_update(struct net *net,
 	new->cfg = old->cfg;
 	tlsmon_policy_apply(&new->cfg, change);
 	err = tlsmon_policy_check(&new->cfg, why);
+	if (!err && !host_admin && !READ_ONCE(delegate_netns) &&
+	    tlsmon_policy_widens(&old->cfg, &new->cfg)) {
+		*why = "turning monitoring or export on, or changing it while on, needs CAP_NET_ADMIN in the initial user namespace (or the module parameter delegate_netns)";
+		err = -EPERM;
+	}
 	if (!err && !old->cfg.enabled && new->cfg.enabled) {
 		/* Watching starts before the policy says it has. */
 		err = tlsmon_flows_start(net);

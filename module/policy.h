@@ -26,7 +26,8 @@ struct tlsmon_policy_obj {
 void tlsmon_policy_read(const struct net *net, struct tlsmon_policy *out);
 int tlsmon_policy_update(struct net *net,
 			 const struct tlsmon_policy_change *change,
-			 struct tlsmon_policy *result, const char **why);
+			 struct tlsmon_policy *result, const char **why,
+			 bool host_admin);
 int tlsmon_policy_init(struct net *net);
 void tlsmon_policy_exit(struct net *net);
 

@@ -222,3 +222,57 @@ int tlsmon_policy_check(const struct tlsmon_policy *p, const char **why)
 		return -EINVAL;
 	return tlsmon_mark_check(p->mark, p->mask, why);
 }
+
+/**
+ * tlsmon_policy_diff() - which fields of two policies differ
+ * @a: one policy
+ * @b: the other
+ *
+ * The suites are compared as lists (their order is the operator's).
+ * Return: TLSMON_POLICY_F() bits of the fields that differ.
+ */
+u32 tlsmon_policy_diff(const struct tlsmon_policy *a,
+		       const struct tlsmon_policy *b)
+{
+	u32 d = 0;
+
+	if (a->enabled != b->enabled)
+		d |= TLSMON_POLICY_F(TLSMON_POLICY_A_ENABLED);
+	if (a->export != b->export)
+		d |= TLSMON_POLICY_F(TLSMON_POLICY_A_EXPORT);
+	if (a->consent != b->consent)
+		d |= TLSMON_POLICY_F(TLSMON_POLICY_A_CONSENT);
+	if (a->consent_ext != b->consent_ext)
+		d |= TLSMON_POLICY_F(TLSMON_POLICY_A_CONSENT_EXT);
+	if (a->mark != b->mark)
+		d |= TLSMON_POLICY_F(TLSMON_POLICY_A_MARK);
+	if (a->mask != b->mask)
+		d |= TLSMON_POLICY_F(TLSMON_POLICY_A_MASK);
+	if (a->n_suites != b->n_suites ||
+	    memcmp(a->suites, b->suites, a->n_suites * sizeof(u16)))
+		d |= TLSMON_POLICY_F(TLSMON_POLICY_A_SUITES);
+	return d;
+}
+
+/**
+ * tlsmon_policy_widens() - does going from @old to @new widen monitoring?
+ * @old: the policy in force
+ * @new: the policy a change would publish
+ *
+ * Turning monitoring or export on widens it; so does any other change
+ * (suites, consent, mark) made while either is on, as it changes what is
+ * monitored or how. Turning either off, or changing what is inert while
+ * both are off, does not.
+ * Return: whether the change needs the privilege to widen monitoring.
+ */
+bool tlsmon_policy_widens(const struct tlsmon_policy *old,
+			  const struct tlsmon_policy *new)
+{
+	u32 onoff = TLSMON_POLICY_F(TLSMON_POLICY_A_ENABLED) |
+		    TLSMON_POLICY_F(TLSMON_POLICY_A_EXPORT);
+
+	if ((new->enabled && !old->enabled) || (new->export && !old->export))
+		return true;
+	return (new->enabled || new->export) &&
+	       (tlsmon_policy_diff(old, new) & ~onoff);
+}

@@ -54,5 +54,9 @@ int tlsmon_consent_ext_check(u16 ext, const char **why);
 int tlsmon_mark_check(u32 mark, u32 mask, const char **why);
 bool tlsmon_policy_has_suite(const struct tlsmon_policy *p, u16 suite);
 bool tlsmon_is_grease(u16 value);
+u32 tlsmon_policy_diff(const struct tlsmon_policy *a,
+		       const struct tlsmon_policy *b);
+bool tlsmon_policy_widens(const struct tlsmon_policy *old,
+			  const struct tlsmon_policy *new);
 
 #endif /* _TLSMON_POLICY_RULES_H */

@@ -171,6 +171,50 @@ out=$(unpriv "$monctl" -n "$ns_b" policy set enabled on 2>&1); rc=$?
 log_test $? "change without CAP_NET_ADMIN refused"
 check_output "show without CAP_NET_ADMIN works" "$default_json" unpriv "$monctl" -n "$ns_b" -j policy show
 
+# --- widening monitoring takes the host's administrator ------------------
+# A user who owns a network namespace (unshare -Urn as nobody) may not turn
+# monitoring or export on in it, unless delegate_netns says so; turning
+# things off stays allowed to them.
+asnobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+param=/sys/module/tlsmon/parameters/delegate_netns
+widen_err="monctl: cannot change the policy: turning monitoring or export on, or changing it while on, needs CAP_NET_ADMIN in the initial user namespace (or the module parameter delegate_netns) (Operation not permitted)"
+out=$(asnobody unshare -Urn sh -c "\"$monctl\" policy set enabled on export on; echo rc=\$?; \"$monctl\" -j policy" 2>&1)
+[ "$out" = "$widen_err
+rc=1
+$default_json" ]
+log_test $? "an unprivileged user's own namespace: enabling refused with the reason, policy unchanged"
+out=$(asnobody unshare -Urn sh -c "\"$monctl\" policy set suites 0xff01 consent require; echo rc=\$?; \"$monctl\" -j policy | grep -o '\"suites\":\[[^]]*\]'" 2>&1)
+[ "$out" = 'rc=0
+"suites":["0xff01"]' ]
+log_test $? "an unprivileged user's own namespace: changes while monitoring is off allowed"
+[ "$(cat $param)" = N ] && echo 1 >$param
+out=$(asnobody unshare -Urn sh -c "\"$monctl\" policy set enabled on export on; echo rc=\$?; \"$monctl\" -j policy | grep -o '\"enabled\":[a-z]*'" 2>&1)
+echo 0 >$param
+[ "$out" = 'rc=0
+"enabled":true' ]
+log_test $? "delegate_netns=1: the namespace's owner may enable monitoring"
+# the host's administrator turns monitoring on in the user's namespace
+rm -f /tmp/tlsmon-go-$suffix /tmp/tlsmon-pid-$suffix
+asnobody unshare -Urn sh -c "echo \$\$ >/tmp/tlsmon-pid-$suffix; while [ ! -e /tmp/tlsmon-go-$suffix ]; do sleep 0.1; done
+	\"$monctl\" policy set export off; echo rc=\$?
+	\"$monctl\" policy set mark 0x1; echo rc=\$?
+	\"$monctl\" policy set enabled off; echo rc=\$?" >/tmp/tlsmon-out-$suffix 2>&1 &
+upid=$!
+busywait 5000 test -s /tmp/tlsmon-pid-$suffix
+nsenter --net=/proc/$(cat /tmp/tlsmon-pid-$suffix)/ns/net "$monctl" policy set enabled on export on
+rc=$?
+touch /tmp/tlsmon-go-$suffix
+wait $upid
+out=$(cat /tmp/tlsmon-out-$suffix)
+rm -f /tmp/tlsmon-go-$suffix /tmp/tlsmon-pid-$suffix /tmp/tlsmon-out-$suffix
+[ $rc -eq 0 ] && [ "$out" = "rc=0
+$widen_err
+rc=1
+rc=0" ]
+ok=$?
+[ $ok -eq 0 ] || diag "$out"
+log_test $ok "the namespace's owner may turn export and monitoring off, not change the mark while on"
+
 # --- errors: messages and exit codes ------------------------------------
 expect_fail "kernel extack shown: consent-ext 0xff01" 1 \
 	"monctl: cannot change the policy: extension 0xff01 is renegotiation_info, not a private-use code point (Invalid argument)" \

@@ -194,4 +194,82 @@ TEST(check_whole_policy)
 	EXPECT_EQ(-EINVAL, tlsmon_policy_check(&p, &why));
 }
 
+TEST(policy_diff)
+{
+	struct tlsmon_policy a, b;
+
+	tlsmon_policy_defaults(&a);
+	b = a;
+	EXPECT_EQ(0, tlsmon_policy_diff(&a, &b));
+	b.enabled = true;
+	b.mark = 1;
+	b.mask = 1;
+	EXPECT_EQ(TLSMON_POLICY_F(TLSMON_POLICY_A_ENABLED) |
+		  TLSMON_POLICY_F(TLSMON_POLICY_A_MARK) |
+		  TLSMON_POLICY_F(TLSMON_POLICY_A_MASK), tlsmon_policy_diff(&a, &b));
+	b = a;
+	/* same length, other order: the list differs */
+	b.suites[0] = a.suites[1];
+	b.suites[1] = a.suites[0];
+	EXPECT_EQ(TLSMON_POLICY_F(TLSMON_POLICY_A_SUITES), tlsmon_policy_diff(&a, &b));
+	b = a;
+	b.n_suites--;
+	EXPECT_EQ(TLSMON_POLICY_F(TLSMON_POLICY_A_SUITES), tlsmon_policy_diff(&a, &b));
+	b = a;
+	b.consent = TLSMON_CONSENT_OFF;
+	b.consent_ext = 0xff4e;
+	b.export = true;
+	EXPECT_EQ(TLSMON_POLICY_F(TLSMON_POLICY_A_CONSENT) |
+		  TLSMON_POLICY_F(TLSMON_POLICY_A_CONSENT_EXT) |
+		  TLSMON_POLICY_F(TLSMON_POLICY_A_EXPORT), tlsmon_policy_diff(&a, &b));
+}
+
+TEST(policy_widens)
+{
+	struct tlsmon_policy off, on, p;
+
+	tlsmon_policy_defaults(&off);
+	on = off;
+	on.enabled = true;
+
+	/* turning on widens, off does not */
+	EXPECT_TRUE(tlsmon_policy_widens(&off, &on));
+	EXPECT_FALSE(tlsmon_policy_widens(&on, &off));
+	p = off;
+	p.export = true;
+	EXPECT_TRUE(tlsmon_policy_widens(&off, &p));
+	EXPECT_FALSE(tlsmon_policy_widens(&p, &off));
+	/* export off while monitoring stays on narrows */
+	p = on;
+	p.export = true;
+	EXPECT_FALSE(tlsmon_policy_widens(&p, &on));
+	/* what is inert while both are off may change */
+	p = off;
+	p.n_suites = 1;
+	p.consent = TLSMON_CONSENT_REQUIRE;
+	p.mark = 4;
+	p.mask = 4;
+	EXPECT_FALSE(tlsmon_policy_widens(&off, &p));
+	/* any of it while either is on widens */
+	p = on;
+	p.n_suites = 1;
+	EXPECT_TRUE(tlsmon_policy_widens(&on, &p));
+	p = on;
+	p.mark = 4;
+	p.mask = 4;
+	EXPECT_TRUE(tlsmon_policy_widens(&on, &p));
+	p = off;
+	p.export = true;
+	on = p;
+	on.consent = TLSMON_CONSENT_OFF;
+	EXPECT_TRUE(tlsmon_policy_widens(&p, &on));
+	/* no change never widens */
+	EXPECT_FALSE(tlsmon_policy_widens(&on, &on));
+	/* turned off along with another change: narrowing */
+	p = on;
+	p.export = false;
+	p.n_suites = 2;
+	EXPECT_FALSE(tlsmon_policy_widens(&on, &p));
+}
+
 TEST_HARNESS_MAIN

@@ -39,7 +39,14 @@
  * TLSMON_CMD_POLICY_SET
  * ---------------------
  * Needs CAP_NET_ADMIN over the user namespace that owns the socket's
- * network namespace. The request holds TLSMON_A_POLICY with any non-empty
+ * network namespace. A change that widens monitoring needs more:
+ * CAP_NET_ADMIN in the initial user namespace (the host's administrator),
+ * unless the module parameter delegate_netns (off by default) leaves it
+ * to the namespace's owners; otherwise it fails with EPERM and an extack
+ * saying so. Widening is turning enabled or export on, or changing any
+ * other attribute while either is on. Turning them off, and changing what
+ * is inert while both are off, stays with the namespace's owners. The
+ * request holds TLSMON_A_POLICY with any non-empty
  * subset of the attributes above; the ones absent keep their value. The
  * change is atomic: either every given attribute is applied or, on any
  * error, none is. TLSMON_POLICY_A_SUITES replaces the whole set; an empty
