@@ -86,6 +86,10 @@ int tlsmon_flow_params_check(void)
  * earlier handshake, which crossed the wire in clear, never keys; and a
  * cache with a constructor is never merged with another.
  *
+ * Both are SLAB_ACCOUNT, as is stream_grow()'s kmalloc: what a namespace
+ * holds is charged to the memory cgroup of whoever enabled monitoring in
+ * it (tlsmon_charge_begin()), not left to the kernel.
+ *
  * Created at module init, destroyed at exit (kmem_cache_destroy() waits
  * for the grace period of a SLAB_TYPESAFE_BY_RCU cache's slabs).
  */
@@ -118,10 +122,11 @@ int tlsmon_flow_caches_create(void)
 	flow_seed = get_random_u32();
 	pending_cache = kmem_cache_create("tlsmon_pending",
 					  sizeof(struct tlsmon_pending), 0,
-					  SLAB_TYPESAFE_BY_RCU, pending_ctor);
+					  SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT,
+					  pending_ctor);
 	streams_cache = kmem_cache_create("tlsmon_handshake",
 					  sizeof(struct tlsmon_handshake),
-					  0, 0, handshake_ctor);
+					  0, SLAB_ACCOUNT, handshake_ctor);
 	if (!pending_cache || !streams_cache) {
 		tlsmon_flow_caches_destroy();
 		return -ENOMEM;
@@ -320,6 +325,7 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 {
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p, *old;
+	struct mem_cgroup *memcg;
 
 	if (atomic_read(&f->count) >= READ_ONCE(max_pending)) {
 		/* Full: the oldest watcher gives way, and it is counted. */
@@ -330,7 +336,9 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 		pending_unlink(f, old);
 	}
 	/* not cleared (see pending_ctor()): filled in whole below */
+	memcg = tlsmon_charge_begin(tn);
 	p = kmem_cache_alloc(pending_cache, GFP_ATOMIC);
+	tlsmon_charge_end(memcg);
 	if (!p) {
 		tlsmon_count(tn, TLSMON_STATS_A_PENDING_DROPS);
 		return NULL;
@@ -444,15 +452,18 @@ static void stream_rebuf(struct tlsmon_hs_dir *d, u8 *block, u32 size)
 }
 
 /* Caller holds p->lock: the two streams, on the first payload. */
-static bool pending_streams(struct tlsmon_pending *p)
+static bool pending_streams(struct tlsmon_net *tn, struct tlsmon_pending *p)
 {
 	u32 size = min_t(u32, stream_size_of(TLSMON_HS_BLOCK), hello_max);
+	struct mem_cgroup *memcg;
 	int i;
 
 	if (p->hs)
 		return true;
 	/* not cleared (see handshake_ctor()): tlsmon_hs_dir_init() does */
+	memcg = tlsmon_charge_begin(tn);
 	p->hs = kmem_cache_alloc(streams_cache, GFP_ATOMIC);
+	tlsmon_charge_end(memcg);
 	if (!p->hs)
 		return false;
 	for (i = 0; i < 2; i++) {
@@ -469,10 +480,11 @@ static bool pending_streams(struct tlsmon_pending *p)
  * clears what it hands out (init_on_alloc): a block sized to the hellos
  * is memory and time that the largest possible hello would waste.
  */
-static bool stream_grow(struct tlsmon_pending *p, int i)
+static bool stream_grow(struct tlsmon_net *tn, struct tlsmon_pending *p, int i)
 {
 	struct tlsmon_hs_dir *d = &p->hs->dir[i];
 	u32 block = 2 * TLSMON_HS_BLOCK, size;
+	struct mem_cgroup *memcg;
 	u8 *m;
 
 	while (stream_size_of(block) < d->need && stream_size_of(block) < d->cap)
@@ -480,7 +492,9 @@ static bool stream_grow(struct tlsmon_pending *p, int i)
 	size = min(stream_size_of(block), d->cap);
 	if (size == d->cap)
 		block = 2 * size + tlsmon_hs_seen_bytes(size);
-	m = kmalloc(block, GFP_ATOMIC);
+	memcg = tlsmon_charge_begin(tn);
+	m = kmalloc(block, GFP_ATOMIC | __GFP_ACCOUNT);
+	tlsmon_charge_end(memcg);
 	if (!m)
 		return false;
 	stream_rebuf(d, m, size);
@@ -565,7 +579,7 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 	/* nothing read yet, nothing to compare with */
 	if (!believe && !p->hs)
 		return;
-	if (!pending_streams(p))
+	if (!pending_streams(tn, p))
 		goto nomem;
 	i = stream_of(p, dir);
 	d = &p->hs->dir[i];
@@ -587,7 +601,7 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 			if (tlsmon_hs_dir_check(d, pos, data, n))
 				break;
 		} else if (tlsmon_hs_dir_feed(d, pos, data, n) == -ENOBUFS) {
-			if (!stream_grow(p, i)) {
+			if (!stream_grow(tn, p, i)) {
 				skb_abort_seq_read(&st);
 				goto nomem;
 			}

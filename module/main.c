@@ -72,4 +72,8 @@ module_exit(tlsmon_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Visible, consented, local-only monitoring of kernel TLS sessions");
 MODULE_AUTHOR("The tlsmon developers");
-MODULE_ALIAS_GENL_FAMILY(TLSMON_GENL_NAME);
+/*
+ * No MODULE_ALIAS_GENL_FAMILY(): resolving the family would load the
+ * module (and net/tls) on any user's request, even where the host's
+ * administrator never meant to run it. Only an administrator loads it.
+ */

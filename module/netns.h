@@ -5,9 +5,11 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/list_nulls.h>
+#include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/rhashtable-types.h>
+#include <linux/sched/mm.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
@@ -85,6 +87,12 @@ struct tlsmon_sessions {
  * @flows: handshakes being watched
  * @sessions: monitored sessions
  * @stats: counters, TLSMON_STATS_A_* indexed
+ * @memcg: the memory cgroup of the task that enabled monitoring (a
+ *	reference), charged with the namespace's watched handshakes and
+ *	sessions (tlsmon_charge_begin()); set under @lock before the hooks
+ *	are registered, put under @lock once monitoring is off and a grace
+ *	period has passed, when no allocation can use it; NULL while off or
+ *	without memory cgroups
  */
 struct tlsmon_net {
 	struct tlsmon_policy_obj __rcu *policy;
@@ -92,6 +100,7 @@ struct tlsmon_net {
 	struct tlsmon_flows flows;
 	struct tlsmon_sessions sessions;
 	atomic64_t stats[TLSMON_STATS_A_MAX + 1];
+	struct mem_cgroup *memcg;
 };
 
 extern unsigned int tlsmon_net_id;
@@ -99,6 +108,27 @@ extern unsigned int tlsmon_net_id;
 static inline struct tlsmon_net *tlsmon_net(const struct net *net)
 {
 	return net_generic(net, tlsmon_net_id);
+}
+
+/**
+ * tlsmon_charge_begin() - charge what follows to @tn's memory cgroup
+ * @tn: the namespace the allocations are for
+ *
+ * Around allocations with __GFP_ACCOUNT or from SLAB_ACCOUNT caches made
+ * for a namespace with monitoring on, in any context but NMI: in softirq
+ * nothing is charged unless an active memory cgroup is set, and in a task
+ * the task's own cgroup would be charged, not the enabler's. The model is
+ * bpf_map_kmalloc_node().
+ * Return: the previous active memory cgroup, for tlsmon_charge_end().
+ */
+static inline struct mem_cgroup *tlsmon_charge_begin(struct tlsmon_net *tn)
+{
+	return set_active_memcg(READ_ONCE(tn->memcg));
+}
+
+static inline void tlsmon_charge_end(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
 }
 
 int tlsmon_netns_register(void);

@@ -42,6 +42,20 @@ void tlsmon_policy_read(const struct net *net, struct tlsmon_policy *out)
 }
 
 /*
+ * Drop the memory cgroup charged with the namespace's allocations. Under
+ * the policy mutex (or at the namespace's exit), with no hook registered
+ * and, after a grace period, no installation working from an enabled
+ * policy. What was charged stays charged until it is freed.
+ */
+static void tlsmon_policy_uncharge(struct tlsmon_net *tn)
+{
+	struct mem_cgroup *memcg = tn->memcg;
+
+	WRITE_ONCE(tn->memcg, NULL);
+	mem_cgroup_put(memcg);
+}
+
+/*
  * Export or monitoring was just turned off in @net: every key held there is
  * wiped and none queued is sent, before the request that turned it off
  * returns. Installations copy keys in an RCU read-side section in which
@@ -101,10 +115,14 @@ int tlsmon_policy_update(struct net *net,
 		err = -EPERM;
 	}
 	if (!err && !old->cfg.enabled && new->cfg.enabled) {
+		/* What the namespace holds is charged to whoever enabled it. */
+		WRITE_ONCE(tn->memcg, get_mem_cgroup_from_mm(current->mm));
 		/* Watching starts before the policy says it has. */
 		err = tlsmon_flows_start(net);
-		if (err)
+		if (err) {
 			*why = "cannot register the netfilter hooks";
+			tlsmon_policy_uncharge(tn);
+		}
 	}
 	if (err) {
 		mutex_unlock(&tn->lock);
@@ -118,6 +136,9 @@ int tlsmon_policy_update(struct net *net,
 	if ((old->cfg.export && !new->cfg.export) ||
 	    (old->cfg.enabled && !new->cfg.enabled))
 		tlsmon_policy_wipe_keys(net);
+	/* after the grace period above: no allocation uses it any more */
+	if (old->cfg.enabled && !new->cfg.enabled)
+		tlsmon_policy_uncharge(tn);
 	mutex_unlock(&tn->lock);
 
 	/* Monitoring is never silent: the host's own log says so. */
@@ -169,6 +190,8 @@ void tlsmon_policy_exit(struct net *net)
 
 	obj = rcu_dereference_protected(tn->policy, true);
 	RCU_INIT_POINTER(tn->policy, NULL);
+	/* the hooks are gone, and no socket of the namespace is left */
+	tlsmon_policy_uncharge(tn);
 	if (obj->cfg.enabled)
 		pr_info("netns %u: monitoring stops: namespace or module going away\n",
 			net->ns.inum);

@@ -65,6 +65,9 @@ static DEFINE_IRQ_WORK(tlsmon_close_irq, tlsmon_close_irq_fn);
  * new session is filled in whole (tlsmon_session_add()) but for its keys,
  * and those are zero in every free object, cleared by the constructor
  * and wiped again by tlsmon_session_free().
+ *
+ * SLAB_ACCOUNT: sessions are charged to the memory cgroup of whoever
+ * enabled monitoring in their namespace (tlsmon_charge_begin()).
  */
 static struct kmem_cache *tlsmon_session_cache;
 
@@ -77,7 +80,8 @@ int tlsmon_session_cache_create(void)
 {
 	tlsmon_session_cache = kmem_cache_create("tlsmon_session",
 						 sizeof(struct tlsmon_session),
-						 0, 0, tlsmon_session_ctor);
+						 0, SLAB_ACCOUNT,
+						 tlsmon_session_ctor);
 	return tlsmon_session_cache ? 0 : -ENOMEM;
 }
 
@@ -147,10 +151,13 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 {
 	struct tlsmon_sessions *ss = &tn->sessions;
 	struct tlsmon_session *s;
+	struct mem_cgroup *memcg;
 	int err;
 
 	/* not cleared (see tlsmon_session_ctor()): the keys are zero */
+	memcg = tlsmon_charge_begin(tn);
 	s = kmem_cache_alloc(tlsmon_session_cache, GFP_ATOMIC);
+	tlsmon_charge_end(memcg);
 	if (!s)
 		return -ENOMEM;
 	s->closed = 0;

@@ -157,6 +157,47 @@ diag "segments with one byte of payload: $ones"
 [ "$ones" -ge 100 ] || rc=1
 log_test $rc "both hellos sent one byte per TCP segment: both ends tagged"
 
+# --- the memory a namespace holds is charged to whoever enabled it -------------
+# Monitoring in the server's namespace is enabled from a task in a memory
+# cgroup of its own, which then holds no task: what that cgroup's slab
+# count gains during a flood of ClientHellos is what tlsmon holds for the
+# namespace (the flood's own sockets are charged to the flood's cgroup).
+memcg_case() {
+	local cg root=/sys/fs/cgroup slab0 slab1 pending
+	if [ "$(stat -f -c %T $root 2>/dev/null)" != cgroup2fs ]; then
+		root=$tmp/cgroup
+		mkdir -p "$root"
+		mount -t cgroup2 none "$root" || { skip_test "memcg" "cannot mount cgroup v2"; return; }
+	fi
+	if ! grep -qw memory "$root/cgroup.controllers"; then
+		skip_test "memcg" "no memory controller"
+		return
+	fi
+	echo +memory >"$root/cgroup.subtree_control"
+	cg=$root/tlsmon-enabler-$suffix
+	mkdir "$cg" || { log_test 1 "memory cgroup created"; return; }
+	"$monctl" -n "$ns_c" policy set enabled off
+	"$monctl" -n "$ns_s" policy set enabled off
+	sh -c "echo \$\$ >'$cg/cgroup.procs' && exec '$monctl' -n '$ns_s' policy set enabled on"
+	echo 1024 >$params/max_pending
+	slab0=$(sed -n 's/^slab \([0-9]*\)/\1/p' "$cg/memory.stat")
+	flood ch 400
+	busywait 10000 sh -c "[ \$('$monctl' -n '$ns_s' -j stats | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"pending\"])') -ge 400 ]"
+	pending=$(stat_of "$ns_s" pending)
+	slab1=$(sed -n 's/^slab \([0-9]*\)/\1/p' "$cg/memory.stat")
+	diag "enabler's cgroup: slab $slab0 -> $slab1 bytes, memory.current $(cat "$cg/memory.current"), $pending handshakes watched"
+	# 400 watched ClientHellos, each with its 4.3 KiB streams: at least
+	# 3 KiB each, whatever the per-CPU batching of the statistics
+	[ "$pending" -ge 400 ] && [ $((slab1 - slab0)) -ge $((400 * 3072)) ]
+	log_test $? "400 watched handshakes are charged to the memory cgroup of the task that enabled monitoring"
+	stop_floods
+	"$monctl" -n "$ns_s" policy set enabled off
+	echo 32 >$params/max_pending
+	rmdir "$cg" 2>/dev/null
+	[ "$root" = "$tmp/cgroup" ] && umount "$root"
+}
+memcg_case
+
 rmmod tlsmon
 log_test $? "the module unloads"
 ktap_finish

@@ -90,6 +90,11 @@ rmmod tlsmon 2>/dev/null
 out=$(mc policy show 2>&1); rc=$?
 [ $rc -eq 1 ] && [ "$out" = 'monctl: the tlsmon module is not loaded (no generic netlink family "tlsmon")' ]
 log_test $? "monctl says the module is missing (exit 1)"
+# resolving the family loads nothing: no alias, and nobody's request neither
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups -- "$monctl" -j policy 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$out" = 'monctl: the tlsmon module is not loaded (no generic netlink family "tlsmon")' ] &&
+	[ -z "$(modinfo -F alias "$ko")" ] && ! lsmod | grep -q '^tlsmon '
+log_test $? "no autoload: the module has no alias, monctl as root or nobody leaves it unloaded"
 
 # --- load and unload ---------------------------------------------------
 ip netns add "$ns_a" && ip netns add "$ns_b" || exit 1
