@@ -6,6 +6,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
+#include "audit.h"
 #include "event.h"
 #include "flow.h"
 #include "ktls.h"
@@ -33,12 +34,17 @@ static int __init tlsmon_init(void)
 	err = tlsmon_genl_register();
 	if (err)
 		goto err_netns;
-	err = tlsmon_ktls_register();
+	err = tlsmon_audit_register();
 	if (err)
 		goto err_genl;
+	err = tlsmon_ktls_register();
+	if (err)
+		goto err_audit;
 	pr_info("loaded; monitoring is off until enabled per namespace\n");
 	return 0;
 
+err_audit:
+	tlsmon_audit_unregister();
 err_genl:
 	tlsmon_genl_unregister();
 err_netns:
@@ -57,6 +63,7 @@ static void __exit tlsmon_exit(void)
 	tlsmon_ktls_unregister();
 	tlsmon_sessions_flush_closed();
 	tlsmon_events_flush();
+	tlsmon_audit_unregister();
 	tlsmon_genl_unregister();
 	tlsmon_netns_unregister();
 	/* Sessions freed by call_rcu() run module code and use their cache. */

@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "audit.h"
 #include "compat.h"
 #include "export.h"
 #include "ktls.h"
@@ -632,6 +633,25 @@ bool tlsmon_nl_listening(struct net *net, u8 cmd)
 							       TLSMON_MCGRP_EVENTS_ID);
 }
 
+/**
+ * tlsmon_nl_keys_group() - the multicast group number of the key group
+ *
+ * Valid once the family is registered.
+ * Return: the group's number, as netlink_bind() passes it.
+ */
+unsigned int tlsmon_nl_keys_group(void)
+{
+	return tlsmon_genl_family.mcgrp_offset + TLSMON_MCGRP_KEYS_ID;
+}
+
+/* Every key dump is on record, once the privilege was checked (audit.c). */
+static int tlsmon_nl_keys_start(struct netlink_callback *cb)
+{
+	tlsmon_audit_keys_dump(sock_net(cb->skb->sk),
+			       netlink_capable(cb->skb, CAP_NET_ADMIN));
+	return 0;
+}
+
 /*
  * One message per session whose keys may be exported now, resuming after
  * the session sent last (struct tlsmon_dump_ctx), like the session dump.
@@ -731,6 +751,7 @@ static const struct genl_ops tlsmon_genl_ops[] = {
 	},
 	{
 		.cmd = TLSMON_CMD_KEYS_GET,
+		.start = tlsmon_nl_keys_start,
 		.dumpit = tlsmon_nl_keys_dump,
 		.policy = tlsmon_get_nl_policy,
 		.maxattr = TLSMON_A_MAX,

@@ -16,6 +16,7 @@ void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *in
 void tlsmon_nl_session_notify(struct net *net, u8 cmd,
 			      const struct tlsmon_session_info *info);
 bool tlsmon_nl_listening(struct net *net, u8 cmd);
+unsigned int tlsmon_nl_keys_group(void);
 void tlsmon_genl_unregister(void);
 
 #endif /* _TLSMON_NETLINK_H */

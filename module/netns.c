@@ -7,6 +7,7 @@
  */
 #include <net/netns/generic.h>
 
+#include "audit.h"
 #include "flow.h"
 #include "netns.h"
 #include "policy.h"
@@ -19,6 +20,7 @@ static int __net_init tlsmon_net_init(struct net *net)
 	struct tlsmon_net *tn = tlsmon_net(net);
 	int err;
 
+	tlsmon_audit_net_init(tn);
 	tlsmon_flows_init(&tn->flows);
 	err = tlsmon_sessions_init(&tn->sessions, net);
 	if (err)

@@ -8,6 +8,7 @@
 #include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
+#include <linux/ratelimit_types.h>
 #include <linux/rhashtable-types.h>
 #include <linux/sched/mm.h>
 #include <linux/spinlock.h>
@@ -93,6 +94,8 @@ struct tlsmon_sessions {
  *	are registered, put under @lock once monitoring is off and a grace
  *	period has passed, when no allocation can use it; NULL while off or
  *	without memory cgroups
+ * @log_rs: limits the kernel log lines its unprivileged actors cause
+ *	(audit.c)
  */
 struct tlsmon_net {
 	struct tlsmon_policy_obj __rcu *policy;
@@ -101,6 +104,7 @@ struct tlsmon_net {
 	struct tlsmon_sessions sessions;
 	atomic64_t stats[TLSMON_STATS_A_MAX + 1];
 	struct mem_cgroup *memcg;
+	struct ratelimit_state log_rs;
 };
 
 extern unsigned int tlsmon_net_id;

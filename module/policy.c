@@ -7,6 +7,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
+#include "audit.h"
 #include "event.h"
 #include "flow.h"
 #include "policy.h"
@@ -25,6 +26,9 @@ static bool delegate_netns;
 module_param(delegate_netns, bool, 0644);
 MODULE_PARM_DESC(delegate_netns,
 		 "let namespace owners, not only the host's administrator, turn monitoring and export on (default: no)");
+
+static const char tlsmon_widen_refused[] =
+	"turning monitoring on or widening it needs CAP_NET_ADMIN in the initial user namespace";
 
 /**
  * tlsmon_policy_read() - copy the current policy of @net
@@ -61,8 +65,9 @@ static void tlsmon_policy_uncharge(struct tlsmon_net *tn)
  * returns. Installations copy keys in an RCU read-side section in which
  * they read the policy: once the grace period is over, none still works
  * from the old policy, and none copies keys again. Under the policy mutex.
+ * Return: the number of sessions whose keys were wiped.
  */
-static void tlsmon_policy_wipe_keys(struct net *net)
+static unsigned int tlsmon_policy_wipe_keys(struct net *net)
 {
 	struct tlsmon_net *tn = tlsmon_net(net);
 	unsigned int n;
@@ -70,8 +75,7 @@ static void tlsmon_policy_wipe_keys(struct net *net)
 	synchronize_rcu();
 	n = tlsmon_sessions_wipe_keys(&tn->sessions);
 	tlsmon_events_drop_keys(net);
-	if (n)
-		pr_info("netns %u: keys of %u sessions wiped\n", net->ns.inum, n);
+	return n;
 }
 
 /**
@@ -98,6 +102,7 @@ int tlsmon_policy_update(struct net *net,
 {
 	struct tlsmon_net *tn = tlsmon_net(net);
 	struct tlsmon_policy_obj *old, *new;
+	unsigned int wiped = 0;
 	int err;
 
 	new = kmalloc(sizeof(*new), GFP_KERNEL);
@@ -111,7 +116,7 @@ int tlsmon_policy_update(struct net *net,
 	err = tlsmon_policy_check(&new->cfg, why);
 	if (!err && !host_admin && !READ_ONCE(delegate_netns) &&
 	    tlsmon_policy_widens(&old->cfg, &new->cfg)) {
-		*why = "turning monitoring or export on, or changing it while on, needs CAP_NET_ADMIN in the initial user namespace (or the module parameter delegate_netns)";
+		*why = tlsmon_widen_refused;
 		err = -EPERM;
 	}
 	if (!err && !old->cfg.enabled && new->cfg.enabled) {
@@ -135,24 +140,13 @@ int tlsmon_policy_update(struct net *net,
 		tlsmon_flows_stop(net);
 	if ((old->cfg.export && !new->cfg.export) ||
 	    (old->cfg.enabled && !new->cfg.enabled))
-		tlsmon_policy_wipe_keys(net);
+		wiped = tlsmon_policy_wipe_keys(net);
 	/* after the grace period above: no allocation uses it any more */
 	if (old->cfg.enabled && !new->cfg.enabled)
 		tlsmon_policy_uncharge(tn);
+	/* under the mutex: the log has the changes in their order */
+	tlsmon_audit_policy(net, &old->cfg, &new->cfg, wiped, host_admin);
 	mutex_unlock(&tn->lock);
-
-	/* Monitoring is never silent: the host's own log says so. */
-	if (!old->cfg.enabled && new->cfg.enabled)
-		pr_info("netns %u: monitoring enabled (%u suites, consent %s, export %s)\n",
-			net->ns.inum, new->cfg.n_suites,
-			new->cfg.consent == TLSMON_CONSENT_OFF ? "off" :
-			new->cfg.consent == TLSMON_CONSENT_ACCEPT ? "accept" :
-			"require", new->cfg.export ? "on" : "off");
-	else if (old->cfg.enabled && !new->cfg.enabled)
-		pr_info("netns %u: monitoring disabled\n", net->ns.inum);
-	if (old->cfg.export != new->cfg.export)
-		pr_info("netns %u: key export %s\n", net->ns.inum,
-			new->cfg.export ? "on" : "off");
 
 	kfree_rcu(old, rcu);
 	return 0;
@@ -193,8 +187,7 @@ void tlsmon_policy_exit(struct net *net)
 	/* the hooks are gone, and no socket of the namespace is left */
 	tlsmon_policy_uncharge(tn);
 	if (obj->cfg.enabled)
-		pr_info("netns %u: monitoring stops: namespace or module going away\n",
-			net->ns.inum);
+		tlsmon_audit_net_exit(net);
 	kfree_rcu(obj, rcu);
 	mutex_destroy(&tn->lock);
 	pr_debug("netns %u: policy freed\n", net->ns.inum);

@@ -314,9 +314,12 @@ log_test $case_ok "without CAP_NET_ADMIN: key dump refused, sessions still shown
 
 case_ok=0
 write_join_py
+inum_c=$(ip netns exec "$ns_c" readlink /proc/self/ns/net | tr -dc '0-9')
+joins0=$(dmesg | grep -c "tlsmon: netns $inum_c: key group joined by uid 0 auid [0-9]* pid [0-9]* comm python3$")
 expect_eq "privileged join" "$(ip netns exec "$ns_c" python3 "$tmp/join.py" 2>&1)" joined
 expect_eq "unprivileged join" "$(unpriv ip netns exec "$ns_c" python3 "$tmp/join.py" 2>&1)" EPERM
-log_test $case_ok "joining the keys group needs CAP_NET_ADMIN (EPERM otherwise)"
+expect_eq "joins logged" "$(( $(dmesg | grep -c "tlsmon: netns $inum_c: key group joined by uid 0 auid [0-9]* pid [0-9]* comm python3$") - joins0 ))" 1
+log_test $case_ok "joining the keys group needs CAP_NET_ADMIN (EPERM otherwise); a join is logged, a refused one not"
 
 # --- key events ------------------------------------------------------------------
 case_ok=0
