@@ -26,7 +26,8 @@
  *               (TLS_AES_128_GCM_SHA256_MON); default 4
  *   -m exact    the policy is on, with export, throughout: every monitored
  *               connection's four key sets (two ends, TX and RX) arrive
- *               exactly once, no other (default)
+ *               exactly once, no other (default); a churned connection is
+ *               closed only once they did, as none is sent after a close
  *   -m atmost   the policy may change meanwhile: none arrives twice, none
  *               for an ordinary connection
  *   -w FILE     once the held connections are open print "held" and wait
@@ -599,6 +600,32 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * -m exact: the module sends no key event once its socket is closed, so a
+ * churned monitored connection stays open until its four key sets have
+ * arrived, or 5 s have passed (the check then reports what is missing).
+ */
+static void keys_arrived(const struct conn *k)
+{
+	double t0 = now();
+	bool all;
+
+	if (!o.exact || o.no_listener || !k->monitored)
+		return;
+	for (;;) {
+		const struct ent *c, *s;
+
+		pthread_mutex_lock(&table_lock);
+		c = ent_of(k->cc, false);
+		s = ent_of(k->sc, false);
+		all = c && s && c->tx && c->rx && s->tx && s->rx;
+		pthread_mutex_unlock(&table_lock);
+		if (all || now() - t0 > 5)
+			return;
+		usleep(200);
+	}
+}
+
 /* -U: whether its file exists (or there is none to wait for) */
 static bool until_reached(void)
 {
@@ -901,6 +928,7 @@ int main(int argc, char **argv)
 			failed++;
 		} else {
 			record(&k);
+			keys_arrived(&k);
 		}
 		conn_close(&k);
 	}
