@@ -4,9 +4,38 @@
 
 #include <linux/in6.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
 struct net;
+struct net_device;
+struct sock;
 struct tls_context;
+struct tlsmon_policy;
+
+/**
+ * struct tlsmon_route - what the routing of a socket's packets depends on
+ * @laddr: local address (IPv4: IPv4-mapped)
+ * @raddr: peer address, likewise
+ * @lport: local port, network order
+ * @rport: peer port, network order
+ * @bound_if: sk_bound_dev_if: the VRF or device the socket is bound to
+ * @mark: sk_mark, after tlsmon's own rewrite
+ * @uid: sk_uid
+ * @tos: RT_TOS(inet->tos) for IPv4 peers, the traffic class for IPv6
+ *
+ * Taken from the socket when it is tagged (and by TLSMON_CMD_PEER_GET), so
+ * that the export rule routes as the socket's own packets are routed.
+ */
+struct tlsmon_route {
+	struct in6_addr laddr;
+	struct in6_addr raddr;
+	__be16 lport;
+	__be16 rport;
+	int bound_if;
+	u32 mark;
+	kuid_t uid;
+	u8 tos;
+};
 
 /**
  * struct tlsmon_dir_keys - key material of one kTLS direction, as installed
@@ -40,6 +69,11 @@ struct tlsmon_dir_keys {
 
 bool tlsmon_keys_capture(const struct tls_context *ctx, bool tx,
 			 struct tlsmon_dir_keys *k);
-bool tlsmon_peer_local(struct net *net, const struct in6_addr *peer, int oif);
+void tlsmon_route_of_sk(const struct sock *sk, struct tlsmon_route *rt);
+int tlsmon_link_check(const struct net_device *dev, const char **why);
+int tlsmon_link_usable(struct net *net, u32 ifindex, const char **why);
+int tlsmon_export_check(struct net *net, const struct tlsmon_policy *pol,
+			const struct tlsmon_route *rt, int *egress,
+			const char **why);
 
 #endif /* _TLSMON_EXPORT_H */

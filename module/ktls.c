@@ -99,8 +99,8 @@ static void tlsmon_count_why(struct tlsmon_net *tn, u8 why)
 
 /*
  * Whether a session's keys may be copied, by what tagging found of its
- * peer (TLSMON_PEER_*): export is on and the peer is on a directly
- * connected subnet. A refusal for the peer is counted.
+ * peer (TLSMON_PEER_*): export is on and the export rule accepted the
+ * peer. A refusal for the peer is counted.
  */
 static bool tlsmon_export_ok(struct tlsmon_net *tn,
 			     const struct tlsmon_policy *pol, u8 peer)
@@ -114,14 +114,21 @@ static bool tlsmon_export_ok(struct tlsmon_net *tn,
 	return true;
 }
 
-/* TLSMON_PEER_* of a session's peer now; not looked at with export off. */
+/*
+ * TLSMON_PEER_* of a session's peer now, by the socket's own route (see
+ * tlsmon_export_check()); not looked at with export off.
+ */
 static u8 tlsmon_peer_of(struct sock *sk, const struct tlsmon_policy *pol,
 			 const struct tlsmon_session_info *info)
 {
+	struct tlsmon_route rt;
+	const char *why;
+
 	if (!pol->export)
 		return TLSMON_PEER_UNKNOWN;
-	return tlsmon_peer_local(sock_net(sk), &info->raddr, info->oif) ?
-	       TLSMON_PEER_LOCAL : TLSMON_PEER_REMOTE;
+	tlsmon_session_route(info, &rt);
+	return tlsmon_export_check(sock_net(sk), pol, &rt, NULL, &why) ?
+	       TLSMON_PEER_REMOTE : TLSMON_PEER_LOCAL;
 }
 
 /*
@@ -163,7 +170,7 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 	};
 	struct tlsmon_dir_keys copy, *keys;
 	struct tlsmon_flow_key key;
-	struct dst_entry *dst;
+	struct tlsmon_route rt;
 	u8 peer;
 
 	tlsmon_flow_key_of_sk(sk, &key);
@@ -171,16 +178,18 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 	info.raddr = key.raddr;
 	info.lport = key.lport;
 	info.rport = key.rport;
-	/* The owner holds the socket lock: its cached route is stable. */
-	dst = __sk_dst_get(sk);
-	info.oif = sk->sk_bound_dev_if ?: (dst && dst->dev ? dst->dev->ifindex : 0);
 
 	/* The owner holds the socket lock: the mark changes under it. */
 	if (pol->mask) {
 		WRITE_ONCE(sk->sk_mark, (READ_ONCE(sk->sk_mark) & ~pol->mask) | pol->mark);
 		sk_dst_reset(sk);
 	}
-	info.mark = READ_ONCE(sk->sk_mark);
+	/* the route the export rule follows: after the mark rewrite */
+	tlsmon_route_of_sk(sk, &rt);
+	info.mark = rt.mark;
+	info.bound_if = rt.bound_if;
+	info.uid = rt.uid;
+	info.tos = rt.tos;
 
 	peer = tlsmon_peer_of(sk, pol, &info);
 	keys = tlsmon_export_keys(tn, pol, peer, in, &copy);
@@ -585,6 +594,9 @@ static int tlsmon_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	int err = 0, i;
 
+	/* also when it moves to another namespace: it leaves this one */
+	if (event == NETDEV_UNREGISTER)
+		tlsmon_policy_link_gone(dev);
 	if (!IS_ENABLED(CONFIG_TLS_DEVICE) ||
 	    (event != NETDEV_REGISTER && event != NETDEV_FEAT_CHANGE))
 		return NOTIFY_DONE;

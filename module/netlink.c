@@ -6,6 +6,8 @@
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include <net/inet6_hashtables.h>
+#include <net/inet_hashtables.h>
 #include <net/sock.h>
 
 #include "audit.h"
@@ -21,6 +23,10 @@ static const struct nla_policy tlsmon_suites_nl_policy[TLSMON_SUITES_A_MAX + 1] 
 	[TLSMON_SUITES_A_SUITE] = { .type = NLA_U16 },
 };
 
+static const struct nla_policy tlsmon_links_nl_policy[TLSMON_LINKS_A_MAX + 1] = {
+	[TLSMON_LINKS_A_IFINDEX] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy tlsmon_policy_nl_policy[TLSMON_POLICY_A_MAX + 1] = {
 	[TLSMON_POLICY_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[TLSMON_POLICY_A_SUITES] = NLA_POLICY_NESTED(tlsmon_suites_nl_policy),
@@ -29,6 +35,7 @@ static const struct nla_policy tlsmon_policy_nl_policy[TLSMON_POLICY_A_MAX + 1] 
 	[TLSMON_POLICY_A_MARK] = { .type = NLA_U32 },
 	[TLSMON_POLICY_A_MASK] = { .type = NLA_U32 },
 	[TLSMON_POLICY_A_EXPORT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[TLSMON_POLICY_A_LINKS] = NLA_POLICY_NESTED(tlsmon_links_nl_policy),
 };
 
 static const struct nla_policy tlsmon_set_nl_policy[TLSMON_A_MAX + 1] = {
@@ -41,6 +48,7 @@ static const struct nla_policy tlsmon_get_nl_policy[TLSMON_A_MAX + 1] = {
 	[TLSMON_A_SESSION] = { .type = NLA_REJECT },
 	[TLSMON_A_STATS] = { .type = NLA_REJECT },
 	[TLSMON_A_KEY] = { .type = NLA_REJECT },
+	[TLSMON_A_PEER] = { .type = NLA_REJECT },
 };
 
 /* A session is looked up by its socket's cookie, and by nothing else. */
@@ -57,6 +65,24 @@ static const struct nla_policy tlsmon_session_get_nl_policy[TLSMON_A_MAX + 1] = 
 	[TLSMON_A_SESSION] = NLA_POLICY_NESTED(tlsmon_session_sel_nl_policy),
 	[TLSMON_A_STATS] = { .type = NLA_REJECT },
 	[TLSMON_A_KEY] = { .type = NLA_REJECT },
+	[TLSMON_A_PEER] = { .type = NLA_REJECT },
+};
+
+/* PEER_GET: one connection, by its addresses and ports. */
+static const struct nla_policy tlsmon_peer_nl_policy[TLSMON_PEER_A_MAX + 1] = {
+	[TLSMON_PEER_A_FAMILY] = { .type = NLA_U16 },
+	[TLSMON_PEER_A_LOCAL_ADDR] = NLA_POLICY_MIN_LEN(4),
+	[TLSMON_PEER_A_PEER_ADDR] = NLA_POLICY_MIN_LEN(4),
+	[TLSMON_PEER_A_LOCAL_PORT] = { .type = NLA_U16 },
+	[TLSMON_PEER_A_PEER_PORT] = { .type = NLA_U16 },
+	[TLSMON_PEER_A_BOUND_IF] = { .type = NLA_U32 },
+	[TLSMON_PEER_A_EXPORT] = { .type = NLA_REJECT },
+	[TLSMON_PEER_A_IFINDEX] = { .type = NLA_REJECT },
+	[TLSMON_PEER_A_REASON] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy tlsmon_peer_get_nl_policy[TLSMON_A_MAX + 1] = {
+	[TLSMON_A_PEER] = NLA_POLICY_NESTED(tlsmon_peer_nl_policy),
 };
 
 enum tlsmon_mcgrp {
@@ -89,7 +115,7 @@ static void tlsmon_set_err(struct netlink_ext_ack *extack,
 
 static int tlsmon_put_policy(struct sk_buff *skb, const struct tlsmon_policy *p)
 {
-	struct nlattr *nest, *suites;
+	struct nlattr *nest, *suites, *links;
 	u16 i;
 
 	nest = nla_nest_start(skb, TLSMON_A_POLICY);
@@ -109,6 +135,13 @@ static int tlsmon_put_policy(struct sk_buff *skb, const struct tlsmon_policy *p)
 		if (nla_put_u16(skb, TLSMON_SUITES_A_SUITE, p->suites[i]))
 			goto err_cancel;
 	nla_nest_end(skb, suites);
+	links = nla_nest_start(skb, TLSMON_POLICY_A_LINKS);
+	if (!links)
+		goto err_cancel;
+	for (i = 0; i < p->n_links; i++)
+		if (nla_put_u32(skb, TLSMON_LINKS_A_IFINDEX, p->links[i]))
+			goto err_cancel;
+	nla_nest_end(skb, links);
 	nla_nest_end(skb, nest);
 	return 0;
 
@@ -168,7 +201,32 @@ static int tlsmon_parse_suites(const struct nlattr *nest,
 	return 0;
 }
 
-static int tlsmon_parse_change(struct nlattr **tb,
+/*
+ * Read the links nest into @c; each link must exist in @net and pass the
+ * link rules (checked again under the policy lock when published).
+ */
+static int tlsmon_parse_links(struct net *net, const struct nlattr *nest,
+			      struct tlsmon_policy_change *c,
+			      struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr;
+	const char *why;
+	int rem, err;
+
+	c->val.n_links = 0;
+	nla_for_each_nested(attr, nest, rem) {
+		err = tlsmon_links_add(&c->val, nla_get_u32(attr), &why);
+		if (!err)
+			err = tlsmon_link_usable(net, nla_get_u32(attr), &why);
+		if (err) {
+			tlsmon_set_err(extack, attr, why);
+			return err == -EPERM ? -EINVAL : err;
+		}
+	}
+	return 0;
+}
+
+static int tlsmon_parse_change(struct net *net, struct nlattr **tb,
 			       struct tlsmon_policy_change *c,
 			       struct netlink_ext_ack *extack)
 {
@@ -200,6 +258,12 @@ static int tlsmon_parse_change(struct nlattr **tb,
 		if (err)
 			return err;
 	}
+	if (tb[TLSMON_POLICY_A_LINKS]) {
+		err = tlsmon_parse_links(net, tb[TLSMON_POLICY_A_LINKS], c,
+					 extack);
+		if (err)
+			return err;
+	}
 
 	for (i = 1; i <= TLSMON_POLICY_A_MAX; i++)
 		if (tb[i])
@@ -226,7 +290,7 @@ static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 			       tlsmon_policy_nl_policy, info->extack);
 	if (err)
 		return err;
-	err = tlsmon_parse_change(tb, &change, info->extack);
+	err = tlsmon_parse_change(net, tb, &change, info->extack);
 	if (err)
 		return err;
 	if (!change.given) {
@@ -546,11 +610,18 @@ static int tlsmon_put_key(struct sk_buff *skb, u8 dir,
 	return 0;
 }
 
-/* The peer half of the export rules, checked at every export. */
-static bool tlsmon_peer_exportable(struct net *net,
+/*
+ * The peer half of the export rules, checked at every export: the
+ * socket's route as captured at tagging, against @p now.
+ */
+static bool tlsmon_peer_exportable(struct net *net, const struct tlsmon_policy *p,
 				   const struct tlsmon_session_info *si)
 {
-	if (!tlsmon_peer_local(net, &si->raddr, si->oif)) {
+	struct tlsmon_route rt;
+	const char *why;
+
+	tlsmon_session_route(si, &rt);
+	if (tlsmon_export_check(net, p, &rt, NULL, &why)) {
 		tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_EXPORT_REFUSED);
 		return false;
 	}
@@ -563,7 +634,7 @@ static bool tlsmon_may_export(struct net *net, const struct tlsmon_session_info 
 	struct tlsmon_policy p;
 
 	tlsmon_policy_read(net, &p);
-	return p.export && tlsmon_peer_exportable(net, si);
+	return p.export && tlsmon_peer_exportable(net, &p, si);
 }
 
 /**
@@ -689,7 +760,7 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (s->info.id <= ctx->last_id)
 			continue;
 		dirs = tlsmon_session_keys(tn, s, &si, keys);
-		if (dirs && !tlsmon_peer_exportable(net, &si)) {
+		if (dirs && !tlsmon_peer_exportable(net, &p, &si)) {
 			tlsmon_session_wipe_keys(tn, s);
 			dirs = 0;
 		}
@@ -728,6 +799,164 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ?: skb->len;
 }
 
+/*
+ * The established TCP socket of one connection of @net, referenced, or
+ * NULL. An IPv6 socket with an IPv4-mapped peer (a dual-stack listener's
+ * child) is hashed as IPv4 and found as such.
+ */
+static struct sock *tlsmon_peer_sock(struct net *net, u16 family,
+				     const struct in6_addr *l,
+				     const struct in6_addr *r, __be16 lport,
+				     __be16 rport, int dif)
+{
+	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
+	struct sock *sk = NULL;
+
+	rcu_read_lock();
+	if (ipv6_addr_v4mapped(l) && ipv6_addr_v4mapped(r))
+		sk = __inet_lookup_established(net, h, r->s6_addr32[3], rport,
+					       l->s6_addr32[3], ntohs(lport),
+					       dif, 0);
+#if IS_ENABLED(CONFIG_IPV6)
+	else if (family == AF_INET6)
+		sk = __inet6_lookup_established(net, h, r, rport, l,
+						ntohs(lport), dif, 0);
+#endif
+	rcu_read_unlock();
+	if (sk && !sk_fullsock(sk)) {
+		sock_gen_put(sk);
+		sk = NULL;
+	}
+	return sk;
+}
+
+/* An address attribute of a PEER_GET request, as IPv6 (IPv4: mapped). */
+static int tlsmon_peer_addr(const struct nlattr *attr, u16 family,
+			    struct in6_addr *a, struct netlink_ext_ack *extack)
+{
+	if (family == AF_INET && nla_len(attr) == 4) {
+		ipv6_addr_set_v4mapped(nla_get_in_addr(attr), a);
+		return 0;
+	}
+	if (family == AF_INET6 && nla_len(attr) == 16) {
+		*a = nla_get_in6_addr(attr);
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "an address is 4 bytes (AF_INET) or 16 bytes (AF_INET6)");
+	return -EINVAL;
+}
+
+static int tlsmon_put_peer(struct sk_buff *msg, u16 family,
+			   const struct tlsmon_route *rt, bool ok, int egress,
+			   const char *why)
+{
+	bool v4 = family == AF_INET;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, TLSMON_A_PEER);
+	if (!nest ||
+	    nla_put_u16(msg, TLSMON_PEER_A_FAMILY, family) ||
+	    nla_put(msg, TLSMON_PEER_A_LOCAL_ADDR, v4 ? 4 : 16,
+		    v4 ? (const void *)&rt->laddr.s6_addr32[3] : &rt->laddr) ||
+	    nla_put(msg, TLSMON_PEER_A_PEER_ADDR, v4 ? 4 : 16,
+		    v4 ? (const void *)&rt->raddr.s6_addr32[3] : &rt->raddr) ||
+	    nla_put_u16(msg, TLSMON_PEER_A_LOCAL_PORT, ntohs(rt->lport)) ||
+	    nla_put_u16(msg, TLSMON_PEER_A_PEER_PORT, ntohs(rt->rport)) ||
+	    nla_put_u32(msg, TLSMON_PEER_A_BOUND_IF, rt->bound_if) ||
+	    nla_put_u8(msg, TLSMON_PEER_A_EXPORT, ok) ||
+	    nla_put_u32(msg, TLSMON_PEER_A_IFINDEX, egress) ||
+	    (!ok && nla_put_string(msg, TLSMON_PEER_A_REASON, why)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * monctl asks whether its own connection (an exporter's to its collector,
+ * or a collector's accepted one) is on an export link, by the same rule
+ * as key export, so that it never sends keys where the kernel would not.
+ */
+static int tlsmon_nl_peer_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[TLSMON_PEER_A_MAX + 1];
+	struct net *net = genl_info_net(info);
+	struct tlsmon_policy pol;
+	struct in6_addr l, r;
+	struct tlsmon_route rt;
+	const char *why = NULL;
+	struct sk_buff *msg;
+	struct sock *sk;
+	int err, egress;
+	u16 family;
+	void *hdr;
+
+	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_PEER)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a connection is named by its family, addresses and ports");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, TLSMON_PEER_A_MAX, info->attrs[TLSMON_A_PEER],
+			       tlsmon_peer_nl_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[TLSMON_A_PEER], tb,
+			      TLSMON_PEER_A_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[TLSMON_A_PEER], tb,
+			      TLSMON_PEER_A_LOCAL_ADDR) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[TLSMON_A_PEER], tb,
+			      TLSMON_PEER_A_PEER_ADDR) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[TLSMON_A_PEER], tb,
+			      TLSMON_PEER_A_LOCAL_PORT) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[TLSMON_A_PEER], tb,
+			      TLSMON_PEER_A_PEER_PORT)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a connection is named by its family, addresses and ports");
+		return -EINVAL;
+	}
+	family = nla_get_u16(tb[TLSMON_PEER_A_FAMILY]);
+	if (family != AF_INET && family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[TLSMON_PEER_A_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EINVAL;
+	}
+	err = tlsmon_peer_addr(tb[TLSMON_PEER_A_LOCAL_ADDR], family, &l,
+			       info->extack) ?:
+	      tlsmon_peer_addr(tb[TLSMON_PEER_A_PEER_ADDR], family, &r,
+			       info->extack);
+	if (err)
+		return err;
+	sk = tlsmon_peer_sock(net, family, &l, &r,
+			      htons(nla_get_u16(tb[TLSMON_PEER_A_LOCAL_PORT])),
+			      htons(nla_get_u16(tb[TLSMON_PEER_A_PEER_PORT])),
+			      tb[TLSMON_PEER_A_BOUND_IF] ?
+			      nla_get_u32(tb[TLSMON_PEER_A_BOUND_IF]) : 0);
+	if (!sk) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no established TCP connection with these addresses and ports in this namespace");
+		return -ENOENT;
+	}
+	tlsmon_route_of_sk(sk, &rt);
+	sock_gen_put(sk);
+
+	tlsmon_policy_read(net, &pol);
+	err = tlsmon_export_check(net, &pol, &rt, &egress, &why);
+	if (err)
+		tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_EXPORT_REFUSED);
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tlsmon_genl_family, 0,
+				TLSMON_CMD_PEER_GET);
+	if (!hdr || tlsmon_put_peer(msg, family, &rt, !err, egress, why)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static const struct genl_ops tlsmon_genl_ops[] = {
 	{
 		.cmd = TLSMON_CMD_POLICY_GET,
@@ -762,6 +991,13 @@ static const struct genl_ops tlsmon_genl_ops[] = {
 		.doit = tlsmon_nl_stats_get,
 		.policy = tlsmon_get_nl_policy,
 		.maxattr = TLSMON_A_MAX,
+	},
+	{
+		.cmd = TLSMON_CMD_PEER_GET,
+		.doit = tlsmon_nl_peer_get,
+		.policy = tlsmon_peer_get_nl_policy,
+		.maxattr = TLSMON_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

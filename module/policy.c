@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "event.h"
+#include "export.h"
 #include "flow.h"
 #include "policy.h"
 #include "session.h"
@@ -29,6 +30,26 @@ MODULE_PARM_DESC(delegate_netns,
 
 static const char tlsmon_widen_refused[] =
 	"turning monitoring on or widening it needs CAP_NET_ADMIN in the initial user namespace";
+
+/*
+ * Export links given by a change exist and pass the link rules now,
+ * under the policy lock: an interface unregistered meanwhile is either
+ * not found here or removed by tlsmon_policy_link_gone() after this.
+ */
+static int tlsmon_policy_links_check(struct net *net,
+				     const struct tlsmon_policy_change *change,
+				     const struct tlsmon_policy *p,
+				     const char **why)
+{
+	u16 i;
+
+	if (!(change->given & TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS)))
+		return 0;
+	for (i = 0; i < p->n_links; i++)
+		if (tlsmon_link_usable(net, p->links[i], why))
+			return -EINVAL;
+	return 0;
+}
 
 /**
  * tlsmon_policy_read() - copy the current policy of @net
@@ -113,7 +134,9 @@ int tlsmon_policy_update(struct net *net,
 	old = rcu_dereference_protected(tn->policy, lockdep_is_held(&tn->lock));
 	new->cfg = old->cfg;
 	tlsmon_policy_apply(&new->cfg, change);
-	err = tlsmon_policy_check(&new->cfg, why);
+	err = tlsmon_policy_check(&new->cfg, why) ?:
+	      tlsmon_export_links_check(&new->cfg, change->given, why) ?:
+	      tlsmon_policy_links_check(net, change, &new->cfg, why);
 	if (!err && !host_admin && !READ_ONCE(delegate_netns) &&
 	    tlsmon_policy_widens(&old->cfg, &new->cfg)) {
 		*why = tlsmon_widen_refused;
@@ -150,6 +173,49 @@ int tlsmon_policy_update(struct net *net,
 
 	kfree_rcu(old, rcu);
 	return 0;
+}
+
+/**
+ * tlsmon_policy_link_gone() - an interface left its namespace
+ * @dev: the interface, being unregistered or moved to another namespace
+ *
+ * Called with RTNL held (netdevice notifier); takes the policy lock inside
+ * RTNL, which is why nothing under that lock takes RTNL. The policy is
+ * replaced by one without the link; export stays as it was, and exports
+ * nothing through links no longer listed.
+ */
+void tlsmon_policy_link_gone(struct net_device *dev)
+{
+	struct net *net = dev_net(dev);
+	struct tlsmon_net *tn = tlsmon_net(net);
+	struct tlsmon_policy_obj *old, *new;
+	bool listed;
+
+	rcu_read_lock();
+	old = rcu_dereference(tn->policy);
+	listed = old && tlsmon_policy_has_link(&old->cfg, dev->ifindex);
+	rcu_read_unlock();
+	if (!listed)
+		return;
+
+	/*
+	 * A notifier cannot fail, and a stale link must not stay listed
+	 * (its index could name another device later): a small object.
+	 */
+	new = kmalloc(sizeof(*new), GFP_KERNEL | __GFP_NOFAIL);
+	mutex_lock(&tn->lock);
+	old = rcu_dereference_protected(tn->policy, lockdep_is_held(&tn->lock));
+	new->cfg = old->cfg;
+	if (!tlsmon_policy_drop_link(&new->cfg, dev->ifindex)) {
+		mutex_unlock(&tn->lock);
+		kfree(new);
+		return;
+	}
+	rcu_assign_pointer(tn->policy, new);
+	mutex_unlock(&tn->lock);
+	pr_info("netns %u: export link %s (ifindex %d) went away: no longer an export link\n",
+		net->ns.inum, netdev_name(dev), dev->ifindex);
+	kfree_rcu(old, rcu);
 }
 
 /**

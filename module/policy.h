@@ -28,6 +28,7 @@ int tlsmon_policy_update(struct net *net,
 			 const struct tlsmon_policy_change *change,
 			 struct tlsmon_policy *result, const char **why,
 			 bool host_admin);
+void tlsmon_policy_link_gone(struct net_device *dev);
 int tlsmon_policy_init(struct net *net);
 void tlsmon_policy_exit(struct net *net);
 

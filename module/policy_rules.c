@@ -199,6 +199,103 @@ void tlsmon_policy_apply(struct tlsmon_policy *p,
 		memcpy(p->suites, v->suites, v->n_suites * sizeof(u16));
 		p->n_suites = v->n_suites;
 	}
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS)) {
+		memcpy(p->links, v->links, v->n_links * sizeof(u32));
+		p->n_links = v->n_links;
+	}
+}
+
+/**
+ * tlsmon_links_add() - append export link @ifindex to @p
+ * @p: policy being built
+ * @ifindex: interface index in the policy's namespace
+ * @why: set to the reason on error
+ *
+ * Whether the interface exists and may carry keys is for the kernel to
+ * check; this is the list's own shape.
+ *
+ * Return: 0, -EINVAL for index 0 or a duplicate, -E2BIG past
+ * TLSMON_MAX_LINKS.
+ */
+int tlsmon_links_add(struct tlsmon_policy *p, u32 ifindex, const char **why)
+{
+	if (!ifindex || ifindex > 0x7fffffff) {
+		*why = "interface index out of range";
+		return -EINVAL;
+	}
+	if (tlsmon_policy_has_link(p, ifindex)) {
+		*why = "duplicate export link";
+		return -EINVAL;
+	}
+	if (p->n_links >= TLSMON_MAX_LINKS) {
+		*why = "too many export links (at most 16)";
+		return -E2BIG;
+	}
+	p->links[p->n_links++] = ifindex;
+	return 0;
+}
+
+/**
+ * tlsmon_policy_has_link() - is @ifindex an export link of @p?
+ * @p: policy
+ * @ifindex: interface index
+ */
+bool tlsmon_policy_has_link(const struct tlsmon_policy *p, u32 ifindex)
+{
+	u16 i;
+
+	for (i = 0; i < p->n_links; i++)
+		if (p->links[i] == ifindex)
+			return true;
+	return false;
+}
+
+/**
+ * tlsmon_policy_drop_link() - remove @ifindex from the export links of @p
+ * @p: policy
+ * @ifindex: interface index
+ *
+ * The order of the other links is kept.
+ *
+ * Return: whether @ifindex was listed.
+ */
+bool tlsmon_policy_drop_link(struct tlsmon_policy *p, u32 ifindex)
+{
+	u16 i, j;
+
+	for (i = 0, j = 0; i < p->n_links; i++)
+		if (p->links[i] != ifindex)
+			p->links[j++] = p->links[i];
+	if (j == p->n_links)
+		return false;
+	p->links[j] = 0;
+	p->n_links = j;
+	return true;
+}
+
+/**
+ * tlsmon_export_links_check() - export on needs a link to export on
+ * @p: policy about to be published
+ * @given: TLSMON_POLICY_F_* bits of the change that produced it
+ * @why: set to the reason on error
+ *
+ * Checked only when the change gives export or links: an interface that
+ * goes away empties the list without turning export off, and changes of
+ * other fields must not fail for that.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int tlsmon_export_links_check(const struct tlsmon_policy *p, u32 given,
+			      const char **why)
+{
+	if (!(given & (TLSMON_POLICY_F(TLSMON_POLICY_A_EXPORT) |
+		       TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS))))
+		return 0;
+	if (p->export && !p->n_links) {
+		*why = "key export needs at least one export link: monctl policy set links DEV";
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /**

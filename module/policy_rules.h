@@ -17,9 +17,12 @@
  * @consent: enum tlsmon_consent
  * @consent_ext: code point of the consent extension
  * @n_suites: number of valid entries in @suites
+ * @n_links: number of valid entries in @links
  * @mark: value set in a tagged socket's sk_mark, inside @mask
  * @mask: bits of sk_mark that @mark replaces; 0 leaves sk_mark alone
  * @suites: monitored cipher suites, in the order the operator gave them
+ * @links: ifindexes of the export links: the only interfaces whose peers
+ *	may receive keys, in the order the operator gave them
  */
 struct tlsmon_policy {
 	bool enabled;
@@ -27,9 +30,11 @@ struct tlsmon_policy {
 	u8 consent;
 	u16 consent_ext;
 	u16 n_suites;
+	u16 n_links;
 	u32 mark;
 	u32 mask;
 	u16 suites[TLSMON_MAX_SUITES];
+	u32 links[TLSMON_MAX_LINKS];
 };
 
 /**
@@ -58,5 +63,10 @@ u32 tlsmon_policy_diff(const struct tlsmon_policy *a,
 		       const struct tlsmon_policy *b);
 bool tlsmon_policy_widens(const struct tlsmon_policy *old,
 			  const struct tlsmon_policy *new);
+int tlsmon_links_add(struct tlsmon_policy *p, u32 ifindex, const char **why);
+bool tlsmon_policy_has_link(const struct tlsmon_policy *p, u32 ifindex);
+bool tlsmon_policy_drop_link(struct tlsmon_policy *p, u32 ifindex);
+int tlsmon_export_links_check(const struct tlsmon_policy *p, u32 given,
+			      const char **why);
 
 #endif /* _TLSMON_POLICY_RULES_H */

@@ -27,7 +27,13 @@
  * @reason: TLSMON_REASON_* bits
  * @role: TLSMON_ROLE_* of the local end
  * @mark: the socket's mark after tagging
- * @oif: the socket's interface at tagging (names a link-local peer's link)
+ * @bound_if: the socket's sk_bound_dev_if at tagging (its VRF or device)
+ * @uid: the socket's sk_uid at tagging
+ * @tos: the socket's IPv4 tos or IPv6 traffic class at tagging
+ *
+ * The addresses, ports, @bound_if, @mark, @uid and @tos are the socket's
+ * route parameters (struct tlsmon_route), which the export rule routes by
+ * at every export.
  */
 struct tlsmon_session_info {
 	u64 id;
@@ -46,8 +52,23 @@ struct tlsmon_session_info {
 	u8 reason;
 	u8 role;
 	u32 mark;
-	int oif;
+	int bound_if;
+	kuid_t uid;
+	u8 tos;
 };
+
+static inline void tlsmon_session_route(const struct tlsmon_session_info *si,
+					struct tlsmon_route *rt)
+{
+	rt->laddr = si->laddr;
+	rt->raddr = si->raddr;
+	rt->lport = si->lport;
+	rt->rport = si->rport;
+	rt->bound_if = si->bound_if;
+	rt->mark = si->mark;
+	rt->uid = si->uid;
+	rt->tos = si->tos;
+}
 
 /* Whether a session's peer is local, as tagging found it (export on). */
 enum {
@@ -72,8 +93,8 @@ enum {
  *	until the removal work unlinks it
  * @ss: the table it is in
  * @info: the record; @info.dirs and @info.hw change under the table lock
- * @peer: TLSMON_PEER_*: whether the peer was on a directly connected subnet
- *	when the session was tagged, set before it is in the table and not
+ * @peer: TLSMON_PEER_*: whether the export rule (tlsmon_export_check())
+ *	accepted the peer when the session was tagged, set before it is in the table and not
  *	changed after. The other direction's installation, moments later,
  *	takes it from here rather than routing again; events and dumps check
  *	the route again when they send keys.

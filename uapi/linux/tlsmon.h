@@ -199,6 +199,9 @@
 /* Most cipher suites one policy may list. */
 #define TLSMON_MAX_SUITES	64
 
+/* Most export links one policy may list. */
+#define TLSMON_MAX_LINKS	16
+
 /*
  * Monitoring variants of the standard suites, in the private-use cipher
  * suite range (0xFF00-0xFFFF). The TLS 1.3 variants are numbered in order;
@@ -258,6 +261,7 @@ enum tlsmon_cmd {
 	TLSMON_CMD_STATS_GET,
 	TLSMON_CMD_KEYS_GET,
 	TLSMON_CMD_KEYS_NEW,
+	TLSMON_CMD_PEER_GET,
 
 	__TLSMON_CMD_MAX,
 	TLSMON_CMD_MAX = __TLSMON_CMD_MAX - 1
@@ -269,6 +273,7 @@ enum tlsmon_attr {
 	TLSMON_A_SESSION,
 	TLSMON_A_STATS,
 	TLSMON_A_KEY,
+	TLSMON_A_PEER,
 
 	__TLSMON_A_MAX,
 	TLSMON_A_MAX = __TLSMON_A_MAX - 1
@@ -283,6 +288,7 @@ enum tlsmon_policy_attr {
 	TLSMON_POLICY_A_MARK,
 	TLSMON_POLICY_A_MASK,
 	TLSMON_POLICY_A_EXPORT,
+	TLSMON_POLICY_A_LINKS,
 
 	__TLSMON_POLICY_A_MAX,
 	TLSMON_POLICY_A_MAX = __TLSMON_POLICY_A_MAX - 1
@@ -360,6 +366,30 @@ enum tlsmon_key_attr {
 
 	__TLSMON_KEY_A_MAX,
 	TLSMON_KEY_A_MAX = __TLSMON_KEY_A_MAX - 1
+};
+
+enum tlsmon_links_attr {
+	TLSMON_LINKS_A_UNSPEC,
+	TLSMON_LINKS_A_IFINDEX,
+
+	__TLSMON_LINKS_A_MAX,
+	TLSMON_LINKS_A_MAX = __TLSMON_LINKS_A_MAX - 1
+};
+
+enum tlsmon_peer_attr {
+	TLSMON_PEER_A_UNSPEC,
+	TLSMON_PEER_A_FAMILY,
+	TLSMON_PEER_A_LOCAL_ADDR,
+	TLSMON_PEER_A_PEER_ADDR,
+	TLSMON_PEER_A_LOCAL_PORT,
+	TLSMON_PEER_A_PEER_PORT,
+	TLSMON_PEER_A_BOUND_IF,
+	TLSMON_PEER_A_EXPORT,
+	TLSMON_PEER_A_IFINDEX,
+	TLSMON_PEER_A_REASON,
+
+	__TLSMON_PEER_A_MAX,
+	TLSMON_PEER_A_MAX = __TLSMON_PEER_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_TLSMON_H */
