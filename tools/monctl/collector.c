@@ -9,10 +9,11 @@
  * The exporter sends every key record of this namespace (those already
  * held, then each new one as the kernel announces it) once, as a JSON
  * line, over TLS to a collector whose certificate it verifies. Both ends
- * apply the module's local-subnet rule to the other (no gateway, a prefix
- * of a non-loopback interface) and send with IP TTL / IPv6 hop limit 1, so
+ * ask the kernel's export rule about their connection to the other
+ * (TLSMON_CMD_PEER_GET: an export link of the namespace's policy, no
+ * gateway, tunnel or overlay) and send with IP TTL / IPv6 hop limit 1, so
  * that no route, however wrong, carries decryption information off the
- * local network. The collector writes each record as one JSON line, with
+ * local link. The collector writes each record as one JSON line, with
  * the exporter's address added.
  */
 #define _GNU_SOURCE
@@ -101,24 +102,6 @@ static void ssl_err(const char *what)
 		mon_err("%s", what);
 	}
 	ERR_clear_error();
-}
-
-/* Both directions of the link: the other end must be on our subnet. */
-static int check_local(const char *who, int family, const uint8_t *addr, const char *text)
-{
-	char why[128];
-	int r = mon_local_subnet(family, addr, why, sizeof(why));
-
-	if (r < 0) {
-		mon_err("cannot check the route to %s %s: %s", who, text, strerror(-r));
-		return -1;
-	}
-	if (!r) {
-		mon_err("refusing %s %s: %s; keys are only forwarded on a directly connected subnet",
-			who, text, why);
-		return -1;
-	}
-	return 0;
 }
 
 /* ---- export --------------------------------------------------------------- */
@@ -281,8 +264,6 @@ static int export_run(const struct opts *o)
 		mon_err("export: '%s' is not ADDR:PORT (numeric, IPv6 as [ADDR]:PORT)", o->to);
 		return MON_EXIT_USAGE;
 	}
-	if (check_local("collector", ep.family, ep.addr, ep.text))
-		return MON_EXIT_FAIL;
 	if (mon_nl_open(&nl))
 		return MON_EXIT_FAIL;
 	/* events first, then the dump: nothing falls between the two */
@@ -302,6 +283,9 @@ static int export_run(const struct opts *o)
 		mon_err("export: cannot connect to the collector %s: %s", o->to, strerror(errno));
 		goto out;
 	}
+	/* before the first byte of the handshake, let alone a key */
+	if (mon_peer_check(fd, "collector", ep.text))
+		goto out;
 	x.ssl = tls_connect(fd, o, &ep, &ctx);
 	if (!x.ssl)
 		goto out;
@@ -561,7 +545,7 @@ static int collect_run(const struct opts *o)
 			memcpy(addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
 		inet_ntop(family, addr, cn->peer, sizeof(cn->peer));
 		/* accepted sockets inherit TTL 1; the exporter must be local too */
-		if (check_local("exporter", family, addr, cn->peer) ||
+		if (mon_peer_check(fd, "exporter", cn->peer) ||
 		    pthread_create(&t, NULL, conn_main, cn)) {
 			close(fd);
 			free(cn);

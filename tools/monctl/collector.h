@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-int mon_local_subnet(int family, const uint8_t *addr, char *why, size_t n);
+int mon_peer_check(int fd, const char *who, const char *text);
 
 /**
  * struct mon_endpoint - an ADDR:PORT of the command line

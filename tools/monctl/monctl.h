@@ -50,6 +50,8 @@ void mon_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * @mask: socket mark mask
  * @n_suites: entries in @suites
  * @suites: monitored suites
+ * @n_links: entries in @links
+ * @links: ifindexes of the export links
  * @seen: TLSMON_POLICY_A_* bits present in the reply
  */
 struct policy {
@@ -59,6 +61,8 @@ struct policy {
 	uint32_t mark, mask;
 	unsigned int n_suites;
 	uint16_t suites[TLSMON_MAX_SUITES];
+	unsigned int n_links;
+	uint32_t links[TLSMON_MAX_LINKS];
 	uint32_t seen;
 };
 
@@ -80,6 +84,8 @@ struct nlmsghdr;
 extern const char *const consent_names[TLSMON_CONSENT_MAX + 1];
 extern const char *const policy_setting_names[TLSMON_POLICY_A_MAX + 1];
 int mon_parse_u32(const char *word, uint32_t *out);
+const char *mon_link_name(uint32_t ifindex, char *buf);
+int mon_link_index(const char *name, uint32_t *ifindex);
 int policy_msg_cb(const struct nlmsghdr *nlh, void *data);
 void policy_json(struct json *j, const char *key, const struct policy *p);
 int session_parse(const struct nlattr *nest, struct session *s);

@@ -4,6 +4,7 @@
  * network namespace.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,15 @@ static int policy_attr_cb(const struct nlattr *attr, void *data)
 			p->suites[p->n_suites++] = mnl_attr_get_u16(s);
 		}
 		break;
+	case TLSMON_POLICY_A_LINKS:
+		mnl_attr_for_each_nested(s, attr) {
+			if (mnl_attr_get_type(s) != TLSMON_LINKS_A_IFINDEX ||
+			    mnl_attr_validate(s, MNL_TYPE_U32) < 0 ||
+			    p->n_links >= TLSMON_MAX_LINKS)
+				return MNL_CB_ERROR;
+			p->links[p->n_links++] = mnl_attr_get_u32(s);
+		}
+		break;
 	default:
 		/* Newer kernels may add attributes: ignore them. */
 		return MNL_CB_OK;
@@ -87,6 +97,35 @@ int policy_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/**
+ * mon_link_name() - the name of interface @ifindex in monctl's namespace
+ * @ifindex: interface index
+ * @buf: IF_NAMESIZE bytes
+ *
+ * Return: @buf, holding the name, or the number when no interface has it.
+ */
+const char *mon_link_name(uint32_t ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "%u", ifindex);
+	return buf;
+}
+
+/**
+ * mon_link_index() - the index of interface @name in monctl's namespace
+ * @name: an interface name, or an index as a number
+ * @ifindex: receives it
+ *
+ * Return: 0 or -1 when no interface has that name.
+ */
+int mon_link_index(const char *name, uint32_t *ifindex)
+{
+	*ifindex = if_nametoindex(name);
+	if (!*ifindex && mon_parse_u32(name, ifindex))
+		return -1;
+	return *ifindex ? 0 : -1;
+}
+
 /* The policy as one JSON object, under @key or at the top level. */
 void policy_json(struct json *j, const char *key, const struct policy *p)
 {
@@ -104,6 +143,16 @@ void policy_json(struct json *j, const char *key, const struct policy *p)
 	json_hex(j, "mark", p->mark);
 	json_hex(j, "mask", p->mask);
 	json_bool(j, "export", p->export);
+	json_arr_open(j, "links");
+	for (i = 0; i < p->n_links; i++) {
+		char name[IF_NAMESIZE];
+
+		if (if_indextoname(p->links[i], name))
+			json_str(j, NULL, name);
+		else
+			json_uint(j, NULL, p->links[i]);
+	}
+	json_arr_close(j);
 	json_obj_close(j);
 }
 
@@ -141,6 +190,13 @@ static void policy_print(const struct policy *p)
 	else
 		printf("mark: none\n");
 	printf("export: %s\n", p->export ? "on" : "off");
+	printf("links:");
+	for (i = 0; i < p->n_links; i++) {
+		char name[IF_NAMESIZE];
+
+		printf("%s%s", i ? ", " : " ", mon_link_name(p->links[i], name));
+	}
+	printf("%s\n", p->n_links ? "" : " none");
 }
 
 static int policy_show(int argc, char **argv)
@@ -243,6 +299,55 @@ static int put_suites(struct nlmsghdr *nlh, size_t buflen, const char *list)
 	return ret;
 }
 
+static int put_links(struct nlmsghdr *nlh, const char *list)
+{
+	char *copy, *word, *save = NULL;
+	struct nlattr *nest;
+	unsigned int n = 0;
+	uint32_t ifindex;
+	int ret = 0;
+
+	nest = mnl_attr_nest_start(nlh, TLSMON_POLICY_A_LINKS);
+	if (!strcmp(list, "none")) {
+		mnl_attr_nest_end(nlh, nest);
+		return 0;
+	}
+	copy = strdup(list);
+	if (!copy) {
+		mon_err("out of memory");
+		return -1;
+	}
+	for (word = strtok_r(copy, ",", &save); word;
+	     word = strtok_r(NULL, ",", &save)) {
+		if (mon_link_index(word, &ifindex)) {
+			mon_err("policy set: no interface '%s' in this network namespace", word);
+			ret = -1;
+			break;
+		}
+		if (++n > TLSMON_MAX_LINKS) {
+			mon_err("policy set: too many export links (at most %d)", TLSMON_MAX_LINKS);
+			ret = -1;
+			break;
+		}
+		mnl_attr_put_u32(nlh, TLSMON_LINKS_A_IFINDEX, ifindex);
+	}
+	free(copy);
+	mnl_attr_nest_end(nlh, nest);
+	return ret;
+}
+
+/* Explain a refused link by naming it: the kernel points at its attribute. */
+static void explain_bad_link(const struct mon_nl *nl)
+{
+	const struct nlattr *bad = mon_nl_bad_attr(nl);
+	char name[IF_NAMESIZE];
+
+	if (bad && mnl_attr_get_type(bad) == TLSMON_LINKS_A_IFINDEX &&
+	    mnl_attr_get_payload_len(bad) == sizeof(uint32_t))
+		fprintf(stderr, "monctl: the refused link is %s\n",
+			mon_link_name(mnl_attr_get_u32(bad), name));
+}
+
 /* Explain a refused suite by naming it: the kernel points at its attribute. */
 static void explain_bad_suite(const struct mon_nl *nl)
 {
@@ -262,6 +367,7 @@ const char *const policy_setting_names[TLSMON_POLICY_A_MAX + 1] = {
 	[TLSMON_POLICY_A_CONSENT_EXT] = "consent-ext",
 	[TLSMON_POLICY_A_MARK] = "mark",
 	[TLSMON_POLICY_A_EXPORT] = "export",
+	[TLSMON_POLICY_A_LINKS] = "links",
 };
 
 static int policy_set(int argc, char **argv)
@@ -291,7 +397,7 @@ static int policy_set(int argc, char **argv)
 			if (policy_setting_names[key] && !strcmp(argv[0], policy_setting_names[key]))
 				break;
 		if (key > TLSMON_POLICY_A_MAX) {
-			mon_err("policy set: unknown setting '%s' (enabled, suites, consent, consent-ext, mark, export)",
+			mon_err("policy set: unknown setting '%s' (enabled, suites, consent, consent-ext, mark, export, links)",
 				argv[0]);
 			goto out;
 		}
@@ -357,6 +463,10 @@ static int policy_set(int argc, char **argv)
 			if (put_suites(nlh, sizeof(nl.req) - 64, val))
 				goto out;
 			break;
+		case TLSMON_POLICY_A_LINKS:
+			if (put_links(nlh, val))
+				goto out;
+			break;
 		}
 	}
 	mnl_attr_nest_end(nlh, nest);
@@ -365,6 +475,7 @@ static int policy_set(int argc, char **argv)
 	if (err) {
 		mon_nl_perror(&nl, "cannot change the policy", err);
 		explain_bad_suite(&nl);
+		explain_bad_link(&nl);
 		goto out;
 	}
 	ret = MON_EXIT_OK;
@@ -388,7 +499,10 @@ static void policy_usage(void)
 		"               | consent-ext CODEPOINT\n"
 		"               | mark VALUE[/MASK] | mark none\n"
 		"               | export on|off\n"
+		"               | links DEV[,DEV...] | links none\n"
 		"\n"
+		"Keys are exported only to peers on an export link: a listed Ethernet\n"
+		"interface (no tunnel, overlay or gateway); export on needs one.\n"
 		"All settings of one call are applied together or not at all.\n"
 		"'load' applies a policy file (one [host] or [netns NAME] section per\n"
 		"namespace, 'setting = value' lines, see monctl(8)) after checking all\n"

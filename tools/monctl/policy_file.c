@@ -12,6 +12,7 @@
  *   consent-ext = 0xff4d
  *   mark = 0x100/0xf00
  *   export = on
+ *   links = eth0, eth1      interfaces of that namespace
  *
  *   [netns blue]            a namespace of 'ip netns' (/run/netns/blue)
  *   enabled = off
@@ -26,6 +27,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,6 +48,9 @@ struct section {
 	unsigned int given;
 	int fd;			/* the namespace, open */
 	struct tlsmon_policy pol;
+	unsigned int links_line;	/* where links were given */
+	unsigned int n_link_names;
+	char link_names[TLSMON_MAX_LINKS][IF_NAMESIZE];
 };
 
 struct pfile {
@@ -142,6 +147,33 @@ static int parse_setting(const struct pfile *f, unsigned int line,
 		}
 		p->mark = v;
 		p->mask = m;
+		return 0;
+	case TLSMON_POLICY_A_LINKS:
+		/* names of the section's namespace: resolved there, later */
+		s->links_line = line;
+		s->n_link_names = 0;
+		if (!strcmp(val, "none"))
+			return 0;
+		for (word = strtok_r(val, ",", &save); word;
+		     word = strtok_r(NULL, ",", &save)) {
+			word = trim(word);
+			if (!*word || strlen(word) >= IF_NAMESIZE) {
+				ferr(f, line, "'%s' is not an interface name", word);
+				return -1;
+			}
+			for (i = 0; i < s->n_link_names; i++)
+				if (!strcmp(s->link_names[i], word))
+					break;
+			if (i < s->n_link_names) {
+				ferr(f, line, "duplicate export link '%s'", word);
+				return -1;
+			}
+			if (s->n_link_names >= TLSMON_MAX_LINKS) {
+				ferr(f, line, "too many export links (at most %d)", TLSMON_MAX_LINKS);
+				return -1;
+			}
+			snprintf(s->link_names[s->n_link_names++], IF_NAMESIZE, "%s", word);
+		}
 		return 0;
 	case TLSMON_POLICY_A_SUITES:
 		p->n_suites = 0;
@@ -279,7 +311,7 @@ static int parse_file(struct pfile *f)
 			if (policy_setting_names[key] && !strcmp(k, policy_setting_names[key]))
 				break;
 		if (key > TLSMON_POLICY_A_MAX) {
-			ferr(f, line, "unknown setting '%s' (enabled, suites, consent, consent-ext, mark, export)",
+			ferr(f, line, "unknown setting '%s' (enabled, suites, consent, consent-ext, mark, export, links)",
 			     k);
 			ret = -1;
 			continue;
@@ -318,11 +350,40 @@ static int parse_file(struct pfile *f)
 	return ret;
 }
 
+/*
+ * The export links of @s, by their names in its namespace (monctl is in
+ * it now), and the rule that export on needs one.
+ */
+static int resolve_links(const struct pfile *f, struct section *s)
+{
+	const char *why;
+	uint32_t ifindex;
+	unsigned int i;
+
+	s->pol.n_links = 0;
+	for (i = 0; i < s->n_link_names; i++) {
+		if (mon_link_index(s->link_names[i], &ifindex)) {
+			ferr(f, s->links_line, "no interface '%s' in namespace '%s'",
+			     s->link_names[i], s->name[0] ? s->name : "host");
+			return -1;
+		}
+		if (tlsmon_links_add(&s->pol, ifindex, &why)) {
+			ferr(f, s->links_line, "link '%s': %s", s->link_names[i], why);
+			return -1;
+		}
+	}
+	if (tlsmon_export_links_check(&s->pol, TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS), &why)) {
+		ferr(f, s->links_line ?: s->line, "%s", why);
+		return -1;
+	}
+	return 0;
+}
+
 /* The whole policy of @s, in the namespace monctl is in now. */
 static int apply(const struct pfile *f, const struct section *s)
 {
 	const struct tlsmon_policy *p = &s->pol;
-	struct nlattr *nest, *suites;
+	struct nlattr *nest, *suites, *links;
 	struct nlmsghdr *nlh;
 	struct mon_nl nl;
 	unsigned int i;
@@ -342,6 +403,10 @@ static int apply(const struct pfile *f, const struct section *s)
 	mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MARK, p->mark);
 	mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MASK, p->mask);
 	mnl_attr_put_u8(nlh, TLSMON_POLICY_A_EXPORT, p->export);
+	links = mnl_attr_nest_start(nlh, TLSMON_POLICY_A_LINKS);
+	for (i = 0; i < p->n_links; i++)
+		mnl_attr_put_u32(nlh, TLSMON_LINKS_A_IFINDEX, p->links[i]);
+	mnl_attr_nest_end(nlh, links);
 	mnl_attr_nest_end(nlh, nest);
 	err = mon_nl_talk(&nl, nlh, NULL, NULL);
 	if (err) {
@@ -373,6 +438,15 @@ static int policy_load(int argc, char **argv)
 	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (home < 0 || parse_file(f))
 		goto out;
+	/* every section's links exist before anything is applied */
+	for (i = 0; i < f->n; i++) {
+		if (setns(f->s[i].fd, CLONE_NEWNET)) {
+			ferr(f, f->s[i].line, "cannot enter the namespace: %s", strerror(errno));
+			goto out;
+		}
+		if (resolve_links(f, &f->s[i]))
+			goto out;
+	}
 	for (i = 0; i < f->n; i++) {
 		if (setns(f->s[i].fd, CLONE_NEWNET)) {
 			ferr(f, f->s[i].line, "cannot enter the namespace: %s", strerror(errno));
@@ -430,6 +504,13 @@ static int save_one(FILE *out, const char *name)
 	else
 		fprintf(out, "mark = none\n");
 	fprintf(out, "export = %s\n", p.export ? "on" : "off");
+	fprintf(out, "links = ");
+	for (i = 0; i < p.n_links; i++) {
+		char lname[IF_NAMESIZE];
+
+		fprintf(out, "%s%s", i ? ", " : "", mon_link_name(p.links[i], lname));
+	}
+	fprintf(out, "%s\n", p.n_links ? "" : "none");
 	return 0;
 }
 
