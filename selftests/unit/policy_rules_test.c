@@ -272,4 +272,123 @@ TEST(policy_widens)
 	EXPECT_FALSE(tlsmon_policy_widens(&on, &p));
 }
 
+TEST(defaults_no_links)
+{
+	struct tlsmon_policy p;
+
+	memset(&p, 0xa5, sizeof(p));
+	tlsmon_policy_defaults(&p);
+	EXPECT_EQ(0, p.n_links);
+	EXPECT_FALSE(tlsmon_policy_has_link(&p, 1));
+}
+
+TEST(links_add_limits)
+{
+	struct tlsmon_policy p;
+	const char *why = NULL;
+	u32 i;
+
+	tlsmon_policy_defaults(&p);
+	EXPECT_EQ(-EINVAL, tlsmon_links_add(&p, 0, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_links_add(&p, 0x80000000u, &why));
+	EXPECT_EQ(0, p.n_links);
+	for (i = 1; i <= TLSMON_MAX_LINKS; i++)
+		ASSERT_EQ(0, tlsmon_links_add(&p, i + 100, &why));
+	EXPECT_EQ(TLSMON_MAX_LINKS, p.n_links);
+	why = NULL;
+	EXPECT_EQ(-E2BIG, tlsmon_links_add(&p, 999, &why));
+	EXPECT_NE(NULL, why);
+	EXPECT_EQ(TLSMON_MAX_LINKS, p.n_links);
+	EXPECT_TRUE(tlsmon_policy_has_link(&p, 101));
+	EXPECT_FALSE(tlsmon_policy_has_link(&p, 999));
+}
+
+TEST(links_add_duplicate)
+{
+	struct tlsmon_policy p;
+	const char *why = NULL;
+
+	tlsmon_policy_defaults(&p);
+	ASSERT_EQ(0, tlsmon_links_add(&p, 3, &why));
+	EXPECT_EQ(-EINVAL, tlsmon_links_add(&p, 3, &why));
+	EXPECT_STREQ("duplicate export link", why);
+	EXPECT_EQ(1, p.n_links);
+}
+
+TEST(links_drop_keeps_order)
+{
+	struct tlsmon_policy p;
+	const char *why;
+
+	tlsmon_policy_defaults(&p);
+	tlsmon_links_add(&p, 5, &why);
+	tlsmon_links_add(&p, 7, &why);
+	tlsmon_links_add(&p, 9, &why);
+	EXPECT_FALSE(tlsmon_policy_drop_link(&p, 8));
+	EXPECT_EQ(3, p.n_links);
+	EXPECT_TRUE(tlsmon_policy_drop_link(&p, 7));
+	ASSERT_EQ(2, p.n_links);
+	EXPECT_EQ(5, p.links[0]);
+	EXPECT_EQ(9, p.links[1]);
+	EXPECT_EQ(0, p.links[2]);
+	EXPECT_FALSE(tlsmon_policy_has_link(&p, 7));
+	EXPECT_TRUE(tlsmon_policy_drop_link(&p, 5));
+	EXPECT_TRUE(tlsmon_policy_drop_link(&p, 9));
+	EXPECT_EQ(0, p.n_links);
+}
+
+TEST(apply_links_replace_and_empty)
+{
+	struct tlsmon_policy p;
+	struct tlsmon_policy_change c;
+	const char *why;
+
+	tlsmon_policy_defaults(&p);
+	tlsmon_links_add(&p, 2, &why);
+	memset(&c, 0, sizeof(c));
+	c.given = TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS);
+	tlsmon_links_add(&c.val, 4, &why);
+	tlsmon_links_add(&c.val, 6, &why);
+	tlsmon_policy_apply(&p, &c);
+	ASSERT_EQ(2, p.n_links);
+	EXPECT_EQ(4, p.links[0]);
+	EXPECT_EQ(6, p.links[1]);
+
+	/* a change of other fields keeps the links */
+	memset(&c, 0, sizeof(c));
+	c.given = TLSMON_POLICY_F(TLSMON_POLICY_A_ENABLED);
+	c.val.enabled = true;
+	tlsmon_policy_apply(&p, &c);
+	EXPECT_EQ(2, p.n_links);
+
+	/* an empty nest empties the list */
+	memset(&c, 0, sizeof(c));
+	c.given = TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS);
+	tlsmon_policy_apply(&p, &c);
+	EXPECT_EQ(0, p.n_links);
+}
+
+TEST(export_needs_a_link)
+{
+	u32 export = TLSMON_POLICY_F(TLSMON_POLICY_A_EXPORT);
+	u32 links = TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS);
+	u32 other = TLSMON_POLICY_F(TLSMON_POLICY_A_ENABLED);
+	struct tlsmon_policy p;
+	const char *why = NULL;
+
+	tlsmon_policy_defaults(&p);
+	p.export = true;
+	EXPECT_EQ(-EINVAL, tlsmon_export_links_check(&p, export, &why));
+	ASSERT_NE(NULL, why);
+	EXPECT_NE(NULL, strstr(why, "monctl policy set links DEV"));
+	EXPECT_EQ(-EINVAL, tlsmon_export_links_check(&p, links, &why));
+	/* a link that went away must not make unrelated changes fail */
+	EXPECT_EQ(0, tlsmon_export_links_check(&p, other, &why));
+	tlsmon_links_add(&p, 2, &why);
+	EXPECT_EQ(0, tlsmon_export_links_check(&p, export | links, &why));
+	p.export = false;
+	p.n_links = 0;
+	EXPECT_EQ(0, tlsmon_export_links_check(&p, export | links, &why));
+}
+
 TEST_HARNESS_MAIN
