@@ -101,9 +101,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=t
 
 step "The operator enables monitoring and key export on the three hosts"
 mark enable
-for n in client server remote; do
-	run monctl -n $n policy set enabled on consent accept export on
-done
+run monctl -n client policy set enabled on consent accept links lan0,up0 export on
+run monctl -n server policy set enabled on consent accept links lan0 export on
+run monctl -n remote policy set enabled on consent accept links far0 export on
 echo "The kernel log says so, for every administrator to see:"
 klog enable
 

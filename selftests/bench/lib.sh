@@ -61,7 +61,8 @@ state() {
 		insmod "$ko" || exit 1
 		for n in $c $s; do
 			if [ "$1" = enabled ]; then
-				"$monctl" -n $n policy set enabled on export on || exit 1
+				"$monctl" -n $n policy set enabled on export on \
+					links "$([ $n = $c ] && echo vc || echo vs)" || exit 1
 			else
 				"$monctl" -n $n policy set enabled off export off
 			fi

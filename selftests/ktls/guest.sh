@@ -35,13 +35,16 @@ start=$(date +%s)
 echo "# baseline without tlsmon: $(counts "$results/baseline.out") in $(( $(date +%s) - start )) s"
 
 insmod "$ko" || exit 1
-"$monctl" policy set enabled on export on || exit 1
+# export needs an export link; the test's peers are on loopback, never one
+ip link add tmkt0 type veth peer tmkt1 || exit 1
+"$monctl" policy set enabled on links tmkt0 export on || exit 1
 start=$(date +%s)
 "$tls" >"$results/tlsmon.out" 2>&1
 echo "# with tlsmon enabled: $(counts "$results/tlsmon.out") in $(( $(date +%s) - start )) s"
 "$monctl" stats >"$results/stats.txt"
 installs=$(sed -n 's/^ktls_installs: //p' "$results/stats.txt")
-"$monctl" policy set enabled off export off
+"$monctl" policy set enabled off export off links none
+ip link del tmkt0
 
 {
 	ktap_header "the kernel's kTLS selftest with and without tlsmon"

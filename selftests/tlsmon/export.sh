@@ -126,11 +126,14 @@ insmod "$ko" || exit 1
 router_topology 78 81 82 || exit 1
 ip netns add "$ns_x" || exit 1
 ip -n "$ns_x" link set lo up
+ip -n "$ns_x" link add vx1 type veth peer vx2
 ip -n "$ns_c" addr add fd78::1/64 dev vc1 nodad
 ip -n "$ns_s" addr add fd78::2/64 dev vs nodad
-for n in "$ns_c" "$ns_s" "$ns_far" "$ns_x"; do
-	"$monctl" -n "$n" policy set enabled on export on
-done
+# each namespace's export links: its subnets' interfaces, the router's too
+mcc policy set enabled on links vc1,vc2 export on
+mcs policy set enabled on links vs export on
+"$monctl" -n "$ns_far" policy set enabled on links vfar export on
+"$monctl" -n "$ns_x" policy set enabled on links vx1 export on
 
 # --- export off: nothing, and a clear refusal ----------------------------
 case_ok=0

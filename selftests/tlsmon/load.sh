@@ -63,8 +63,8 @@ pair() {
 }
 
 policy_on() {
-	"$monctl" -n "tlsmon-l$1c-$suffix" policy set enabled on export on &&
-	"$monctl" -n "tlsmon-l$1s-$suffix" policy set enabled on export on
+	"$monctl" -n "tlsmon-l$1c-$suffix" policy set enabled on links vc export on &&
+	"$monctl" -n "tlsmon-l$1s-$suffix" policy set enabled on links vs export on
 }
 
 rmmod tlsmon 2>/dev/null

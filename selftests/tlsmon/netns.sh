@@ -33,6 +33,7 @@ unpriv() { setpriv --inh-caps=-net_admin --bounding-set=-net_admin -- "$@"; }
 cleanup() {
 	ip netns del "$ns_a" 2>/dev/null
 	ip netns del "$ns_b" 2>/dev/null
+	ip link del tmlk$suffix 2>/dev/null
 	rmmod tlsmon 2>/dev/null
 }
 trap cleanup EXIT
@@ -60,8 +61,9 @@ suites: 0xff01 TLS_AES_128_GCM_SHA256_MON
 consent: accept
 consent-ext: 0xff4d
 mark: none
-export: off'
-default_json='{"enabled":false,"suites":["0xff01","0xff02","0xff03","0xff04","0xff2b","0xff2c","0xff2f","0xff30","0xffa8","0xffa9"],"consent":"accept","consent_ext":"0xff4d","mark":"0x0","mask":"0x0","export":false}'
+export: off
+links: none'
+default_json='{"enabled":false,"suites":["0xff01","0xff02","0xff03","0xff04","0xff2b","0xff2c","0xff2f","0xff30","0xffa8","0xffa9"],"consent":"accept","consent_ext":"0xff4d","mark":"0x0","mask":"0x0","export":false,"links":[]}'
 
 # expect_fail NAME RC STDERR CMD...
 expect_fail() {
@@ -113,6 +115,9 @@ diag "$ok of $cycles load/unload cycles, $created policies created, $freed freed
 log_test $? "load and unload $cycles times, every policy freed"
 
 insmod "$ko" dyndbg=+p || exit 1
+# an Ethernet link of the init namespace to export on
+lk=tmlk$suffix
+ip link add "$lk" type veth peer "tmlp$suffix" || exit 1
 
 # --- defaults and output formats ----------------------------------------
 check_output "defaults, plain" "$default_plain" mc policy show
@@ -125,20 +130,20 @@ log_test $? "pretty JSON is the same document, indented"
 # --- every field round trips --------------------------------------------
 mc policy set enabled on && mc policy set suites TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256_MON,0xff02,tls_aes_128_gcm_sha256_mon &&
 	mc policy set consent require && mc policy set consent-ext 0xff4e &&
-	mc policy set mark 0x100/0xf00 && mc policy set export on
+	mc policy set mark 0x100/0xf00 && mc policy set links "$lk" && mc policy set export on
 check_output "set and read back every field" \
-	'{"enabled":true,"suites":["0xff2f","0xff02","0xff01"],"consent":"require","consent_ext":"0xff4e","mark":"0x100","mask":"0xf00","export":true}' \
+	'{"enabled":true,"suites":["0xff2f","0xff02","0xff01"],"consent":"require","consent_ext":"0xff4e","mark":"0x100","mask":"0xf00","export":true,"links":["'"$lk"'"]}' \
 	mc -j policy show
 
 mc policy set suites TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256_MON,0xff02 && mc policy set mark 7 &&
 	mc policy set consent off
 check_output "mark without mask means all bits; several calls" \
-	'{"enabled":true,"suites":["0xff2f","0xff02"],"consent":"off","consent_ext":"0xff4e","mark":"0x7","mask":"0xffffffff","export":true}' \
+	'{"enabled":true,"suites":["0xff2f","0xff02"],"consent":"off","consent_ext":"0xff4e","mark":"0x7","mask":"0xffffffff","export":true,"links":["'"$lk"'"]}' \
 	mc -j policy show
 
-mc policy set enabled off suites none consent accept consent-ext 0xff4d mark none export off
+mc policy set enabled off suites none consent accept consent-ext 0xff4d mark none export off links none
 check_output "several settings in one call" \
-	'{"enabled":false,"suites":[],"consent":"accept","consent_ext":"0xff4d","mark":"0x0","mask":"0x0","export":false}' \
+	'{"enabled":false,"suites":[],"consent":"accept","consent_ext":"0xff4d","mark":"0x0","mask":"0x0","export":false,"links":[]}' \
 	mc -j policy show
 mc policy set suites 0xff01,0xff02,0xff03,0xff04,0xff2b,0xff2c,0xff2f,0xff30,0xffa8,0xffa9
 check_output "back to the defaults" "$default_json" mc -j policy show
@@ -153,7 +158,7 @@ check_output "policy after the refused call" "$default_json" mc -j policy show
 # --- namespaces ----------------------------------------------------------
 mca policy set enabled on suites 0xff03 mark 0x5/0xf
 check_output "namespace a changed" \
-	'{"enabled":true,"suites":["0xff03"],"consent":"accept","consent_ext":"0xff4d","mark":"0x5","mask":"0xf","export":false}' \
+	'{"enabled":true,"suites":["0xff03"],"consent":"accept","consent_ext":"0xff4d","mark":"0x5","mask":"0xf","export":false,"links":[]}' \
 	mca -j policy
 check_output "namespace b does not see it" "$default_json" mcb -j policy
 check_output "the initial namespace does not see it" "$default_json" mc -j policy
@@ -242,7 +247,7 @@ expect_fail "kernel extack shown: require without suites" 1 \
 expect_fail "unknown object" 1 "monctl: unknown object 'polcy' (try 'monctl help')" mc polcy
 expect_fail "unknown command" 1 "monctl: unknown policy command 'sett' (try 'monctl policy help')" mc policy sett
 expect_fail "unknown setting" 1 \
-	"monctl: policy set: unknown setting 'enable' (enabled, suites, consent, consent-ext, mark, export)" \
+	"monctl: policy set: unknown setting 'enable' (enabled, suites, consent, consent-ext, mark, export, links)" \
 	mc policy set enable on
 expect_fail "bad on/off value" 1 "monctl: policy set: enabled must be 'on' or 'off', not 'yes'" \
 	mc policy set enabled yes
@@ -287,6 +292,7 @@ cat >"$pf/policy.conf" <<CONF
 enabled = on
 suites = 0xff01, TLS_AES_256_GCM_SHA384_MON   # by name too
 export = on
+links = $lk
 
 [netns $ns_a]
 enabled = on
@@ -297,10 +303,10 @@ CONF
 mc policy load "$pf/policy.conf"
 log_test $? "policy load applies a file with three sections"
 check_output "loaded: host" \
-	'{"enabled":true,"suites":["0xff01","0xff02"],"consent":"accept","consent_ext":"0xff4d","mark":"0x0","mask":"0x0","export":true}' \
+	'{"enabled":true,"suites":["0xff01","0xff02"],"consent":"accept","consent_ext":"0xff4d","mark":"0x0","mask":"0x0","export":true,"links":["'"$lk"'"]}' \
 	mc -j policy
 check_output "loaded: namespace a (settings not given take their defaults)" \
-	'{"enabled":true,"suites":["0xff01","0xff02","0xff03","0xff04","0xff2b","0xff2c","0xff2f","0xff30","0xffa8","0xffa9"],"consent":"require","consent_ext":"0xff4d","mark":"0x100","mask":"0xf00","export":false}' \
+	'{"enabled":true,"suites":["0xff01","0xff02","0xff03","0xff04","0xff2b","0xff2c","0xff2f","0xff30","0xffa8","0xffa9"],"consent":"require","consent_ext":"0xff4d","mark":"0x100","mask":"0xf00","export":false,"links":[]}' \
 	mca -j policy
 check_output "loaded: namespace b, an empty section is the defaults" "$default_json" mcb -j policy
 mc policy save "$pf/saved.conf" && mc policy load "$pf/saved.conf" && mc policy save "$pf/again.conf" &&
@@ -329,6 +335,14 @@ printf '[host]\nconsent = require\nsuites = none\n' >"$pf/rule.conf"
 expect_fail "rules across settings are checked per section" 1 \
 	"monctl: $pf/rule.conf:1: consent mode require needs at least one monitored suite" \
 	mc policy load "$pf/rule.conf"
+printf '[host]\nexport = on\n\n[netns %s]\nlinks = nosuch0\n' "$ns_a" >"$pf/links.conf"
+expect_fail "export links: a missing name and export without one, by line" 1 \
+	"monctl: $pf/links.conf:1: key export needs at least one export link: monctl policy set links DEV" \
+	mc policy load "$pf/links.conf"
+printf '[netns %s]\nlinks = nosuch0\n' "$ns_a" >"$pf/links.conf"
+expect_fail "export links: an interface the namespace lacks, by line" 1 \
+	"monctl: $pf/links.conf:2: no interface 'nosuch0' in namespace '$ns_a'" \
+	mc policy load "$pf/links.conf"
 printf '[host]\nenabled = off\n' | unpriv "$monctl" policy load - 2>"$pf/err"
 [ $? -eq 1 ] && grep -q "^monctl: -:1: namespace 'host': cannot change the policy: Operation not permitted" "$pf/err"
 log_test $? "policy load without CAP_NET_ADMIN is refused, naming the section"

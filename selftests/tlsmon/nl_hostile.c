@@ -74,6 +74,9 @@ FIXTURE_SETUP(hostile)
 	struct timeval tv = { .tv_sec = 10 };
 
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	/* an Ethernet link, so that some random export links are accepted */
+	if (system("ip link add hv0 type veth peer hv1"))
+		TH_LOG("no veth: every export link is refused");
 	ASSERT_EQ(0, mon_nl_open(&self->nl)) TH_LOG("%s", test_last_err);
 	ASSERT_EQ(0, setsockopt(mnl_socket_get_fd(self->nl.sock), SOL_SOCKET,
 				SO_RCVTIMEO, &tv, sizeof(tv)));
@@ -326,6 +329,14 @@ static void rnd_policy(struct nlmsghdr *nlh)
 					 rnd() % 2 ? 0xff00 | (rnd() & 0xff) : rnd());
 		mnl_attr_nest_end(nlh, s);
 	}
+	if (rnd() % 3 == 0) {
+		/* small indexes: lo (refused), the test's veth, none at all */
+		s = mnl_attr_nest_start(nlh, TLSMON_POLICY_A_LINKS);
+		for (i = rnd() % 4; i; i--)
+			mnl_attr_put_u32(nlh, TLSMON_LINKS_A_IFINDEX,
+					 rnd() % 4 ? rnd() % 5 : rnd());
+		mnl_attr_nest_end(nlh, s);
+	}
 	mnl_attr_nest_end(nlh, pol);
 }
 
@@ -336,6 +347,7 @@ static bool has_handler(u_int8_t cmd, u_int16_t flags)
 	case TLSMON_CMD_POLICY_GET:
 	case TLSMON_CMD_POLICY_SET:
 	case TLSMON_CMD_STATS_GET:
+	case TLSMON_CMD_PEER_GET:
 		return !flags;
 	case TLSMON_CMD_SESSION_GET:
 		return true;
@@ -350,7 +362,7 @@ TEST_F_TIMEOUT(hostile, random_barrage, 1800)
 {
 	static const u_int8_t valid[] = {
 		TLSMON_CMD_POLICY_GET, TLSMON_CMD_POLICY_SET, TLSMON_CMD_SESSION_GET,
-		TLSMON_CMD_STATS_GET, TLSMON_CMD_KEYS_GET,
+		TLSMON_CMD_STATS_GET, TLSMON_CMD_KEYS_GET, TLSMON_CMD_PEER_GET,
 	};
 	unsigned long count = 100000, i, accepted = 0, with_msg = 0, core = 0;
 	unsigned long checks = 0, changes_ok = 0;

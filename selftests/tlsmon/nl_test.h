@@ -43,6 +43,8 @@ struct tpol {
 	int enabled, export, consent, consent_ext;
 	unsigned int mark, mask, n_suites;
 	unsigned int suites[TLSMON_MAX_SUITES + 1];
+	unsigned int n_links;
+	unsigned int links[TLSMON_MAX_LINKS + 1];
 	unsigned int present;
 };
 
@@ -75,6 +77,11 @@ static int tpol_attr_cb(const struct nlattr *attr, void *data)
 		mnl_attr_for_each_nested(s, attr)
 			if (p->n_suites <= TLSMON_MAX_SUITES)
 				p->suites[p->n_suites++] = mnl_attr_get_u16(s);
+		break;
+	case TLSMON_POLICY_A_LINKS:
+		mnl_attr_for_each_nested(s, attr)
+			if (p->n_links <= TLSMON_MAX_LINKS)
+				p->links[p->n_links++] = mnl_attr_get_u32(s);
 		break;
 	default:
 		return MNL_CB_ERROR;

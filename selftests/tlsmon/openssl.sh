@@ -121,9 +121,8 @@ expect_eq "s_client read" "$(head -1 "$tmp/base3.txt")" "tneilc_s deifidomnu na 
 log_test $case_ok "baseline without the module: s_client and s_server with kTLS exchange data"
 
 insmod "$ko" || exit 1
-for n in "$ns_c" "$ns_s"; do
-	"$monctl" -n "$n" policy set enabled on consent accept export on || exit 1
-done
+"$monctl" -n "$ns_c" policy set enabled on consent accept links vc export on || exit 1
+"$monctl" -n "$ns_s" policy set enabled on consent accept links vs export on || exit 1
 for v in 3 2; do
 	case_ok=0
 	before=$(stat_of "$ns_c" ktls_installs)

@@ -4,6 +4,10 @@
  * round trips, atomicity, every kind of malformed request, privileges and
  * notifications. Each test runs in a network namespace of its own.
  */
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdlib.h>
+
 #include "nl_test.h"
 #include "kselftest_harness.h"
 
@@ -15,11 +19,16 @@ static const unsigned int default_suites[] = {
 FIXTURE(policy) {
 	struct mon_nl nl;
 	struct tpol before;
+	unsigned int link;
 };
 
 FIXTURE_SETUP(policy)
 {
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	/* an Ethernet link of the test's namespace, to export on */
+	ASSERT_EQ(0, system("ip link add pv0 type veth peer pv1"));
+	self->link = if_nametoindex("pv0");
+	ASSERT_NE(0, self->link);
 	if (mon_nl_open(&self->nl))
 		SKIP(return, "tlsmon is not loaded: %s", test_last_err);
 	ASSERT_EQ(0, tpol_get(&self->nl, &self->before));
@@ -62,6 +71,19 @@ static int set_suites(struct mon_nl *nl, const unsigned int *s, unsigned int n)
  * A rejected request must come with the kernel's reason and leave the
  * policy exactly as it was.
  */
+static int set_links(struct mon_nl *nl, const unsigned int *l, unsigned int n)
+{
+	struct nlattr *nest, *links;
+	struct nlmsghdr *nlh = set_begin(nl, &nest);
+	unsigned int i;
+
+	links = mnl_attr_nest_start(nlh, TLSMON_POLICY_A_LINKS);
+	for (i = 0; i < n; i++)
+		mnl_attr_put_u32(nlh, TLSMON_LINKS_A_IFINDEX, l[i]);
+	mnl_attr_nest_end(nlh, links);
+	return set_end(nl, nlh, nest);
+}
+
 #define EXPECT_REFUSED(err, expected_errno, msg_part) do {		\
 	struct tpol __after;						\
 	EXPECT_EQ(-(expected_errno), (err));				\
@@ -78,7 +100,8 @@ TEST_F(policy, defaults)
 	const struct tpol *p = &self->before;
 	unsigned int i;
 
-	EXPECT_EQ(0x7f << 1, p->present);
+	EXPECT_EQ(0xff << 1, p->present);
+	EXPECT_EQ(0, p->n_links);
 	EXPECT_EQ(0, p->enabled);
 	EXPECT_EQ(0, p->export);
 	EXPECT_EQ(TLSMON_CONSENT_ACCEPT, p->consent);
@@ -101,6 +124,12 @@ TEST_F(policy, roundtrip_each_field)
 	mnl_attr_put_u8(nlh, TLSMON_POLICY_A_ENABLED, 1);
 	ASSERT_EQ(0, set_end(&self->nl, nlh, nest));
 	want.enabled = 1;
+	ASSERT_EQ(0, tpol_get(&self->nl, &got));
+	EXPECT_TRUE(tpol_equal(&want, &got));
+
+	ASSERT_EQ(0, set_links(&self->nl, &self->link, 1));
+	want.n_links = 1;
+	want.links[0] = self->link;
 	ASSERT_EQ(0, tpol_get(&self->nl, &got));
 	EXPECT_TRUE(tpol_equal(&want, &got));
 
@@ -151,8 +180,95 @@ TEST_F(policy, roundtrip_each_field)
 	mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MASK, 0);
 	ASSERT_EQ(0, set_end(&self->nl, nlh, nest));
 	ASSERT_EQ(0, set_suites(&self->nl, default_suites, 10));
+	ASSERT_EQ(0, set_links(&self->nl, NULL, 0));
 	ASSERT_EQ(0, tpol_get(&self->nl, &got));
 	EXPECT_TRUE(tpol_equal(&self->before, &got));
+}
+
+TEST_F(policy, export_needs_a_link)
+{
+	struct nlattr *nest;
+	struct nlmsghdr *nlh;
+	unsigned int lo = if_nametoindex("lo");
+	struct tpol got;
+
+	nlh = set_begin(&self->nl, &nest);
+	mnl_attr_put_u8(nlh, TLSMON_POLICY_A_EXPORT, 1);
+	EXPECT_REFUSED(set_end(&self->nl, nlh, nest), EINVAL,
+		       "key export needs at least one export link: monctl policy set links DEV");
+
+	/* links that are never local, and one that does not exist */
+	ASSERT_NE(0, lo);
+	EXPECT_REFUSED(set_links(&self->nl, &lo, 1), EINVAL, "loopback");
+	ASSERT_EQ(0, system("ip link set pv1 arp off"));
+	lo = if_nametoindex("pv1");
+	EXPECT_REFUSED(set_links(&self->nl, &lo, 1), EINVAL, "without ARP");
+	lo = 0x7ffffff0;
+	EXPECT_REFUSED(set_links(&self->nl, &lo, 1), EINVAL, "no interface has this index");
+	lo = self->link;
+	{
+		unsigned int two[2] = { lo, lo };
+
+		EXPECT_REFUSED(set_links(&self->nl, two, 2), EINVAL, "duplicate export link");
+	}
+
+	/* with a link, export on; removing the last link with export on is not */
+	ASSERT_EQ(0, set_links(&self->nl, &self->link, 1));
+	nlh = set_begin(&self->nl, &nest);
+	mnl_attr_put_u8(nlh, TLSMON_POLICY_A_EXPORT, 1);
+	ASSERT_EQ(0, set_end(&self->nl, nlh, nest));
+	EXPECT_EQ(-EINVAL, set_links(&self->nl, NULL, 0));
+	EXPECT_NE(NULL, strstr(self->nl.err_msg, "at least one export link"));
+
+	/* the link goes away: the list empties, other changes still work */
+	ASSERT_EQ(0, system("ip link del pv0"));
+	ASSERT_EQ(0, tpol_get(&self->nl, &got));
+	EXPECT_EQ(1, got.export);
+	EXPECT_EQ(0, got.n_links);
+	nlh = set_begin(&self->nl, &nest);
+	mnl_attr_put_u8(nlh, TLSMON_POLICY_A_ENABLED, 1);
+	EXPECT_EQ(0, set_end(&self->nl, nlh, nest)) TH_LOG("%s", self->nl.err_msg);
+}
+
+TEST_F(policy, peer_get_names_a_connection)
+{
+	struct nlattr *nest;
+	struct nlmsghdr *nlh;
+	uint32_t a = htonl(0x7f000001);
+
+	nlh = mon_nl_request(&self->nl, TLSMON_CMD_PEER_GET, 0);
+	EXPECT_EQ(-EINVAL, mon_nl_talk(&self->nl, nlh, NULL, NULL));
+	EXPECT_NE(0, self->nl.err_msg[0]);
+
+	nlh = mon_nl_request(&self->nl, TLSMON_CMD_PEER_GET, 0);
+	nest = mnl_attr_nest_start(nlh, TLSMON_A_PEER);
+	mnl_attr_put_u16(nlh, TLSMON_PEER_A_FAMILY, AF_INET);
+	mnl_attr_put(nlh, TLSMON_PEER_A_LOCAL_ADDR, 4, &a);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, mon_nl_talk(&self->nl, nlh, NULL, NULL));
+	EXPECT_NE(0, self->nl.err_missing);
+
+	nlh = mon_nl_request(&self->nl, TLSMON_CMD_PEER_GET, 0);
+	nest = mnl_attr_nest_start(nlh, TLSMON_A_PEER);
+	mnl_attr_put_u16(nlh, TLSMON_PEER_A_FAMILY, AF_INET6);
+	mnl_attr_put(nlh, TLSMON_PEER_A_LOCAL_ADDR, 4, &a);
+	mnl_attr_put(nlh, TLSMON_PEER_A_PEER_ADDR, 4, &a);
+	mnl_attr_put_u16(nlh, TLSMON_PEER_A_LOCAL_PORT, 1);
+	mnl_attr_put_u16(nlh, TLSMON_PEER_A_PEER_PORT, 2);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, mon_nl_talk(&self->nl, nlh, NULL, NULL));
+	EXPECT_NE(NULL, strstr(self->nl.err_msg, "16 bytes (AF_INET6)"));
+
+	nlh = mon_nl_request(&self->nl, TLSMON_CMD_PEER_GET, 0);
+	nest = mnl_attr_nest_start(nlh, TLSMON_A_PEER);
+	mnl_attr_put_u16(nlh, TLSMON_PEER_A_FAMILY, AF_INET);
+	mnl_attr_put(nlh, TLSMON_PEER_A_LOCAL_ADDR, 4, &a);
+	mnl_attr_put(nlh, TLSMON_PEER_A_PEER_ADDR, 4, &a);
+	mnl_attr_put_u16(nlh, TLSMON_PEER_A_LOCAL_PORT, 1);
+	mnl_attr_put_u16(nlh, TLSMON_PEER_A_PEER_PORT, 2);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-ENOENT, mon_nl_talk(&self->nl, nlh, NULL, NULL));
+	EXPECT_NE(NULL, strstr(self->nl.err_msg, "no established TCP connection"));
 }
 
 TEST_F(policy, suites_empty_and_full)

@@ -40,8 +40,8 @@ cleanup() {
 trap cleanup EXIT
 
 policy_on() {
-	"$monctl" -n "$c" policy set enabled on export on &&
-	"$monctl" -n "$s" policy set enabled on export on
+	"$monctl" -n "$c" policy set enabled on links vc export on &&
+	"$monctl" -n "$s" policy set enabled on links vs export on
 }
 
 ktap_header "unload and reload under churn"

@@ -9,7 +9,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -107,7 +106,6 @@ int mon_peer_check(int fd, const char *who, const char *text)
 	struct nlattr *nest;
 	int alen, bound = 0, err, ret = -1;
 	struct mon_nl nl;
-	char dev[IF_NAMESIZE];
 
 	if (getsockname(fd, (struct sockaddr *)&l, &llen) ||
 	    getpeername(fd, (struct sockaddr *)&r, &rlen)) {
@@ -150,9 +148,6 @@ int mon_peer_check(int fd, const char *who, const char *text)
 			who, text, rep.reason[0] ? rep.reason : "not on an export link");
 		goto out;
 	}
-	if (!if_indextoname(rep.ifindex, dev))
-		snprintf(dev, sizeof(dev), "%u", rep.ifindex);
-	fprintf(stderr, "monctl: %s %s is on export link %s\n", who, text, dev);
 	ret = 0;
 out:
 	mon_nl_close(&nl);
