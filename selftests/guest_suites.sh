@@ -39,6 +39,7 @@ run_suite forgery "$top/selftests/tlsmon/forgery.sh"
 run_suite export "$top/selftests/tlsmon/export.sh"
 run_suite openssl "$top/selftests/tlsmon/openssl.sh"
 run_suite collector "$top/selftests/tlsmon/collector.sh"
+run_suite links "$top/selftests/tlsmon/links.sh"
 run_suite flood "$top/selftests/tlsmon/flood.sh"
 run_suite load "$top/selftests/tlsmon/load.sh"
 

@@ -223,6 +223,7 @@ TEST_F(hostile, unknown_commands_and_flags)
 		case TLSMON_CMD_POLICY_SET:
 		case TLSMON_CMD_SESSION_GET:
 		case TLSMON_CMD_STATS_GET:
+		case TLSMON_CMD_PEER_GET:
 			continue;
 		}
 		nlh = req_start(&self->r, &self->nl, cmd, 0);
@@ -235,6 +236,8 @@ TEST_F(hostile, unknown_commands_and_flags)
 	nlh = req_start(&self->r, &self->nl, TLSMON_CMD_STATS_GET, NLM_F_DUMP);
 	EXPECT_EQ(-EOPNOTSUPP, mon_nl_talk(&self->nl, nlh, count_cb, &n));
 	nlh = req_start(&self->r, &self->nl, TLSMON_CMD_KEYS_GET, 0);
+	EXPECT_EQ(-EOPNOTSUPP, mon_nl_talk(&self->nl, nlh, count_cb, &n));
+	nlh = req_start(&self->r, &self->nl, TLSMON_CMD_PEER_GET, NLM_F_DUMP);
 	EXPECT_EQ(-EOPNOTSUPP, mon_nl_talk(&self->nl, nlh, count_cb, &n));
 	/* a header too short for a command */
 	nlh = req_start(&self->r, &self->nl, TLSMON_CMD_POLICY_SET, 0);

@@ -22,6 +22,7 @@
  *   -E              IPv6: every segment the socket sends carries a
  *                   Destination Options header (8 bytes of padding), so
  *                   TCP is not the IPv6 header's next header
+ *   -I DEV          bind the socket to DEV (SO_BINDTODEVICE: a VRF too)
  *   -x BYTES        client: pad the ClientHello with a padding extension
  *                   of BYTES bytes (at most 3000)
  *   -d DIRS         kTLS directions to install: tx, rx or both (default)
@@ -63,6 +64,7 @@ static struct {
 	const char *hello_file;
 	uint16_t suite;
 	const char *between_file;
+	const char *bind_dev;
 	const struct craft_cipher *cipher;
 } o = { .tls13 = true, .tx = true, .rx = true, .select = -1 };
 
@@ -342,7 +344,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:P:k:x:W:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:P:k:x:W:I:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -389,6 +391,9 @@ int main(int argc, char **argv)
 		case 'w':
 			o.wait_file = optarg;
 			break;
+		case 'I':
+			o.bind_dev = optarg;
+			break;
 		case 'p':
 			o.pause_file = optarg;
 			break;
@@ -426,6 +431,9 @@ int main(int argc, char **argv)
 		die("socket", errno);
 	if (o.dstopts)
 		set_dstopts(fd, ai->ai_family);
+	if (o.bind_dev && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o.bind_dev,
+				     strlen(o.bind_dev) + 1))
+		die("binding to the device", errno);
 	if (o.server) {
 		lfd = fd;
 		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
