@@ -326,7 +326,7 @@ CONF
 expect_fail "policy file errors name each line, nothing applied" 1 \
 	"monctl: $pf/bad.conf:4: suite 0x1302: a standard cipher suite is not a monitoring signal: only private-use suites (0xff00-0xffff) can be
 monctl: $pf/bad.conf:5: mark has bits outside its mask
-monctl: $pf/bad.conf:6: unknown setting 'colour' (enabled, suites, consent, consent-ext, mark, export)
+monctl: $pf/bad.conf:6: unknown setting 'colour' (enabled, suites, consent, consent-ext, mark, export, links)
 monctl: $pf/bad.conf:7: network namespace 'no-such-namespace': No such file or directory" \
 	mc policy load "$pf/bad.conf"
 [ "$(mca -j policy)" = "$before" ]
