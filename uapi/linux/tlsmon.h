@@ -33,6 +33,8 @@
  *        TLSMON_POLICY_A_MARK: NLA_U32
  *        TLSMON_POLICY_A_MASK: NLA_U32
  *        TLSMON_POLICY_A_EXPORT: NLA_U8, 0 or 1
+ *        TLSMON_POLICY_A_LINKS: NLA_NESTED, zero to TLSMON_MAX_LINKS of
+ *            TLSMON_LINKS_A_IFINDEX: NLA_U32, an export link's ifindex
  *
  * The reply always holds every attribute.
  *
@@ -49,8 +51,8 @@
  * request holds TLSMON_A_POLICY with any non-empty
  * subset of the attributes above; the ones absent keep their value. The
  * change is atomic: either every given attribute is applied or, on any
- * error, none is. TLSMON_POLICY_A_SUITES replaces the whole set; an empty
- * nest empties it. The rules:
+ * error, none is. TLSMON_POLICY_A_SUITES and TLSMON_POLICY_A_LINKS each
+ * replace the whole list; an empty nest empties it. The rules:
  *
  *    - enabled, export: 0 or 1.
  *    - suites: at most TLSMON_MAX_SUITES, no duplicates, and private-use
@@ -63,6 +65,20 @@
  *    - mark, mask: the mark must have no bit outside the mask. A mask of 0
  *      means tagged sockets keep their mark; otherwise a tagged socket's
  *      sk_mark becomes (sk_mark & ~mask) | mark.
+ *    - links: at most TLSMON_MAX_LINKS interface indexes of the namespace,
+ *      no duplicates, each an interface that exists now and may ever be an
+ *      export link: not loopback, not point-to-point, with ARP, of type
+ *      ARPHRD_ETHER (no GRE, IPIP, SIT, ip6tnl, WireGuard, tun, PPP), not
+ *      an overlay or a device whose far end tlsmon cannot see (vxlan,
+ *      geneve, gretap, ip6gretap, erspan, ip6erspan, bareudp, tun/tap,
+ *      openvswitch), and with no such device below it (a bridge's ports,
+ *      a bond's or team's slaves, a VLAN's, macvlan's or ipvlan's lower
+ *      device, recursively). The extack names the rule that refused.
+ *    - export on needs at least one link ("key export needs at least one
+ *      export link"). Checked when the request gives export or links: an
+ *      export link that goes away (unregistered, or moved to another
+ *      namespace) leaves the list by itself (logged), export staying on,
+ *      and later changes of other settings are not refused for that.
  *
  * On success the reply is an ack, and a TLSMON_CMD_POLICY_NTF message with
  * the complete new policy (the same attributes as the GET reply) goes to
@@ -154,19 +170,60 @@
  *
  * The fields are those of the tls12_crypto_info_* structure the
  * application installed. Keys are kept only for monitored sessions, only
- * when export was on at their installation, and only when the peer was on
- * a directly connected subnet then: inside a prefix configured on a
- * non-loopback interface of the namespace, reached by a route without a
- * gateway (IPv4, IPv6 including link-local, IPv4-mapped IPv6). The rule is
- * checked again at every export; a session whose peer is no longer local
- * is skipped and its keys wiped for good. Each refusal counts in
- * TLSMON_STATS_A_EXPORT_REFUSED.
+ * when export was on at their installation, and only when the local-link
+ * rule accepted the peer then. The rule routes as the socket's own packets
+ * are routed: by its addresses and ports, its bound device or VRF
+ * (SO_BINDTODEVICE), its mark (after the policy's mark is applied), its
+ * uid and its tos or traffic class, all as they were when the session was
+ * tagged. The route must be a unicast route without a gateway (IPv4,
+ * IPv6 including link-local with the socket's interface, IPv4-mapped IPv6
+ * routed as IPv4); the device it leaves by must be one of the policy's
+ * export links and pass the link rules above at that moment; and the
+ * peer must lie inside a prefix of at least /16 (IPv4) or /64 (IPv6)
+ * configured on that device. The rule is checked again at every export;
+ * a session whose peer is refused is skipped and its keys wiped for good.
+ * Each refusal counts in TLSMON_STATS_A_EXPORT_REFUSED.
  *
  * TLSMON_CMD_KEYS_NEW
  * -------------------
  * Notification to the TLSMON_MCGRP_KEYS group when a direction's keys are
  * kept: TLSMON_A_SESSION and one TLSMON_A_KEY, under the same rules,
  * checked again when it is sent.
+ *
+ * TLSMON_CMD_PEER_GET
+ * -------------------
+ * Needs CAP_NET_ADMIN over the user namespace owning the socket's network
+ * namespace. Applies the local-link rule to one established TCP
+ * connection of the caller's namespace, as tagging takes a socket's route
+ * parameters, so that a program that forwards keys (monctl export, monctl
+ * collect) asks the kernel's own rule about its connection before it sends
+ * or accepts any key. The request names the connection:
+ *
+ *    TLSMON_A_PEER: NLA_NESTED
+ *        TLSMON_PEER_A_FAMILY: NLA_U16, AF_INET or AF_INET6
+ *        TLSMON_PEER_A_LOCAL_ADDR: NLA_BINARY, 4 or 16 bytes (the family's)
+ *        TLSMON_PEER_A_PEER_ADDR: NLA_BINARY, likewise
+ *        TLSMON_PEER_A_LOCAL_PORT: NLA_U16, host order
+ *        TLSMON_PEER_A_PEER_PORT: NLA_U16, host order
+ *        TLSMON_PEER_A_BOUND_IF: NLA_U32, optional: the socket's bound
+ *            device (SO_BINDTOIFINDEX), needed to find a bound socket
+ *
+ * An AF_INET6 connection with IPv4-mapped addresses (a dual-stack
+ * listener's child) is found as the IPv4 connection it is. No such
+ * connection: ENOENT. The export switch is not consulted (a collector's
+ * namespace lists its export links without exporting keys itself); the
+ * links and the route are. The reply is a TLSMON_CMD_PEER_GET message:
+ *
+ *    TLSMON_A_PEER: NLA_NESTED
+ *        the request's attributes, then
+ *        TLSMON_PEER_A_EXPORT: NLA_U8, 1 if keys may travel over the
+ *            connection, 0 if not
+ *        TLSMON_PEER_A_IFINDEX: NLA_U32, the device the connection's
+ *            packets leave by (0: no route)
+ *        TLSMON_PEER_A_REASON: NLA_NUL_STRING, with 0 only: the rule that
+ *            refused
+ *
+ * A refusal counts in TLSMON_STATS_A_EXPORT_REFUSED.
  *
  * Multicast groups
  * ----------------
