@@ -148,12 +148,9 @@ static int tlsmon_dev_rule(const struct net_device *dev)
 	const struct rtnl_link_ops *ops = dev->rtnl_link_ops;
 	size_t i;
 
+	/* most specific first: a GRE device is point-to-point and NOARP too */
 	if (dev->flags & IFF_LOOPBACK)
 		return TLSMON_REFUSE_LOOPBACK;
-	if (dev->flags & IFF_POINTOPOINT)
-		return TLSMON_REFUSE_POINTOPOINT;
-	if (dev->flags & IFF_NOARP)
-		return TLSMON_REFUSE_NOARP;
 	if (dev->type != ARPHRD_ETHER)
 		return TLSMON_REFUSE_NOT_ETHER;
 	if (dev->priv_flags & IFF_OPENVSWITCH)
@@ -162,6 +159,10 @@ static int tlsmon_dev_rule(const struct net_device *dev)
 		for (i = 0; i < ARRAY_SIZE(tlsmon_overlay_kinds); i++)
 			if (!strcmp(ops->kind, tlsmon_overlay_kinds[i]))
 				return TLSMON_REFUSE_OVERLAY;
+	if (dev->flags & IFF_POINTOPOINT)
+		return TLSMON_REFUSE_POINTOPOINT;
+	if (dev->flags & IFF_NOARP)
+		return TLSMON_REFUSE_NOARP;
 	return -1;
 }
 
@@ -274,7 +275,14 @@ static int tlsmon_route4(struct net *net, const struct tlsmon_route *rt,
 		return TLSMON_REFUSE_NO_ROUTE;
 	if (rth->rt_type != RTN_UNICAST)
 		r = TLSMON_REFUSE_NOT_UNICAST;
-	else if (rth->rt_uses_gateway || rth->rt_gw_family)
+	/*
+	 * A gateway: rt_uses_gateway. An uncached route or one bound to a
+	 * nexthop exception (a PMTU update) carries the peer itself as its
+	 * rt_gw4; any other next hop is a gateway too.
+	 */
+	else if (rth->rt_uses_gateway || rth->rt_gw_family == AF_INET6 ||
+		 (rth->rt_gw_family == AF_INET &&
+		  rth->rt_gw4 != rt->raddr.s6_addr32[3]))
 		r = TLSMON_REFUSE_GATEWAY;
 	else if (!rth->dst.dev)
 		r = TLSMON_REFUSE_NO_ROUTE;
