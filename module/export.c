@@ -113,15 +113,20 @@ static const char *const tlsmon_refusals[] = {
 	[TLSMON_REFUSE_LOOPBACK] = "loopback is never an export link",
 	[TLSMON_REFUSE_POINTOPOINT] = "point-to-point devices are never export links",
 	[TLSMON_REFUSE_NOARP] = "devices without ARP (tunnels, VRF) are never export links",
-	[TLSMON_REFUSE_NOT_ETHER] = "only Ethernet devices can be export links (no GRE, IPIP, SIT, WireGuard, tun, PPP)",
-	[TLSMON_REFUSE_OVERLAY] = "overlays and tunnels (vxlan, geneve, gretap, erspan, bareudp, tun/tap, openvswitch) are never export links",
-	[TLSMON_REFUSE_LOWER] = "a device below this link (bridge port, bond or team slave, VLAN or macvlan lower) is an overlay, a tunnel or not Ethernet",
+	[TLSMON_REFUSE_NOT_ETHER] =
+		"only Ethernet devices can be export links (no GRE, SIT, WireGuard, tun, PPP)",
+	[TLSMON_REFUSE_OVERLAY] =
+		"overlays and tunnels are never export links (vxlan, geneve, gretap, tap, ovs)",
+	[TLSMON_REFUSE_LOWER] =
+		"a device below this link (bridge port, slave, lower) fails the link rules",
 	[TLSMON_REFUSE_NO_ROUTE] = "no route to the peer from the socket",
 	[TLSMON_REFUSE_NOT_UNICAST] = "the socket's route to the peer is not a unicast route",
 	[TLSMON_REFUSE_GATEWAY] = "the socket's route to the peer goes through a gateway",
 	[TLSMON_REFUSE_LINKLOCAL] = "a link-local peer of a socket bound to no interface",
-	[TLSMON_REFUSE_NOT_LISTED] = "the peer is reached through an interface that is not an export link",
-	[TLSMON_REFUSE_PREFIX] = "the peer is not inside a prefix of at least /16 (IPv4) or /64 (IPv6) of its export link",
+	[TLSMON_REFUSE_NOT_LISTED] =
+		"the peer is reached through an interface that is not an export link",
+	[TLSMON_REFUSE_PREFIX] =
+		"the peer is not in a /16 (IPv4) or /64 (IPv6) prefix of its export link",
 };
 
 #define TLSMON_MIN_PREFIX4	16
