@@ -70,7 +70,7 @@ static inline void tlsmon_session_route(const struct tlsmon_session_info *si,
 	rt->tos = si->tos;
 }
 
-/* Whether a session's peer is local, as tagging found it (export on). */
+/* Whether the export rule accepted the peer at tagging (export on). */
 enum {
 	TLSMON_PEER_UNKNOWN,	/* export was off: not looked at */
 	TLSMON_PEER_LOCAL,
