@@ -577,6 +577,11 @@ static struct kretprobe *tlsmon_krps_dev[] = {
 
 static DEFINE_MUTEX(tlsmon_dev_lock); /* arming the device offload probes */
 static bool tlsmon_dev_armed;
+/*
+ * Set before the notifier is unregistered, which replays NETDEV_UNREGISTER
+ * for every device: those do not go away, and the policies with them.
+ */
+static bool tlsmon_netdev_closing;
 
 #define TLSMON_DEV_TLS	(NETIF_F_HW_TLS_TX | NETIF_F_HW_TLS_RX)
 
@@ -595,7 +600,7 @@ static int tlsmon_netdev_event(struct notifier_block *nb, unsigned long event,
 	int err = 0, i;
 
 	/* also when it moves to another namespace: it leaves this one */
-	if (event == NETDEV_UNREGISTER)
+	if (event == NETDEV_UNREGISTER && !READ_ONCE(tlsmon_netdev_closing))
 		tlsmon_policy_link_gone(dev);
 	if (!IS_ENABLED(CONFIG_TLS_DEVICE) ||
 	    (event != NETDEV_REGISTER && event != NETDEV_FEAT_CHANGE))
@@ -708,6 +713,7 @@ err_kretprobes:
 
 void tlsmon_ktls_unregister(void)
 {
+	WRITE_ONCE(tlsmon_netdev_closing, true);
 	unregister_netdevice_notifier(&tlsmon_netdev_nb);
 	unregister_kprobe(&tlsmon_kp_close);
 	unregister_kretprobes(tlsmon_krps, TLSMON_N_KRPS);
