@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Forwarding keys to a collector: monctl export --to / monctl collect
-# --listen, over TLS, confined to the local subnet.
+# --listen, over TLS, confined to export links (links.sh has the link
+# rules themselves).
 #
 #   ns c (exporter, client)          ns s (server, collector)
 #   vc1 10.83.0.1/24 --------------- vs 10.83.0.2/24

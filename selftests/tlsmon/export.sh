@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Key export: only monitored sessions, only privileged readers of the same
-# namespace, only when export is on, only for peers on a directly
-# connected subnet.
+# namespace, only when export is on, only for peers on an export link
+# (links.sh attacks the link rule itself).
 #
 #   ns c (client)                 ns s (server)
 #   vc1 10.78.0.1/24 ------------ vs 10.78.0.2/24        same subnet
