@@ -235,6 +235,20 @@ ins addr add 10.98.0.2/16 dev vs
 expect_eq "keys in a /16" "$(session_keys 10.98.0.2)" 2
 log_test $case_ok "a peer in a /15 of the listed link is refused, in a /16 exported"
 
+case_ok=0
+inc addr add fd05::1/63 dev vc nodad
+ins addr add fd05::2/63 dev vs nodad
+expect_eq "keys in a /63" "$(session_keys fd05::2)" 0
+inc addr del fd05::1/63 dev vc
+ins addr del fd05::2/63 dev vs
+inc addr add fd05::1/64 dev vc nodad
+ins addr add fd05::2/64 dev vs nodad
+expect_eq "keys in a /64" "$(session_keys fd05::2)" 2
+ins addr add fd06::2/128 dev lo
+inc -6 route add fd06::/64 via fd05::2
+expect_eq "keys via an IPv6 gateway" "$(session_keys fd06::2)" 0
+log_test $case_ok "IPv6: a peer in a /63 is refused, in a /64 exported, through a gateway refused"
+
 # --- the socket's own route -------------------------------------------------
 case_ok=0
 ins addr add 10.93.0.2/32 dev lo
