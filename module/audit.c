@@ -141,8 +141,12 @@ static __printf(2, 3) void tlsmon_text_add(struct tlsmon_text *t,
 	va_end(args);
 }
 
-/* Room for the longest line: every field changed, two full suite lists. */
-#define TLSMON_CHANGES_ROOM	(256 + 2 * TLSMON_MAX_SUITES * 7)
+/*
+ * Room for the longest line: every field changed, two full suite lists
+ * and two full link lists (interface indexes of up to 10 digits).
+ */
+#define TLSMON_CHANGES_ROOM	(256 + 2 * TLSMON_MAX_SUITES * 7 + \
+				 2 * TLSMON_MAX_LINKS * 11)
 
 static const char *tlsmon_onoff(bool on)
 {
@@ -170,6 +174,18 @@ static void tlsmon_text_suites(struct tlsmon_text *t,
 		tlsmon_text_add(t, "none");
 	for (i = 0; i < p->n_suites; i++)
 		tlsmon_text_add(t, "%s0x%04x", i ? "," : "", p->suites[i]);
+}
+
+/* Export links by interface index: a link that went away has no name. */
+static void tlsmon_text_links(struct tlsmon_text *t,
+			      const struct tlsmon_policy *p)
+{
+	u16 i;
+
+	if (!p->n_links)
+		tlsmon_text_add(t, "none");
+	for (i = 0; i < p->n_links; i++)
+		tlsmon_text_add(t, "%s%u", i ? "," : "", p->links[i]);
 }
 
 /*
@@ -219,6 +235,12 @@ static void tlsmon_text_changes(struct tlsmon_text *t,
 		tlsmon_text_add(t, "%smark 0x%x/0x%x -> 0x%x/0x%x", sep,
 				old->mark, old->mask, new->mark, new->mask);
 		sep = ", ";
+	}
+	if (d & TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS)) {
+		tlsmon_text_add(t, "%slinks (ifindex) ", sep);
+		tlsmon_text_links(t, old);
+		tlsmon_text_add(t, " -> ");
+		tlsmon_text_links(t, new);
 	}
 }
 

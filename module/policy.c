@@ -212,9 +212,13 @@ void tlsmon_policy_link_gone(struct net_device *dev)
 		return;
 	}
 	rcu_assign_pointer(tn->policy, new);
+	/*
+	 * Logged like any change, with whoever removed the interface as its
+	 * actor; a namespace owner's deletions are rate-limited.
+	 */
+	tlsmon_audit_policy(net, &old->cfg, &new->cfg, 0,
+			    capable(CAP_NET_ADMIN));
 	mutex_unlock(&tn->lock);
-	pr_info("netns %u: export link %s (ifindex %d) went away: no longer an export link\n",
-		net->ns.inum, netdev_name(dev), dev->ifindex);
 	kfree_rcu(old, rcu);
 }
 

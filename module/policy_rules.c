@@ -348,6 +348,9 @@ u32 tlsmon_policy_diff(const struct tlsmon_policy *a,
 	if (a->n_suites != b->n_suites ||
 	    memcmp(a->suites, b->suites, a->n_suites * sizeof(u16)))
 		d |= TLSMON_POLICY_F(TLSMON_POLICY_A_SUITES);
+	if (a->n_links != b->n_links ||
+	    memcmp(a->links, b->links, a->n_links * sizeof(u32)))
+		d |= TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS);
 	return d;
 }
 

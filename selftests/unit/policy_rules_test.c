@@ -222,6 +222,17 @@ TEST(policy_diff)
 	EXPECT_EQ(TLSMON_POLICY_F(TLSMON_POLICY_A_CONSENT) |
 		  TLSMON_POLICY_F(TLSMON_POLICY_A_CONSENT_EXT) |
 		  TLSMON_POLICY_F(TLSMON_POLICY_A_EXPORT), tlsmon_policy_diff(&a, &b));
+	/* export links: one more, then one other */
+	b = a;
+	b.links[b.n_links++] = 3;
+	EXPECT_EQ(TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS), tlsmon_policy_diff(&a, &b));
+	a = b;
+	b.links[0] = 4;
+	EXPECT_EQ(TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS), tlsmon_policy_diff(&a, &b));
+	/* a links change while monitoring is on widens it */
+	a.enabled = true;
+	b.enabled = true;
+	EXPECT_TRUE(tlsmon_policy_widens(&a, &b));
 }
 
 TEST(policy_widens)
