@@ -54,7 +54,7 @@ if [ -r /usr/share/bash-completion/bash_completion ]; then
 	expected='policy sessions stats keys monitor decrypt export collect help
 policy
 show set load save help
-enabled suites consent consent-ext mark export
+enabled suites consent consent-ext mark export links
 off accept require
 on off
 TLS_AES_128_GCM_SHA256_MON

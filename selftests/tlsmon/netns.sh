@@ -188,7 +188,7 @@ check_output "show without CAP_NET_ADMIN works" "$default_json" unpriv "$monctl"
 asnobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 param=/sys/module/tlsmon/parameters/delegate_netns
 widen_err="monctl: cannot change the policy: turning monitoring on or widening it needs CAP_NET_ADMIN in the initial user namespace (Operation not permitted)"
-out=$(asnobody unshare -Urn sh -c "\"$monctl\" policy set enabled on export on; echo rc=\$?; \"$monctl\" -j policy" 2>&1)
+out=$(asnobody unshare -Urn sh -c "\"$monctl\" policy set enabled on; echo rc=\$?; \"$monctl\" -j policy" 2>&1)
 [ "$out" = "$widen_err
 rc=1
 $default_json" ]
@@ -198,7 +198,7 @@ out=$(asnobody unshare -Urn sh -c "\"$monctl\" policy set suites 0xff01 consent 
 "suites":["0xff01"]' ]
 log_test $? "an unprivileged user's own namespace: changes while monitoring is off allowed"
 [ "$(cat $param)" = N ] && echo 1 >$param
-out=$(asnobody unshare -Urn sh -c "\"$monctl\" policy set enabled on export on; echo rc=\$?; \"$monctl\" -j policy | grep -o '\"enabled\":[a-z]*'" 2>&1)
+out=$(asnobody unshare -Urn sh -c "\"$monctl\" policy set enabled on; echo rc=\$?; \"$monctl\" -j policy | grep -o '\"enabled\":[a-z]*'" 2>&1)
 echo 0 >$param
 [ "$out" = 'rc=0
 "enabled":true' ]
@@ -211,7 +211,8 @@ asnobody unshare -Urn sh -c "echo \$\$ >/tmp/tlsmon-pid-$suffix; while [ ! -e /t
 	\"$monctl\" policy set enabled off; echo rc=\$?" >/tmp/tlsmon-out-$suffix 2>&1 &
 upid=$!
 busywait 5000 test -s /tmp/tlsmon-pid-$suffix
-nsenter --net=/proc/$(cat /tmp/tlsmon-pid-$suffix)/ns/net "$monctl" policy set enabled on export on
+# (the namespace has no Ethernet link to export on: monitoring only)
+nsenter --net=/proc/$(cat /tmp/tlsmon-pid-$suffix)/ns/net "$monctl" policy set enabled on
 rc=$?
 touch /tmp/tlsmon-go-$suffix
 wait $upid
@@ -363,14 +364,15 @@ who="uid 0 auid [0-9]+ pid [0-9]+ comm monctl"
 mcb policy set suites 0xff01,0xff02 && mcb policy set suites 0xff02
 mcb policy set consent require && mcb policy set consent-ext 0xff4e
 mcb policy set mark 0x100/0xf00
-mcb policy set enabled on export on
+ip -n "$ns_b" link add vb0 type veth peer vb1
+mcb policy set enabled on export on links vb0
 [ "$(count_log "tlsmon: netns $inum: policy changed by $who: suites 0xff01,0xff02,0xff03,0xff04,0xff2b,0xff2c,0xff2f,0xff30,0xffa8,0xffa9 -> 0xff01,0xff02$")" = 1 ] &&
 	[ "$(count_log "tlsmon: netns $inum: policy changed by $who: suites 0xff01,0xff02 -> 0xff02$")" = 1 ] &&
 	[ "$(count_log "tlsmon: netns $inum: policy changed by $who: consent accept -> require$")" = 1 ] &&
 	[ "$(count_log "tlsmon: netns $inum: policy changed by $who: consent-ext 0xff4d -> 0xff4e$")" = 1 ] &&
 	[ "$(count_log "tlsmon: netns $inum: policy changed by $who: mark 0x0/0x0 -> 0x100/0xf00$")" = 1 ] &&
-	[ "$(count_log "tlsmon: netns $inum: policy changed by $who: enabled off -> on, export off -> on$")" = 1 ]
-log_test $? "suites, consent, consent-ext, mark, enabled and export changes logged: old -> new, uid, pid, comm"
+	[ "$(count_log "tlsmon: netns $inum: policy changed by $who: enabled off -> on, export off -> on, links \\(ifindex\\) none -> [0-9]+$")" = 1 ]
+log_test $? "suites, consent, consent-ext, mark, enabled, export and links changes logged: old -> new, uid, pid, comm"
 n0=$(count_log "tlsmon: netns $inum: policy changed")
 mcb policy set mark 0x100/0xf00 && mcb policy set enabled on
 [ "$(count_log "tlsmon: netns $inum: policy changed")" = "$n0" ]
