@@ -254,15 +254,21 @@ int mon_parse_u32(const char *word, uint32_t *out)
 	return 0;
 }
 
-static int put_suites(struct nlmsghdr *nlh, size_t buflen, const char *list)
+/*
+ * A comma-separated list (or "none", the empty list) as nest @type, one
+ * attribute per word written by @put_word, which names a bad word itself.
+ */
+static int put_list(struct nlmsghdr *nlh, int type, const char *list,
+		    int (*put_word)(struct nlmsghdr *nlh, const char *word,
+				    unsigned int n, void *arg),
+		    void *arg)
 {
-	struct nlattr *nest;
 	char *copy, *word, *save = NULL;
-	const char *why;
-	uint16_t code;
+	struct nlattr *nest;
+	unsigned int n = 0;
 	int ret = 0;
 
-	nest = mnl_attr_nest_start(nlh, TLSMON_POLICY_A_SUITES);
+	nest = mnl_attr_nest_start(nlh, type);
 	if (!strcmp(list, "none")) {
 		mnl_attr_nest_end(nlh, nest);
 		return 0;
@@ -272,68 +278,67 @@ static int put_suites(struct nlmsghdr *nlh, size_t buflen, const char *list)
 		mon_err("out of memory");
 		return -1;
 	}
-	for (word = strtok_r(copy, ",", &save); word;
-	     word = strtok_r(NULL, ",", &save)) {
-		int err = suite_parse(word, &code);
-
-		if (err) {
-			mon_err("policy set: '%s' is not a cipher suite (a name from 'monctl policy help' or a code point such as 0xff01)%s",
-				word, err == -ERANGE ? ": above 0xffff" : "");
-			ret = -1;
-			break;
-		}
-		/* the kernel's own rule, checked before anything is sent */
-		if (tlsmon_suite_check(code, &why)) {
-			mon_err("policy set: suite '%s' (0x%04x): %s", word, code, why);
-			ret = -1;
-			break;
-		}
-		if (!mnl_attr_put_u16_check(nlh, buflen, TLSMON_SUITES_A_SUITE, code)) {
-			mon_err("policy set: too many suites for one request");
-			ret = -1;
-			break;
-		}
-	}
+	for (word = strtok_r(copy, ",", &save); word && !ret;
+	     word = strtok_r(NULL, ",", &save))
+		ret = put_word(nlh, word, ++n, arg);
 	free(copy);
 	mnl_attr_nest_end(nlh, nest);
 	return ret;
 }
 
-static int put_links(struct nlmsghdr *nlh, const char *list)
+/* @arg: the room left for the request, a size_t */
+static int put_suite(struct nlmsghdr *nlh, const char *word, unsigned int n,
+		     void *arg)
 {
-	char *copy, *word, *save = NULL;
-	struct nlattr *nest;
-	unsigned int n = 0;
-	uint32_t ifindex;
-	int ret = 0;
+	const char *why;
+	uint16_t code;
+	int err;
 
-	nest = mnl_attr_nest_start(nlh, TLSMON_POLICY_A_LINKS);
-	if (!strcmp(list, "none")) {
-		mnl_attr_nest_end(nlh, nest);
-		return 0;
-	}
-	copy = strdup(list);
-	if (!copy) {
-		mon_err("out of memory");
+	(void)n;
+	err = suite_parse(word, &code);
+	if (err) {
+		mon_err("policy set: '%s' is not a cipher suite (a name from 'monctl policy help' or a code point such as 0xff01)%s",
+			word, err == -ERANGE ? ": above 0xffff" : "");
 		return -1;
 	}
-	for (word = strtok_r(copy, ",", &save); word;
-	     word = strtok_r(NULL, ",", &save)) {
-		if (mon_link_index(word, &ifindex)) {
-			mon_err("policy set: no interface '%s' in this network namespace", word);
-			ret = -1;
-			break;
-		}
-		if (++n > TLSMON_MAX_LINKS) {
-			mon_err("policy set: too many export links (at most %d)", TLSMON_MAX_LINKS);
-			ret = -1;
-			break;
-		}
-		mnl_attr_put_u32(nlh, TLSMON_LINKS_A_IFINDEX, ifindex);
+	/* the kernel's own rule, checked before anything is sent */
+	if (tlsmon_suite_check(code, &why)) {
+		mon_err("policy set: suite '%s' (0x%04x): %s", word, code, why);
+		return -1;
 	}
-	free(copy);
-	mnl_attr_nest_end(nlh, nest);
-	return ret;
+	if (!mnl_attr_put_u16_check(nlh, *(size_t *)arg, TLSMON_SUITES_A_SUITE, code)) {
+		mon_err("policy set: too many suites for one request");
+		return -1;
+	}
+	return 0;
+}
+
+static int put_link(struct nlmsghdr *nlh, const char *word, unsigned int n,
+		    void *arg)
+{
+	uint32_t ifindex;
+
+	(void)arg;
+	if (mon_link_index(word, &ifindex)) {
+		mon_err("policy set: no interface '%s' in this network namespace", word);
+		return -1;
+	}
+	if (n > TLSMON_MAX_LINKS) {
+		mon_err("policy set: too many export links (at most %d)", TLSMON_MAX_LINKS);
+		return -1;
+	}
+	mnl_attr_put_u32(nlh, TLSMON_LINKS_A_IFINDEX, ifindex);
+	return 0;
+}
+
+static int put_suites(struct nlmsghdr *nlh, size_t buflen, const char *list)
+{
+	return put_list(nlh, TLSMON_POLICY_A_SUITES, list, put_suite, &buflen);
+}
+
+static int put_links(struct nlmsghdr *nlh, const char *list)
+{
+	return put_list(nlh, TLSMON_POLICY_A_LINKS, list, put_link, NULL);
 }
 
 /* Explain a refused link by naming it: the kernel points at its attribute. */
