@@ -11,6 +11,7 @@ PACKAGES="
 	make gcc libc6-dev pkg-config git perl
 	libmnl-dev libpcap-dev libssl-dev openssl tcpdump
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
+	linux-headers-6.12-amd64 linux-image-6.12-amd64
 	sparse clang-14 libfuzzer-14-dev
 	qemu-system-x86 busybox-static cpio gzip xz-utils
 	iproute2 ethtool util-linux procps python3 python3-docutils linux-perf iperf3
