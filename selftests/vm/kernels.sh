@@ -9,7 +9,8 @@
 #                                          /boot/vmlinuz-6.12.* of Debian
 #                                          with headers installed
 #   selftests/vm/kernels.sh build RELEASE  build/kernels/RELEASE/module/tlsmon.ko
-#                                          (KDIR overrides the header tree)
+#                                          (TLSMON_KERNEL_KDIR overrides the
+#                                          header tree)
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,7 +25,9 @@ list)
 	;;
 build)
 	rel=${2:?release}
-	kdir=${KDIR:-/lib/modules/$rel/build}
+	# Not KDIR: make check runs under the top Makefile, which exports
+	# the default kernel's KDIR.
+	kdir=${TLSMON_KERNEL_KDIR:-/lib/modules/$rel/build}
 	out=$top/build/kernels/$rel
 	if [ ! -d "$kdir" ]; then
 		echo "kernels.sh: no header tree for $rel (apt-get install linux-headers-$rel)" >&2
@@ -36,7 +39,15 @@ build)
 	cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$out/"
 	find "$out/module" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' \
 		-o -name '.*.cmd' -o -name 'probed.h' -o -name 'modules.order' \) -delete
-	make -C "$kdir" M="$out" modules
+	# nothing of the calling make (its KDIR, its command line) may reach
+	# this one
+	env -u KDIR -u KVER -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+		make -C "$kdir" M="$out" modules || exit 1
+	# a module built for another kernel would only fail at insmod
+	if ! modinfo -F vermagic "$out/module/tlsmon.ko" | grep -q "^$rel "; then
+		echo "kernels.sh: $out/module/tlsmon.ko is not built for $rel" >&2
+		exit 1
+	fi
 	;;
 *)
 	echo "usage: $0 list | build RELEASE" >&2
