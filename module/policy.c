@@ -191,6 +191,9 @@ void tlsmon_policy_link_gone(struct net_device *dev)
 	struct tlsmon_policy_obj *old, *new;
 	bool listed;
 
+	/* a namespace going away takes its policy along: nothing to change */
+	if (!check_net(net))
+		return;
 	rcu_read_lock();
 	old = rcu_dereference(tn->policy);
 	listed = old && tlsmon_policy_has_link(&old->cfg, dev->ifindex);
