@@ -75,6 +75,31 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
 
+/*
+ * The next frame of @fd that is IPv4 TCP from @saddr with @port at @port_at
+ * of its TCP header (0: source port, 2: destination port), into @f.
+ * Return: the TCP header's offset in @f.
+ */
+static size_t recv_tcp(int fd, uint8_t *f, size_t size, const void *saddr,
+		       size_t port_at, unsigned int port)
+{
+	ssize_t got;
+	size_t tcp;
+
+	for (;;) {
+		got = recv(fd, f, size, 0);
+		if (got < 0)
+			die("recv");
+		if (got < 14 + 20 + 20 || f[12] != 0x08 || f[13] != 0x00)
+			continue;
+		tcp = 14 + (f[14] & 0xf) * 4;
+		if (f[14 + 9] == IPPROTO_TCP && !memcmp(f + 14 + 12, saddr, 4) &&
+		    (size_t)got >= tcp + 20 &&
+		    (f[tcp + port_at] << 8 | f[tcp + port_at + 1]) == port)
+			return tcp;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	uint8_t f[2048], synack[128], out[2048], *ip;
@@ -88,7 +113,6 @@ int main(int argc, char **argv)
 	const char *mode;
 	uint32_t sum;
 	size_t tcp, n;
-	ssize_t got;
 	int fd, fl;
 
 	if (argc != 6 || inet_pton(AF_INET, argv[3], &server) != 1) {
@@ -115,37 +139,17 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	/* the SYN-ACK: Ethernet, IPv4, TCP from the server's port */
-	for (;;) {
-		got = recv(fd, f, sizeof(f), 0);
-		if (got < 0)
-			die("recv");
-		if (got < 14 + 20 + 20 || f[12] != 0x08 || f[13] != 0x00)
-			continue;
-		tcp = 14 + (f[14] & 0xf) * 4;
-		if (f[14 + 9] != IPPROTO_TCP || memcmp(f + 14 + 12, &server, 4) ||
-		    (size_t)got < tcp + 20 || (f[tcp] << 8 | f[tcp + 1]) != port)
-			continue;
+	do {
+		tcp = recv_tcp(fd, f, sizeof(f), &server, 0, port);
 		fl = f[tcp + 13];
-		if ((fl & 0x12) == 0x12)
-			break;
-	}
+	} while ((fl & 0x12) != 0x12);
 	memcpy(synack, f, sizeof(synack));
 
 	/* the ClientHello: data from the client to the server's port */
-	for (;;) {
-		got = recv(fd, f, sizeof(f), 0);
-		if (got < 0)
-			die("recv");
-		if (got < 14 + 20 + 20 || f[12] != 0x08 || f[13] != 0x00)
-			continue;
-		tcp = 14 + (f[14] & 0xf) * 4;
-		if (f[14 + 9] != IPPROTO_TCP || memcmp(f + 14 + 12, synack + 14 + 16, 4) ||
-		    (size_t)got < tcp + 20 || (f[tcp + 2] << 8 | f[tcp + 3]) != port)
-			continue;
+	do {
+		tcp = recv_tcp(fd, f, sizeof(f), synack + 14 + 16, 2, port);
 		data = (f[16] << 8 | f[17]) - (f[14] & 0xf) * 4 - (f[tcp + 12] >> 4) * 4;
-		if (data > 0)
-			break;
-	}
+	} while (data <= 0);
 	/* what the server's genuine answer will acknowledge */
 	cli_next = get32(f + tcp + 4) + data;
 	memcpy(f, synack, sizeof(synack));
