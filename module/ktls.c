@@ -121,13 +121,11 @@ static bool tlsmon_export_ok(struct tlsmon_net *tn,
 static u8 tlsmon_peer_of(struct sock *sk, const struct tlsmon_policy *pol,
 			 const struct tlsmon_session_info *info)
 {
-	struct tlsmon_route rt;
 	const char *why;
 
 	if (!pol->export)
 		return TLSMON_PEER_UNKNOWN;
-	tlsmon_session_route(info, &rt);
-	return tlsmon_export_check(sock_net(sk), pol, &rt, NULL, &why) ?
+	return tlsmon_export_check(sock_net(sk), pol, &info->rt, NULL, &why) ?
 	       TLSMON_PEER_REMOTE : TLSMON_PEER_LOCAL;
 }
 
@@ -169,15 +167,7 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 		.role = role,
 	};
 	struct tlsmon_dir_keys copy, *keys;
-	struct tlsmon_flow_key key;
-	struct tlsmon_route rt;
 	u8 peer;
-
-	tlsmon_flow_key_of_sk(sk, &key);
-	info.laddr = key.laddr;
-	info.raddr = key.raddr;
-	info.lport = key.lport;
-	info.rport = key.rport;
 
 	/* The owner holds the socket lock: the mark changes under it. */
 	if (pol->mask) {
@@ -185,11 +175,7 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 		sk_dst_reset(sk);
 	}
 	/* the route the export rule follows: after the mark rewrite */
-	tlsmon_route_of_sk(sk, &rt);
-	info.mark = rt.mark;
-	info.bound_if = rt.bound_if;
-	info.uid = rt.uid;
-	info.tos = rt.tos;
+	tlsmon_route_of_sk(sk, &info.rt);
 
 	peer = tlsmon_peer_of(sk, pol, &info);
 	keys = tlsmon_export_keys(tn, pol, peer, in, &copy);

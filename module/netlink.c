@@ -342,10 +342,10 @@ static int tlsmon_put_session(struct sk_buff *skb,
 			      const struct tlsmon_session_info *si, u64 now)
 {
 	int alen = si->family == AF_INET ? 4 : 16;
-	const void *l = si->family == AF_INET ? (const void *)&si->laddr.s6_addr32[3] :
-						(const void *)&si->laddr;
-	const void *r = si->family == AF_INET ? (const void *)&si->raddr.s6_addr32[3] :
-						(const void *)&si->raddr;
+	const void *l = si->family == AF_INET ? (const void *)&si->rt.laddr.s6_addr32[3] :
+						(const void *)&si->rt.laddr;
+	const void *r = si->family == AF_INET ? (const void *)&si->rt.raddr.s6_addr32[3] :
+						(const void *)&si->rt.raddr;
 	u64 age = div_u64(now - si->born_ns, NSEC_PER_MSEC);
 	struct tlsmon_nla_fill f;
 
@@ -356,8 +356,8 @@ static int tlsmon_put_session(struct sk_buff *skb,
 	tlsmon_fill_u16(&f, TLSMON_SESSION_A_FAMILY, si->family);
 	tlsmon_fill_put(&f, TLSMON_SESSION_A_LOCAL_ADDR, alen, l);
 	tlsmon_fill_put(&f, TLSMON_SESSION_A_PEER_ADDR, alen, r);
-	tlsmon_fill_u16(&f, TLSMON_SESSION_A_LOCAL_PORT, ntohs(si->lport));
-	tlsmon_fill_u16(&f, TLSMON_SESSION_A_PEER_PORT, ntohs(si->rport));
+	tlsmon_fill_u16(&f, TLSMON_SESSION_A_LOCAL_PORT, ntohs(si->rt.lport));
+	tlsmon_fill_u16(&f, TLSMON_SESSION_A_PEER_PORT, ntohs(si->rt.rport));
 	tlsmon_fill_u8(&f, TLSMON_SESSION_A_ROLE, si->role);
 	tlsmon_fill_u16(&f, TLSMON_SESSION_A_VERSION, si->version);
 	tlsmon_fill_u16(&f, TLSMON_SESSION_A_SUITE, si->suite);
@@ -365,7 +365,7 @@ static int tlsmon_put_session(struct sk_buff *skb,
 	tlsmon_fill_u8(&f, TLSMON_SESSION_A_DIRS, si->dirs);
 	tlsmon_fill_u8(&f, TLSMON_SESSION_A_HW, si->hw);
 	tlsmon_fill_u8(&f, TLSMON_SESSION_A_REASON, si->reason);
-	tlsmon_fill_u32(&f, TLSMON_SESSION_A_MARK, si->mark);
+	tlsmon_fill_u32(&f, TLSMON_SESSION_A_MARK, si->rt.mark);
 	tlsmon_fill_u64(&f, TLSMON_SESSION_A_AGE_MS, age, TLSMON_SESSION_A_PAD);
 	tlsmon_fill_end(&f);
 	return 0;
@@ -617,11 +617,9 @@ static int tlsmon_put_key(struct sk_buff *skb, u8 dir,
 static bool tlsmon_peer_exportable(struct net *net, const struct tlsmon_policy *p,
 				   const struct tlsmon_session_info *si)
 {
-	struct tlsmon_route rt;
 	const char *why;
 
-	tlsmon_session_route(si, &rt);
-	if (tlsmon_export_check(net, p, &rt, NULL, &why)) {
+	if (tlsmon_export_check(net, p, &si->rt, NULL, &why)) {
 		tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_EXPORT_REFUSED);
 		return false;
 	}

@@ -14,10 +14,6 @@
  * @id: session id, unique in its namespace
  * @cookie: the socket's cookie (SO_COOKIE)
  * @born_ns: boot-time clock at tagging
- * @laddr: local address (IPv4 sockets: IPv4-mapped)
- * @raddr: peer address, likewise
- * @lport: local port, network order
- * @rport: peer port, network order
  * @family: the socket's family, AF_INET or AF_INET6
  * @version: negotiated TLS version
  * @suite: negotiated cipher suite
@@ -26,23 +22,15 @@
  * @hw: TLSMON_DIR_* installed in device offload
  * @reason: TLSMON_REASON_* bits
  * @role: TLSMON_ROLE_* of the local end
- * @mark: the socket's mark after tagging
- * @bound_if: the socket's sk_bound_dev_if at tagging (its VRF or device)
- * @uid: the socket's sk_uid at tagging
- * @tos: the socket's IPv4 tos or IPv6 traffic class at tagging
- *
- * The addresses, ports, @bound_if, @mark, @uid and @tos are the socket's
- * route parameters (struct tlsmon_route), which the export rule routes by
- * at every export.
+ * @rt: the socket's addresses, ports and route parameters (bound device
+ *	or VRF, mark, uid, tos) at tagging, after tlsmon's mark rewrite:
+ *	what sessions report, and what the export rule routes by at every
+ *	export
  */
 struct tlsmon_session_info {
 	u64 id;
 	u64 cookie;
 	u64 born_ns;
-	struct in6_addr laddr;
-	struct in6_addr raddr;
-	__be16 lport;
-	__be16 rport;
 	u16 family;
 	u16 version;
 	u16 suite;
@@ -51,24 +39,8 @@ struct tlsmon_session_info {
 	u8 hw;
 	u8 reason;
 	u8 role;
-	u32 mark;
-	int bound_if;
-	kuid_t uid;
-	u8 tos;
+	struct tlsmon_route rt;
 };
-
-static inline void tlsmon_session_route(const struct tlsmon_session_info *si,
-					struct tlsmon_route *rt)
-{
-	rt->laddr = si->laddr;
-	rt->raddr = si->raddr;
-	rt->lport = si->lport;
-	rt->rport = si->rport;
-	rt->bound_if = si->bound_if;
-	rt->mark = si->mark;
-	rt->uid = si->uid;
-	rt->tos = si->tos;
-}
 
 /* Whether the export rule accepted the peer at tagging (export on). */
 enum {
