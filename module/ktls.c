@@ -146,6 +146,23 @@ static struct tlsmon_dir_keys *tlsmon_export_keys(struct tlsmon_net *tn,
 	return tlsmon_keys_capture(in->ctx, in->tx, keys) ? keys : NULL;
 }
 
+/*
+ * Who owns @sk, as 'ss -e' names it (uid: and ino:), so that an operator
+ * can map a session to an application. sock_i_uid() and sock_i_ino() take
+ * sk_callback_lock with bottom halves off, which a kretprobe handler must
+ * not do; they guard against sock_orphan(), which cannot run here: the
+ * installing task is inside setsockopt() on this socket, holding its file
+ * and the socket lock. sk_uid is the inode's uid (set with it at creation
+ * and by fchown()), read without the lock as sock_net_uid() does.
+ */
+static void tlsmon_owner_of_sk(struct sock *sk, struct tlsmon_session_info *info)
+{
+	struct socket *sock = READ_ONCE(sk->sk_socket);
+
+	info->uid = from_kuid_munged(sock_net(sk)->user_ns, sk->sk_uid);
+	info->ino = sock ? SOCK_INODE(sock)->i_ino : 0;
+}
+
 static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 		       const struct tlsmon_policy *pol,
 		       const struct tlsmon_verdict *v, u8 role,
@@ -176,6 +193,7 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 	}
 	/* the route the export rule follows: after the mark rewrite */
 	tlsmon_route_of_sk(sk, &info.rt);
+	tlsmon_owner_of_sk(sk, &info);
 
 	peer = tlsmon_peer_of(sk, pol, &info);
 	keys = tlsmon_export_keys(tn, pol, peer, in, &copy);

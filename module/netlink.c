@@ -325,14 +325,15 @@ static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * The most a session nest's attributes take: three 64-bit values, two
- * addresses, ten of one or two bytes (family, ports, role, version,
- * suite, cipher, dirs, hw, reason), the mark.
+ * The most a session nest's attributes take: four 64-bit values (id,
+ * cookie, age, inode), two addresses, ten of one or two bytes (family,
+ * ports, role, version, suite, cipher, dirs, hw, reason), the mark and
+ * the uid.
  */
-#define TLSMON_SESSION_ROOM (3 * nla_total_size_64bit(sizeof(u64)) +	\
+#define TLSMON_SESSION_ROOM (4 * nla_total_size_64bit(sizeof(u64)) +	\
 			     2 * nla_total_size(sizeof(struct in6_addr)) +	\
 			     10 * nla_total_size(sizeof(u16)) +		\
-			     nla_total_size(sizeof(u32)))
+			     2 * nla_total_size(sizeof(u32)))
 
 /*
  * @now: boot time, read once per message batch: a dump's ages are alike.
@@ -367,6 +368,9 @@ static int tlsmon_put_session(struct sk_buff *skb,
 	tlsmon_fill_u8(&f, TLSMON_SESSION_A_REASON, si->reason);
 	tlsmon_fill_u32(&f, TLSMON_SESSION_A_MARK, si->rt.mark);
 	tlsmon_fill_u64(&f, TLSMON_SESSION_A_AGE_MS, age, TLSMON_SESSION_A_PAD);
+	tlsmon_fill_u32(&f, TLSMON_SESSION_A_UID, si->uid);
+	if (si->ino)
+		tlsmon_fill_u64(&f, TLSMON_SESSION_A_INODE, si->ino, TLSMON_SESSION_A_PAD);
 	tlsmon_fill_end(&f);
 	return 0;
 }

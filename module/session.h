@@ -26,6 +26,11 @@
  *	or VRF, mark, uid, tos) at tagging, after tlsmon's mark rewrite:
  *	what sessions report, and what the export rule routes by at every
  *	export
+ * @uid: the socket's owner (sk_uid, which is the socket inode's uid that
+ *	sock_i_uid() and 'ss -e' report) in the user namespace owning the
+ *	socket's network namespace, read once at tagging
+ * @ino: the socket's inode number (sock_i_ino(), the "ino:" of 'ss -e'),
+ *	0 when the socket has no file (a kernel socket)
  */
 struct tlsmon_session_info {
 	u64 id;
@@ -40,6 +45,8 @@ struct tlsmon_session_info {
 	u8 reason;
 	u8 role;
 	struct tlsmon_route rt;
+	u32 uid;
+	u64 ino;
 };
 
 /* Whether the export rule accepted the peer at tagging (export on). */

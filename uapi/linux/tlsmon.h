@@ -108,6 +108,13 @@
  *        TLSMON_SESSION_A_REASON: NLA_U8, TLSMON_REASON_* bits
  *        TLSMON_SESSION_A_MARK: NLA_U32, the socket's mark after tagging
  *        TLSMON_SESSION_A_AGE_MS: NLA_U64, milliseconds since tagging
+ *        TLSMON_SESSION_A_UID: NLA_U32, the socket's owner (its inode's
+ *            uid, the "uid:" of 'ss -e') in the user namespace that owns
+ *            the session's network namespace, read at tagging (65534,
+ *            the overflow uid, when it has no mapping there)
+ *        TLSMON_SESSION_A_INODE: NLA_U64, the socket's inode number (the
+ *            "ino:" of 'ss -e', as in /proc/PID/fd/N -> socket:[INODE]),
+ *            absent for a socket without a file
  *
  * Attributes of type NLA_U64 are aligned with TLSMON_SESSION_A_PAD. A dump
  * during which sessions came or went carries NLM_F_DUMP_INTR. No session
@@ -378,6 +385,8 @@ enum tlsmon_session_attr {
 	TLSMON_SESSION_A_REASON,
 	TLSMON_SESSION_A_MARK,
 	TLSMON_SESSION_A_AGE_MS,
+	TLSMON_SESSION_A_UID,
+	TLSMON_SESSION_A_INODE,
 
 	__TLSMON_SESSION_A_MAX,
 	TLSMON_SESSION_A_MAX = __TLSMON_SESSION_A_MAX - 1
