@@ -16,10 +16,12 @@
  * struct mon_opts - global options
  * @json: print JSON (-j)
  * @pretty: indent JSON (-p)
+ * @netns: the namespace of -n as given, or NULL
  */
 struct mon_opts {
 	bool json;
 	bool pretty;
+	const char *netns;
 };
 
 extern struct mon_opts mon_opts;
@@ -38,6 +40,9 @@ struct mon_cmd {
 
 int mon_dispatch(const struct mon_cmd *cmds, const char *what, int argc,
 		 char **argv, void (*usage)(void));
+const struct mon_cmd *mon_lookup(const struct mon_cmd *cmds, const char *word);
+bool mon_is_help(const char *word);
+void mon_help(void (*usage)(void));
 void mon_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /**
