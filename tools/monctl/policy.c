@@ -224,14 +224,14 @@ static int policy_show(int argc, char **argv)
 	return MON_EXIT_OK;
 }
 
-static int parse_on_off(const char *key, const char *word, uint8_t *out)
+static int parse_on_off(const char *key, const char *word, bool *out)
 {
 	if (!strcmp(word, "on")) {
-		*out = 1;
+		*out = true;
 		return 0;
 	}
 	if (!strcmp(word, "off")) {
-		*out = 0;
+		*out = false;
 		return 0;
 	}
 	mon_err("policy set: %s must be 'on' or 'off', not '%s'", key, word);
@@ -255,90 +255,86 @@ int mon_parse_u32(const char *word, uint32_t *out)
 }
 
 /*
- * A comma-separated list (or "none", the empty list) as nest @type, one
- * attribute per word written by @put_word, which names a bad word itself.
+ * A "policy set" command line, parsed. Up to twice the suites the kernel
+ * takes are kept so that its refusal of a long or duplicate list, which
+ * names the suite, is what the operator sees.
  */
-static int put_list(struct nlmsghdr *nlh, int type, const char *list,
-		    int (*put_word)(struct nlmsghdr *nlh, const char *word,
-				    unsigned int n, void *arg),
-		    void *arg)
+struct policy_set_req {
+	uint32_t given;
+	bool enabled, export;
+	uint8_t consent;
+	uint16_t consent_ext;
+	uint32_t mark, mask;
+	unsigned int n_suites, n_links;
+	uint16_t suites[2 * TLSMON_MAX_SUITES];
+	uint32_t links[TLSMON_MAX_LINKS];
+};
+
+/*
+ * A comma-separated list (or "none", the empty list), one word at a time
+ * to @word_fn, which names a bad word itself and returns MON_EXIT_USAGE
+ * or MON_EXIT_FAIL. Return: 0 or that status.
+ */
+static int parse_list(const char *list, struct policy_set_req *p,
+		      int (*word_fn)(struct policy_set_req *p, const char *word))
 {
 	char *copy, *word, *save = NULL;
-	struct nlattr *nest;
-	unsigned int n = 0;
 	int ret = 0;
 
-	nest = mnl_attr_nest_start(nlh, type);
-	if (!strcmp(list, "none")) {
-		mnl_attr_nest_end(nlh, nest);
+	if (!strcmp(list, "none"))
 		return 0;
-	}
 	copy = strdup(list);
 	if (!copy) {
 		mon_err("out of memory");
-		return -1;
+		return MON_EXIT_FAIL;
 	}
 	for (word = strtok_r(copy, ",", &save); word && !ret;
 	     word = strtok_r(NULL, ",", &save))
-		ret = put_word(nlh, word, ++n, arg);
+		ret = word_fn(p, word);
 	free(copy);
-	mnl_attr_nest_end(nlh, nest);
 	return ret;
 }
 
-/* @arg: the room left for the request, a size_t */
-static int put_suite(struct nlmsghdr *nlh, const char *word, unsigned int n,
-		     void *arg)
+static int parse_suite(struct policy_set_req *p, const char *word)
 {
 	const char *why;
 	uint16_t code;
 	int err;
 
-	(void)n;
 	err = suite_parse(word, &code);
 	if (err) {
 		mon_err("policy set: '%s' is not a cipher suite (a name from 'monctl policy help' or a code point such as 0xff01)%s",
 			word, err == -ERANGE ? ": above 0xffff" : "");
-		return -1;
+		return MON_EXIT_USAGE;
 	}
 	/* the kernel's own rule, checked before anything is sent */
 	if (tlsmon_suite_check(code, &why)) {
 		mon_err("policy set: suite '%s' (0x%04x): %s", word, code, why);
-		return -1;
+		return MON_EXIT_FAIL;
 	}
-	if (!mnl_attr_put_u16_check(nlh, *(size_t *)arg, TLSMON_SUITES_A_SUITE, code)) {
-		mon_err("policy set: too many suites for one request");
-		return -1;
+	/* duplicates and the count are the kernel's to refuse, by name */
+	if (p->n_suites >= sizeof(p->suites) / sizeof(p->suites[0])) {
+		mon_err("policy set: too many suites (at most %d)", TLSMON_MAX_SUITES);
+		return MON_EXIT_FAIL;
 	}
+	p->suites[p->n_suites++] = code;
 	return 0;
 }
 
-static int put_link(struct nlmsghdr *nlh, const char *word, unsigned int n,
-		    void *arg)
+static int parse_link(struct policy_set_req *p, const char *word)
 {
 	uint32_t ifindex;
 
-	(void)arg;
 	if (mon_link_index(word, &ifindex)) {
 		mon_err("policy set: no interface '%s' in this network namespace", word);
-		return -1;
+		return MON_EXIT_FAIL;
 	}
-	if (n > TLSMON_MAX_LINKS) {
+	if (p->n_links >= TLSMON_MAX_LINKS) {
 		mon_err("policy set: too many export links (at most %d)", TLSMON_MAX_LINKS);
-		return -1;
+		return MON_EXIT_FAIL;
 	}
-	mnl_attr_put_u32(nlh, TLSMON_LINKS_A_IFINDEX, ifindex);
+	p->links[p->n_links++] = ifindex;
 	return 0;
-}
-
-static int put_suites(struct nlmsghdr *nlh, size_t buflen, const char *list)
-{
-	return put_list(nlh, TLSMON_POLICY_A_SUITES, list, put_suite, &buflen);
-}
-
-static int put_links(struct nlmsghdr *nlh, const char *list)
-{
-	return put_list(nlh, TLSMON_POLICY_A_LINKS, list, put_link, NULL);
 }
 
 /* Explain a refused link by naming it: the kernel points at its attribute. */
@@ -375,28 +371,26 @@ const char *const policy_setting_names[TLSMON_POLICY_A_MAX + 1] = {
 	[TLSMON_POLICY_A_LINKS] = "links",
 };
 
-static int policy_set(int argc, char **argv)
+/*
+ * The settings of a "policy set" command line into @c, every word
+ * checked before the kernel is asked: a malformed line is refused even
+ * where the module is not loaded. Return: 0, MON_EXIT_USAGE for words
+ * that do not parse, MON_EXIT_FAIL for a value a rule refuses or an
+ * interface that does not exist.
+ */
+static int policy_set_parse(int argc, char **argv, struct policy_set_req *c)
 {
-	struct nlattr *nest;
-	struct nlmsghdr *nlh;
-	struct mon_nl nl;
-	uint32_t given = 0;
-	int key, err, ret = MON_EXIT_FAIL;
+	struct policy_set_req *p = c;
+	int key, err;
 
 	if (argc == 0) {
 		mon_err("policy set: nothing to set (see 'monctl policy help')");
 		return MON_EXIT_USAGE;
 	}
-	if (mon_nl_open(&nl))
-		return MON_EXIT_FAIL;
-	nlh = mon_nl_request(&nl, TLSMON_CMD_POLICY_SET, 0);
-	nest = mnl_attr_nest_start(nlh, TLSMON_A_POLICY);
-
 	for (; argc > 0; argc -= 2, argv += 2) {
 		const char *val = argc > 1 ? argv[1] : NULL;
-		uint8_t u8v;
+		unsigned int i;
 		uint32_t v, m;
-		char *slash;
 
 		for (key = 1; key <= TLSMON_POLICY_A_MAX; key++)
 			if (policy_setting_names[key] && !strcmp(argv[0], policy_setting_names[key]))
@@ -404,44 +398,45 @@ static int policy_set(int argc, char **argv)
 		if (key > TLSMON_POLICY_A_MAX) {
 			mon_err("policy set: unknown setting '%s' (enabled, suites, consent, consent-ext, mark, export, links)",
 				argv[0]);
-			goto out;
+			return MON_EXIT_USAGE;
 		}
 		if (!val) {
 			mon_err("policy set: '%s' needs a value", argv[0]);
-			ret = MON_EXIT_USAGE;
-			goto out;
+			return MON_EXIT_USAGE;
 		}
-		if (given & (1U << key)) {
+		if (c->given & TLSMON_POLICY_F(key)) {
 			mon_err("policy set: '%s' given twice", argv[0]);
-			goto out;
+			return MON_EXIT_USAGE;
 		}
-		given |= 1U << key;
+		c->given |= TLSMON_POLICY_F(key);
 
 		switch (key) {
 		case TLSMON_POLICY_A_ENABLED:
+			if (parse_on_off(argv[0], val, &p->enabled))
+				return MON_EXIT_USAGE;
+			break;
 		case TLSMON_POLICY_A_EXPORT:
-			if (parse_on_off(argv[0], val, &u8v))
-				goto out;
-			mnl_attr_put_u8(nlh, key, u8v);
+			if (parse_on_off(argv[0], val, &p->export))
+				return MON_EXIT_USAGE;
 			break;
 		case TLSMON_POLICY_A_CONSENT:
-			for (u8v = 0; u8v <= TLSMON_CONSENT_MAX; u8v++)
-				if (!strcmp(val, consent_names[u8v]))
+			for (i = 0; i <= TLSMON_CONSENT_MAX; i++)
+				if (!strcmp(val, consent_names[i]))
 					break;
-			if (u8v > TLSMON_CONSENT_MAX) {
+			if (i > TLSMON_CONSENT_MAX) {
 				mon_err("policy set: consent must be off, accept or require, not '%s'",
 					val);
-				goto out;
+				return MON_EXIT_USAGE;
 			}
-			mnl_attr_put_u8(nlh, key, u8v);
+			p->consent = i;
 			break;
 		case TLSMON_POLICY_A_CONSENT_EXT:
 			if (mon_parse_u32(val, &v) || v > 0xffff) {
 				mon_err("policy set: consent-ext must be an extension code point (0x0-0xffff), not '%s'",
 					val);
-				goto out;
+				return MON_EXIT_USAGE;
 			}
-			mnl_attr_put_u16(nlh, key, v);
+			p->consent_ext = v;
 			break;
 		case TLSMON_POLICY_A_MARK:
 			m = UINT32_MAX;
@@ -449,43 +444,95 @@ static int policy_set(int argc, char **argv)
 			if (!strcmp(val, "none")) {
 				m = 0;
 			} else {
-				char buf[64];
+				char buf[64], *slash;
 
 				snprintf(buf, sizeof(buf), "%s", val);
 				slash = strchr(buf, '/');
 				if (slash)
 					*slash++ = '\0';
-				if (mon_parse_u32(buf, &v) || (slash && mon_parse_u32(slash, &m))) {
+				if (strlen(val) >= sizeof(buf) || mon_parse_u32(buf, &v) ||
+				    (slash && mon_parse_u32(slash, &m))) {
 					mon_err("policy set: mark must be VALUE[/MASK] or none, not '%s'",
 						val);
-					goto out;
+					return MON_EXIT_USAGE;
 				}
 			}
-			mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MARK, v);
-			mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MASK, m);
+			p->mark = v;
+			p->mask = m;
 			break;
 		case TLSMON_POLICY_A_SUITES:
-			if (put_suites(nlh, sizeof(nl.req) - 64, val))
-				goto out;
+			err = parse_list(val, p, parse_suite);
+			if (err)
+				return err;
 			break;
 		case TLSMON_POLICY_A_LINKS:
-			if (put_links(nlh, val))
-				goto out;
+			err = parse_list(val, p, parse_link);
+			if (err)
+				return err;
 			break;
 		}
 	}
+	return 0;
+}
+
+static int policy_set(int argc, char **argv)
+{
+	struct policy_set_req *c;
+	struct nlattr *nest, *list;
+	struct nlmsghdr *nlh;
+	struct mon_nl nl;
+	unsigned int i;
+	int ret;
+
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		mon_err("out of memory");
+		return MON_EXIT_FAIL;
+	}
+	ret = policy_set_parse(argc, argv, c);
+	if (ret)
+		goto out_free;
+	ret = MON_EXIT_FAIL;
+	if (mon_nl_open(&nl))
+		goto out_free;
+	nlh = mon_nl_request(&nl, TLSMON_CMD_POLICY_SET, 0);
+	nest = mnl_attr_nest_start(nlh, TLSMON_A_POLICY);
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_ENABLED))
+		mnl_attr_put_u8(nlh, TLSMON_POLICY_A_ENABLED, c->enabled);
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_EXPORT))
+		mnl_attr_put_u8(nlh, TLSMON_POLICY_A_EXPORT, c->export);
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_CONSENT))
+		mnl_attr_put_u8(nlh, TLSMON_POLICY_A_CONSENT, c->consent);
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_CONSENT_EXT))
+		mnl_attr_put_u16(nlh, TLSMON_POLICY_A_CONSENT_EXT, c->consent_ext);
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_MARK)) {
+		mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MARK, c->mark);
+		mnl_attr_put_u32(nlh, TLSMON_POLICY_A_MASK, c->mask);
+	}
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_SUITES)) {
+		list = mnl_attr_nest_start(nlh, TLSMON_POLICY_A_SUITES);
+		for (i = 0; i < c->n_suites; i++)
+			mnl_attr_put_u16(nlh, TLSMON_SUITES_A_SUITE, c->suites[i]);
+		mnl_attr_nest_end(nlh, list);
+	}
+	if (c->given & TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS)) {
+		list = mnl_attr_nest_start(nlh, TLSMON_POLICY_A_LINKS);
+		for (i = 0; i < c->n_links; i++)
+			mnl_attr_put_u32(nlh, TLSMON_LINKS_A_IFINDEX, c->links[i]);
+		mnl_attr_nest_end(nlh, list);
+	}
 	mnl_attr_nest_end(nlh, nest);
 
-	err = mon_nl_talk(&nl, nlh, NULL, NULL);
-	if (err) {
-		mon_nl_perror(&nl, "cannot change the policy", err);
+	ret = mon_nl_talk(&nl, nlh, NULL, NULL);
+	if (ret) {
+		mon_nl_perror(&nl, "cannot change the policy", ret);
 		explain_bad_suite(&nl);
 		explain_bad_link(&nl);
-		goto out;
+		ret = MON_EXIT_FAIL;
 	}
-	ret = MON_EXIT_OK;
-out:
 	mon_nl_close(&nl);
+out_free:
+	free(c);
 	return ret;
 }
 
