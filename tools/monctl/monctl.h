@@ -73,13 +73,16 @@ struct policy {
 
 /**
  * struct session - a monitored session as read from the kernel
+ * @has_uid: the kernel sent the owner's uid (@uid)
+ * @inode: the socket's inode number, 0 when the kernel sent none
  */
 struct session {
-	uint64_t id, cookie, age_ms;
+	uint64_t id, cookie, age_ms, inode;
 	uint16_t family, lport, rport, version, suite, cipher;
 	uint8_t laddr[16], raddr[16];
 	uint8_t role, dirs, hw, reason;
-	uint32_t mark;
+	uint32_t mark, uid;
+	bool has_uid;
 };
 
 struct json;
@@ -89,6 +92,7 @@ struct nlmsghdr;
 extern const char *const consent_names[TLSMON_CONSENT_MAX + 1];
 extern const char *const policy_setting_names[TLSMON_POLICY_A_MAX + 1];
 int mon_parse_u32(const char *word, uint32_t *out);
+int mon_parse_cookie(const char *word, uint64_t *out);
 const char *mon_link_name(uint32_t ifindex, char *buf);
 int mon_link_index(const char *name, uint32_t *ifindex);
 int policy_msg_cb(const struct nlmsghdr *nlh, void *data);

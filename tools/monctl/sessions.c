@@ -4,10 +4,12 @@
  * per line or JSON object. No key material is ever shown here.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/tls.h>
@@ -128,6 +130,17 @@ int session_parse(const struct nlattr *nest, struct session *s)
 		case TLSMON_SESSION_A_MARK:
 			s->mark = mnl_attr_get_u32(a);
 			break;
+		case TLSMON_SESSION_A_UID:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return -EPROTO;
+			s->uid = mnl_attr_get_u32(a);
+			s->has_uid = true;
+			break;
+		case TLSMON_SESSION_A_INODE:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				return -EPROTO;
+			s->inode = mnl_attr_get_u64(a);
+			break;
 		}
 	}
 	return 0;
@@ -169,6 +182,10 @@ void session_json_fields(struct json *j, const struct session *s)
 	json_bool(j, "consent", s->reason & TLSMON_REASON_CONSENT);
 	json_hex(j, "mark", s->mark);
 	json_uint(j, "age_ms", s->age_ms);
+	if (s->has_uid)
+		json_uint(j, "uid", s->uid);
+	if (s->inode)
+		json_uint(j, "inode", s->inode);
 }
 
 void session_json(struct json *j, const char *key, const struct session *s)
@@ -178,15 +195,26 @@ void session_json(struct json *j, const char *key, const struct session *s)
 	json_obj_close(j);
 }
 
+/*
+ * One line per session; the socket is named last as 'ss -e' names it
+ * (uid:, ino:, sk: with the cookie in hex), so that a session can be
+ * matched with ss's line of the same socket and its process.
+ */
 void session_print(const struct session *s)
 {
 	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN], dirs[8];
 	const char *name = suite_name(s->suite);
+	char owner[48] = "";
 
 	addr_str(s->family, s->laddr, la, sizeof(la));
 	addr_str(s->family, s->raddr, ra, sizeof(ra));
 	dirs_str(s->dirs, dirs, sizeof(dirs));
-	printf("%llu %s %s%s%s:%u %s%s%s:%u %s %s %s 0x%04x %s %s reason %s%s mark 0x%x age %llu.%03llus\n",
+	if (s->has_uid)
+		snprintf(owner, sizeof(owner), " uid:%u", s->uid);
+	if (s->inode)
+		snprintf(owner + strlen(owner), sizeof(owner) - strlen(owner),
+			 " ino:%llu", (unsigned long long)s->inode);
+	printf("%llu %s %s%s%s:%u %s%s%s:%u %s %s %s 0x%04x %s %s reason %s%s mark 0x%x age %llu.%03llus%s sk:%llx\n",
 	       (unsigned long long)s->id, s->family == AF_INET ? "inet" : "inet6",
 	       s->family == AF_INET6 ? "[" : "", la, s->family == AF_INET6 ? "]" : "",
 	       s->lport,
@@ -196,7 +224,8 @@ void session_print(const struct session *s)
 	       cipher_name(s->cipher), dirs, reason_name(s->reason),
 	       s->reason == (TLSMON_REASON_SUITE | TLSMON_REASON_CONSENT) ? "+consent" : "",
 	       s->mark, (unsigned long long)s->age_ms / 1000,
-	       (unsigned long long)s->age_ms % 1000);
+	       (unsigned long long)s->age_ms % 1000, owner,
+	       (unsigned long long)s->cookie);
 }
 
 struct dump_ctx {
@@ -226,29 +255,67 @@ static int session_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/**
+ * mon_parse_cookie() - a socket cookie as an operator copies it
+ * @word: "sk:HEX" as 'ss -e' prints it, "0xHEX", or decimal
+ * @out: the cookie, never 0 (the kernel gives no socket cookie 0)
+ *
+ * Return: 0, or -1 when @word is none of these.
+ */
+int mon_parse_cookie(const char *word, uint64_t *out)
+{
+	unsigned long long v;
+	int base;
+	char *end;
+
+	if (!strncmp(word, "sk:", 3)) {
+		word += 3;
+		base = 16;
+		if (!strncasecmp(word, "0x", 2))
+			return -1;
+	} else if (!strncasecmp(word, "0x", 2)) {
+		word += 2;
+		base = 16;
+	} else {
+		base = 10;	/* not octal: "010" is ten */
+	}
+	if (!isxdigit((unsigned char)*word))
+		return -1;
+	errno = 0;
+	v = strtoull(word, &end, base);
+	if (errno || *end || !v)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 static int sessions_show(int argc, char **argv)
 {
 	struct dump_ctx ctx = { .n = 0 };
-	unsigned long long cookie = 0;
+	uint64_t cookie = 0;
 	struct nlmsghdr *req;
 	struct mon_nl nl;
-	char *end;
 	int err;
 
-	if (argc > 0 && !strcmp(argv[0], "cookie")) {
+	bool keyword = argc > 0 && !strcmp(argv[0], "cookie");
+
+	if (keyword) {
 		if (argc < 2) {
 			mon_err("sessions show: 'cookie' needs a socket cookie");
 			return MON_EXIT_USAGE;
 		}
-		errno = 0;
-		cookie = strtoull(argv[1], &end, 0);
-		if (errno || *end || !cookie || argv[1][0] == '-') {
-			mon_err("sessions show: '%s' is not a socket cookie (a positive integer)",
-				argv[1]);
+		argc--;
+		argv++;
+	}
+	/* "cookie sk:1001", or "sk:1001" alone as pasted from 'ss -e' */
+	if (argc > 0 && (keyword || !strncmp(argv[0], "sk:", 3))) {
+		if (mon_parse_cookie(argv[0], &cookie)) {
+			mon_err("sessions show: '%s' is not a socket cookie (sk:HEX as 'ss -e' prints it, 0xHEX or decimal)",
+				argv[0]);
 			return MON_EXIT_USAGE;
 		}
-		argc -= 2;
-		argv += 2;
+		argc--;
+		argv++;
 	}
 	if (argc > 0) {
 		mon_err("sessions show: unexpected argument '%s'", argv[0]);
@@ -295,14 +362,17 @@ static int sessions_show(int argc, char **argv)
 static void sessions_usage(void)
 {
 	fprintf(stderr,
-		"Usage: monctl [-j [-p]] sessions [show [cookie COOKIE]]\n"
+		"Usage: monctl [-j [-p]] sessions [show [[cookie] COOKIE]]\n"
 		"       monctl sessions help\n"
+		"\n"
+		"COOKIE := sk:HEX (as 'ss -e' prints it) | 0xHEX | DECIMAL\n"
 		"\n"
 		"One line per monitored session of this network namespace: id, family,\n"
 		"local and peer address and port, role, TLS version, suite, kTLS cipher,\n"
-		"kTLS directions, reason (suite or consent), socket mark and age.\n"
-		"With 'cookie', only the session of the socket with that SO_COOKIE (as\n"
-		"'ss -e' shows it); exit status 1 when that socket is not monitored.\n");
+		"kTLS directions, reason (suite or consent), socket mark, age, and the\n"
+		"socket as 'ss -e' names it: uid:, ino: and sk: (its SO_COOKIE in hex).\n"
+		"With a cookie, only the session of that socket; exit status 1 when\n"
+		"that socket is not monitored.\n");
 }
 
 static const struct mon_cmd sessions_cmds[] = {
@@ -313,7 +383,7 @@ static const struct mon_cmd sessions_cmds[] = {
 
 int do_sessions(int argc, char **argv)
 {
-	if (argc == 0)
-		return sessions_show(0, argv);
+	if (argc == 0 || !strcmp(argv[0], "cookie") || !strncmp(argv[0], "sk:", 3))
+		return sessions_show(argc, argv);
 	return mon_dispatch(sessions_cmds, "sessions", argc, argv, sessions_usage);
 }
