@@ -126,6 +126,7 @@ void session_print(const struct session *s);
 int do_policy(int argc, char **argv);
 int do_policy_load(int argc, char **argv);
 int do_policy_save(int argc, char **argv);
+int do_policy_check(int argc, char **argv);
 int do_sessions(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_monitor(int argc, char **argv);

@@ -543,6 +543,7 @@ static void policy_usage(void)
 		"       monctl policy set SETTING VALUE [SETTING VALUE...]\n"
 		"       monctl policy load FILE|-\n"
 		"       monctl policy save [FILE|-]\n"
+		"       monctl policy check FILE|-\n"
 		"       monctl policy help\n"
 		"\n"
 		"SETTING VALUE := enabled on|off\n"
@@ -558,7 +559,10 @@ static void policy_usage(void)
 		"All settings of one call are applied together or not at all.\n"
 		"'load' applies a policy file (one [host] or [netns NAME] section per\n"
 		"namespace, 'setting = value' lines, see monctl(8)) after checking all\n"
-		"of it; 'save' writes every namespace's policy in that format.\n"
+		"of it, section by section; 'check' only checks it, without the kernel\n"
+		"or the namespaces; 'save' writes every namespace's policy in that\n"
+		"format (under -n NAME, only that one, as [netns NAME]), replacing\n"
+		"FILE atomically.\n"
 		"Changing the policy needs CAP_NET_ADMIN over the network namespace.\n"
 		"SUITE is a code point (0xff01) or one of these names:\n");
 	suite_list(stderr);
@@ -569,6 +573,7 @@ static const struct mon_cmd policy_cmds[] = {
 	{ "set", policy_set, "change the policy" },
 	{ "load", do_policy_load, "apply a policy file" },
 	{ "save", do_policy_save, "write the policies in the file format" },
+	{ "check", do_policy_check, "check a policy file, apply nothing" },
 	{ NULL, NULL, NULL },
 };
 

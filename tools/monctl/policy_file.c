@@ -21,7 +21,13 @@
  * takes its default. The whole file is checked first, with the module's
  * own rules (policy_rules.c), and every namespace it names must exist;
  * only then is anything applied, one namespace at a time, each atomically.
- * Errors name the file and line.
+ * Loading is per section, not declarative for the machine: namespaces
+ * without a section keep their policy, and when the kernel refuses a
+ * section the ones before it stay applied. Errors name the file and line.
+ *
+ * 'policy check FILE' runs the same checks without the kernel and without
+ * the namespaces (as 'nft -c'): every error of the file is reported and
+ * nothing is applied.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -33,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "monctl.h"
@@ -53,8 +60,17 @@ struct section {
 	char link_names[TLSMON_MAX_LINKS][IF_NAMESIZE];
 };
 
+/**
+ * struct pfile - a policy file being read
+ * @path: its name, "-" for standard input
+ * @check_only: policy check: namespaces are not opened, links not
+ *	resolved, every error reported
+ * @n: sections read
+ * @s: the sections
+ */
 struct pfile {
 	const char *path;
+	bool check_only;
 	unsigned int n;
 	struct section s[MAX_SECTIONS];
 };
@@ -256,7 +272,7 @@ static int parse_header(struct pfile *f, unsigned int line, char *h)
 	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
 	s->line = line;
 	tlsmon_policy_defaults(&s->pol);
-	return open_netns(f, s);
+	return f->check_only ? 0 : open_netns(f, s);
 }
 
 static int parse_file(struct pfile *f)
@@ -339,7 +355,7 @@ static int parse_file(struct pfile *f)
 		ret = -1;
 	}
 	/* the rules that involve several settings, per section */
-	for (unsigned int i = 0; !ret && i < f->n; i++) {
+	for (unsigned int i = 0; (!ret || f->check_only) && i < f->n; i++) {
 		const char *why;
 
 		if (tlsmon_policy_check(&f->s[i].pol, &why)) {
@@ -348,6 +364,51 @@ static int parse_file(struct pfile *f)
 		}
 	}
 	return ret;
+}
+
+/*
+ * policy check: the rule that export on needs a link, on the names given,
+ * since the namespace (and its interfaces) need not exist yet.
+ */
+static int check_links(const struct pfile *f, const struct section *s)
+{
+	struct tlsmon_policy p = s->pol;
+	const char *why;
+	unsigned int i;
+
+	p.n_links = 0;
+	for (i = 0; i < s->n_link_names; i++)
+		p.links[p.n_links++] = i + 1;
+	if (tlsmon_export_links_check(&p, TLSMON_POLICY_F(TLSMON_POLICY_A_LINKS), &why)) {
+		ferr(f, s->links_line ?: s->line, "%s", why);
+		return -1;
+	}
+	return 0;
+}
+
+static int policy_check(int argc, char **argv)
+{
+	struct pfile *f;
+	unsigned int i;
+	int ret;
+
+	if (argc != 1) {
+		mon_err("policy check: needs one FILE ('-' for standard input)");
+		return MON_EXIT_USAGE;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		mon_err("out of memory");
+		return MON_EXIT_FAIL;
+	}
+	f->path = argv[0];
+	f->check_only = true;
+	ret = parse_file(f);
+	for (i = 0; i < f->n; i++)
+		if (check_links(f, &f->s[i]))
+			ret = -1;
+	free(f);
+	return ret ? MON_EXIT_FAIL : MON_EXIT_OK;
 }
 
 /*
@@ -469,7 +530,7 @@ out:
 	return ret;
 }
 
-/* One section, as policy load reads it. */
+/* One section, as policy load reads it; @name NULL for [host]. */
 static int save_one(FILE *out, const char *name)
 {
 	struct policy p = { 0 };
@@ -520,14 +581,87 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /*
+ * The name under which the namespace of -n is saved: a name of 'ip
+ * netns', given as such or as its path in /run/netns. Return: the name,
+ * or NULL (error printed) for a namespace a policy file cannot name.
+ */
+static const char *saved_netns_name(const char *given)
+{
+	static const char dir[] = "/run/netns/";
+
+	if (!strchr(given, '/'))
+		return given;
+	if (!strncmp(given, dir, sizeof(dir) - 1) && given[sizeof(dir) - 1] &&
+	    !strchr(given + sizeof(dir) - 1, '/'))
+		return given + sizeof(dir) - 1;
+	mon_err("policy save: '%s' is not a namespace of 'ip netns': a policy file cannot name it",
+		given);
+	return NULL;
+}
+
+/*
+ * FILE is replaced whole or not at all: written beside it under a
+ * temporary name, flushed to disk, then renamed over it, so that a
+ * failure (full disk, a namespace refusing) never leaves the policy
+ * applied at boot cut short. Mode 0644, as the shipped policy file: a
+ * policy holds no secret, and 'policy show' shows it to anyone.
+ */
+static FILE *save_open(const char *path, char *tmp, size_t n)
+{
+	FILE *out;
+	int fd;
+
+	if ((size_t)snprintf(tmp, n, "%s.XXXXXX", path) >= n) {
+		mon_err("cannot write '%s': name too long", path);
+		return NULL;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		mon_err("cannot write '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fchmod(fd, 0644) || !(out = fdopen(fd, "w"))) {
+		mon_err("cannot write '%s': %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return NULL;
+	}
+	return out;
+}
+
+static int save_close(FILE *out, const char *tmp, const char *path, bool ok)
+{
+	if (fflush(out) || fsync(fileno(out))) {
+		if (ok)
+			mon_err("cannot write '%s': %s", tmp, strerror(errno));
+		ok = false;
+	}
+	if (fclose(out) && ok) {
+		mon_err("cannot write '%s': %s", tmp, strerror(errno));
+		ok = false;
+	}
+	if (ok && rename(tmp, path)) {
+		mon_err("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		ok = false;
+	}
+	if (!ok)
+		unlink(tmp);
+	return ok ? 0 : -1;
+}
+
+/*
  * The namespace monctl runs in as [host], then every namespace of
- * 'ip netns' in name order.
+ * 'ip netns' in name order. Under -n NAME, only that namespace, as
+ * [netns NAME]: it is not the host, and loading the file must not apply
+ * its policy to the host.
  */
 static int policy_save(int argc, char **argv)
 {
-	FILE *out = stdout;
-	char *names[256];
+	const char *path = argc == 1 && strcmp(argv[0], "-") ? argv[0] : NULL;
+	const char *only = NULL;
+	char *names[256], tmp[4096];
 	unsigned int n = 0, i;
+	FILE *out = stdout;
 	struct dirent *d;
 	int home, ret = MON_EXIT_FAIL;
 	DIR *dir;
@@ -536,35 +670,40 @@ static int policy_save(int argc, char **argv)
 		mon_err("policy save: unexpected argument '%s'", argv[1]);
 		return MON_EXIT_USAGE;
 	}
+	if (mon_opts.netns) {
+		only = saved_netns_name(mon_opts.netns);
+		if (!only)
+			return MON_EXIT_FAIL;
+	}
 	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (home < 0) {
 		mon_err("cannot open this network namespace: %s", strerror(errno));
 		return MON_EXIT_FAIL;
 	}
-	dir = opendir("/run/netns");
+	dir = only ? NULL : opendir("/run/netns");
 	while (dir && (d = readdir(dir)) && n < 256)
 		if (d->d_name[0] != '.')
 			names[n++] = strdup(d->d_name);
 	if (dir)
 		closedir(dir);
 	qsort(names, n, sizeof(names[0]), name_cmp);
-	if (argc == 1 && strcmp(argv[0], "-")) {
-		out = fopen(argv[0], "w");
-		if (!out) {
-			mon_err("cannot write '%s': %s", argv[0], strerror(errno));
+	if (path) {
+		out = save_open(path, tmp, sizeof(tmp));
+		if (!out)
 			goto out;
-		}
 	}
 	fprintf(out, "# tlsmon policy, written by 'monctl policy save'; apply with\n"
 		"# 'monctl policy load FILE'.\n");
-	if (save_one(out, NULL))
+	if (save_one(out, only))
 		goto out;
 	for (i = 0; i < n; i++) {
-		char path[300];
+		char nspath[300];
 		int fd;
 
-		snprintf(path, sizeof(path), "/run/netns/%s", names[i]);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (!names[i])
+			continue;
+		snprintf(nspath, sizeof(nspath), "/run/netns/%s", names[i]);
+		fd = open(nspath, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || setns(fd, CLONE_NEWNET)) {
 			/* a namespace deleted meanwhile is not an error */
 			if (fd >= 0)
@@ -577,10 +716,9 @@ static int policy_save(int argc, char **argv)
 	}
 	ret = MON_EXIT_OK;
 out:
-	if (out && out != stdout && fclose(out)) {
-		mon_err("cannot write '%s': %s", argv[0], strerror(errno));
+	if (out && out != stdout &&
+	    save_close(out, tmp, path, ret == MON_EXIT_OK))
 		ret = MON_EXIT_FAIL;
-	}
 	if (setns(home, CLONE_NEWNET))
 		ret = MON_EXIT_FAIL;
 	close(home);
@@ -597,4 +735,9 @@ int do_policy_load(int argc, char **argv)
 int do_policy_save(int argc, char **argv)
 {
 	return policy_save(argc, argv);
+}
+
+int do_policy_check(int argc, char **argv)
+{
+	return policy_check(argc, argv);
 }
