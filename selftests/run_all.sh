@@ -31,6 +31,10 @@ echo "=== host tool checks"
 "$top/selftests/host/tools.sh" 2>&1 | tee "$results/tools.tap"
 echo "${PIPESTATUS[0]}" >"$results/tools.rc"
 
+echo "=== monctl command line contract"
+"$top/selftests/host/cli.sh" 2>&1 | tee "$results/cli.tap"
+echo "${PIPESTATUS[0]}" >"$results/cli.rc"
+
 echo "=== benchmark arithmetic"
 "$top/selftests/host/bench.sh" 2>&1 | tee "$results/bench.tap"
 echo "${PIPESTATUS[0]}" >"$results/bench.rc"
