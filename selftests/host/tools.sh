@@ -22,7 +22,7 @@ done
 
 # Every object and command monctl knows is in its man page.
 rc=0
-for word in "policy set" "policy load" "policy save" "sessions" "stats" "keys" "monitor" "decrypt keys" \
+for word in "policy set" "policy load" "policy save" "policy check" "sessions" "stats" "keys" "monitor" "decrypt keys" \
 	"export --to" "collect --listen"; do
 	LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$top/tools/monctl/monctl.8" 2>/dev/null | grep -q "monctl $word" ||
 		{ diag "monctl.8 does not describe 'monctl $word'"; rc=1; }
@@ -42,23 +42,31 @@ if [ -r /usr/share/bash-completion/bash_completion ]; then
 		t monctl ""
 		t monctl po
 		t monctl -j policy ""
+		t monctl pol c
 		t monctl policy set ""
 		t monctl policy set consent ""
 		t monctl policy set enabled on export ""
 		t monctl policy set suites TLS_AES_128_G
 		t monctl sessions show ""
+		t monctl --ver
+		t monctl s sh ""
+		t monctl p set en
 		t monctl decrypt ""
 		t monctl -n
 		t monctl export --to 10.0.0.2:7000 ""
 		t monctl collect --c' _ "$top")
 	expected='policy sessions stats keys monitor decrypt export collect help
 policy
-show set load save help
+show set load save check help
+check
 enabled suites consent consent-ext mark export links
 off accept require
 on off
 TLS_AES_128_GCM_SHA256_MON
 cookie
+--version
+cookie
+enabled
 keys capture out pcap help
 -n
 --to --ca --name --count help
