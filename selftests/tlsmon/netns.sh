@@ -97,6 +97,9 @@ out=$(setpriv --reuid=65534 --regid=65534 --clear-groups -- "$monctl" -j policy 
 [ $rc -eq 1 ] && [ "$out" = 'monctl: the tlsmon module is not loaded (no generic netlink family "tlsmon")' ] &&
 	[ -z "$(modinfo -F alias "$ko")" ] && ! lsmod | grep -q '^tlsmon '
 log_test $? "no autoload: the module has no alias, monctl as root or nobody leaves it unloaded"
+out=$(mc policy set enabled maybe 2>&1); rc=$?
+[ $rc -eq 2 ] && [ "$out" = "monctl: policy set: enabled must be 'on' or 'off', not 'maybe'" ]
+log_test $? "a bad value is named (exit 2) even without the module"
 
 # --- load and unload ---------------------------------------------------
 ip netns add "$ns_a" && ip netns add "$ns_b" || exit 1
@@ -245,24 +248,38 @@ expect_fail "kernel extack shown: mark outside mask" 1 \
 expect_fail "kernel extack shown: require without suites" 1 \
 	"monctl: cannot change the policy: consent mode require needs at least one monitored suite (Invalid argument)" \
 	mcb policy set consent require suites none
-expect_fail "unknown object" 1 "monctl: unknown object 'polcy' (try 'monctl help')" mc polcy
-expect_fail "unknown command" 1 "monctl: unknown policy command 'sett' (try 'monctl policy help')" mc policy sett
-expect_fail "unknown setting" 1 \
+# expect_usage NAME STDERR-FIRST-LINE CMD...: exit 2, the message, then the usage
+expect_usage() {
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$("$@" 2>&1 >/dev/null); rc=$?
+	if [ $rc -ne 2 ] || [ "$(head -n 1 <<<"$out")" != "$want" ] ||
+	   ! sed -n 2p <<<"$out" | grep -q '^Usage: monctl'; then
+		diag "$name: exit $rc, stderr:"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+		log_test 1 "$name"
+		return
+	fi
+	log_test 0 "$name"
+}
+expect_usage "unknown object" "monctl: unknown object 'polcy' (try 'monctl help')" mc polcy
+expect_usage "unknown command" "monctl: unknown policy command 'sett' (try 'monctl policy help')" mc policy sett
+expect_fail "unknown setting" 2 \
 	"monctl: policy set: unknown setting 'enable' (enabled, suites, consent, consent-ext, mark, export, links)" \
 	mc policy set enable on
-expect_fail "bad on/off value" 1 "monctl: policy set: enabled must be 'on' or 'off', not 'yes'" \
+expect_fail "bad on/off value" 2 "monctl: policy set: enabled must be 'on' or 'off', not 'yes'" \
 	mc policy set enabled yes
-expect_fail "bad consent value" 1 "monctl: policy set: consent must be off, accept or require, not 'maybe'" \
+expect_fail "bad consent value" 2 "monctl: policy set: consent must be off, accept or require, not 'maybe'" \
 	mc policy set consent maybe
-expect_fail "bad suite name" 1 \
+expect_fail "bad suite name" 2 \
 	"monctl: policy set: 'TLS_FOO' is not a cipher suite (a name from 'monctl policy help' or a code point such as 0xff01)" \
 	mc policy set suites 0xff01,TLS_FOO
-expect_fail "suite above 0xffff" 1 \
+expect_fail "suite above 0xffff" 2 \
 	"monctl: policy set: '0x10000' is not a cipher suite (a name from 'monctl policy help' or a code point such as 0xff01): above 0xffff" \
 	mc policy set suites 0x10000
-expect_fail "bad mark" 1 "monctl: policy set: mark must be VALUE[/MASK] or none, not '0x1/zz'" \
+expect_fail "bad mark" 2 "monctl: policy set: mark must be VALUE[/MASK] or none, not '0x1/zz'" \
 	mc policy set mark 0x1/zz
-expect_fail "setting given twice" 1 "monctl: policy set: 'enabled' given twice" \
+expect_fail "setting given twice" 2 "monctl: policy set: 'enabled' given twice" \
 	mc policy set enabled on enabled off
 expect_fail "missing value is a usage error" 2 "monctl: policy set: 'export' needs a value" \
 	mc policy set enabled on export
@@ -272,7 +289,7 @@ expect_fail "one socket that is not monitored" 1 \
 	"monctl: cannot read the session of that socket: tlsmon: no monitored session has this socket cookie (No such file or directory)" \
 	mc sessions show cookie 12345
 expect_fail "a cookie that is not a number" 2 \
-	"monctl: sessions show: 'x1' is not a socket cookie (a positive integer)" mc sessions show cookie x1
+	"monctl: sessions show: 'x1' is not a socket cookie (sk:HEX as 'ss -e' prints it, 0xHEX or decimal)" mc sessions show cookie x1
 expect_fail "cookie without a value" 2 "monctl: sessions show: 'cookie' needs a socket cookie" \
 	mc sessions show cookie
 expect_fail "unknown option is a usage error" 2 "$(mc -x 2>&1 >/dev/null)" mc -x
@@ -314,6 +331,33 @@ mc policy save "$pf/saved.conf" && mc policy load "$pf/saved.conf" && mc policy 
 	cmp -s "$pf/saved.conf" "$pf/again.conf" &&
 	grep -q "^\[netns $ns_a\]\$" "$pf/saved.conf" && grep -q "^mark = 0x100/0xf00\$" "$pf/saved.conf"
 log_test $? "policy save writes what policy load reads: save, load, save again is identical"
+
+# save FILE replaces FILE by rename: a reader (or a hard link) of the old
+# file sees it whole, never cut short; no temporary file is left behind
+echo "# old" >"$pf/atomic.conf"
+ln "$pf/atomic.conf" "$pf/old.conf"
+ino_before=$(stat -c %i "$pf/atomic.conf")
+mc policy save "$pf/atomic.conf" &&
+	[ "$(cat "$pf/old.conf")" = "# old" ] && [ "$(stat -c %i "$pf/atomic.conf")" != "$ino_before" ] &&
+	cmp -s "$pf/atomic.conf" "$pf/saved.conf" && [ "$(stat -c %a "$pf/atomic.conf")" = 644 ] &&
+	[ "$(find "$pf" -name 'atomic.conf?*' | wc -l)" = 0 ]
+log_test $? "policy save FILE: written beside it and renamed over it, mode 0644"
+
+# Under -n, the namespace is saved as itself, never as [host]: loading the
+# file from the host changes that namespace, not the host.
+host_before=$(mc -j policy)
+a_before=$(mca -j policy)
+mca policy save "$pf/a.conf" && mca policy save >"$pf/a-stdout.conf" &&
+	cmp -s "$pf/a.conf" "$pf/a-stdout.conf" &&
+	! grep -q '^\[host\]' "$pf/a.conf" && [ "$(grep -c '^\[' "$pf/a.conf")" = 1 ] &&
+	grep -qx "\[netns $ns_a\]" "$pf/a.conf" && grep -qx "mark = 0x100/0xf00" "$pf/a.conf"
+log_test $? "policy save under -n writes [netns NAME] alone, no [host]"
+mca policy set enabled off consent accept mark none &&
+	mc policy load "$pf/a.conf" &&
+	[ "$(mca -j policy)" = "$a_before" ] && [ "$(mc -j policy)" = "$host_before" ]
+log_test $? "that file loaded from the host restores the namespace and leaves the host alone"
+mc policy check "$pf/a.conf" && mc policy check "$pf/saved.conf"
+log_test $? "saved files pass policy check"
 before=$(mca -j policy)
 cat >"$pf/bad.conf" <<CONF
 [netns $ns_a]

@@ -257,6 +257,45 @@ expect_eq "other namespace" "$rc" 1
 release_pair || case_ok=1
 log_test $case_ok "one socket by cookie: ss, libtlsmon and monctl sessions show cookie agree; not found in the peer's namespace"
 
+# The socket as 'ss -e' names it: its cookie in every form selects it, the
+# text line ends with ss's uid:, ino: and sk:, and the JSON record's uid
+# and inode are ss's. The client runs as nobody, so that the uid is not
+# the 0 of a field never filled.
+case_ok=0
+printf '#!/bin/sh\n[ "$1" = client ] && exec setpriv --reuid=65534 --regid=65534 --clear-groups -- "%s" "$@"\nexec "%s" "$@"\n' \
+	"$peer" "$peer" >"$tmp/peer-nobody"
+chmod 755 "$tmp/peer-nobody"
+chmod 711 "$tmp"
+peer_root=$peer
+peer=$tmp/peer-nobody
+hold_pair 10.79.0.2 10.79.0.2 "-c TLS_AES_128_GCM_SHA256 -C $srv" "-c TLS_AES_128_GCM_SHA256 -C $cli" || case_ok=1
+peer=$peer_root
+ssline=$(ip netns exec "$ns_c" ss -tnHe dport = :$port 2>/dev/null)
+sk=$(grep -o ' sk:[0-9a-f]*' <<<"$ssline" | cut -d: -f2)
+ino=$(grep -o ' ino:[0-9]*' <<<"$ssline" | cut -d: -f2)
+uid=$(grep -o ' uid:[0-9]*' <<<"$ssline" | cut -d: -f2)
+diag "ss -e: uid:${uid:-none} ino:${ino:-none} sk:${sk:-none}"
+expect_eq "ss shows nobody's socket" "${uid:-none} ${ino:+ino}" "65534 ino"
+want="1 $((16#${sk:-0})) 65534 ${ino:-none}"
+for form in "cookie sk:$sk" "sk:$sk" "cookie 0x$sk" "cookie $((16#${sk:-0}))"; do
+	# shellcheck disable=SC2086
+	expect_eq "sessions $form" \
+		"$(py "$(mcc -j sessions show $form)" 'str(len(d)) + " " + str(d[0]["cookie"]) + " " + str(d[0].get("uid")) + " " + str(d[0].get("inode"))')" \
+		"$want"
+done
+line=$(mcc sessions sk:"$sk")
+case "$line" in
+*" uid:65534 ino:$ino sk:$sk") ;;
+*) diag "monctl sessions: $line"; case_ok=1 ;;
+esac
+# the same socket from the process's side: its fd links to socket:[INODE]
+cpid_peer=$(pgrep -u 65534 -f "ssl_peer client 10.79.0.2 $port" | head -n 1)
+ls -l /proc/"${cpid_peer:-0}"/fd 2>/dev/null | grep -q "socket:\[$ino\]" || {
+	diag "no fd of the client (pid ${cpid_peer:-none}) is socket:[$ino]"; case_ok=1; }
+release_pair || case_ok=1
+chmod 700 "$tmp"
+log_test $case_ok "the session names its socket as ss -e: sk:, 0x and decimal cookies select it; uid and inode are ss's"
+
 # --- large transfers, many records, sendfile -------------------------------
 big_case() {
 	case_ok=0
