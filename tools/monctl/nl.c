@@ -4,6 +4,9 @@
  * request, run the replies through a callback, and keep the kernel's
  * extended ack so that errors say what the kernel objected to.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* explicit_bzero */
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -196,6 +199,8 @@ int mon_nl_talk(struct mon_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data
 		}
 		ret = mnl_cb_run2(nl->buf, len, req->nlmsg_seq, nl->portid,
 				  data_cb, &t, ctl_cbs, NLMSG_MIN_TYPE);
+		/* a KEYS_GET reply holds keys: none stays for the next read */
+		explicit_bzero(nl->buf, len);
 	} while (ret > 0);
 	return ret < 0 ? -errno : 0;
 }
@@ -262,8 +267,10 @@ err_close:
 	return -1;
 }
 
+/* Also wipes the receive buffer, which readers of key events use directly. */
 void mon_nl_close(struct mon_nl *nl)
 {
+	explicit_bzero(nl->buf, sizeof(nl->buf));
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;
