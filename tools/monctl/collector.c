@@ -1,31 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Forwarding keys to a collector, and the collector:
+ * Forwarding keys to a collector ('monctl export'), and the command lines
+ * of export and collect (collect.c has the collector):
  *
- *   monctl export --to ADDR:PORT --ca FILE [--name NAME] [--count N]
+ *   monctl export --to ADDR:PORT --ca FILE --cert FILE --key FILE
+ *                 [--name NAME] [--count N]
  *   monctl collect --listen ADDR:PORT --cert FILE --key FILE
- *                  [--out FILE] [--count N]
+ *                  --client-ca FILE [--out FILE] [--count N]
  *
  * The exporter sends every key record of this namespace (those already
- * held, then each new one as the kernel announces it) once, as a JSON
- * line, over TLS to a collector whose certificate it verifies. Both ends
- * ask the kernel's export rule about their connection to the other
- * (TLSMON_CMD_PEER_GET: an export link of the namespace's policy, no
- * gateway, tunnel or overlay) and send with IP TTL / IPv6 hop limit 1, so
- * that no route, however wrong, carries decryption information off the
- * local link. The collector writes each record as one JSON line, with
- * the exporter's address added.
+ * held, then each new one as the kernel announces it) as a JSON line over
+ * mutually authenticated TLS, once the collector said "ready" (it
+ * accepted the exporter's certificate), and keeps each until the collector
+ * acknowledges it ("ok" or "refused ..." per line). When the collector
+ * goes away it reconnects with backoff, sends again what was not
+ * acknowledged, and reads the keys held again; the collector stores each
+ * (exporter, session, direction, installation time) once, so nothing is
+ * lost and nothing repeated. Both ends ask the kernel's export rule about
+ * their connection to the other (TLSMON_CMD_PEER_GET: an export link of
+ * the namespace's policy, no gateway, tunnel or overlay) and send with IP
+ * TTL / IPv6 hop limit 1, so that no route, however wrong, carries
+ * decryption information off the local link.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <openssl/err.h>
@@ -37,22 +43,31 @@
 #include "monctl.h"
 #include "nl.h"
 
-#define MAX_LINE	8192
+#define LINE_MAX_OUT	4096	/* a record as sent; MON_RECORD_MAX on the other end */
+#define MAX_PENDING	65536	/* records held for the collector */
+#define BACKOFF_MAX	30	/* seconds between two connection attempts, at most */
+#define KEEPALIVE_SECS	30	/* an empty line when nothing else was sent */
 
 /* ---- options ------------------------------------------------------------ */
 
-struct opts {
-	const char *to, *listen, *ca, *name, *cert, *key, *out;
-	unsigned long count;
-};
-
 /* "--name VALUE" pairs; returns -1 with the error printed. */
-static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o,
-		      const char *const *allowed)
+int fwd_parse_opts(const char *cmd, int argc, char **argv, struct fwd_opts *o,
+		   const char *const *allowed)
 {
+	static const struct { const char *name; size_t off; } strs[] = {
+		{ "--to", offsetof(struct fwd_opts, to) },
+		{ "--listen", offsetof(struct fwd_opts, listen) },
+		{ "--ca", offsetof(struct fwd_opts, ca) },
+		{ "--client-ca", offsetof(struct fwd_opts, client_ca) },
+		{ "--name", offsetof(struct fwd_opts, name) },
+		{ "--cert", offsetof(struct fwd_opts, cert) },
+		{ "--key", offsetof(struct fwd_opts, key) },
+		{ "--out", offsetof(struct fwd_opts, out) },
+	};
 	for (; argc > 0; argc -= 2, argv += 2) {
 		const char *const *a;
 		char *end;
+		size_t i;
 
 		for (a = allowed; *a; a++)
 			if (!strcmp(argv[0], *a))
@@ -65,21 +80,10 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o,
 			mon_err("%s: '%s' needs a value", cmd, argv[0]);
 			return -1;
 		}
-		if (!strcmp(argv[0], "--to"))
-			o->to = argv[1];
-		else if (!strcmp(argv[0], "--listen"))
-			o->listen = argv[1];
-		else if (!strcmp(argv[0], "--ca"))
-			o->ca = argv[1];
-		else if (!strcmp(argv[0], "--name"))
-			o->name = argv[1];
-		else if (!strcmp(argv[0], "--cert"))
-			o->cert = argv[1];
-		else if (!strcmp(argv[0], "--key"))
-			o->key = argv[1];
-		else if (!strcmp(argv[0], "--out"))
-			o->out = argv[1];
-		else if (!strcmp(argv[0], "--count")) {
+		for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+			if (!strcmp(argv[0], strs[i].name))
+				*(const char **)((char *)o + strs[i].off) = argv[1];
+		if (!strcmp(argv[0], "--count")) {
 			o->count = strtoul(argv[1], &end, 10);
 			if (*end || !o->count || argv[1][0] == '-') {
 				mon_err("%s: --count must be a positive number, not '%s'", cmd, argv[1]);
@@ -90,153 +94,357 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o,
 	return 0;
 }
 
-static void ssl_err(const char *what)
-{
-	unsigned long e = ERR_get_error();
-	char buf[256];
-
-	if (e) {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		mon_err("%s: %s", what, buf);
-	} else {
-		mon_err("%s", what);
-	}
-	ERR_clear_error();
-}
-
 /* ---- export --------------------------------------------------------------- */
 
 /**
- * struct export_ctx - one exporter's connection (single-threaded)
- * @ssl: the TLS link to the collector
- * @sent: records sent
- * @limit: stop after this many (0: never)
- * @seen: the (session, direction) pairs already sent: the dump and the
- *	events overlap by design, and each key goes out once
- * @n_seen: entries in @seen
- * @cap_seen: room in @seen
+ * struct pending - a record the collector has not acknowledged yet
+ * @next: the next one, in the order sent
+ * @len: length of @line, its newline included
+ * @line: the record as sent, key material included: wiped when freed
+ */
+struct pending {
+	struct pending *next;
+	size_t len;
+	char line[];
+};
+
+/**
+ * struct exporter - one exporter (single-threaded)
+ * @o: its command line
+ * @ep: the collector
+ * @nl: the netlink socket keys come from; its buffer is wiped after use
+ * @ctx: TLS context, kept across connections
+ * @ssl: the TLS link to the collector, NULL while disconnected
+ * @fd: its socket
+ * @head: the oldest record not acknowledged
+ * @unsent: the first record of @head's list not sent on this connection
+ * @tail: the newest record
+ * @n_pending: records in the list
+ * @seen: the (session, direction, installation time) of every record
+ *	queued: the dump and the events overlap by design
+ * @acked: records the collector acknowledged
+ * @lost: records dropped because MAX_PENDING were waiting
+ * @need_dump: key events were lost (ENOBUFS), or no dump was read yet
+ * @ack: a partial acknowledgement line
+ * @ack_len: its length
+ * @last_send: when the last line went out, for the keepalive
  * @err: why sending stopped
  */
-struct export_ctx {
+struct exporter {
+	const struct fwd_opts *o;
+	struct mon_endpoint ep;
+	struct mon_nl nl;
+	SSL_CTX *ctx;
 	SSL *ssl;
-	unsigned long sent, limit;
-	struct { uint64_t id; uint8_t dir; } *seen;
-	size_t n_seen, cap_seen;
+	int fd;
+	struct pending *head, *unsent, *tail;
+	size_t n_pending;
+	struct mon_set seen;
+	unsigned long acked, lost;
+	bool need_dump;
+	char ack[320];
+	size_t ack_len;
+	time_t last_send;
 	int err;
 };
 
-static bool seen_before(struct export_ctx *x, uint64_t id, uint8_t dir)
+static time_t now_s(void)
 {
-	size_t i;
+	struct timespec ts;
 
-	for (i = 0; i < x->n_seen; i++)
-		if (x->seen[i].id == id && x->seen[i].dir == dir)
-			return true;
-	if (x->n_seen == x->cap_seen) {
-		size_t cap = x->cap_seen ? 2 * x->cap_seen : 64;
-		void *p = realloc(x->seen, cap * sizeof(*x->seen));
-
-		if (!p)
-			return false;
-		x->seen = p;
-		x->cap_seen = cap;
-	}
-	x->seen[x->n_seen].id = id;
-	x->seen[x->n_seen++].dir = dir;
-	return false;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
 }
 
-static int send_record(struct export_ctx *x, const struct session *s, const struct key_rec *k)
+static void pending_free(struct pending *p)
 {
-	char *line = NULL;
-	size_t len = 0;
-	struct json j;
-	FILE *f;
-	int ok;
+	explicit_bzero(p->line, p->len);
+	free(p);
+}
 
-	f = open_memstream(&line, &len);
+static void disconnect(struct exporter *x)
+{
+	if (x->ssl) {
+		SSL_shutdown(x->ssl);
+		SSL_free(x->ssl);
+		x->ssl = NULL;
+	}
+	if (x->fd >= 0)
+		close(x->fd);
+	x->fd = -1;
+	x->ack_len = 0;
+	/* whatever was not acknowledged goes again on the next connection */
+	x->unsent = x->head;
+}
+
+static int flush_unsent(struct exporter *x)
+{
+	while (x->ssl && x->unsent) {
+		if (SSL_write(x->ssl, x->unsent->line, x->unsent->len) != (int)x->unsent->len) {
+			ERR_clear_error();
+			return -EPIPE;
+		}
+		x->last_send = now_s();
+		x->unsent = x->unsent->next;
+	}
+	return 0;
+}
+
+/* The record of @s and @k as one JSON line, into a fixed buffer. */
+static size_t format_record(char *buf, size_t n, const struct session *s,
+			    const struct key_rec *k)
+{
+	struct json j;
+	size_t len;
+	FILE *f;
+
+	f = fmemopen(buf, n, "w");
 	if (!f)
-		return -ENOMEM;
+		return 0;
+	/* no stdio buffer of its own: the key text stays in @buf alone */
+	setvbuf(f, NULL, _IONBF, 0);
 	json_init(&j, f, false);
 	key_json(&j, NULL, s, k);
 	json_end(&j);
+	len = ftell(f);
+	if (ferror(f) || len >= n - 1)
+		len = 0;
 	fclose(f);
-	ok = SSL_write(x->ssl, line, len) == (int)len;
-	OPENSSL_cleanse(line, len);
-	free(line);
-	return ok ? 0 : -EPIPE;
+	return len;
 }
 
-static int export_one(const struct session *s, const struct key_rec *k, void *data)
+/* One key record, from the dump or an event: queue it once, send it. */
+static int export_key(const struct session *s, const struct key_rec *k, void *data)
 {
-	struct export_ctx *x = data;
+	struct exporter *x = data;
+	char buf[LINE_MAX_OUT], id[64];
+	struct pending *p;
+	size_t len;
 
-	if (seen_before(x, s->id, k->dir))
+	snprintf(id, sizeof(id), "%llu/%u/%llu", (unsigned long long)s->id, k->dir,
+		 (unsigned long long)k->installed_ns);
+	if (mon_set_add(&x->seen, id) != 1)
 		return MNL_CB_OK;
-	x->err = send_record(x, s, k);
-	if (x->err)
+	len = format_record(buf, sizeof(buf), s, k);
+	p = len ? malloc(sizeof(*p) + len) : NULL;
+	if (!p) {
+		explicit_bzero(buf, sizeof(buf));
+		mon_err("export: cannot hold the record of session %llu", (unsigned long long)s->id);
+		x->lost++;
+		return MNL_CB_OK;
+	}
+	memcpy(p->line, buf, len);
+	explicit_bzero(buf, sizeof(buf));
+	p->len = len;
+	p->next = NULL;
+	if (x->n_pending >= MAX_PENDING && x->head && x->head != x->unsent) {
+		/* never the case while the collector keeps up */
+		struct pending *old = x->head;
+
+		x->head = old->next;
+		pending_free(old);
+		x->n_pending--;
+		x->lost++;
+		mon_err("export: %d records wait for the collector: dropped the oldest (%lu lost)",
+			MAX_PENDING, x->lost);
+	}
+	if (x->tail)
+		x->tail->next = p;
+	else
+		x->head = p;
+	x->tail = p;
+	if (!x->unsent)
+		x->unsent = p;
+	x->n_pending++;
+	if (flush_unsent(x)) {
+		x->err = -EPIPE;
 		return MNL_CB_ERROR;
-	if (x->limit && ++x->sent >= x->limit)
-		return MNL_CB_STOP;
+	}
 	return MNL_CB_OK;
 }
 
-/* A dump reply or a KEYS_NEW event: the same attributes. */
+/*
+ * Where keys come from: a dump of those held, and the messages of the
+ * keys group. Both carry a session nest and its key nests, which
+ * key_msg_walk() hands to export_key().
+ */
 static int export_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	return key_msg_walk(nlh, export_one, data);
+	return key_msg_walk(nlh, export_key, data);
 }
 
-/*
- * The collector sends no records, but TLS may (session tickets, alerts):
- * read what is there without blocking and say whether the link is closed.
- */
-static bool collector_gone(SSL *ssl, int fd)
+static int keys_dump(struct exporter *x)
 {
-	int flags = fcntl(fd, F_GETFL);
-	bool gone = false;
-	char buf[256];
-	int r;
+	int err;
 
-	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-	for (;;) {
-		r = SSL_read(ssl, buf, sizeof(buf));
-		if (r > 0)
-			continue;
-		r = SSL_get_error(ssl, r);
-		gone = r != SSL_ERROR_WANT_READ && r != SSL_ERROR_WANT_WRITE;
-		break;
-	}
-	ERR_clear_error();
-	fcntl(fd, F_SETFL, flags);
-	return gone;
+	x->err = 0;
+	err = mon_nl_talk(&x->nl, mon_nl_request(&x->nl, TLSMON_CMD_KEYS_GET, NLM_F_DUMP),
+			  export_msg_cb, x);
+	if (!err)
+		x->need_dump = false;
+	return err;
 }
 
-static SSL *tls_connect(int fd, const struct opts *o, const struct mon_endpoint *ep,
-			SSL_CTX **ctxp)
+/* A message on the keys group, or -1 when reading failed for good. */
+static int keys_event(struct exporter *x)
+{
+	ssize_t len;
+	int err;
+
+	len = mnl_socket_recvfrom(x->nl.sock, x->nl.buf, sizeof(x->nl.buf));
+	if (len < 0) {
+		if (errno == ENOBUFS) {
+			/* events were lost: read every key held again */
+			mon_err("export: key events were lost; reading the keys again");
+			x->need_dump = true;
+			return 0;
+		}
+		mon_err("export: %s", strerror(errno));
+		return -1;
+	}
+	x->err = 0;
+	err = mnl_cb_run(x->nl.buf, len, 0, 0, export_msg_cb, x);
+	explicit_bzero(x->nl.buf, len);
+	if (err < 0 && !x->err) {
+		mon_err("export: a key event does not parse: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Acknowledgements: "ok" or "refused WHY", one per record, in order. */
+static int read_acks(struct exporter *x)
+{
+	int flags = fcntl(x->fd, F_GETFL), r, ret = 0;
+	char buf[256];
+
+	fcntl(x->fd, F_SETFL, flags | O_NONBLOCK);
+	for (;;) {
+		int i;
+
+		r = SSL_read(x->ssl, buf, sizeof(buf));
+		if (r <= 0) {
+			r = SSL_get_error(x->ssl, r);
+			if (r != SSL_ERROR_WANT_READ && r != SSL_ERROR_WANT_WRITE)
+				ret = -1;
+			break;
+		}
+		for (i = 0; i < r; i++) {
+			struct pending *p = x->head;
+
+			if (buf[i] != '\n') {
+				if (x->ack_len < sizeof(x->ack) - 1)
+					x->ack[x->ack_len++] = buf[i];
+				continue;
+			}
+			x->ack[x->ack_len] = '\0';
+			x->ack_len = 0;
+			if (!p || p == x->unsent) {
+				mon_err("export: the collector acknowledged a record never sent");
+				ret = -1;
+				goto out;
+			}
+			if (strcmp(x->ack, "ok"))
+				mon_err("export: the collector %s", x->ack);
+			x->head = p->next;
+			if (!x->head)
+				x->tail = NULL;
+			pending_free(p);
+			x->n_pending--;
+			x->acked++;
+		}
+	}
+out:
+	ERR_clear_error();
+	if (x->fd >= 0)
+		fcntl(x->fd, F_SETFL, flags);
+	return ret;
+}
+
+static SSL_CTX *tls_client_ctx(const struct fwd_opts *o)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-	SSL *ssl;
 
-	*ctxp = ctx;
 	if (!ctx)
 		return NULL;
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	/* OpenSSL wipes its record buffers: they hold the keys in clear */
+	SSL_CTX_set_options(ctx, SSL_OP_CLEANSE_PLAINTEXT);
 	if (SSL_CTX_load_verify_locations(ctx, o->ca, NULL) != 1) {
-		ssl_err("export: cannot load the CA file");
-		return NULL;
+		mon_ssl_err("export: cannot load the CA file");
+		goto bad;
+	}
+	if (SSL_CTX_use_certificate_chain_file(ctx, o->cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, o->key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		mon_ssl_err("export: cannot load the certificate and key");
+		goto bad;
 	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-	ssl = SSL_new(ctx);
+	return ctx;
+bad:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+/*
+ * The collector's "ready" line says it accepted this exporter's
+ * certificate; under TLS 1.3 a refusal arrives only as an alert, here.
+ */
+static int await_ready(SSL *ssl)
+{
+	char line[16];
+	size_t n = 0;
+
+	while (n < sizeof(line) - 1) {
+		if (SSL_read(ssl, line + n, 1) != 1) {
+			mon_ssl_err("export: the collector refused this exporter");
+			return -1;
+		}
+		if (line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = '\0';
+	if (strcmp(line, "ready")) {
+		mon_err("export: the collector did not say it is ready");
+		return -1;
+	}
+	return 0;
+}
+
+/* Connect, apply the link rule, shake hands; errors printed. */
+static int export_connect(struct exporter *x)
+{
+	const struct fwd_opts *o = x->o;
+	struct timeval tv = { .tv_sec = 30 };
+	SSL *ssl;
+
+	x->fd = socket(x->ep.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (x->fd < 0 || mon_set_ttl1(x->fd, x->ep.family)) {
+		mon_err("export: socket: %s", strerror(errno));
+		goto bad;
+	}
+	/* a collector that stops reading must not stop the exporter for good */
+	setsockopt(x->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	setsockopt(x->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(x->fd, (struct sockaddr *)&x->ep.ss, x->ep.len)) {
+		mon_err("export: cannot connect to the collector %s: %s", o->to, strerror(errno));
+		goto bad;
+	}
+	/* before the first byte of the handshake, let alone a key */
+	if (mon_peer_check(x->fd, "collector", x->ep.text))
+		goto bad;
+	ssl = SSL_new(x->ctx);
 	if (!ssl)
-		return NULL;
-	SSL_set_fd(ssl, fd);
+		goto bad;
+	SSL_set_fd(ssl, x->fd);
 	/* the collector proves the name, or else the address, it was given */
 	if (o->name) {
 		SSL_set_tlsext_host_name(ssl, o->name);
 		SSL_set1_host(ssl, o->name);
 	} else {
-		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), ep->text);
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), x->ep.text);
 	}
 	if (SSL_connect(ssl) != 1) {
 		long v = SSL_get_verify_result(ssl);
@@ -245,135 +453,184 @@ static SSL *tls_connect(int fd, const struct opts *o, const struct mon_endpoint 
 			mon_err("export: the collector's certificate is not trusted: %s",
 				X509_verify_cert_error_string(v));
 		else
-			ssl_err("export: TLS handshake with the collector failed");
+			mon_ssl_err("export: TLS handshake with the collector failed");
 		SSL_free(ssl);
-		return NULL;
+		goto bad;
 	}
-	return ssl;
+	if (await_ready(ssl)) {
+		SSL_free(ssl);
+		goto bad;
+	}
+	x->ssl = ssl;
+	x->last_send = now_s();
+	return 0;
+bad:
+	if (x->fd >= 0)
+		close(x->fd);
+	x->fd = -1;
+	return -1;
 }
 
-static int export_run(const struct opts *o)
-{
-	struct export_ctx x = { .limit = o->count };
-	struct mon_endpoint ep;
-	SSL_CTX *ctx = NULL;
-	struct mon_nl nl;
-	int fd = -1, group, err, ret = MON_EXIT_FAIL;
+static volatile sig_atomic_t export_stop;
 
-	if (mon_endpoint_parse(o->to, &ep)) {
+static void export_on_signal(int sig)
+{
+	(void)sig;
+	export_stop = 1;
+}
+
+static int export_run(const struct fwd_opts *o)
+{
+	struct exporter x = { .o = o, .fd = -1, .need_dump = true };
+	struct sigaction sa = { .sa_handler = export_on_signal };
+	time_t next_try = 0, backoff = 1;
+	bool connected_once = false, ready = false;
+	int group, err, ret = MON_EXIT_FAIL;
+	struct pending *p;
+
+	if (mon_endpoint_parse(o->to, &x.ep)) {
 		mon_err("export: '%s' is not ADDR:PORT (numeric, IPv6 as [ADDR]:PORT)", o->to);
 		return MON_EXIT_USAGE;
 	}
-	if (mon_nl_open(&nl))
+	x.ctx = tls_client_ctx(o);
+	if (!x.ctx)
 		return MON_EXIT_FAIL;
+	if (mon_nl_open(&x.nl)) {
+		SSL_CTX_free(x.ctx);
+		return MON_EXIT_FAIL;
+	}
 	/* events first, then the dump: nothing falls between the two */
-	group = nl.keys_group;
-	if (!group || mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, &group,
+	group = x.nl.keys_group;
+	if (!group || mnl_socket_setsockopt(x.nl.sock, NETLINK_ADD_MEMBERSHIP, &group,
 					    sizeof(group)) < 0) {
 		mon_err("export: cannot listen to key events: %s%s", strerror(errno),
 			errno == EPERM ? " (CAP_NET_ADMIN over this network namespace is needed)" : "");
 		goto out;
 	}
-	fd = socket(ep.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || mon_set_ttl1(fd, ep.family)) {
-		mon_err("export: socket: %s", strerror(errno));
-		goto out;
-	}
-	if (connect(fd, (struct sockaddr *)&ep.ss, ep.len)) {
-		mon_err("export: cannot connect to the collector %s: %s", o->to, strerror(errno));
-		goto out;
-	}
-	/* before the first byte of the handshake, let alone a key */
-	if (mon_peer_check(fd, "collector", ep.text))
-		goto out;
-	x.ssl = tls_connect(fd, o, &ep, &ctx);
-	if (!x.ssl)
-		goto out;
-	fprintf(stderr, "monctl: forwarding keys to %s\n", o->to);
-
-	err = mon_nl_talk(&nl, mon_nl_request(&nl, TLSMON_CMD_KEYS_GET, NLM_F_DUMP),
-			  export_msg_cb, &x);
-	if (err && !(x.limit && x.sent >= x.limit)) {
-		if (x.err)
-			mon_err("export: the collector closed the connection");
-		else
-			mon_nl_perror(&nl, "export: cannot read the keys", err);
-		goto out;
-	}
-	while (!x.limit || x.sent < x.limit) {
-		struct pollfd p[2] = {
-			{ .fd = mnl_socket_get_fd(nl.sock), .events = POLLIN },
-			{ .fd = fd, .events = POLLIN },
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!export_stop && (!o->count || x.acked < o->count)) {
+		struct pollfd pf[2] = {
+			{ .fd = mnl_socket_get_fd(x.nl.sock), .events = POLLIN },
+			{ .fd = x.fd, .events = POLLIN },
 		};
-		ssize_t len;
+		time_t now = now_s();
+		int timeout;
 
-		if (poll(p, 2, -1) < 0) {
+		if (!x.ssl && now >= next_try) {
+			if (export_connect(&x)) {
+				/* a first failure is an error of the set-up: say so */
+				if (!connected_once)
+					goto out;
+				next_try = now + backoff;
+				backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : backoff * 2;
+				mon_err("export: trying again in %lds", (long)(next_try - now));
+			} else {
+				fprintf(stderr, "monctl: forwarding keys to %s%s\n", o->to,
+					connected_once ? " again" : "");
+				connected_once = true;
+				backoff = 1;
+				x.unsent = x.head;
+				x.err = 0;
+				if (flush_unsent(&x)) {
+					disconnect(&x);
+					continue;
+				}
+			}
+		}
+		if (x.ssl && x.need_dump) {
+			err = keys_dump(&x);
+			if (err && x.err) {
+				mon_err("export: the collector closed the connection; reconnecting");
+				disconnect(&x);
+				continue;
+			}
+			if (err) {
+				mon_nl_perror(&x.nl, "export: cannot read the keys", err);
+				goto out;
+			}
+			if (!ready) {
+				mon_sd_notify("READY=1");
+				ready = true;
+			}
+		}
+		if (o->count && x.acked >= o->count)
+			break;
+		pf[1].fd = x.fd;
+		timeout = x.ssl ? KEEPALIVE_SECS * 1000 : (int)(next_try - now) * 1000;
+		if (poll(pf, 2, timeout < 0 ? 0 : timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (p[1].revents && collector_gone(x.ssl, fd)) {
-			mon_err("export: the collector closed the connection");
+		if (pf[0].revents && keys_event(&x))
 			goto out;
-		}
-		if (!p[0].revents)
+		if (x.ssl && x.err) {
+			mon_err("export: the collector closed the connection; reconnecting");
+			disconnect(&x);
 			continue;
-		len = mnl_socket_recvfrom(nl.sock, nl.buf, sizeof(nl.buf));
-		if (len < 0) {
-			mon_err("export: %s%s", strerror(errno),
-				errno == ENOBUFS ? ": key events were lost" : "");
-			goto out;
 		}
-		err = mnl_cb_run(nl.buf, len, 0, 0, export_msg_cb, &x);
-		if (err == MNL_CB_STOP)
-			break;
-		if (err < 0) {
-			mon_err("export: the collector closed the connection");
-			goto out;
+		if (x.ssl && pf[1].revents && read_acks(&x)) {
+			mon_err("export: the collector closed the connection; reconnecting");
+			disconnect(&x);
+			continue;
+		}
+		if (x.ssl && now_s() - x.last_send >= KEEPALIVE_SECS) {
+			if (SSL_write(x.ssl, "\n", 1) != 1) {
+				ERR_clear_error();
+				disconnect(&x);
+				continue;
+			}
+			x.last_send = now_s();
 		}
 	}
 	ret = MON_EXIT_OK;
 out:
-	if (x.ssl) {
-		SSL_shutdown(x.ssl);
-		SSL_free(x.ssl);
+	disconnect(&x);
+	while ((p = x.head)) {
+		x.head = p->next;
+		pending_free(p);
 	}
-	SSL_CTX_free(ctx);
-	if (fd >= 0)
-		close(fd);
-	free(x.seen);
-	mon_nl_close(&nl);
+	SSL_CTX_free(x.ctx);
+	mon_set_free(&x.seen);
+	explicit_bzero(x.nl.buf, sizeof(x.nl.buf));
+	mon_nl_close(&x.nl);
 	return ret;
 }
 
 static void export_usage(void)
 {
 	fprintf(stderr,
-		"Usage: monctl [-n NETNS] export --to ADDR:PORT --ca FILE [--name NAME] [--count N]\n"
+		"Usage: monctl [-n NETNS] export --to ADDR:PORT --ca FILE --cert FILE --key FILE\n"
+		"                               [--name NAME] [--count N]\n"
 		"       monctl export help\n"
 		"\n"
 		"Forward every key record of this network namespace, those held now and\n"
-		"each new one, once, as a JSON line over TLS to a collector ('monctl\n"
-		"collect'). The collector's certificate must chain to the CA in FILE and\n"
-		"name NAME, or else its address. A collector that is not on a directly\n"
-		"connected subnet is refused, and every packet leaves with IP TTL (IPv6\n"
-		"hop limit) 1. Needs CAP_NET_ADMIN and 'monctl policy set export on'.\n"
-		"Stops after N records, or when the collector closes the connection.\n");
+		"each new one, as a JSON line over mutually authenticated TLS to a\n"
+		"collector ('monctl collect'). The collector's certificate must chain to\n"
+		"the CA in --ca and name NAME, or else its address; the exporter presents\n"
+		"--cert and --key. A collector that is not on an export link is refused,\n"
+		"and every packet leaves with IP TTL (IPv6 hop limit) 1. When the\n"
+		"collector goes away, the exporter reconnects (1 s to 30 s apart) and\n"
+		"sends again what it did not acknowledge; only a failure of the first\n"
+		"connection ends it. Needs CAP_NET_ADMIN and 'monctl policy set export on'.\n"
+		"Stops after N records acknowledged.\n");
 }
 
 int do_export(int argc, char **argv)
 {
-	static const char *const allowed[] = { "--to", "--ca", "--name", "--count", NULL };
-	struct opts o = { 0 };
+	static const char *const allowed[] = { "--to", "--ca", "--cert", "--key", "--name",
+					       "--count", NULL };
+	struct fwd_opts o = { 0 };
 
 	if (argc == 1 && !strcmp(argv[0], "help")) {
 		export_usage();
 		return MON_EXIT_OK;
 	}
-	if (parse_opts("export", argc, argv, &o, allowed))
+	if (fwd_parse_opts("export", argc, argv, &o, allowed))
 		return MON_EXIT_USAGE;
-	if (!o.to || !o.ca) {
-		mon_err("export: --to ADDR:PORT and --ca FILE are needed");
+	if (!o.to || !o.ca || !o.cert || !o.key) {
+		mon_err("export: --to ADDR:PORT, --ca FILE, --cert FILE and --key FILE are needed");
 		return MON_EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -382,207 +639,36 @@ int do_export(int argc, char **argv)
 
 /* ---- collect -------------------------------------------------------------- */
 
-/**
- * struct collector - the receiving side, shared by one thread per exporter
- * @ctx: TLS context, read-only once the listener runs
- * @out: where records go, opened O_APPEND
- * @written: records written so far, under @lock
- * @limit: stop after this many records (0: never)
- * @lock: one record is written at a time, whole, and counted
- */
-struct collector {
-	SSL_CTX *ctx;
-	int out;
-	unsigned long written, limit;
-	pthread_mutex_t lock;
-};
-
-struct conn {
-	struct collector *c;
-	int fd;
-	char peer[80];
-};
-
-/* A record as an exporter sends it: one flat JSON object on one line. */
-static bool record_ok(const char *l, size_t n)
-{
-	size_t i;
-
-	if (n < 2 || l[0] != '{' || l[n - 1] != '}')
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)l[i] < 0x20)
-			return false;
-	return true;
-}
-
-static void *conn_main(void *arg)
-{
-	struct conn *cn = arg;
-	struct collector *c = cn->c;
-	char *line = malloc(MAX_LINE + 256), *rec = malloc(MAX_LINE + 256);
-	SSL *ssl = SSL_new(c->ctx);
-	size_t n = 0;
-	int r;
-
-	if (!line || !rec || !ssl)
-		goto out;
-	SSL_set_fd(ssl, cn->fd);
-	if (SSL_accept(ssl) != 1) {
-		mon_err("collect: TLS handshake with %s failed", cn->peer);
-		goto out;
-	}
-	for (;;) {
-		r = SSL_read(ssl, line + n, 1);
-		if (r <= 0)
-			break;
-		if (line[n] != '\n') {
-			if (++n >= MAX_LINE) {
-				mon_err("collect: %s sent a record longer than %d bytes; closing",
-					cn->peer, MAX_LINE);
-				break;
-			}
-			continue;
-		}
-		if (!record_ok(line, n)) {
-			mon_err("collect: %s sent something that is not a key record; closing",
-				cn->peer);
-			break;
-		}
-		/* the exporter's address first, then the record's own fields */
-		r = snprintf(rec, MAX_LINE + 256, "{\"exporter\":\"%s\",%.*s\n", cn->peer,
-			     (int)(n - 1), line + 1);
-		n = 0;
-		pthread_mutex_lock(&c->lock);
-		if (write(c->out, rec, r) != r)
-			mon_err("collect: cannot write a record: %s", strerror(errno));
-		c->written++;
-		if (c->limit && c->written >= c->limit) {
-			pthread_mutex_unlock(&c->lock);
-			exit(MON_EXIT_OK);
-		}
-		pthread_mutex_unlock(&c->lock);
-		OPENSSL_cleanse(rec, MAX_LINE + 256);
-	}
-out:
-	if (line)
-		OPENSSL_cleanse(line, MAX_LINE + 256);
-	free(line);
-	free(rec);
-	if (ssl) {
-		SSL_shutdown(ssl);
-		SSL_free(ssl);
-	}
-	close(cn->fd);
-	free(cn);
-	return NULL;
-}
-
-static int collect_run(const struct opts *o)
-{
-	struct collector c = { .out = STDOUT_FILENO, .limit = o->count };
-	struct mon_endpoint ep;
-	int lfd, one = 1;
-
-	if (mon_endpoint_parse(o->listen, &ep)) {
-		mon_err("collect: '%s' is not ADDR:PORT (numeric, IPv6 as [ADDR]:PORT)", o->listen);
-		return MON_EXIT_USAGE;
-	}
-	pthread_mutex_init(&c.lock, NULL);
-	c.ctx = SSL_CTX_new(TLS_server_method());
-	if (!c.ctx)
-		return MON_EXIT_FAIL;
-	SSL_CTX_set_min_proto_version(c.ctx, TLS1_2_VERSION);
-	/* exporters reconnect with a full handshake: no tickets to keep */
-	SSL_CTX_set_num_tickets(c.ctx, 0);
-	if (SSL_CTX_use_certificate_chain_file(c.ctx, o->cert) != 1 ||
-	    SSL_CTX_use_PrivateKey_file(c.ctx, o->key, SSL_FILETYPE_PEM) != 1) {
-		ssl_err("collect: cannot load the certificate and key");
-		return MON_EXIT_FAIL;
-	}
-	if (o->out) {
-		/* key material: readable by its owner only */
-		c.out = open(o->out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		if (c.out < 0) {
-			mon_err("collect: cannot open '%s': %s", o->out, strerror(errno));
-			return MON_EXIT_FAIL;
-		}
-	}
-	lfd = socket(ep.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    mon_set_ttl1(lfd, ep.family) || bind(lfd, (struct sockaddr *)&ep.ss, ep.len) ||
-	    listen(lfd, 16)) {
-		mon_err("collect: cannot listen on %s: %s", o->listen, strerror(errno));
-		return MON_EXIT_FAIL;
-	}
-	fprintf(stderr, "monctl: collecting on %s\n", o->listen);
-	for (;;) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		uint8_t addr[16];
-		struct conn *cn;
-		pthread_t t;
-		int fd, family;
-
-		fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			mon_err("collect: accept: %s", strerror(errno));
-			return MON_EXIT_FAIL;
-		}
-		cn = calloc(1, sizeof(*cn));
-		if (!cn) {
-			close(fd);
-			continue;
-		}
-		cn->c = &c;
-		cn->fd = fd;
-		family = ss.ss_family;
-		if (family == AF_INET)
-			memcpy(addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-		else
-			memcpy(addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
-		inet_ntop(family, addr, cn->peer, sizeof(cn->peer));
-		/* accepted sockets inherit TTL 1; the exporter must be local too */
-		if (mon_peer_check(fd, "exporter", cn->peer) ||
-		    pthread_create(&t, NULL, conn_main, cn)) {
-			close(fd);
-			free(cn);
-			continue;
-		}
-		pthread_detach(t);
-	}
-}
-
 static void collect_usage(void)
 {
 	fprintf(stderr,
-		"Usage: monctl collect --listen ADDR:PORT --cert FILE --key FILE [--out FILE]\n"
-		"                      [--count N]\n"
+		"Usage: monctl collect --listen ADDR:PORT --cert FILE --key FILE --client-ca FILE\n"
+		"                      [--out FILE] [--count N]\n"
 		"       monctl collect help\n"
 		"\n"
-		"Receive key records from 'monctl export' over TLS and write each as one\n"
-		"JSON line, with the exporter's address added, to FILE (created mode\n"
-		"0600, appended to) or standard output. Exporters that are not on a\n"
-		"directly connected subnet are refused; replies leave with IP TTL 1.\n"
-		"Stops after N records.\n");
+		"Receive key records from 'monctl export' over TLS and write each once as\n"
+		"one JSON line, with the exporter's address and certificate identity\n"
+		"added, to FILE (mode 0600, appended to; SIGHUP reopens it) or standard\n"
+		"output. Exporters must present a certificate of the CA in --client-ca\n"
+		"and be on an export link; records that do not match the key record\n"
+		"schema are refused and counted. Replies leave with IP TTL 1. Stops\n"
+		"after N records written.\n");
 }
 
 int do_collect(int argc, char **argv)
 {
-	static const char *const allowed[] = { "--listen", "--cert", "--key", "--out",
-					       "--count", NULL };
-	struct opts o = { 0 };
+	static const char *const allowed[] = { "--listen", "--cert", "--key", "--client-ca",
+					       "--out", "--count", NULL };
+	struct fwd_opts o = { 0 };
 
 	if (argc == 1 && !strcmp(argv[0], "help")) {
 		collect_usage();
 		return MON_EXIT_OK;
 	}
-	if (parse_opts("collect", argc, argv, &o, allowed))
+	if (fwd_parse_opts("collect", argc, argv, &o, allowed))
 		return MON_EXIT_USAGE;
-	if (!o.listen || !o.cert || !o.key) {
-		mon_err("collect: --listen ADDR:PORT, --cert FILE and --key FILE are needed");
+	if (!o.listen || !o.cert || !o.key || !o.client_ca) {
+		mon_err("collect: --listen ADDR:PORT, --cert FILE, --key FILE and --client-ca FILE are needed");
 		return MON_EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);

@@ -113,6 +113,9 @@ int mon_peer_check(int fd, const char *who, const char *text)
 			who, text, strerror(errno));
 		return -1;
 	}
+	/* a dual-stack listener's child: the IPv4 connection it is */
+	mon_unmap_v4(&l);
+	mon_unmap_v4(&r);
 	ilen = sizeof(bound);
 	if (getsockopt(fd, SOL_SOCKET, SO_BINDTOIFINDEX, &bound, &ilen))
 		bound = 0;
