@@ -113,16 +113,21 @@ install: all
 	$(MAKE) -C tools/libtlsmon install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	$(MAKE) install-config
 
-# The systemd unit and a policy file that keeps monitoring off; an existing
-# policy file is never overwritten.
+# The systemd units (policy, key export, key collection) and their
+# configuration files, which keep monitoring off and forward nothing; an
+# existing configuration file is never overwritten.
 SYSTEMDUNITDIR ?= /lib/systemd/system
 install-config:
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)/etc/tlsmon
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|' tools/systemd/tlsmon.service \
-		>$(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon.service
+	for u in tlsmon tlsmon-export tlsmon-collect; do \
+		sed 's|@SBINDIR@|$(PREFIX)/sbin|' tools/systemd/$$u.service \
+			>$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.service || exit 1; \
+	done
 	install -D -m 0644 Documentation/tlsmon.7 $(DESTDIR)$(PREFIX)/share/man/man7/tlsmon.7
-	test -e $(DESTDIR)/etc/tlsmon/policy.conf || \
-		install -m 0644 tools/systemd/policy.conf $(DESTDIR)/etc/tlsmon/policy.conf
+	for f in policy export collect; do \
+		test -e $(DESTDIR)/etc/tlsmon/$$f.conf || \
+			install -m 0644 tools/systemd/$$f.conf $(DESTDIR)/etc/tlsmon/$$f.conf || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/module/tlsmon.ko
@@ -131,6 +136,8 @@ uninstall:
 	$(MAKE) -C tools/monctl uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	$(MAKE) -C tools/libtlsmon uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon.service \
+	      $(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon-export.service \
+	      $(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon-collect.service \
 	      $(DESTDIR)$(PREFIX)/share/man/man7/tlsmon.7
 
 # A Debian package built with Debian's own tooling from the tracked files

@@ -40,7 +40,8 @@ for f in ./usr/src/tlsmon-0.1/dkms.conf ./usr/src/tlsmon-0.1/Kbuild ./usr/src/tl
 	./usr/include/libtlsmon.h ./usr/lib/pkgconfig/libtlsmon.pc ./usr/share/man/man8/monctl.8.gz \
 	./usr/share/man/man7/tlsmon.7.gz ./usr/share/man/man3/libtlsmon.3.gz \
 	./usr/share/bash-completion/completions/monctl ./lib/systemd/system/tlsmon.service \
-	./etc/tlsmon/policy.conf; do
+	./lib/systemd/system/tlsmon-export.service ./lib/systemd/system/tlsmon-collect.service \
+	./etc/tlsmon/policy.conf ./etc/tlsmon/export.conf ./etc/tlsmon/collect.conf; do
 	printf '%s\n' "$files" | grep -qxF "$f" || { diag "missing from the package: $f"; rc=1; }
 done
 printf '%s\n' "$files" | grep -q '\.o$\|\.ko$\|\.cmd$' && { diag "build products in the package"; rc=1; }
@@ -55,9 +56,28 @@ log_test $? "depends on dkms, registers the module with it on install, the polic
 # (dh_installsystemd --no-enable: the unit is only re-enabled if the
 # operator had enabled it, and never started)
 postinst=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst)
-printf '%s\n' "$postinst" | grep -q "if deb-systemd-helper debian-installed 'tlsmon.service'" &&
-	! printf '%s\n' "$postinst" | grep -q 'deb-systemd-invoke .*start'
-log_test $? "the systemd unit is not enabled by installing the package"
+rc=0
+for u in tlsmon tlsmon-export tlsmon-collect; do
+	printf '%s\n' "$postinst" | grep -q "if deb-systemd-helper debian-installed '$u.service'" ||
+		{ diag "$u.service: not handled as a disabled unit"; rc=1; }
+done
+printf '%s\n' "$postinst" | grep -q 'deb-systemd-invoke .*start' && rc=1
+log_test $rc "the systemd units are not enabled by installing the package"
+
+# the key forwarding services are sandboxed: systemd rates their exposure
+# no worse than MEDIUM
+rc=0
+for u in tlsmon-export tlsmon-collect; do
+	unit=$out/$u.service
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./lib/systemd/system/$u.service" >"$unit"
+	level=$(systemd-analyze security --offline=true "$unit" 2>/dev/null |
+		sed -n 's/.*Overall exposure level for [^:]*: [0-9.]* \([A-Z]*\).*/\1/p')
+	case $level in
+	OK|MEDIUM) ;;
+	*) diag "$u.service: exposure '$level'"; rc=1 ;;
+	esac
+done
+log_test $rc "the export and collect services are sandboxed (systemd-analyze security: MEDIUM or better)"
 
 if command -v lintian >/dev/null; then
 	errs=$(lintian "$deb" 2>/dev/null | grep '^E:')

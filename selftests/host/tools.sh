@@ -69,8 +69,8 @@ cookie
 enabled
 keys capture out pcap help
 -n
---to --ca --name --count help
---cert --count'
+--to --ca --cert --key --name --count help
+--cert --client-ca --count'
 	rc=0
 	[ "$got" = "$expected" ] || { diag "completions:"; printf '%s\n' "$got" | sed 's/^/#   /'; rc=1; }
 	log_test $rc "bash completion of objects, commands, settings, values and suite names"
@@ -89,6 +89,17 @@ if command -v systemd-analyze >/dev/null; then
 	rc=0
 	[ -z "$out" ] || { printf '%s\n' "$out" | sed 's/^/# /'; rc=1; }
 	log_test $rc "systemd-analyze verify tlsmon.service"
+	rc=0
+	for u in tlsmon-export tlsmon-collect; do
+		out=$(systemd-analyze verify "$stage/lib/systemd/system/$u.service" 2>&1 |
+			grep -v 'is not executable\|man monctl')
+		[ -z "$out" ] || { printf '%s\n' "$out" | sed 's/^/# /'; rc=1; }
+		grep -q "^ExecStart=/usr/sbin/monctl ${u#tlsmon-} " "$stage/lib/systemd/system/$u.service" ||
+			{ diag "$u.service does not run the installed monctl"; rc=1; }
+		# Type=notify: readiness comes from monctl itself
+		grep -qx 'Type=notify' "$stage/lib/systemd/system/$u.service" || rc=1
+	done
+	log_test $rc "systemd-analyze verify tlsmon-export.service and tlsmon-collect.service"
 else
 	skip_test "systemd unit" "systemd-analyze is not installed"
 fi
