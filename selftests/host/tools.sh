@@ -115,4 +115,55 @@ make -s -C "$top" install-config DESTDIR="$stage" PREFIX=/usr >/dev/null
 grep -q "a local change" "$stage/etc/tlsmon/policy.conf"
 log_test $? "installing again keeps the operator's policy file"
 
+# --- readiness and the collector's file, without the module -----------------
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=col \
+		-days 2 -keyout "$stage/col.key" -out "$stage/col.pem" 2>/dev/null
+	port=$((20000 + $$ % 20000))
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(20)
+print(s.recv(100).decode(), flush=True)' "$stage/notify" >"$stage/notify.out" &
+	npid=$!
+	busywait 5000 test -S "$stage/notify"
+	NOTIFY_SOCKET=$stage/notify "$monctl" collect --listen 127.0.0.1:$port --cert "$stage/col.pem" \
+		--key "$stage/col.key" --client-ca "$stage/col.pem" --out "$stage/keys.jsonl" \
+		2>"$stage/collect.err" &
+	cpid=$!
+	wait $npid
+	kill -TERM $cpid; wait $cpid
+	rc=$?
+	out="$rc $(cat "$stage/notify.out") $(stat -c %a "$stage/keys.jsonl") $(tail -1 "$stage/collect.err")"
+	[ "$out" = "0 READY=1 600 monctl: collect: 0 records written, 0 already stored, 0 refused; 0 connections refused" ]
+	rc=$?
+	[ $rc -eq 0 ] || diag "got: $out"
+	log_test $rc "monctl collect tells systemd it is ready, ends on SIGTERM with its counts"
+
+	# --retain: one file per day; older ones overwritten, then removed
+	mkdir -m 0700 "$stage/days"
+	printf 'old keys\n' >"$stage/days/keys.jsonl.2020-01-01"
+	ln "$stage/days/keys.jsonl.2020-01-01" "$stage/old-inode"
+	yesterday=$(date -u -d yesterday +%F)
+	printf '{"exporter_subject":"CN=x","id":1,"direction":"tx","installed_ns":5}\n' \
+		>"$stage/days/keys.jsonl.$yesterday"
+	chmod 0600 "$stage/days/"*
+	"$monctl" collect --listen 127.0.0.1:$port --cert "$stage/col.pem" --key "$stage/col.key" \
+		--client-ca "$stage/col.pem" --out "$stage/days/keys.jsonl" --retain 2 \
+		2>"$stage/collect.err" &
+	cpid=$!
+	busywait 10000 grep -q collecting "$stage/collect.err"
+	kill -TERM $cpid; wait $cpid
+	rc=0
+	got=$(cd "$stage/days" && ls | tr '\n' ' ')
+	[ "$got" = "keys.jsonl.$yesterday keys.jsonl.$(date -u +%F) " ] || { diag "files: $got"; rc=1; }
+	[ "$(tr -d '\0' <"$stage/old-inode" | wc -c) $(stat -c %s "$stage/old-inode")" = "0 9" ] ||
+		{ diag "the removed file was not overwritten"; rc=1; }
+	grep -q '(1 records already stored)' "$stage/collect.err" ||
+		{ diag "yesterday's file not read back: $(cat "$stage/collect.err")"; rc=1; }
+	log_test $rc "monctl collect --retain: a file per day, older ones overwritten then removed"
+else
+	skip_test "monctl collect readiness" "no openssl"
+fi
+
 ktap_finish

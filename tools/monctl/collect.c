@@ -19,6 +19,9 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <dirent.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,9 +49,13 @@ struct conn;
 /**
  * struct collector - the receiving side
  * @ctx: TLS context, read-only once the listener runs
- * @path: the output file, or NULL for standard output
+ * @path: the output file, or NULL for standard output; with @retain, the
+ *	prefix of one file per day, PATH.YYYY-MM-DD (UTC)
+ * @retain: days of files kept (0: one file, kept)
  * @lock: protects everything below
  * @out: where records go, opened O_APPEND
+ * @day: with @retain, the day (since the epoch) of @out
+ * @cur: the name of @out
  * @stored: the (exporter, session, direction, installation time) of every
  *	record in the output, read back from it at start
  * @written: records written
@@ -61,8 +68,11 @@ struct conn;
 struct collector {
 	SSL_CTX *ctx;
 	const char *path;
+	unsigned long retain;
 	pthread_mutex_t lock;
 	int out;
+	long day;
+	char cur[PATH_MAX];
 	struct mon_set stored;
 	unsigned long written, dups, refused, refused_conns, limit;
 	struct conn *conns[MAX_HANDSHAKES + MAX_EXPORTERS];
@@ -183,7 +193,7 @@ static int read_back(struct collector *c, int fd)
 	for (;;) {
 		r = pread(fd, buf + have, sizeof(buf) - have, off);
 		if (r < 0) {
-			mon_err("collect: cannot read '%s' back: %s", c->path, strerror(errno));
+			mon_err("collect: cannot read '%s' back: %s", c->cur, strerror(errno));
 			explicit_bzero(buf, sizeof(buf));
 			return -1;
 		}
@@ -207,22 +217,150 @@ static int read_back(struct collector *c, int fd)
 	return 0;
 }
 
+static long today(void)
+{
+	return time(NULL) / 86400;
+}
+
+/* The file of @day: the path itself, or PATH.YYYY-MM-DD with --retain. */
+static void day_path(const struct collector *c, long day, char *buf, size_t n)
+{
+	time_t t = day * 86400;
+	struct tm tm;
+
+	if (!c->retain || !gmtime_r(&t, &tm))
+		snprintf(buf, n, "%s", c->path);
+	else
+		snprintf(buf, n, "%s.%04d-%02d-%02d", c->path, tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday);
+}
+
+/*
+ * A day file past --retain: overwritten with zeros, synced, then removed,
+ * so that its keys do not stay in the blocks the file system frees.
+ * Only a regular file of this user is touched.
+ */
+static void wipe_remove(const char *path, unsigned long days)
+{
+	static const char zero[65536];
+	struct stat st;
+	off_t left;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		mon_err("collect: not removing '%s': not a regular file of this user", path);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	for (left = st.st_size; left > 0; ) {
+		ssize_t w = write(fd, zero, left < (off_t)sizeof(zero) ? left : (off_t)sizeof(zero));
+
+		if (w <= 0)
+			break;
+		left -= w;
+	}
+	if (left > 0 || fsync(fd))
+		mon_err("collect: cannot overwrite '%s': %s", path, strerror(errno));
+	close(fd);
+	if (unlink(path))
+		mon_err("collect: cannot remove '%s': %s", path, strerror(errno));
+	else
+		fprintf(stderr, "monctl: collect: removed '%s' (older than %lu days)\n", path, days);
+}
+
+/*
+ * With --retain: remove the day files that are too old; at start
+ * (@read_back), read the others back for de-duplication.
+ */
+static int prune(struct collector *c, bool read)
+{
+	char dir[PATH_MAX], base[PATH_MAX], full[PATH_MAX];
+	struct dirent *d;
+	size_t blen;
+	DIR *dp;
+	int ret = 0;
+
+	snprintf(dir, sizeof(dir), "%s", c->path);
+	snprintf(base, sizeof(base), "%s", c->path);
+	dp = opendir(dirname(dir));
+	if (!dp) {
+		mon_err("collect: cannot read the directory of '%s': %s", c->path, strerror(errno));
+		return -1;
+	}
+	snprintf(base, sizeof(base), "%s", basename(base));
+	blen = strlen(base);
+	while ((d = readdir(dp))) {
+		struct tm tm = { 0 };
+		int y, m, dd, n = 0;
+		long day;
+
+		if (strncmp(d->d_name, base, blen) || d->d_name[blen] != '.' ||
+		    strlen(d->d_name + blen + 1) != 10 ||
+		    sscanf(d->d_name + blen + 1, "%4d-%2d-%2d%n", &y, &m, &dd, &n) != 3 || n != 10)
+			continue;
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = dd;
+		day = timegm(&tm) / 86400;
+		if (snprintf(full, sizeof(full), "%s/%s", dir, d->d_name) >= (int)sizeof(full))
+			continue;
+		if (day <= c->day - (long)c->retain) {
+			wipe_remove(full, c->retain);
+		} else if (read && day != c->day) {
+			int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+			snprintf(c->cur, sizeof(c->cur), "%s", full);
+			if (fd < 0 || read_back(c, fd))
+				ret = -1;
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	closedir(dp);
+	return ret;
+}
+
+/* With --retain, a new day opens a new file and ends the oldest. */
+static void roll(struct collector *c)
+{
+	char path[PATH_MAX];
+	long day = today();
+	int fd;
+
+	if (!c->retain || day == c->day)
+		return;
+	day_path(c, day, path, sizeof(path));
+	fd = open_out(path);
+	if (fd < 0)
+		return;		/* said why; records go on to the old file */
+	close(c->out);
+	c->out = fd;
+	c->day = day;
+	snprintf(c->cur, sizeof(c->cur), "%s", path);
+	prune(c, false);
+}
+
 static void reopen_out(struct collector *c)
 {
+	char path[PATH_MAX];
 	int fd;
 
 	if (!c->path)
 		return;
-	fd = open_out(c->path);
+	pthread_mutex_lock(&c->lock);
+	day_path(c, c->day, path, sizeof(path));
+	fd = open_out(path);
 	if (fd < 0) {
 		mon_err("collect: keeping the file open before SIGHUP");
-		return;
+	} else {
+		close(c->out);
+		c->out = fd;
+		snprintf(c->cur, sizeof(c->cur), "%s", path);
+		fprintf(stderr, "monctl: collect: reopened '%s'\n", path);
 	}
-	pthread_mutex_lock(&c->lock);
-	close(c->out);
-	c->out = fd;
 	pthread_mutex_unlock(&c->lock);
-	fprintf(stderr, "monctl: collect: reopened '%s'\n", c->path);
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -362,6 +500,7 @@ static int take_line(struct conn *cn, SSL *ssl, const char *line, size_t len)
 	}
 	out[n++] = '\n';
 	pthread_mutex_lock(&c->lock);
+	roll(c);
 	fresh = mon_set_add(&c->stored, key);
 	if (fresh == 1 && write_all(c->out, out, n)) {
 		mon_err("collect: cannot write a record: %s", strerror(errno));
@@ -571,7 +710,8 @@ static int tls_setup(struct collector *c, const struct fwd_opts *o)
 
 int collect_run(const struct fwd_opts *o)
 {
-	struct collector c = { .out = STDOUT_FILENO, .limit = o->count, .path = o->out };
+	struct collector c = { .out = STDOUT_FILENO, .limit = o->count, .path = o->out,
+			       .retain = o->retain };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct mon_endpoint ep;
 	sigset_t block, orig;
@@ -586,7 +726,11 @@ int collect_run(const struct fwd_opts *o)
 	if (tls_setup(&c, o))
 		return MON_EXIT_FAIL;
 	if (o->out) {
-		c.out = open_out(o->out);
+		c.day = today();
+		if (c.retain && prune(&c, true))
+			return MON_EXIT_FAIL;
+		day_path(&c, c.day, c.cur, sizeof(c.cur));
+		c.out = open_out(c.cur);
 		if (c.out < 0 || read_back(&c, c.out))
 			return MON_EXIT_FAIL;
 	}

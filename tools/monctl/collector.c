@@ -6,7 +6,7 @@
  *   monctl export --to ADDR:PORT --ca FILE --cert FILE --key FILE
  *                 [--name NAME] [--count N]
  *   monctl collect --listen ADDR:PORT --cert FILE --key FILE
- *                  --client-ca FILE [--out FILE] [--count N]
+ *                  --client-ca FILE [--out FILE [--retain DAYS]] [--count N]
  *
  * The exporter sends every key record of this namespace (those already
  * held, then each new one as the kernel announces it) as a JSON line over
@@ -87,6 +87,14 @@ int fwd_parse_opts(const char *cmd, int argc, char **argv, struct fwd_opts *o,
 			o->count = strtoul(argv[1], &end, 10);
 			if (*end || !o->count || argv[1][0] == '-') {
 				mon_err("%s: --count must be a positive number, not '%s'", cmd, argv[1]);
+				return -1;
+			}
+		}
+		if (!strcmp(argv[0], "--retain")) {
+			o->retain = strtoul(argv[1], &end, 10);
+			if (*end || !o->retain || o->retain > 3650 || argv[1][0] == '-') {
+				mon_err("%s: --retain must be a number of days from 1 to 3650, not '%s'",
+					cmd, argv[1]);
 				return -1;
 			}
 		}
@@ -643,13 +651,15 @@ static void collect_usage(void)
 {
 	fprintf(stderr,
 		"Usage: monctl collect --listen ADDR:PORT --cert FILE --key FILE --client-ca FILE\n"
-		"                      [--out FILE] [--count N]\n"
+		"                      [--out FILE [--retain DAYS]] [--count N]\n"
 		"       monctl collect help\n"
 		"\n"
 		"Receive key records from 'monctl export' over TLS and write each once as\n"
 		"one JSON line, with the exporter's address and certificate identity\n"
 		"added, to FILE (mode 0600, appended to; SIGHUP reopens it) or standard\n"
-		"output. Exporters must present a certificate of the CA in --client-ca\n"
+		"output. With --retain, one file per day (UTC), FILE.YYYY-MM-DD; files\n"
+		"older than DAYS days are overwritten with zeros, then removed.\n"
+		"Exporters must present a certificate of the CA in --client-ca\n"
 		"and be on an export link; records that do not match the key record\n"
 		"schema are refused and counted. Replies leave with IP TTL 1. Stops\n"
 		"after N records written.\n");
@@ -658,7 +668,7 @@ static void collect_usage(void)
 int do_collect(int argc, char **argv)
 {
 	static const char *const allowed[] = { "--listen", "--cert", "--key", "--client-ca",
-					       "--out", "--count", NULL };
+					       "--out", "--retain", "--count", NULL };
 	struct fwd_opts o = { 0 };
 
 	if (argc == 1 && !strcmp(argv[0], "help")) {
@@ -669,6 +679,10 @@ int do_collect(int argc, char **argv)
 		return MON_EXIT_USAGE;
 	if (!o.listen || !o.cert || !o.key || !o.client_ca) {
 		mon_err("collect: --listen ADDR:PORT, --cert FILE, --key FILE and --client-ca FILE are needed");
+		return MON_EXIT_USAGE;
+	}
+	if (o.retain && !o.out) {
+		mon_err("collect: --retain needs --out FILE");
 		return MON_EXIT_USAGE;
 	}
 	signal(SIGPIPE, SIG_IGN);

@@ -57,10 +57,11 @@ void mon_unmap_v4(struct sockaddr_storage *ss);
  * @key: this end's private key
  * @out: collect: the output file
  * @count: stop after this many records (0: never)
+ * @retain: collect: one file per day, kept this many days (0: one file)
  */
 struct fwd_opts {
 	const char *to, *listen, *ca, *client_ca, *name, *cert, *key, *out;
-	unsigned long count;
+	unsigned long count, retain;
 };
 
 int fwd_parse_opts(const char *cmd, int argc, char **argv, struct fwd_opts *o,
