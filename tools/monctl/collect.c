@@ -37,6 +37,7 @@
 #include "monctl.h"
 #include "record.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_HANDSHAKES	64
 #define MAX_EXPORTERS	256
 #define HANDSHAKE_SECS	10
@@ -536,7 +537,7 @@ static void conn_forget(struct conn *cn)
 	size_t i;
 
 	pthread_mutex_lock(&c->lock);
-	for (i = 0; i < sizeof(c->conns) / sizeof(c->conns[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(c->conns); i++)
 		if (c->conns[i] == cn)
 			c->conns[i] = NULL;
 	pthread_mutex_unlock(&c->lock);
@@ -562,10 +563,10 @@ static void *conn_main(void *arg)
 	SSL_set_fd(ssl, cn->fd);
 	if (SSL_accept(ssl) != 1) {
 		v = SSL_get_verify_result(ssl);
-		if (v != X509_V_OK)
+		if (v != X509_V_OK) {
 			mon_err("collect: refusing exporter %s: its certificate is not trusted: %s",
 				cn->addr, X509_verify_cert_error_string(v));
-		else {
+		} else {
 			char what[128];
 
 			snprintf(what, sizeof(what),
@@ -646,7 +647,7 @@ static int conn_admit(struct collector *c, struct conn *cn)
 	size_t i, slot = SIZE_MAX, oldest = SIZE_MAX, pre = 0;
 
 	pthread_mutex_lock(&c->lock);
-	for (i = 0; i < sizeof(c->conns) / sizeof(c->conns[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(c->conns); i++) {
 		struct conn *o = c->conns[i];
 
 		if (!o) {

@@ -43,6 +43,7 @@
 #include "monctl.h"
 #include "nl.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define LINE_MAX_OUT	4096	/* a record as sent; MON_RECORD_MAX on the other end */
 #define MAX_PENDING	65536	/* records held for the collector */
 #define BACKOFF_MAX	30	/* seconds between two connection attempts, at most */
@@ -80,7 +81,7 @@ int fwd_parse_opts(const char *cmd, int argc, char **argv, struct fwd_opts *o,
 			mon_err("%s: '%s' needs a value", cmd, argv[0]);
 			return -1;
 		}
-		for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(strs); i++)
 			if (!strcmp(argv[0], strs[i].name))
 				*(const char **)((char *)o + strs[i].off) = argv[1];
 		if (!strcmp(argv[0], "--count")) {
@@ -133,7 +134,7 @@ struct pending {
  * @acked: records the collector acknowledged
  * @lost: records dropped because MAX_PENDING were waiting
  * @need_dump: key events were lost (ENOBUFS), or no dump was read yet
- * @ack: a partial acknowledgement line
+ * @ack: a partial acknowledgment line
  * @ack_len: its length
  * @last_send: when the last line went out, for the keepalive
  * @err: why sending stopped

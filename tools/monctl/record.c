@@ -22,6 +22,8 @@
 
 #include "record.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 enum ftype { F_UINT, F_STR, F_HEX, F_BOOL, F_DIRS, F_ADDR, F_PORT, F_CODE };
 
 /**
@@ -156,7 +158,7 @@ static const char *sizes_ok(json_t *rec)
 	const struct cipher_sizes *c = NULL;
 	size_t i;
 
-	for (i = 0; i < sizeof(ciphers) / sizeof(ciphers[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ciphers); i++)
 		if (!strcmp(ciphers[i].name, name))
 			c = &ciphers[i];
 	if (!c)
@@ -208,10 +210,10 @@ json_t *mon_record_parse(const char *line, size_t len, char *why, size_t n)
 		goto bad;
 	}
 	json_object_foreach(rec, key, v) {
-		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(fields); i++)
 			if (!strcmp(fields[i].name, key))
 				break;
-		if (i == sizeof(fields) / sizeof(fields[0])) {
+		if (i == ARRAY_SIZE(fields)) {
 			snprintf(why, n, "an unknown field \"%.32s\"", key);
 			goto bad;
 		}
@@ -221,7 +223,7 @@ json_t *mon_record_parse(const char *line, size_t len, char *why, size_t n)
 		snprintf(why, n, "a family that is neither inet nor inet6");
 		goto bad;
 	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		v = json_object_get(rec, fields[i].name);
 		if (!v) {
 			if (!fields[i].required)
