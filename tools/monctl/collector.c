@@ -188,7 +188,7 @@ static void disconnect(struct exporter *x)
 
 static int flush_unsent(struct exporter *x)
 {
-	while (x->ssl && x->unsent) {
+	while (x->ssl && !x->err && x->unsent) {
 		if (SSL_write(x->ssl, x->unsent->line, x->unsent->len) != (int)x->unsent->len) {
 			ERR_clear_error();
 			return -EPIPE;
@@ -246,11 +246,15 @@ static int export_key(const struct session *s, const struct key_rec *k, void *da
 	explicit_bzero(buf, sizeof(buf));
 	p->len = len;
 	p->next = NULL;
-	if (x->n_pending >= MAX_PENDING && x->head && x->head != x->unsent) {
+	if (x->n_pending >= MAX_PENDING) {
 		/* never the case while the collector keeps up */
 		struct pending *old = x->head;
 
 		x->head = old->next;
+		if (x->unsent == old)
+			x->unsent = old->next;
+		if (x->tail == old)
+			x->tail = NULL;
 		pending_free(old);
 		x->n_pending--;
 		x->lost++;
@@ -265,10 +269,12 @@ static int export_key(const struct session *s, const struct key_rec *k, void *da
 	if (!x->unsent)
 		x->unsent = p;
 	x->n_pending++;
-	if (flush_unsent(x)) {
+	/*
+	 * A send that fails ends the connection once this message (maybe a
+	 * dump) is read whole: the record stays queued for the next one.
+	 */
+	if (!x->err && flush_unsent(x))
 		x->err = -EPIPE;
-		return MNL_CB_ERROR;
-	}
 	return MNL_CB_OK;
 }
 
@@ -286,7 +292,6 @@ static int keys_dump(struct exporter *x)
 {
 	int err;
 
-	x->err = 0;
 	err = mon_nl_talk(&x->nl, mon_nl_request(&x->nl, TLSMON_CMD_KEYS_GET, NLM_F_DUMP),
 			  export_msg_cb, x);
 	if (!err)
@@ -311,10 +316,9 @@ static int keys_event(struct exporter *x)
 		mon_err("export: %s", strerror(errno));
 		return -1;
 	}
-	x->err = 0;
 	err = mnl_cb_run(x->nl.buf, len, 0, 0, export_msg_cb, x);
 	explicit_bzero(x->nl.buf, len);
-	if (err < 0 && !x->err) {
+	if (err < 0) {
 		mon_err("export: a key event does not parse: %s", strerror(errno));
 		return -1;
 	}
@@ -538,22 +542,14 @@ static int export_run(const struct fwd_opts *o)
 				fprintf(stderr, "monctl: forwarding keys to %s%s\n", o->to,
 					connected_once ? " again" : "");
 				connected_once = true;
-				backoff = 1;
 				x.unsent = x.head;
 				x.err = 0;
-				if (flush_unsent(&x)) {
-					disconnect(&x);
-					continue;
-				}
+				if (flush_unsent(&x))
+					x.err = -EPIPE;
 			}
 		}
-		if (x.ssl && x.need_dump) {
+		if (x.ssl && !x.err && x.need_dump) {
 			err = keys_dump(&x);
-			if (err && x.err) {
-				mon_err("export: the collector closed the connection; reconnecting");
-				disconnect(&x);
-				continue;
-			}
 			if (err) {
 				mon_nl_perror(&x.nl, "export: cannot read the keys", err);
 				goto out;
@@ -562,6 +558,14 @@ static int export_run(const struct fwd_opts *o)
 				mon_sd_notify("READY=1");
 				ready = true;
 			}
+		}
+		if (x.ssl && x.err) {
+			mon_err("export: the collector closed the connection; reconnecting");
+			disconnect(&x);
+			/* one that accepts and fails at once is not retried at once */
+			next_try = now_s() + backoff;
+			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : backoff * 2;
+			continue;
 		}
 		if (o->count && x.acked >= o->count)
 			break;
@@ -574,21 +578,14 @@ static int export_run(const struct fwd_opts *o)
 		}
 		if (pf[0].revents && keys_event(&x))
 			goto out;
-		if (x.ssl && x.err) {
-			mon_err("export: the collector closed the connection; reconnecting");
-			disconnect(&x);
-			continue;
-		}
-		if (x.ssl && pf[1].revents && read_acks(&x)) {
-			mon_err("export: the collector closed the connection; reconnecting");
-			disconnect(&x);
-			continue;
-		}
-		if (x.ssl && now_s() - x.last_send >= KEEPALIVE_SECS) {
+		if (x.ssl && !x.err && pf[1].revents && read_acks(&x))
+			x.err = -EPIPE;
+		else if (x.ssl && !x.err && pf[1].revents)
+			backoff = 1;	/* the collector answers */
+		if (x.ssl && !x.err && now_s() - x.last_send >= KEEPALIVE_SECS) {
 			if (SSL_write(x.ssl, "\n", 1) != 1) {
 				ERR_clear_error();
-				disconnect(&x);
-				continue;
+				x.err = -EPIPE;
 			}
 			x.last_send = now_s();
 		}
