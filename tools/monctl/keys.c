@@ -5,6 +5,7 @@
  * the namespace and the policy's export on; the kernel shows only
  * sessions whose peer is on a directly connected subnet.
  */
+#define _GNU_SOURCE	/* explicit_bzero */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -145,6 +146,7 @@ void key_json(struct json *j, const char *key, const struct session *s,
 	time_str(k->installed_ns, when, sizeof(when));
 	json_str(j, "installed", when);
 	json_obj_close(j);
+	explicit_bzero(h, sizeof(h));
 }
 
 void key_print(const struct session *s, const struct key_rec *k)
@@ -162,6 +164,9 @@ void key_print(const struct session *s, const struct key_rec *k)
 	       (unsigned long long)s->id, k->dir == TLSMON_DIR_TX ? "tx" : "rx",
 	       la, s->lport, ra, s->rport, version_name(k->version),
 	       cipher_name(k->cipher), kh, ih, sh[0] ? sh : "-", rh, when);
+	explicit_bzero(kh, sizeof(kh));
+	explicit_bzero(ih, sizeof(ih));
+	explicit_bzero(sh, sizeof(sh));
 }
 
 struct keys_ctx {
