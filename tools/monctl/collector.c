@@ -137,6 +137,7 @@ struct pending {
  * @ack: a partial acknowledgment line
  * @ack_len: its length
  * @last_send: when the last line went out, for the keepalive
+ * @last_check: when the link rule was last asked about the connection
  * @err: why sending stopped
  */
 struct exporter {
@@ -153,7 +154,7 @@ struct exporter {
 	bool need_dump;
 	char ack[320];
 	size_t ack_len;
-	time_t last_send;
+	time_t last_send, last_check;
 	int err;
 };
 
@@ -476,6 +477,7 @@ static int export_connect(struct exporter *x)
 	}
 	x->ssl = ssl;
 	x->last_send = now_s();
+	x->last_check = x->last_send;
 	return 0;
 bad:
 	if (x->fd >= 0)
@@ -582,6 +584,15 @@ static int export_run(const struct fwd_opts *o)
 			x.err = -EPIPE;
 		else if (x.ssl && !x.err && pf[1].revents)
 			backoff = 1;	/* the collector answers */
+		/*
+		 * Routes and links change: ask the rule again, as the kernel
+		 * does at every export (TTL 1 holds meanwhile).
+		 */
+		if (x.ssl && !x.err && now_s() - x.last_check >= KEEPALIVE_SECS) {
+			if (mon_peer_check(x.fd, "collector", x.ep.text))
+				x.err = -EPERM;
+			x.last_check = now_s();
+		}
 		if (x.ssl && !x.err && now_s() - x.last_send >= KEEPALIVE_SECS) {
 			if (SSL_write(x.ssl, "\n", 1) != 1) {
 				ERR_clear_error();
