@@ -92,10 +92,10 @@ busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
 ip netns exec "$ns_s" timeout 60 "$monctl" collect --listen 10.83.0.2:7000 "${colcred[@]}" \
 	--out "$tmp/collected.json" --count 6 2>"$tmp/collect.err" &
 colpid=$!
-busywait 5000 grep -q collecting "$tmp/collect.err" || case_ok=1
+busywait 20000 grep -q collecting "$tmp/collect.err" || case_ok=1
 timeout 60 "$monctl" -n "$ns_c" export --to 10.83.0.2:7000 "${excred[@]}" --count 6 2>"$tmp/export.err" &
 exppid=$!
-busywait 5000 grep -q forwarding "$tmp/export.err" || case_ok=1
+busywait 20000 grep -q forwarding "$tmp/export.err" || case_ok=1
 first=$(py "$(mcc -j sessions)" 'd[0]["id"]')
 release_pair || case_ok=1
 # ... and two tagged while it runs (the key events)
@@ -189,7 +189,7 @@ case_ok=0
 ip netns exec "$ns_c" "$monctl" collect --listen 10.84.0.1:7001 "${colcred[@]}" \
 	--out "$tmp/far.json" 2>"$tmp/collect.err" &
 colpid=$!
-busywait 5000 grep -q collecting "$tmp/collect.err" || case_ok=1
+busywait 20000 grep -q collecting "$tmp/collect.err" || case_ok=1
 ip netns exec "$ns_far" timeout 5 openssl s_client -connect 10.84.0.1:7001 </dev/null >/dev/null 2>&1
 expect_eq "connection from behind the router" "$?" 124
 kill $colpid; wait $colpid 2>/dev/null
@@ -201,7 +201,8 @@ run_collector() {
 	ip netns exec "$ns_s" "$monctl" collect --listen "${1:-10.83.0.2:7000}" "${colcred[@]}" \
 		--out "$tmp/${2:-c2.json}" 2>"$tmp/collect.err" &
 	colpid=$!
-	busywait 5000 grep -q collecting "$tmp/collect.err"
+	busywait 20000 grep -q collecting "$tmp/collect.err" ||
+		{ diag "the collector did not start: $(cat "$tmp/collect.err")"; return 1; }
 }
 run_collector
 out=$(mcc export --to 10.83.0.2:7000 --ca "$tmp/other.pem" --cert "$tmp/exp-ca.pem" \
