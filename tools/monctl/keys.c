@@ -5,7 +5,9 @@
  * the namespace and the policy's export on; the kernel shows only
  * sessions whose peer is on a directly connected subnet.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* explicit_bzero */
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
