@@ -339,7 +339,7 @@ if command -v openssl >/dev/null; then
 	ip netns exec "$ns_s" timeout 30 "$monctl" collect --listen 10.200.0.2:7000 \
 		"${colcred[@]}" --out "$tmp/gre.json" 2>"$tmp/col.err" &
 	colpid=$!
-	busywait 20000 grep -q collecting "$tmp/col.err" || case_ok=1
+	busywait 60000 grep -q collecting "$tmp/col.err" || case_ok=1
 	out=$(mcc export --to 10.200.0.2:7000 "${excred[@]}" 2>&1); rc=$?
 	expect_eq "exporter over GRE" "$rc $out" \
 		"1 monctl: refusing collector 10.200.0.2: the peer is reached through an interface that is not an export link; keys travel only over an export link (monctl policy set links DEV)"
@@ -363,7 +363,7 @@ except OSError as e:
 	ip netns exec "$ns_s" timeout 60 "$monctl" collect --listen "[::]:7001" \
 		"${colcred[@]}" --out "$tmp/v4.json" --count 1 2>"$tmp/col.err" &
 	colpid=$!
-	busywait 20000 grep -q collecting "$tmp/col.err" || case_ok=1
+	busywait 60000 grep -q collecting "$tmp/col.err" || case_ok=1
 	hold_pair 10.90.0.2 10.90.0.2 "" "-o ff01" || case_ok=1
 	timeout 60 "$monctl" -n "$ns_c" export --to 10.90.0.2:7001 "${excred[@]}" --count 1 \
 		2>"$tmp/exp.err"
