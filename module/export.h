@@ -40,6 +40,7 @@ struct tlsmon_route {
 /**
  * struct tlsmon_dir_keys - key material of one kTLS direction, as installed
  * @installed_ns: CLOCK_REALTIME at installation
+ * @epoch: rekeys of the direction before these keys (0: the first keys)
  * @version: TLS_1_2_VERSION or TLS_1_3_VERSION, as given to kTLS
  * @cipher: TLS_CIPHER_*
  * @key_len: bytes of @key
@@ -55,6 +56,7 @@ struct tlsmon_route {
  */
 struct tlsmon_dir_keys {
 	u64 installed_ns;
+	u32 epoch;
 	u16 version;
 	u16 cipher;
 	u8 key_len;

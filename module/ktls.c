@@ -14,7 +14,9 @@
  *   tls_sk_proto_close(sk, timeout)     close() of a kTLS socket
  *
  * The return probes act only when the function returned 0, once the
- * crypto state is in place. Device offload is tried first on every
+ * crypto state is in place. Where kTLS has rekey (TLS 1.3 KeyUpdate), a
+ * monitored session's direction that gets new keys starts a new epoch
+ * (tlsmon_rekeyed()). Device offload is tried first on every
  * installation, and on most machines no device can do it: its probes are
  * armed only once a device that can offload TLS appears (see
  * tlsmon_netdev_event()), and even then its return is watched only where
@@ -55,6 +57,7 @@
  * @ctx: its kTLS context
  * @tx: the direction is TX
  * @hw: device offload
+ * @rekey: new keys for a direction that has keys (TLS 1.3 KeyUpdate)
  * @decided: the entry handler decided already: monitored, @v and @role
  * @role: the local end's TLSMON_ROLE_*, when @decided
  * @v: the verdict, when @decided
@@ -64,6 +67,7 @@ struct tlsmon_install {
 	struct tls_context *ctx;
 	bool tx;
 	bool hw;
+	bool rekey;
 	bool decided;
 	u8 role;
 	struct tlsmon_verdict v;
@@ -288,6 +292,45 @@ static bool tlsmon_decide_first(struct sock *sk, struct tlsmon_net *tn,
 	return false;
 }
 
+/*
+ * Under rcu_read_lock(): a direction of @sk got new keys (TLS 1.3
+ * KeyUpdate), now in its context. Only a monitored session's direction
+ * has anything to do: it starts a new epoch, counted. Its keys are kept
+ * (and announced) under the same rules as the first ones, the export rule
+ * checked again now; otherwise the old epoch's keys go too, and a peer
+ * the rule now refuses has its session's keys wiped for good. A rekey is
+ * never a first installation, of any socket.
+ */
+static void tlsmon_rekeyed(struct sock *sk, struct tlsmon_net *tn,
+			   const struct tlsmon_policy *pol,
+			   const struct tlsmon_install *in, u8 dir)
+{
+	u64 cookie = atomic64_read(&sk->sk_cookie);
+	struct tlsmon_dir_keys copy, *keys = NULL;
+	struct tlsmon_session_info info;
+	struct tlsmon_session *s;
+	u8 peer;
+
+	s = cookie ? tlsmon_session_lookup(tn, cookie) : NULL;
+	if (!s)
+		return;
+	if (pol && pol->enabled && pol->export) {
+		/* refused once, refused for good; otherwise the rule, now */
+		peer = s->peer == TLSMON_PEER_REMOTE ? TLSMON_PEER_REMOTE :
+		       tlsmon_peer_of(sk, pol, &s->info);
+		keys = tlsmon_export_keys(tn, pol, peer, in, &copy);
+		if (peer == TLSMON_PEER_REMOTE && s->peer == TLSMON_PEER_LOCAL)
+			tlsmon_session_wipe_keys(tn, s);
+	}
+	if (tlsmon_session_rekey(tn, s, dir, keys, &info)) {
+		tlsmon_count(tn, TLSMON_STATS_A_REKEYS);
+		if (keys)
+			tlsmon_event_keys(sock_net(sk), &info, dir, keys);
+	}
+	if (keys)
+		memzero_explicit(keys, sizeof(*keys));
+}
+
 static void tlsmon_installed(const struct tlsmon_install *in)
 {
 	struct sock *sk = in->sk;
@@ -300,6 +343,13 @@ static void tlsmon_installed(const struct tlsmon_install *in)
 	if (sk->sk_protocol != IPPROTO_TCP ||
 	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
 		return;
+	if (in->rekey) {
+		rcu_read_lock();
+		pol = rcu_dereference(tn->policy);
+		tlsmon_rekeyed(sk, tn, pol ? &pol->cfg : NULL, in, dir);
+		rcu_read_unlock();
+		return;
+	}
 	tlsmon_count(tn, TLSMON_STATS_A_KTLS_INSTALLS);
 
 	rcu_read_lock();
@@ -410,30 +460,47 @@ static atomic_long_t tlsmon_layout_unknown = ATOMIC_LONG_INIT(0);
  * the third argument set for a rekey. The context is never taken from a
  * register (the caller read it with tls_get_ctx()); the second argument
  * tells the layouts apart, as it is either that very context or a
- * direction, 0 or 1. Anything else is a layout tlsmon does not know:
- * the installation is not looked at (fail closed), counted with the
- * missed ones, and logged once. A rekey is not handled yet: it is not
- * taken for a first installation, and is counted the same way.
- * Return: whether @tx was found.
+ * direction, 0 or 1. A third argument is taken for a rekey only where
+ * the socket's context agrees: net/tls passes one only for a direction
+ * that has TLS 1.3 keys already. Anything else is a layout tlsmon does
+ * not know: the installation is not looked at (fail closed), counted
+ * with the missed ones, and logged once. A rekey is never taken for a
+ * first installation.
+ * Return: whether @tx (and @rekey) were found.
  */
 static bool tlsmon_sw_dir(struct pt_regs *regs, const struct tls_context *ctx,
-			  bool *tx)
+			  bool *tx, bool *rekey)
 {
 	unsigned long a1 = regs_get_kernel_argument(regs, 1);
 	unsigned long a2 = regs_get_kernel_argument(regs, 2);
 
+	*rekey = false;
 	if (ctx && a1 == (unsigned long)ctx && a2 <= 1) {
 		*tx = a2;
 		return true;
 	}
 #ifdef TLSMON_HAVE_KTLS_REKEY
 	if (ctx && a1 <= 1 && !a2) {
-#else
-	if (ctx && a1 <= 1) {
-#endif
 		*tx = a1;
 		return true;
 	}
+	if (ctx && a1 <= 1) {
+		const struct tls_crypto_info *cur = a1 ? &ctx->crypto_send.info :
+							 &ctx->crypto_recv.info;
+
+		if (TLS_CRYPTO_INFO_READY(cur) &&
+		    cur->version == TLS_1_3_VERSION) {
+			*tx = a1;
+			*rekey = true;
+			return true;
+		}
+	}
+#else
+	if (ctx && a1 <= 1) {
+		*tx = a1;
+		return true;
+	}
+#endif
 	atomic_long_inc(&tlsmon_layout_unknown);
 	pr_err_once("tls_set_sw_offload() called with arguments tlsmon does not know (%#lx, %#lx): kTLS installations are not monitored\n",
 		    a1, a2);
@@ -453,10 +520,13 @@ static int tlsmon_sw_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
 		return 1;
 	in->ctx = tls_get_ctx(sk);
-	if (!tlsmon_sw_dir(regs, in->ctx, &in->tx))
+	if (!tlsmon_sw_dir(regs, in->ctx, &in->tx, &in->rekey))
 		return 1;
 	in->hw = false;
 	in->decided = false;
+	/* tagging gave a monitored socket its cookie: no cookie, no session */
+	if (in->rekey)
+		return !atomic64_read(&sk->sk_cookie);
 	/* the other direction was installed first: the second one */
 	if (TLS_CRYPTO_INFO_READY(in->tx ? &in->ctx->crypto_recv.info :
 					   &in->ctx->crypto_send.info))
@@ -503,6 +573,7 @@ static int tlsmon_dev_entry(struct kretprobe_instance *ri, struct pt_regs *regs,
 	in->ctx = tls_get_ctx(in->sk);
 	in->tx = tx;
 	in->hw = true;
+	in->rekey = false;
 	in->decided = false;
 	return !tlsmon_dev_may_offload(in->sk, tx ? NETIF_F_HW_TLS_TX :
 						    NETIF_F_HW_TLS_RX);

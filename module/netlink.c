@@ -591,7 +591,7 @@ void tlsmon_nl_session_notify(struct net *net, u8 cmd,
 			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, iv)) +	\
 			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, salt)) +	\
 			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, rec_seq)) + \
-			 nla_total_size_64bit(sizeof(u64)))
+			 nla_total_size_64bit(sizeof(u64)) + nla_total_size(sizeof(u32)))
 
 static int tlsmon_put_key(struct sk_buff *skb, u8 dir,
 			  const struct tlsmon_dir_keys *k)
@@ -610,6 +610,7 @@ static int tlsmon_put_key(struct sk_buff *skb, u8 dir,
 	tlsmon_fill_put(&f, TLSMON_KEY_A_REC_SEQ, k->rec_seq_len, k->rec_seq);
 	tlsmon_fill_u64(&f, TLSMON_KEY_A_INSTALLED_NS, k->installed_ns,
 			TLSMON_KEY_A_PAD);
+	tlsmon_fill_u32(&f, TLSMON_KEY_A_EPOCH, k->epoch);
 	tlsmon_fill_end(&f);
 	return 0;
 }

@@ -163,6 +163,8 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 	s->closed = 0;
 	s->peer = peer;
 	s->key_dirs = 0;
+	s->epoch[0] = 0;
+	s->epoch[1] = 0;
 	spin_lock_bh(&ss->lock);
 	info->id = ss->next_id;
 	s->info = *info;
@@ -232,6 +234,44 @@ bool tlsmon_session_add_dir(struct tlsmon_net *tn, struct tlsmon_session *s,
 	}
 	spin_unlock_bh(&ss->lock);
 	return open;
+}
+
+/**
+ * tlsmon_session_rekey() - a direction of the session got new keys
+ * @tn: its namespace
+ * @s: its session, from tlsmon_session_lookup() in this RCU section
+ * @dir: TLSMON_DIR_TX or TLSMON_DIR_RX, a direction the session has
+ * @keys: the new keys, or NULL not to keep them; their epoch is set here
+ * @info: receives the record
+ *
+ * The direction's epoch goes up by one. The old epoch's keys are wiped
+ * either way: they decrypt nothing sent from now on, and each epoch's
+ * keys were announced by their own key event when they were kept.
+ * Return: whether the session is still open, had @dir, and was updated.
+ */
+bool tlsmon_session_rekey(struct tlsmon_net *tn, struct tlsmon_session *s,
+			  u8 dir, struct tlsmon_dir_keys *keys,
+			  struct tlsmon_session_info *info)
+{
+	struct tlsmon_sessions *ss = &tn->sessions;
+	int i = key_index(dir);
+	bool ok;
+
+	spin_lock_bh(&ss->lock);
+	ok = !READ_ONCE(s->closed) && (s->info.dirs & dir);
+	if (ok) {
+		s->epoch[i]++;
+		memzero_explicit(&s->keys[i], sizeof(s->keys[i]));
+		s->key_dirs &= ~dir;
+		if (keys) {
+			keys->epoch = s->epoch[i];
+			s->keys[i] = *keys;
+			s->key_dirs |= dir;
+		}
+		*info = s->info;
+	}
+	spin_unlock_bh(&ss->lock);
+	return ok;
 }
 
 /**

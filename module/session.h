@@ -78,6 +78,8 @@ enum {
  *	takes it from here rather than routing again; events and dumps check
  *	the route again when they send keys.
  * @key_dirs: TLSMON_DIR_* whose keys are in @keys, under the table lock
+ * @epoch: rekeys of each direction (0 TX, 1 RX) so far, under the table
+ *	lock; counted whether or not the keys are kept
  * @keys: key material by direction (0 TX, 1 RX), copied only when export
  *	was on and the peer local; wiped when the peer leaves the subnet,
  *	when export or monitoring is turned off in the namespace, and when
@@ -100,6 +102,7 @@ struct tlsmon_session {
 	struct tlsmon_session_info info;
 	u8 peer;
 	u8 key_dirs;
+	u32 epoch[2];
 	struct tlsmon_dir_keys keys[2];
 };
 
@@ -113,6 +116,9 @@ struct tlsmon_session *tlsmon_session_lookup(struct tlsmon_net *tn, u64 cookie);
 bool tlsmon_session_add_dir(struct tlsmon_net *tn, struct tlsmon_session *s,
 			    u8 dir, bool hw, const struct tlsmon_dir_keys *keys,
 			    struct tlsmon_session_info *info);
+bool tlsmon_session_rekey(struct tlsmon_net *tn, struct tlsmon_session *s,
+			  u8 dir, struct tlsmon_dir_keys *keys,
+			  struct tlsmon_session_info *info);
 u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
 		       struct tlsmon_session_info *info,
 		       struct tlsmon_dir_keys keys[2]);

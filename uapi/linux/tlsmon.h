@@ -152,6 +152,9 @@
  * contradicted (TLSMON_STATS_A_HELLO_CONFLICTS: two versions of one
  * handshake were on the wire, so neither is believed; one found before
  * both hellos were read also counts as a parse failure).
+ * TLSMON_STATS_A_REKEYS counts key updates (TLS 1.3 KeyUpdate installed
+ * through kTLS) of monitored sessions; a rekey is never counted as an
+ * installation.
  * TLSMON_STATS_A_INSTALLS_MISSED counts, for the
  * whole host, installations the kernel probes could not observe (never
  * tagged). TLSMON_STATS_A_PENDING and TLSMON_STATS_A_SESSIONS are the
@@ -174,6 +177,8 @@
  *        TLSMON_KEY_A_SALT: NLA_BINARY, the salt (empty for ChaCha20)
  *        TLSMON_KEY_A_REC_SEQ: NLA_BINARY, record sequence at installation
  *        TLSMON_KEY_A_INSTALLED_NS: NLA_U64, CLOCK_REALTIME at installation
+ *        TLSMON_KEY_A_EPOCH: NLA_U32, how many times this direction was
+ *            rekeyed before these keys: 0 for the keys first installed
  *
  * The fields are those of the tls12_crypto_info_* structure the
  * application installed. Keys are kept only for monitored sessions, only
@@ -196,6 +201,17 @@
  * Notification to the TLSMON_MCGRP_KEYS group when a direction's keys are
  * kept: TLSMON_A_SESSION and one TLSMON_A_KEY, under the same rules,
  * checked again when it is sent.
+ *
+ * Rekey: on kernels whose kTLS installs TLS 1.3 key updates
+ * (setsockopt(SOL_TLS, TLS_TX/TLS_RX) on a direction that has keys), each
+ * update of a monitored session's direction starts a new epoch of that
+ * direction (TLSMON_KEY_A_EPOCH one more than the last). The export rule
+ * is checked again at each one: the new keys replace the old epoch's,
+ * which are wiped, and are announced by TLSMON_CMD_KEYS_NEW like the
+ * first ones; a refused peer's keys are wiped for good. A reader that
+ * must decrypt across a rekey keeps every epoch it was given: the
+ * record sequence starts again at 0 with each (RFC 8446, 5.3). On other
+ * kernels every epoch is 0.
  *
  * TLSMON_CMD_PEER_GET
  * -------------------
@@ -413,6 +429,7 @@ enum tlsmon_stats_attr {
 	TLSMON_STATS_A_KEYS_EXPORTED,
 	TLSMON_STATS_A_CIPHER_MISMATCH,
 	TLSMON_STATS_A_HELLO_CONFLICTS,
+	TLSMON_STATS_A_REKEYS,
 
 	__TLSMON_STATS_A_MAX,
 	TLSMON_STATS_A_MAX = __TLSMON_STATS_A_MAX - 1
@@ -429,6 +446,7 @@ enum tlsmon_key_attr {
 	TLSMON_KEY_A_SALT,
 	TLSMON_KEY_A_REC_SEQ,
 	TLSMON_KEY_A_INSTALLED_NS,
+	TLSMON_KEY_A_EPOCH,
 
 	__TLSMON_KEY_A_MAX,
 	TLSMON_KEY_A_MAX = __TLSMON_KEY_A_MAX - 1
