@@ -62,6 +62,9 @@ int key_parse(const struct nlattr *nest, struct key_rec *k)
 		case TLSMON_KEY_A_INSTALLED_NS:
 			k->installed_ns = mnl_attr_get_u64(a);
 			break;
+		case TLSMON_KEY_A_EPOCH:
+			k->epoch = mnl_attr_get_u32(a);
+			break;
 		}
 		if (err)
 			return err;
@@ -147,6 +150,7 @@ void key_json(struct json *j, const char *key, const struct session *s,
 	json_uint(j, "installed_ns", k->installed_ns);
 	time_str(k->installed_ns, when, sizeof(when));
 	json_str(j, "installed", when);
+	json_uint(j, "epoch", k->epoch);
 	json_obj_close(j);
 	explicit_bzero(h, sizeof(h));
 }
@@ -162,10 +166,11 @@ void key_print(const struct session *s, const struct key_rec *k)
 	hex(sh, k->salt, k->salt_len);
 	hex(rh, k->rec_seq, k->rec_seq_len);
 	time_str(k->installed_ns, when, sizeof(when));
-	printf("%llu %s %s:%u %s:%u %s %s key %s iv %s salt %s rec_seq %s installed %s\n",
+	printf("%llu %s %s:%u %s:%u %s %s key %s iv %s salt %s rec_seq %s installed %s epoch %u\n",
 	       (unsigned long long)s->id, k->dir == TLSMON_DIR_TX ? "tx" : "rx",
 	       la, s->lport, ra, s->rport, version_name(k->version),
-	       cipher_name(k->cipher), kh, ih, sh[0] ? sh : "-", rh, when);
+	       cipher_name(k->cipher), kh, ih, sh[0] ? sh : "-", rh, when,
+	       k->epoch);
 	explicit_bzero(kh, sizeof(kh));
 	explicit_bzero(ih, sizeof(ih));
 	explicit_bzero(sh, sizeof(sh));

@@ -113,6 +113,7 @@ struct key_rec {
 	uint8_t key[32], iv[16], salt[4], rec_seq[8];
 	uint8_t key_len, iv_len, salt_len, rec_seq_len;
 	uint64_t installed_ns;
+	uint32_t epoch;		/* rekeys of the direction before these keys */
 };
 
 int key_parse(const struct nlattr *nest, struct key_rec *k);

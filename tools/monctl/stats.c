@@ -31,6 +31,7 @@ static const char *const stat_names[TLSMON_STATS_A_MAX + 1] = {
 	[TLSMON_STATS_A_KEYS_EXPORTED] = "keys_exported",
 	[TLSMON_STATS_A_CIPHER_MISMATCH] = "cipher_mismatch",
 	[TLSMON_STATS_A_HELLO_CONFLICTS] = "hello_conflicts",
+	[TLSMON_STATS_A_REKEYS] = "rekeys",
 };
 
 struct stats {
@@ -110,7 +111,8 @@ static void stats_usage(void)
 		"kTLS installations, sessions tagged and not, handshakes dropped for room\n"
 		"or expired, and why sessions were not monitored (cipher_mismatch: kTLS\n"
 		"installed a cipher or version other than the negotiated suite's;\n"
-		"hello_conflicts: a later segment contradicted the hello bytes read).\n");
+		"hello_conflicts: a later segment contradicted the hello bytes read;\n"
+		"rekeys: TLS 1.3 key updates of monitored sessions).\n");
 }
 
 static const struct mon_cmd stats_cmds[] = {
