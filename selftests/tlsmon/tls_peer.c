@@ -38,12 +38,31 @@
  *                   FILE before installing RX
  *   -w FILE         after the exchange print "ready", wait for FILE, then
  *                   exchange a second message each way
+ *   -u WHO          TLS 1.3 KeyUpdate after the exchange: WHO (client,
+ *                   server or both) sends one through kTLS (a handshake
+ *                   record, TLS_SET_RECORD_TYPE) and installs its next
+ *                   TX keys; the other end reads it (TLS_GET_RECORD_TYPE)
+ *                   and installs its next RX keys; then one message more
+ *                   in each rekeyed direction. Exit status 5 if the
+ *                   kernel's kTLS cannot rekey
+ *   -R FILE         with -u: print "rekey" and wait for FILE before it
+ *   -K              print every key installed: "installed DIR epoch N
+ *                   key HEX iv HEX salt HEX"
  *
  * The two ends exchange one message each way through kTLS and check it.
  * Exit status 0 on success.
+ *
+ * Keys: epoch 0 is the fixed test pattern of ktls_install(). Each
+ * direction also has a fixed epoch-0 traffic secret (hash-length bytes,
+ * client-written 0x70 + i, server-written 0x80 + i), from which each
+ * KeyUpdate derives the next one and its keys as RFC 8446 7.2 and 7.3
+ * say (HKDF-Expand-Label "traffic upd", "key", "iv"; SHA-384 for
+ * AES-256-GCM, SHA-256 otherwise), record sequence 0.
  */
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -66,6 +85,8 @@ static struct {
 	const char *between_file;
 	const char *bind_dev;
 	const struct craft_cipher *cipher;
+	bool update_client, update_server, print_keys;
+	const char *rekey_file;
 } o = { .tls13 = true, .tx = true, .rx = true, .select = -1 };
 
 static void die(const char *what, int err)
@@ -277,6 +298,32 @@ static void ping_pong(int fd, const char *mine, const char *theirs)
 		die("data through kTLS differs", EBADMSG);
 }
 
+static void print_key(const char *dir, unsigned int epoch, const uint8_t *buf);
+
+/* The epoch-0 keys of ktls_install(), as -K prints them. */
+static void print_installed(void)
+{
+	const struct craft_cipher *c = o.cipher;
+	uint8_t buf[128];
+	size_t i;
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		bool tx = !d, client_writes = tx ? !o.server : o.server;
+
+		if (tx ? !o.tx : !o.rx)
+			continue;
+		memset(buf, 0, sizeof(buf));
+		for (i = 0; i < c->key; i++)
+			buf[c->key_off + i] = (client_writes ? 0x10 : 0x40) + i;
+		for (i = 0; i < c->iv; i++)
+			buf[c->iv_off + i] = (client_writes ? 0x20 : 0x50) + i;
+		for (i = 0; i < c->salt; i++)
+			buf[c->salt_off + i] = (client_writes ? 0x30 : 0x60) + i;
+		print_key(tx ? "tx" : "rx", 0, buf);
+	}
+}
+
 static void exchange(int fd)
 {
 	struct craft fake = { .n = 0 }, in;
@@ -305,10 +352,215 @@ static void exchange(int fd)
 	}
 	if (err)
 		die("installing kTLS", err);
+	if (o.print_keys)
+		print_installed();
 	if (!o.tx || !o.rx)
 		return;
 	ping_pong(fd, o.server ? "pong from the server" : "ping from the client",
 		  o.server ? "ping from the client" : "pong from the server");
+}
+
+/* ---- TLS 1.3 KeyUpdate (RFC 8446 4.6.3, 7.2) ---------------------------- */
+
+/* One direction's traffic secret and how many times it was updated. */
+struct traffic {
+	uint8_t secret[48];
+	unsigned int len, epoch;
+};
+
+static const EVP_MD *traffic_md(void)
+{
+	return o.cipher->type == TLS_CIPHER_AES_GCM_256 ? EVP_sha384() : EVP_sha256();
+}
+
+/* The fixed epoch-0 secret of the direction written by the client or not. */
+static void traffic_init(struct traffic *t, bool client_writes)
+{
+	unsigned int i;
+
+	t->len = EVP_MD_get_size(traffic_md());
+	t->epoch = 0;
+	for (i = 0; i < t->len; i++)
+		t->secret[i] = (client_writes ? 0x70 : 0x80) + i;
+}
+
+/*
+ * HKDF-Expand-Label(secret, label, "", n) for n no longer than the hash:
+ * the first block of HKDF-Expand, HMAC(secret, HkdfLabel || 0x01).
+ */
+static void expand_label(const struct traffic *t, const char *label,
+			 uint8_t *out, unsigned int n)
+{
+	uint8_t info[64], mac[EVP_MAX_MD_SIZE];
+	unsigned int len = 0, maclen;
+	size_t l = strlen(label);
+
+	info[len++] = n >> 8;
+	info[len++] = n;
+	info[len++] = 6 + l;
+	memcpy(info + len, "tls13 ", 6);
+	len += 6;
+	memcpy(info + len, label, l);
+	len += l;
+	info[len++] = 0;	/* empty context */
+	info[len++] = 1;	/* T(1) */
+	if (n > t->len || !HMAC(traffic_md(), t->secret, t->len, info, len, mac, &maclen))
+		die("HKDF-Expand-Label", EINVAL);
+	memcpy(out, mac, n);
+}
+
+static void print_key(const char *dir, unsigned int epoch, const uint8_t *buf)
+{
+	const struct craft_cipher *c = o.cipher;
+	size_t i;
+
+	if (!o.print_keys)
+		return;
+	printf("installed %s epoch %u key ", dir, epoch);
+	for (i = 0; i < c->key; i++)
+		printf("%02x", buf[c->key_off + i]);
+	printf(" iv ");
+	for (i = 0; i < c->iv; i++)
+		printf("%02x", buf[c->iv_off + i]);
+	printf(" salt ");
+	for (i = 0; i < c->salt; i++)
+		printf("%02x", buf[c->salt_off + i]);
+	printf("%s\n", c->salt ? "" : "-");
+	fflush(stdout);
+}
+
+/*
+ * The next epoch of a direction: secret_N+1 = HKDF-Expand-Label(secret_N,
+ * "traffic upd", "", Hash.length), its key and 12-byte IV installed in
+ * kTLS (the IV's first bytes are kTLS's salt, the rest its iv; ChaCha20
+ * has no salt), record sequence 0. Return: 0, or -errno of setsockopt().
+ */
+static int traffic_update(int fd, struct traffic *t, bool tx)
+{
+	const struct craft_cipher *c = o.cipher;
+	uint8_t next[48], iv[12], buf[128];
+	struct tls_crypto_info *info = (void *)buf;
+	int err = 0;
+
+	expand_label(t, "traffic upd", next, t->len);
+	memcpy(t->secret, next, t->len);
+	t->epoch++;
+	memset(buf, 0, sizeof(buf));
+	info->version = TLS_1_3_VERSION;
+	info->cipher_type = c->type;
+	expand_label(t, "key", buf + c->key_off, c->key);
+	expand_label(t, "iv", iv, sizeof(iv));
+	if (c->salt + c->iv != sizeof(iv))
+		die("a cipher without a 12-byte nonce", EINVAL);
+	memcpy(buf + c->salt_off, iv, c->salt);
+	memcpy(buf + c->iv_off, iv + c->salt, c->iv);
+	if (setsockopt(fd, SOL_TLS, tx ? TLS_TX : TLS_RX, buf, c->size))
+		err = -errno;
+	else
+		print_key(tx ? "tx" : "rx", t->epoch, buf);
+	memset(buf, 0, sizeof(buf));
+	return err;
+}
+
+/* kTLS without rekey refuses keys for a direction that has them. */
+static void rekey_failed(int err)
+{
+	if (err == -EBUSY || err == -EEXIST || err == -EOPNOTSUPP) {
+		fprintf(stderr, "tls_peer: this kernel's kTLS cannot rekey\n");
+		exit(5);
+	}
+	die("installing the next keys", err);
+}
+
+/* KeyUpdate(update_not_requested), a handshake record through kTLS. */
+static void send_key_update(int fd, struct traffic *t)
+{
+	static const uint8_t msg[] = { 24, 0, 0, 1, 0 };
+	char cbuf[CMSG_SPACE(sizeof(uint8_t))] = { 0 };
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = sizeof(msg) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	int err;
+
+	cm->cmsg_level = SOL_TLS;
+	cm->cmsg_type = TLS_SET_RECORD_TYPE;
+	cm->cmsg_len = CMSG_LEN(sizeof(uint8_t));
+	*CMSG_DATA(cm) = 22;	/* handshake */
+	if (sendmsg(fd, &mh, 0) != sizeof(msg))
+		die("sending KeyUpdate", errno);
+	err = traffic_update(fd, t, true);
+	if (err)
+		rekey_failed(err);
+}
+
+/* The peer's KeyUpdate, the next record: then its next keys for RX. */
+static void recv_key_update(int fd, struct traffic *t)
+{
+	char cbuf[CMSG_SPACE(sizeof(uint8_t))];
+	uint8_t msg[16];
+	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+	int err;
+
+	n = recvmsg(fd, &mh, 0);
+	if (n < 0)
+		die("reading KeyUpdate", errno);
+	cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_level != SOL_TLS || cm->cmsg_type != TLS_GET_RECORD_TYPE ||
+	    *CMSG_DATA(cm) != 22 || n != 5 || msg[0] != 24 || msg[3] != 1 || msg[4] > 1)
+		die("expected a KeyUpdate record", EPROTO);
+	err = traffic_update(fd, t, false);
+	if (err)
+		rekey_failed(err);
+}
+
+/*
+ * After the exchange: each end that sends a KeyUpdate does so and writes
+ * one message with its new keys; the other reads the KeyUpdate, installs
+ * its next RX keys and reads that message.
+ */
+static void rekey_exchange(int fd)
+{
+	bool mine = o.server ? o.update_server : o.update_client;
+	bool theirs = o.server ? o.update_client : o.update_server;
+	const char *sent = o.server ? "after rekey from the server" :
+				      "after rekey from the client";
+	const char *got = o.server ? "after rekey from the client" :
+				     "after rekey from the server";
+	struct traffic out, in;
+	char buf[64];
+	int err;
+
+	if ((!mine || !o.tx) && (!theirs || !o.rx))
+		return;
+	if (!o.tls13)
+		die("KeyUpdate is TLS 1.3's", EINVAL);
+	traffic_init(&out, !o.server);
+	traffic_init(&in, o.server);
+	if (o.rekey_file)
+		wait_for("rekey", o.rekey_file);
+	if (mine && o.tx) {
+		send_key_update(fd, &out);
+		err = send_all(fd, sent, strlen(sent));
+		if (err)
+			die("sending through kTLS after the rekey", err);
+	}
+	if (theirs && o.rx) {
+		recv_key_update(fd, &in);
+		err = recv_all(fd, buf, strlen(got));
+		if (err)
+			die("reading through kTLS after the rekey", err);
+		if (memcmp(buf, got, strlen(got)))
+			die("data through kTLS after the rekey differs", EBADMSG);
+	}
 }
 
 /*
@@ -344,7 +596,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:P:k:x:W:I:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:P:k:x:W:I:u:R:K")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -410,6 +662,20 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'u':
+			o.update_client = !strcmp(optarg, "client") || !strcmp(optarg, "both");
+			o.update_server = !strcmp(optarg, "server") || !strcmp(optarg, "both");
+			if (!o.update_client && !o.update_server) {
+				fprintf(stderr, "tls_peer: -u client, server or both\n");
+				return 2;
+			}
+			break;
+		case 'R':
+			o.rekey_file = optarg;
+			break;
+		case 'K':
+			o.print_keys = true;
+			break;
 		case 'x':
 			o.pad = strtoul(optarg, NULL, 0);
 			if (o.pad > 3000) {
@@ -466,6 +732,7 @@ int main(int argc, char **argv)
 	if (!o.cipher)
 		o.cipher = craft_cipher(suite_cipher(o.suite));
 	exchange(fd);
+	rekey_exchange(fd);
 	if (o.wait_file) {
 		wait_for("ready", o.wait_file);
 		if (o.tx && o.rx)
