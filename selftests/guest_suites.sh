@@ -7,6 +7,9 @@
 #   selftests/guest_suites.sh [RESULTS]   (default /tmp/vm/results)
 #   selftests/guest_suites.sh --list      the suites' names, one per line,
 #                                          without running them
+#
+# TLSMON_GUEST_SUITES, when set, names the suites to run (space
+# separated); the others are neither run nor listed.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,10 +22,20 @@ else
 	mkdir -p "$results"
 fi
 
+# wanted NAME: whether TLSMON_GUEST_SUITES leaves NAME in
+wanted() {
+	[ -z "${TLSMON_GUEST_SUITES:-}" ] && return 0
+	case " $TLSMON_GUEST_SUITES " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
 # run_suite NAME CMD...
 run_suite() {
 	local name=$1
 	shift
+	wanted "$name" || return
 	if $listing; then
 		echo "$name"
 		return
@@ -37,6 +50,7 @@ run_suite netns "$top/selftests/tlsmon/netns.sh"
 run_suite tagging "$top/selftests/tlsmon/tagging.sh"
 run_suite forgery "$top/selftests/tlsmon/forgery.sh"
 run_suite export "$top/selftests/tlsmon/export.sh"
+run_suite rekey "$top/selftests/tlsmon/rekey.sh"
 run_suite openssl "$top/selftests/tlsmon/openssl.sh"
 run_suite collector "$top/selftests/tlsmon/collector.sh"
 run_suite links "$top/selftests/tlsmon/links.sh"
@@ -47,6 +61,7 @@ run_suite load "$top/selftests/tlsmon/load.sh"
 run_module_suite() {
 	local name=$1
 	shift
+	wanted "$name" || return
 	if $listing; then
 		echo "$name"
 		return
