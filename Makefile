@@ -10,6 +10,9 @@
 #                   guest suites
 #   make check-debug  the guest suites on a debug kernel (KASAN, lockdep,
 #                   kmemleak, UBSAN...), built once into build/debug-kernel
+#   make check-kernel KTREE=DIR  the guest suites on a kernel built in DIR
+#                   (any version), the module built against DIR; on
+#                   kernels whose kTLS rekeys, the rekey suite too
 #   make check-ktls   the kernel's kTLS selftest with and without tlsmon
 #                   (about an hour)
 #   make bench      throughput, connection rate, event latency and scale
@@ -43,7 +46,7 @@ DESTDIR ?=
 export KDIR
 
 .PHONY: print-kdir print-kver all module monctl libtlsmon tests deps demo check check-host check-guest bench-profile \
-	check-style check-debug check-ktls check-reload bench bench-ab fuzz install install-config uninstall deb clean
+	check-style check-debug check-kernel check-ktls check-reload bench bench-ab fuzz install install-config uninstall deb clean
 
 all: module monctl libtlsmon
 
@@ -77,6 +80,10 @@ check: tests
 
 check-debug: tests
 	selftests/debug/check.sh
+
+check-kernel: tests
+	@test -n "$(KTREE)" || { echo "usage: make check-kernel KTREE=DIR (a built kernel tree)" >&2; exit 2; }
+	selftests/vm/check-kernel.sh $(KTREE)
 
 check-ktls: tests
 	selftests/ktls/check.sh

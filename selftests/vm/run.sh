@@ -13,6 +13,7 @@
 #   -K TREE     a kernel built by selftests/debug/build-kernel.sh: its
 #               bzImage, with virtio and 9p built in and its modules
 #               (net/tls) installed in the guest from TREE/../modroot
+#               (or from $TLSMON_VM_KMODROOT, as make check-kernel does)
 #   -o DIR      keep the result share in DIR (console.log, rc, files the
 #               command wrote to /tmp/vm/) instead of a temporary one
 #
@@ -143,7 +144,7 @@ cp "$here/stage2.sh" "$outdir/stage2.sh"
 {
 	printf 'TLSMON_VM_CWD=%q\n' "$PWD"
 	printf 'export TLSMON_TOP=%q\n' "$top"
-	[ -n "$ktree" ] && printf 'TLSMON_VM_MODROOT=%q\n' "$ktree/../modroot"
+	[ -n "$ktree" ] && printf 'TLSMON_VM_MODROOT=%q\n' "${TLSMON_VM_KMODROOT:-$ktree/../modroot}"
 	# the module the suites load, when it is not module/tlsmon.ko
 	[ -n "${TLSMON_KO:-}" ] && printf 'export TLSMON_KO=%q\n' "$TLSMON_KO"
 } >"$outdir/cmd.env"
