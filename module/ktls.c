@@ -309,6 +309,7 @@ static void tlsmon_rekeyed(struct sock *sk, struct tlsmon_net *tn,
 	struct tlsmon_dir_keys copy, *keys = NULL;
 	struct tlsmon_session_info info;
 	struct tlsmon_session *s;
+	int kept;
 	u8 peer;
 
 	s = cookie ? tlsmon_session_lookup(tn, cookie) : NULL;
@@ -322,11 +323,11 @@ static void tlsmon_rekeyed(struct sock *sk, struct tlsmon_net *tn,
 		if (peer == TLSMON_PEER_REMOTE && s->peer == TLSMON_PEER_LOCAL)
 			tlsmon_session_wipe_keys(tn, s);
 	}
-	if (tlsmon_session_rekey(tn, s, dir, keys, &info)) {
+	kept = tlsmon_session_rekey(tn, s, dir, keys, &info);
+	if (kept >= 0)
 		tlsmon_count(tn, TLSMON_STATS_A_REKEYS);
-		if (keys)
-			tlsmon_event_keys(sock_net(sk), &info, dir, keys);
-	}
+	if (kept > 0)
+		tlsmon_event_keys(sock_net(sk), &info, dir, keys);
 	if (keys)
 		memzero_explicit(keys, sizeof(*keys));
 }

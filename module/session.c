@@ -247,31 +247,37 @@ bool tlsmon_session_add_dir(struct tlsmon_net *tn, struct tlsmon_session *s,
  * The direction's epoch goes up by one. The old epoch's keys are wiped
  * either way: they decrypt nothing sent from now on, and each epoch's
  * keys were announced by their own key event when they were kept.
- * Return: whether the session is still open, had @dir, and was updated.
+ * Return: 1 if @keys were kept, 0 if the epoch changed without them,
+ * -ENOENT if the session is closed or has no @dir (nothing changed).
  */
-bool tlsmon_session_rekey(struct tlsmon_net *tn, struct tlsmon_session *s,
-			  u8 dir, struct tlsmon_dir_keys *keys,
-			  struct tlsmon_session_info *info)
+int tlsmon_session_rekey(struct tlsmon_net *tn, struct tlsmon_session *s,
+			 u8 dir, struct tlsmon_dir_keys *keys,
+			 struct tlsmon_session_info *info)
 {
 	struct tlsmon_sessions *ss = &tn->sessions;
 	int i = key_index(dir);
-	bool ok;
+	int ret = -ENOENT;
 
 	spin_lock_bh(&ss->lock);
-	ok = !READ_ONCE(s->closed) && (s->info.dirs & dir);
-	if (ok) {
-		s->epoch[i]++;
+	if (!READ_ONCE(s->closed) && (s->info.dirs & dir)) {
+		if (s->epoch[i] < U16_MAX)
+			s->epoch[i]++;
 		memzero_explicit(&s->keys[i], sizeof(s->keys[i]));
 		s->key_dirs &= ~dir;
+		/* no epoch number left to tell these keys apart: not kept */
+		if (keys && s->epoch[i] == U16_MAX)
+			keys = NULL;
+		ret = 0;
 		if (keys) {
 			keys->epoch = s->epoch[i];
 			s->keys[i] = *keys;
 			s->key_dirs |= dir;
+			ret = 1;
 		}
 		*info = s->info;
 	}
 	spin_unlock_bh(&ss->lock);
-	return ok;
+	return ret;
 }
 
 /**
