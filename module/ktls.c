@@ -37,6 +37,7 @@
 #include <linux/netdevice.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
+#include <linux/uaccess.h>
 #include <net/dst.h>
 #include <net/sock.h>
 #include <linux/sock_diag.h>
@@ -463,7 +464,8 @@ static atomic_long_t tlsmon_layout_unknown = ATOMIC_LONG_INIT(0);
  * tells the layouts apart, as it is either that very context or a
  * direction, 0 or 1. A third argument is taken for a rekey only where
  * the socket's context agrees: net/tls passes one only for a direction
- * that has TLS 1.3 keys already. Anything else is a layout tlsmon does
+ * that has TLS 1.3 keys already, pointing to new keys of the same version
+ * and cipher (read with copy_from_kernel_nofault()). Anything else is a layout tlsmon does
  * not know: the installation is not looked at (fail closed), counted
  * with the missed ones, and logged once. A rekey is never taken for a
  * first installation.
@@ -488,9 +490,18 @@ static bool tlsmon_sw_dir(struct pt_regs *regs, const struct tls_context *ctx,
 	if (ctx && a1 <= 1) {
 		const struct tls_crypto_info *cur = a1 ? &ctx->crypto_send.info :
 							 &ctx->crypto_recv.info;
+		struct tls_crypto_info next;
 
-		if (TLS_CRYPTO_INFO_READY(cur) &&
-		    cur->version == TLS_1_3_VERSION) {
+		/*
+		 * The new keys are read without faulting: a pointer that is
+		 * not one is refused, never followed. kTLS rekeys only TLS
+		 * 1.3, with the version and cipher the direction has.
+		 */
+		if (TLS_CRYPTO_INFO_READY(cur) && cur->version == TLS_1_3_VERSION &&
+		    a2 != (unsigned long)cur &&
+		    !copy_from_kernel_nofault(&next, (const void *)a2, sizeof(next)) &&
+		    next.version == cur->version &&
+		    next.cipher_type == cur->cipher_type) {
 			*tx = a1;
 			*rekey = true;
 			return true;
