@@ -224,6 +224,55 @@ int tlsmon_parse_client_hello(const u8 *body, size_t len,
 }
 
 /**
+ * tlsmon_key_share_digest() - a 64-bit digest of a server's key share
+ * @group: the NamedGroup of the KeyShareEntry
+ * @key: its key_exchange bytes
+ * @len: their length
+ *
+ * FNV-1a over the group and the key. Not keyed: only the server picks
+ * its key share, so the only collisions anyone can make are between
+ * shares of the server that makes them, which flag nothing but that
+ * server's own sessions (see the key-share record in flow.c). Equal
+ * shares always give equal digests, so a server cannot hide a repeat.
+ *
+ * Return: the digest.
+ */
+u64 tlsmon_key_share_digest(u16 group, const u8 *key, size_t len)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	h = (h ^ (group >> 8)) * 0x100000001b3ULL;
+	h = (h ^ (group & 0xff)) * 0x100000001b3ULL;
+	for (i = 0; i < len; i++)
+		h = (h ^ key[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * RFC 8446 4.2.8: a ServerHello's key_share is one KeyShareEntry (group,
+ * then a non-empty key_exchange vector), a HelloRetryRequest's only the
+ * selected group; nothing may follow either.
+ */
+static int parse_sh_key_share(struct rd *data, struct tlsmon_server_hello *sh)
+{
+	struct rd key;
+
+	if (!rd_u16(data, &sh->ks_group))
+		return -TLSMON_HELLO_TRUNCATED;
+	if (!sh->hrr) {
+		if (!rd_vec16(data, &key))
+			return -TLSMON_HELLO_TRUNCATED;
+		if (!key.left)
+			return -TLSMON_HELLO_BAD_LENGTH;
+		sh->ks_len = key.left;
+		sh->ks_digest = tlsmon_key_share_digest(sh->ks_group, key.p,
+							key.left);
+	}
+	return data->left ? -TLSMON_HELLO_TRAILING : 0;
+}
+
+/**
  * tlsmon_parse_server_hello() - parse a ServerHello message body
  * @body: the message after its 4-byte handshake header
  * @len: length of @body, as the handshake header gave it
@@ -268,6 +317,8 @@ int tlsmon_parse_server_hello(const u8 *body, size_t len,
 				return -TLSMON_HELLO_BAD_LENGTH;
 			rd_u16(&data, &sh->version);
 			have_sv = true;
+		} else if (type == TLSMON_EXT_KEY_SHARE) {
+			err = parse_sh_key_share(&data, sh);
 		}
 	}
 	if (err)

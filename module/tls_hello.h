@@ -13,6 +13,7 @@
 #define TLSMON_MSG_SERVER_HELLO	2
 
 #define TLSMON_EXT_SUPPORTED_VERSIONS	43
+#define TLSMON_EXT_KEY_SHARE		51
 
 /* Offered suites kept per ClientHello; more make the hello unparsable. */
 #define TLSMON_HELLO_MAX_SUITES		256
@@ -75,6 +76,13 @@ struct tlsmon_client_hello {
  * @hrr: this is a HelloRetryRequest (RFC 8446 4.1.3), not a ServerHello
  * @n_priv_ext: entries in @priv_ext
  * @session_id_len: length of the echoed legacy session id
+ * @ks_group: the key_share extension's group: the server's KeyShareEntry
+ *	in a ServerHello, the selected_group in a HelloRetryRequest; 0 when
+ *	the hello has no key_share
+ * @ks_len: length of the server's key_exchange bytes (0 in a
+ *	HelloRetryRequest or without key_share)
+ * @ks_digest: tlsmon_key_share_digest() of the group and key_exchange
+ *	bytes, when @ks_len is not 0: the key itself is not kept
  * @priv_ext: private-use extension code points present, in order; not
  *	cleared past @n_priv_ext
  */
@@ -85,6 +93,9 @@ struct tlsmon_server_hello {
 	bool hrr;
 	u8 n_priv_ext;
 	u8 session_id_len;
+	u16 ks_group;
+	u16 ks_len;
+	u64 ks_digest;
 	u16 priv_ext[TLSMON_HELLO_MAX_PRIV_EXT];
 };
 
@@ -93,5 +104,6 @@ int tlsmon_parse_client_hello(const u8 *body, size_t len,
 int tlsmon_parse_server_hello(const u8 *body, size_t len,
 			      struct tlsmon_server_hello *sh);
 bool tlsmon_hello_has_ext(const u16 *exts, u8 n, u16 ext);
+u64 tlsmon_key_share_digest(u16 group, const u8 *key, size_t len);
 
 #endif /* _TLSMON_TLS_HELLO_H */

@@ -125,6 +125,19 @@ static void check_vector(struct __test_metadata *_metadata,
 	EXPECT_EQ(e->suite, sh->suite);
 	EXPECT_EQ(e->sid_len, ch->session_id_len);
 	EXPECT_EQ(e->sid_len, sh->session_id_len);
+	/* TLS 1.3: OpenSSL's key share, an x25519 or P-256 point */
+	if (e->version == 0x0304) {
+		EXPECT_TRUE(sh->ks_group == 0x001d || sh->ks_group == 0x0017);
+		EXPECT_EQ(sh->ks_group == 0x001d ? 32 : 65, sh->ks_len);
+	} else {
+		EXPECT_EQ(0, sh->ks_group);
+		EXPECT_EQ(0, sh->ks_len);
+	}
+	/* a HelloRetryRequest names a group, carries no key */
+	if (e->hrr) {
+		EXPECT_NE(0, s->d.sh[0].ks_group);
+		EXPECT_EQ(0, s->d.sh[0].ks_len);
+	}
 
 	/* An ordinary session: not monitored, and says why. */
 	tlsmon_policy_defaults(&pol);
@@ -300,8 +313,12 @@ TEST(later_segment_contradicts_a_done_hello)
 		u8 *forged = malloc(n);
 
 		memcpy(forged, v->server, n);
-		/* the ServerHello's random */
-		forged[5 + 4 + 2 + 7] ^= 0x40;
+		/*
+		 * The first ServerHello's suite (its random would turn a
+		 * HelloRetryRequest into a ServerHello without a key share,
+		 * which does not parse)
+		 */
+		forged[5 + 4 + 2 + 32 + 1 + v->server[5 + 4 + 2 + 32] + 1] ^= 0x40;
 		ASSERT_EQ(0, dir_feed(s, 0, forged, n));
 		ASSERT_EQ(TLSMON_HS_DONE, s->d.state) TH_LOG("%s", v->name);
 		/* the same bytes again: a retransmission, no harm */
@@ -764,6 +781,112 @@ TEST(server_hello_rules)
 	make_sh(&w, 0, 0x1301, 0x0303, NULL, 0);
 	w.b[0] = 0x02;			/* not a TLS version */
 	EXPECT_EQ(-TLSMON_HELLO_BAD_VALUE, tlsmon_parse_server_hello(w.b, w.n, &sh));
+}
+
+/*
+ * A TLS 1.3 ServerHello (or HelloRetryRequest, @hrr) whose key_share
+ * extension holds @ext_len bytes: group @group, then, unless @hrr, a
+ * key_exchange vector whose length field says @klen_field and whose
+ * bytes are @key (@klen of them).
+ */
+static size_t make_sh_ks(struct w *w, bool hrr, u16 group, u16 klen_field,
+			 const u8 *key, size_t klen, int ext_len)
+{
+	static const u8 hrr_random[32] = {
+		0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
+		0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+		0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e,
+		0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+	};
+	size_t len_at, i;
+
+	make_sh(w, 0, 0x1301, 0x0304, NULL, 0);
+	if (hrr)
+		memcpy(w->b + 2, hrr_random, 32);
+	len_at = 2 + 32 + 1 + 2 + 1;
+	put16(w, TLSMON_EXT_KEY_SHARE);
+	put16(w, ext_len);
+	put16(w, group);
+	if (!hrr) {
+		put16(w, klen_field);
+		for (i = 0; i < klen; i++)
+			put8(w, key[i]);
+	}
+	w->b[len_at] = (w->n - len_at - 2) >> 8;
+	w->b[len_at + 1] = (w->n - len_at - 2) & 0xff;
+	return w->n;
+}
+
+TEST(server_hello_key_share)
+{
+	struct tlsmon_server_hello sh;
+	u8 key[97], other[97];
+	struct w w;
+	size_t k;
+
+	memset(key, 0x42, sizeof(key));
+	memcpy(other, key, sizeof(key));
+	other[31] ^= 1;
+
+	/* x25519: the group, 32 bytes, their digest */
+	make_sh_ks(&w, false, 0x001d, 32, key, 32, 2 + 2 + 32);
+	ASSERT_EQ(0, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	EXPECT_EQ(0x001d, sh.ks_group);
+	EXPECT_EQ(32, sh.ks_len);
+	EXPECT_EQ(tlsmon_key_share_digest(0x001d, key, 32), sh.ks_digest);
+	/* one bit of the key, or the group, changes the digest */
+	EXPECT_NE(tlsmon_key_share_digest(0x001d, other, 32), sh.ks_digest);
+	EXPECT_NE(tlsmon_key_share_digest(0x0017, key, 32), sh.ks_digest);
+	EXPECT_NE(tlsmon_key_share_digest(0x001d, key, 31), sh.ks_digest);
+	/* the same hello parsed twice: the same digest */
+	make_sh_ks(&w, false, 0x001d, 32, other, 32, 2 + 2 + 32);
+	ASSERT_EQ(0, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	EXPECT_EQ(tlsmon_key_share_digest(0x001d, other, 32), sh.ks_digest);
+
+	/* secp384r1: any length the vector gives */
+	make_sh_ks(&w, false, 0x0018, 97, key, 97, 2 + 2 + 97);
+	ASSERT_EQ(0, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	EXPECT_EQ(97, sh.ks_len);
+
+	/* no key_share: nothing recorded */
+	make_sh(&w, 0, 0x1301, 0x0304, NULL, 0);
+	ASSERT_EQ(0, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	EXPECT_EQ(0, sh.ks_group);
+	EXPECT_EQ(0, sh.ks_len);
+
+	/* a HelloRetryRequest: the selected group only */
+	make_sh_ks(&w, true, 0x0017, 0, NULL, 0, 2);
+	ASSERT_EQ(0, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	EXPECT_TRUE(sh.hrr);
+	EXPECT_EQ(0x0017, sh.ks_group);
+	EXPECT_EQ(0, sh.ks_len);
+
+	/* an empty key */
+	make_sh_ks(&w, false, 0x001d, 0, key, 0, 2 + 2);
+	EXPECT_EQ(-TLSMON_HELLO_BAD_LENGTH, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	/* a key longer than its extension */
+	make_sh_ks(&w, false, 0x001d, 33, key, 32, 2 + 2 + 32);
+	EXPECT_EQ(-TLSMON_HELLO_TRUNCATED, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	/* the group alone in a ServerHello */
+	make_sh_ks(&w, true, 0x001d, 0, NULL, 0, 2);
+	w.b[2] ^= 0xff;		/* not the HelloRetryRequest random */
+	EXPECT_EQ(-TLSMON_HELLO_TRUNCATED, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	/* a byte after the entry (a second entry, say) */
+	make_sh_ks(&w, false, 0x001d, 31, key, 32, 2 + 2 + 32);
+	EXPECT_EQ(-TLSMON_HELLO_TRAILING, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	/* a HelloRetryRequest with more than the group */
+	make_sh_ks(&w, true, 0x001d, 0, NULL, 0, 3);
+	put8(&w, 0);
+	w.b[2 + 32 + 1 + 2 + 1 + 1] += 1;
+	EXPECT_EQ(-TLSMON_HELLO_TRAILING, tlsmon_parse_server_hello(w.b, w.n, &sh));
+	/*
+	 * Truncated at every byte within the extensions (before them, it
+	 * is a TLS 1.2 ServerHello without any): refused, never read past
+	 * the end.
+	 */
+	make_sh_ks(&w, false, 0x001d, 32, key, 32, 2 + 2 + 32);
+	for (k = 2 + 32 + 1 + 2 + 1 + 1; k < w.n; k++)
+		EXPECT_NE(0, tlsmon_parse_server_hello(w.b, k, &sh));
 }
 
 /* The decision over hand-made hellos. */
