@@ -33,6 +33,7 @@
 #include <net/sock.h>
 
 #include "flow.h"
+#include "keyshare.h"
 #include "verdict.h"
 
 static unsigned int max_pending = 1024;
@@ -127,7 +128,8 @@ int tlsmon_flow_caches_create(void)
 	streams_cache = kmem_cache_create("tlsmon_handshake",
 					  sizeof(struct tlsmon_handshake),
 					  0, SLAB_ACCOUNT, handshake_ctor);
-	if (!pending_cache || !streams_cache) {
+	if (!pending_cache || !streams_cache ||
+	    tlsmon_keyshare_cache_create()) {
 		tlsmon_flow_caches_destroy();
 		return -ENOMEM;
 	}
@@ -136,6 +138,7 @@ int tlsmon_flow_caches_create(void)
 
 void tlsmon_flow_caches_destroy(void)
 {
+	tlsmon_keyshare_cache_destroy();
 	kmem_cache_destroy(streams_cache);
 	kmem_cache_destroy(pending_cache);
 }
@@ -353,6 +356,7 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 	p->syn_len = 0;
 	p->complete = false;
 	p->failed = false;
+	p->static_ks = false;
 	p->unlinked = false;
 	p->collecting = true;
 	p->limit[0] = hello_max;
@@ -512,6 +516,36 @@ static int stream_of(const struct tlsmon_pending *p, int dir)
 }
 
 /*
+ * Caller holds p->lock, with both hellos read: a TLS 1.3 server's key
+ * share goes into the namespace's record (keyshare.c), which says whether
+ * this server sent it before. Every complete handshake of the namespace
+ * comes here once, whether or not it is monitored later.
+ */
+static void pending_key_share(struct tlsmon_net *tn, struct tlsmon_pending *p,
+			      const struct tlsmon_server_hello *sh)
+{
+	struct tlsmon_ks_conn conn;
+
+	if (sh->version != 0x0304 || !sh->ks_len)
+		return;
+	if (p->role == TLSMON_ROLE_SERVER) {
+		conn.server = p->key.laddr;
+		conn.client = p->key.raddr;
+		conn.sport = p->key.lport;
+		conn.cport = p->key.rport;
+	} else {
+		conn.server = p->key.raddr;
+		conn.client = p->key.laddr;
+		conn.sport = p->key.rport;
+		conn.cport = p->key.lport;
+	}
+	p->static_ks = tlsmon_keyshare_seen(tn, &conn, sh->ks_group, sh->ks_len,
+					    sh->ks_digest);
+	if (p->static_ks)
+		tlsmon_count(tn, TLSMON_STATS_A_STATIC_KEY_SHARES);
+}
+
+/*
  * Caller holds p->lock, after the stream of direction @dir was fed or
  * compared: a failure is final and frees the streams; both hellos read
  * make the entry complete, and it keeps its bytes, to compare later
@@ -541,6 +575,7 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p,
 		/* the hellos stay in dir[] for the decision */
 		WRITE_ONCE(p->complete, true);
 		tlsmon_count(tn, TLSMON_STATS_A_HANDSHAKES);
+		pending_key_share(tn, p, &s->sh[s->n_hellos - 1]);
 	}
 }
 
@@ -961,6 +996,7 @@ void tlsmon_flows_stop(struct net *net)
 	spin_unlock_bh(&f->lock);
 	/* The collector re-arms only while entries exist: none are left. */
 	cancel_delayed_work_sync(&f->gc);
+	tlsmon_keyshares_flush(&tn->keyshares);
 }
 
 /**
@@ -1024,6 +1060,7 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 
 			tlsmon_decide(pol, &c->ch[c->n_hellos - 1],
 				      &s->sh[s->n_hellos - 1], v);
+			v->static_ks = p->static_ks;
 			*role = p->role;
 			ret = TLSMON_CLAIM_NEW;
 		}

@@ -67,6 +67,8 @@ struct tlsmon_handshake {
  * @complete: both hellos were read; the bytes stay, and later segments are
  *	compared with them until the installation claims the entry
  * @failed: a direction could not be parsed
+ * @static_ks: a TLS 1.3 server whose key share the namespace's record
+ *	had seen before, on another connection (set once complete)
  * @unlinked: not in the table (also while the object is free); set with
  *	tlsmon_flows.lock held as well, so either lock makes it stable
  * @collecting: counted in tlsmon_flows.collecting: still reads or
@@ -103,6 +105,7 @@ struct tlsmon_pending {
 	u32 limit[2];
 	bool complete;
 	bool failed;
+	bool static_ks;
 	bool unlinked;
 	bool collecting;
 	u8 *mem[2];

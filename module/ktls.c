@@ -187,6 +187,7 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 		.hw = in->hw ? dir : 0,
 		.reason = v->reason,
 		.role = role,
+		.static_ks = v->static_ks,
 	};
 	struct tlsmon_dir_keys copy, *keys;
 	u8 peer;

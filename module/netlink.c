@@ -326,13 +326,13 @@ static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * The most a session nest's attributes take: four 64-bit values (id,
- * cookie, age, inode), two addresses, ten of one or two bytes (family,
- * ports, role, version, suite, cipher, dirs, hw, reason), the mark and
- * the uid.
+ * cookie, age, inode), two addresses, eleven of one or two bytes (family,
+ * ports, role, version, suite, cipher, dirs, hw, reason,
+ * static_key_share), the mark and the uid.
  */
 #define TLSMON_SESSION_ROOM (4 * nla_total_size_64bit(sizeof(u64)) +	\
 			     2 * nla_total_size(sizeof(struct in6_addr)) +	\
-			     10 * nla_total_size(sizeof(u16)) +		\
+			     11 * nla_total_size(sizeof(u16)) +		\
 			     2 * nla_total_size(sizeof(u32)))
 
 /*
@@ -371,6 +371,7 @@ static int tlsmon_put_session(struct sk_buff *skb,
 	tlsmon_fill_u32(&f, TLSMON_SESSION_A_UID, si->uid);
 	if (si->ino)
 		tlsmon_fill_u64(&f, TLSMON_SESSION_A_INODE, si->ino, TLSMON_SESSION_A_PAD);
+	tlsmon_fill_u8(&f, TLSMON_SESSION_A_STATIC_KEY_SHARE, si->static_ks);
 	tlsmon_fill_end(&f);
 	return 0;
 }
@@ -539,6 +540,9 @@ static int tlsmon_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 			break;
 		case TLSMON_STATS_A_SESSIONS:
 			v = atomic_read(&tn->sessions.count);
+			break;
+		case TLSMON_STATS_A_KEY_SHARES:
+			v = READ_ONCE(tn->keyshares.count);
 			break;
 		default:
 			v = atomic64_read(&tn->stats[i]);

@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "flow.h"
+#include "keyshare.h"
 #include "netns.h"
 #include "policy.h"
 #include "session.h"
@@ -22,6 +23,7 @@ static int __net_init tlsmon_net_init(struct net *net)
 
 	tlsmon_audit_net_init(tn);
 	tlsmon_flows_init(&tn->flows);
+	tlsmon_keyshares_init(&tn->keyshares);
 	err = tlsmon_sessions_init(&tn->sessions, net);
 	if (err)
 		return err;

@@ -51,6 +51,30 @@ struct tlsmon_flows {
 	struct nf_hook_ops ops[4];
 };
 
+#define TLSMON_KS_BITS		8
+
+/**
+ * struct tlsmon_keyshares - recent TLS 1.3 server key shares of one namespace
+ * @lock: protects everything below; a leaf lock, taken with bottom halves
+ *	off (from the packet hook in softirq, or with them disabled),
+ *	nested inside a watched handshake's lock
+ * @hash: entries (struct tlsmon_ks_entry, keyshare.c) by server address
+ *	and key-share digest
+ * @lru: the same entries, most recently seen first, for eviction
+ * @count: entries in @hash; at most the keyshare_max module parameter
+ *
+ * Entries are made and freed only under @lock, and only from the packet
+ * hook and tlsmon_keyshares_flush(): no reader goes without the lock, so
+ * there is no RCU. The flush runs with the namespace's hooks gone (see
+ * tlsmon_flows_stop()).
+ */
+struct tlsmon_keyshares {
+	spinlock_t lock; /* everything below */
+	struct hlist_head hash[1 << TLSMON_KS_BITS];
+	struct list_head lru;
+	unsigned int count;
+};
+
 /**
  * struct tlsmon_sessions - monitored sessions of one namespace
  * @table: sessions by socket cookie; RCU readers, writers under @lock
@@ -96,6 +120,7 @@ struct tlsmon_sessions {
  *	without memory cgroups
  * @log_rs: limits the kernel log lines its unprivileged actors cause
  *	(audit.c)
+ * @keyshares: recent TLS 1.3 server key shares (keyshare.c)
  */
 struct tlsmon_net {
 	struct tlsmon_policy_obj __rcu *policy;
@@ -105,6 +130,7 @@ struct tlsmon_net {
 	atomic64_t stats[TLSMON_STATS_A_MAX + 1];
 	struct mem_cgroup *memcg;
 	struct ratelimit_state log_rs;
+	struct tlsmon_keyshares keyshares;
 };
 
 extern unsigned int tlsmon_net_id;

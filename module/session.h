@@ -22,6 +22,8 @@
  * @hw: TLSMON_DIR_* installed in device offload
  * @reason: TLSMON_REASON_* bits
  * @role: TLSMON_ROLE_* of the local end
+ * @static_ks: TLS 1.3, and the server's key share was one it had sent
+ *	before (keyshare.c)
  * @rt: the socket's addresses, ports and route parameters (bound device
  *	or VRF, mark, uid, tos) at tagging, after tlsmon's mark rewrite:
  *	what sessions report, and what the export rule routes by at every
@@ -44,6 +46,7 @@ struct tlsmon_session_info {
 	u8 hw;
 	u8 reason;
 	u8 role;
+	bool static_ks;
 	struct tlsmon_route rt;
 	u32 uid;
 	u64 ino;

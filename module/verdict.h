@@ -40,6 +40,9 @@ enum tlsmon_unmon_why {
  * @version: negotiated TLS version (0x0303, 0x0304)
  * @suite: negotiated cipher suite
  * @consent: the consent extension was offered and echoed
+ * @static_ks: the server's key share was one it sent before; not
+ *	tlsmon_decide()'s (which clears it) but the packet hook's, filled in
+ *	by tlsmon_flows_decide()
  */
 struct tlsmon_verdict {
 	bool monitored;
@@ -48,6 +51,7 @@ struct tlsmon_verdict {
 	u16 version;
 	u16 suite;
 	bool consent;
+	bool static_ks;
 };
 
 void tlsmon_decide(const struct tlsmon_policy *p,

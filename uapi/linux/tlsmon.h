@@ -115,6 +115,12 @@
  *        TLSMON_SESSION_A_INODE: NLA_U64, the socket's inode number (the
  *            "ino:" of 'ss -e', as in /proc/PID/fd/N -> socket:[INODE]),
  *            absent for a socket without a file
+ *        TLSMON_SESSION_A_STATIC_KEY_SHARE: NLA_U8, 1 when the session is
+ *            TLS 1.3 and its server sent a key share it had sent before on
+ *            another connection (a static Diffie-Hellman key, as ETSI TS
+ *            103 523-3 uses: whoever holds it can decrypt the session, and
+ *            the session has no forward secrecy), else 0. See "Static key
+ *            shares" below
  *
  * Attributes of type NLA_U64 are aligned with TLSMON_SESSION_A_PAD. A dump
  * during which sessions came or went carries NLM_F_DUMP_INTR. No session
@@ -158,7 +164,10 @@
  * TLSMON_STATS_A_INSTALLS_MISSED counts, for the
  * whole host, installations the kernel probes could not observe (never
  * tagged). TLSMON_STATS_A_PENDING and TLSMON_STATS_A_SESSIONS are the
- * current sizes of the two tables.
+ * current sizes of the two tables. TLSMON_STATS_A_STATIC_KEY_SHARES counts
+ * TLS 1.3 handshakes, monitored or not, whose server sent a key share it
+ * had sent before; TLSMON_STATS_A_KEY_SHARES is the current size of the
+ * record of recent key shares (see "Static key shares").
  *
  * TLSMON_CMD_KEYS_GET (dump)
  * -------------------------
@@ -255,6 +264,23 @@
  * TLSMON_MCGRP_KEYS ("keys"): key material; joining needs CAP_NET_ADMIN
  * over the listener's network namespace (GENL_MCAST_CAP_NET_ADMIN), and
  * a listener receives only its own namespace's sessions.
+ *
+ * Static key shares
+ * -----------------
+ * While monitoring is enabled in a namespace, every TLS 1.3 handshake its
+ * sockets make is read, and the server's key share (group and a 64-bit
+ * digest of the key, never the key) is kept in a per-namespace record
+ * keyed on the server's address (not its port), with the connection it
+ * was last seen on. A key share the same server sent before on another
+ * connection, within the keyshare_ttl module parameter (seconds since it
+ * was last seen, default 3600), marks the handshake: it is counted in
+ * TLSMON_STATS_A_STATIC_KEY_SHARES and, if the session is tagged,
+ * reported as TLSMON_SESSION_A_STATIC_KEY_SHARE. The record holds at most
+ * keyshare_max entries (default 4096), the least recently seen evicted
+ * first; it is emptied when monitoring is turned off. Sessions that are
+ * not monitored have no session record: their repeats show in the
+ * counter only. The first handshake with a static key is never flagged,
+ * nor one whose earlier share was evicted or expired.
  *
  * Monitoring signals
  * ------------------
@@ -403,6 +429,7 @@ enum tlsmon_session_attr {
 	TLSMON_SESSION_A_AGE_MS,
 	TLSMON_SESSION_A_UID,
 	TLSMON_SESSION_A_INODE,
+	TLSMON_SESSION_A_STATIC_KEY_SHARE,
 
 	__TLSMON_SESSION_A_MAX,
 	TLSMON_SESSION_A_MAX = __TLSMON_SESSION_A_MAX - 1
@@ -430,6 +457,8 @@ enum tlsmon_stats_attr {
 	TLSMON_STATS_A_CIPHER_MISMATCH,
 	TLSMON_STATS_A_HELLO_CONFLICTS,
 	TLSMON_STATS_A_REKEYS,
+	TLSMON_STATS_A_STATIC_KEY_SHARES,
+	TLSMON_STATS_A_KEY_SHARES,
 
 	__TLSMON_STATS_A_MAX,
 	TLSMON_STATS_A_MAX = __TLSMON_STATS_A_MAX - 1
