@@ -75,12 +75,14 @@ struct policy {
  * struct session - a monitored session as read from the kernel
  * @has_uid: the kernel sent the owner's uid (@uid)
  * @inode: the socket's inode number, 0 when the kernel sent none
+ * @static_ks: the server reused a TLS 1.3 key share (0 from older modules)
  */
 struct session {
 	uint64_t id, cookie, age_ms, inode;
 	uint16_t family, lport, rport, version, suite, cipher;
 	uint8_t laddr[16], raddr[16];
 	uint8_t role, dirs, hw, reason;
+	uint8_t static_ks;
 	uint32_t mark, uid;
 	bool has_uid;
 };

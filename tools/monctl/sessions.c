@@ -141,6 +141,11 @@ int session_parse(const struct nlattr *nest, struct session *s)
 				return -EPROTO;
 			s->inode = mnl_attr_get_u64(a);
 			break;
+		case TLSMON_SESSION_A_STATIC_KEY_SHARE:
+			if (len != 1)
+				return -EPROTO;
+			s->static_ks = mnl_attr_get_u8(a);
+			break;
 		}
 	}
 	return 0;
@@ -186,6 +191,7 @@ void session_json_fields(struct json *j, const struct session *s)
 		json_uint(j, "uid", s->uid);
 	if (s->inode)
 		json_uint(j, "inode", s->inode);
+	json_bool(j, "static_key_share", s->static_ks);
 }
 
 void session_json(struct json *j, const char *key, const struct session *s)
@@ -214,7 +220,7 @@ void session_print(const struct session *s)
 	if (s->inode)
 		snprintf(owner + strlen(owner), sizeof(owner) - strlen(owner),
 			 " ino:%llu", (unsigned long long)s->inode);
-	printf("%llu %s %s%s%s:%u %s%s%s:%u %s %s %s 0x%04x %s %s reason %s%s mark 0x%x age %llu.%03llus%s sk:%llx\n",
+	printf("%llu %s %s%s%s:%u %s%s%s:%u %s %s %s 0x%04x %s %s reason %s%s mark 0x%x age %llu.%03llus%s%s sk:%llx\n",
 	       (unsigned long long)s->id, s->family == AF_INET ? "inet" : "inet6",
 	       s->family == AF_INET6 ? "[" : "", la, s->family == AF_INET6 ? "]" : "",
 	       s->lport,
@@ -224,7 +230,8 @@ void session_print(const struct session *s)
 	       cipher_name(s->cipher), dirs, reason_name(s->reason),
 	       s->reason == (TLSMON_REASON_SUITE | TLSMON_REASON_CONSENT) ? "+consent" : "",
 	       s->mark, (unsigned long long)s->age_ms / 1000,
-	       (unsigned long long)s->age_ms % 1000, owner,
+	       (unsigned long long)s->age_ms % 1000,
+	       s->static_ks ? " static-key-share" : "", owner,
 	       (unsigned long long)s->cookie);
 }
 

@@ -32,6 +32,8 @@ static const char *const stat_names[TLSMON_STATS_A_MAX + 1] = {
 	[TLSMON_STATS_A_CIPHER_MISMATCH] = "cipher_mismatch",
 	[TLSMON_STATS_A_HELLO_CONFLICTS] = "hello_conflicts",
 	[TLSMON_STATS_A_REKEYS] = "rekeys",
+	[TLSMON_STATS_A_STATIC_KEY_SHARES] = "static_key_shares",
+	[TLSMON_STATS_A_KEY_SHARES] = "key_shares",
 };
 
 struct stats {
