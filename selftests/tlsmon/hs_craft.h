@@ -127,8 +127,12 @@ static void craft_client_hello(struct craft *c, bool tls13, const uint16_t *suit
 }
 
 /* A handshake record holding a ServerHello (or a HelloRetryRequest). */
-static void craft_server_hello(struct craft *c, bool tls13, uint16_t suite,
-			       bool consent, bool hrr)
+/*
+ * A ServerHello; with @ks (TLS 1.3 only), a key_share extension carrying
+ * the 32 bytes at @ks as an x25519 key.
+ */
+static void craft_server_hello_ks(struct craft *c, bool tls13, uint16_t suite,
+				  bool consent, bool hrr, const uint8_t *ks)
 {
 	size_t rec, msg, ext;
 	unsigned int i;
@@ -155,6 +159,14 @@ static void craft_server_hello(struct craft *c, bool tls13, uint16_t suite,
 		c16(c, 2);
 		c16(c, 0x0304);
 	}
+	if (tls13 && ks && !hrr) {
+		c16(c, 51);
+		c16(c, 2 + 2 + 32);
+		c16(c, 0x001d);
+		c16(c, 32);
+		for (i = 0; i < 32; i++)
+			c8(c, ks[i]);
+	}
 	if (consent) {
 		c16(c, CRAFT_CONSENT_EXT);
 		c16(c, 0);
@@ -164,6 +176,12 @@ static void craft_server_hello(struct craft *c, bool tls13, uint16_t suite,
 	c->b[msg + 1] = (c->n - msg - 3) >> 8;
 	c->b[msg + 2] = c->n - msg - 3;
 	c_len16(c, rec);
+}
+
+static inline void craft_server_hello(struct craft *c, bool tls13,
+				      uint16_t suite, bool consent, bool hrr)
+{
+	craft_server_hello_ks(c, tls13, suite, consent, hrr, NULL);
 }
 
 static inline void craft_ccs(struct craft *c)

@@ -23,6 +23,9 @@
  *                   Destination Options header (8 bytes of padding), so
  *                   TCP is not the IPv6 header's next header
  *   -I DEV          bind the socket to DEV (SO_BINDTODEVICE: a VRF too)
+ *   -y N            server (TLS 1.3): a key_share extension whose x25519
+ *                   key is made from the number N: the same N, the same
+ *                   key share (a static key); without -y, none
  *   -x BYTES        client: pad the ClientHello with a padding extension
  *                   of BYTES bytes (at most 3000)
  *   -d DIRS         kTLS directions to install: tx, rx or both (default)
@@ -78,6 +81,7 @@ static struct {
 	unsigned int n_offer;
 	unsigned int pad;
 	int select;
+	long key_share;
 	const char *wait_file;
 	const char *pause_file;
 	const char *hello_file;
@@ -87,7 +91,7 @@ static struct {
 	const struct craft_cipher *cipher;
 	bool update_client, update_server, print_keys;
 	const char *rekey_file;
-} o = { .tls13 = true, .tx = true, .rx = true, .select = -1 };
+} o = { .tls13 = true, .tx = true, .rx = true, .select = -1, .key_share = -1 };
 
 static void die(const char *what, int err)
 {
@@ -207,7 +211,17 @@ static void handshake_server(int fd)
 		wait_for("hello read", o.hello_file);
 	consent = o.force_echo || (o.consent && offered_consent(&in));
 	o.suite = o.select >= 0 ? o.select : first_offered(&in);
-	craft_server_hello(&out, o.tls13, o.suite, consent, false);
+	if (o.key_share >= 0) {
+		uint8_t ks[32];
+		unsigned int i;
+
+		for (i = 0; i < 32; i++)
+			ks[i] = i < 4 ? (uint8_t)(o.key_share >> (24 - 8 * i)) :
+					(uint8_t)(0x5c ^ i);
+		craft_server_hello_ks(&out, o.tls13, o.suite, consent, false, ks);
+	} else {
+		craft_server_hello(&out, o.tls13, o.suite, consent, false);
+	}
 	echo_session_id(&out, &in);
 	send_craft(fd, &out, o.split);
 }
@@ -596,7 +610,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:P:k:x:W:I:u:R:K")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:P:k:x:W:I:u:R:Ky:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -675,6 +689,9 @@ int main(int argc, char **argv)
 			break;
 		case 'K':
 			o.print_keys = true;
+			break;
+		case 'y':
+			o.key_share = strtol(optarg, NULL, 0);
 			break;
 		case 'x':
 			o.pad = strtoul(optarg, NULL, 0);
