@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <openssl/ssl.h>
 
-#include "libtlsmon.h"
+#include "internal.h"
 
 static int ex_index = -1;
 static pthread_once_t ex_once = PTHREAD_ONCE_INIT;
@@ -33,11 +33,18 @@ static void ex_init(void)
 	ex_index = SSL_get_ex_new_index(0, "tlsmon consent", NULL, NULL, NULL);
 }
 
-static void mark(SSL *s, unsigned int bit)
+unsigned int tlsmon_ex_get(const SSL *s)
+{
+	if (ex_index < 0)
+		return 0;
+	return (unsigned int)(uintptr_t)SSL_get_ex_data(s, ex_index);
+}
+
+void tlsmon_ex_mark(SSL *s, unsigned int bits)
 {
 	uintptr_t v = (uintptr_t)SSL_get_ex_data(s, ex_index);
 
-	SSL_set_ex_data(s, ex_index, (void *)(v | bit));
+	SSL_set_ex_data(s, ex_index, (void *)(v | bits));
 }
 
 /* The flags tlsmon_ssl_ctx_setup() was given travel as the callback arg. */
@@ -55,20 +62,32 @@ static int consent_add(SSL *s, unsigned int ext_type, unsigned int context,
 	}
 	*out = NULL;
 	*outlen = 0;
-	mark(s, TLSMON_LIB_SENT);
+	tlsmon_ex_mark(s, TLSMON_LIB_SENT);
 	return 1;
 }
 
+/*
+ * A client that refuses monitoring aborts here, while it reads the
+ * ServerHello, before it has sent anything under the handshake's keys.
+ */
 static int consent_parse(SSL *s, unsigned int ext_type, unsigned int context,
 			 const unsigned char *in, size_t inlen, X509 *x,
 			 size_t chainidx, int *al, void *parse_arg)
 {
+	unsigned int flags = (unsigned int)(uintptr_t)parse_arg;
+
 	/* The signal carries nothing: anything else is not ours. */
 	if (inlen) {
 		*al = SSL_AD_DECODE_ERROR;
 		return 0;
 	}
-	mark(s, TLSMON_LIB_RECEIVED);
+	tlsmon_ex_mark(s, TLSMON_LIB_RECEIVED);
+	if ((flags & TLSMON_LIB_REFUSE) && !(context & SSL_EXT_CLIENT_HELLO)) {
+		tlsmon_ex_mark(s, TLSMON_LIB_REFUSED_CONSENT << TLSMON_EX_REFUSED_SHIFT);
+		tlsmon_raise(TLSMON_LIB_REFUSED_CONSENT);
+		*al = SSL_AD_HANDSHAKE_FAILURE;
+		return 0;
+	}
 	return 1;
 }
 
@@ -76,11 +95,16 @@ static int consent_parse(SSL *s, unsigned int ext_type, unsigned int context,
  * tlsmon_ssl_ctx_setup_ext() - take part in the signal with a chosen code point
  * @ctx: an OpenSSL 3 context, client or server
  * @flags: TLSMON_LIB_OFFER (client), TLSMON_LIB_MONITOR (server),
- *	TLSMON_LIB_NO_KTLS
+ *	TLSMON_LIB_NO_KTLS, TLSMON_LIB_REFUSE (client)
  * @ext: the consent extension's code point, as in the module's policy
  *
+ * TLSMON_LIB_REFUSE also installs @ctx's certificate verification
+ * callback (see signals.c).
+ *
  * Return: 0, or a negative errno (-EINVAL for a code point outside the
- * private-use range or already registered on @ctx).
+ * private-use range or already registered on @ctx, unknown flags,
+ * TLSMON_LIB_REFUSE with TLSMON_LIB_OFFER or TLSMON_LIB_MONITOR or on a
+ * server's context).
  */
 int tlsmon_ssl_ctx_setup_ext(SSL_CTX *ctx, unsigned int flags, uint16_t ext)
 {
@@ -89,13 +113,21 @@ int tlsmon_ssl_ctx_setup_ext(SSL_CTX *ctx, unsigned int flags, uint16_t ext)
 				     SSL_EXT_TLS1_3_SERVER_HELLO;
 
 	if (!ctx || ext < 0xFF00 || ext == 0xFF01 ||
-	    (flags & ~(TLSMON_LIB_OFFER | TLSMON_LIB_MONITOR | TLSMON_LIB_NO_KTLS)))
+	    (flags & ~(TLSMON_LIB_OFFER | TLSMON_LIB_MONITOR | TLSMON_LIB_NO_KTLS |
+		       TLSMON_LIB_REFUSE)))
+		return -EINVAL;
+	if ((flags & TLSMON_LIB_REFUSE) &&
+	    ((flags & (TLSMON_LIB_OFFER | TLSMON_LIB_MONITOR)) ||
+	     SSL_CTX_get_ssl_method(ctx) == TLS_server_method()))
 		return -EINVAL;
 	if (pthread_once(&ex_once, ex_init) || ex_index < 0)
 		return -ENOMEM;
 	if (!SSL_CTX_add_custom_ext(ctx, ext, context, consent_add, NULL,
-				    (void *)(uintptr_t)flags, consent_parse, NULL))
+				    (void *)(uintptr_t)flags, consent_parse,
+				    (void *)(uintptr_t)flags))
 		return -EINVAL;
+	if ((flags & TLSMON_LIB_REFUSE) && tlsmon_install_cert_check(ctx))
+		return -ENOMEM;
 	if (!(flags & TLSMON_LIB_NO_KTLS))
 		SSL_CTX_set_options(ctx, SSL_OP_ENABLE_KTLS);
 	return 0;
@@ -122,9 +154,7 @@ int tlsmon_ssl_ctx_setup(SSL_CTX *ctx, unsigned int flags)
  */
 int tlsmon_ssl_consent(const SSL *ssl)
 {
-	if (ex_index < 0)
-		return 0;
-	return (int)(uintptr_t)SSL_get_ex_data(ssl, ex_index);
+	return tlsmon_ex_get(ssl) & (TLSMON_LIB_SENT | TLSMON_LIB_RECEIVED);
 }
 
 /**

@@ -9,7 +9,9 @@
  * and kernel TLS is enabled so that the module sees the keys installed.
  * After the handshake, either end can ask the module whether its
  * connection is monitored (tlsmon_ssl_monitored(), by socket cookie) and
- * tell its user.
+ * tell its user, or get every monitoring signal of the handshake, other
+ * schemes' included (tlsmon_ssl_signals()). A client can refuse to be
+ * monitored at all (TLSMON_LIB_REFUSE).
  *
  * See libtlsmon(3).
  */
@@ -34,6 +36,21 @@ extern "C" {
 #define TLSMON_LIB_MONITOR		0x2
 /* Leave SSL_OP_ENABLE_KTLS as it is (it is set by default). */
 #define TLSMON_LIB_NO_KTLS		0x4
+/*
+ * A client refuses monitoring: the handshake is aborted with an alert
+ * (handshake_failure; unsupported_extension, from OpenSSL, for an echo of
+ * the consent extension it never offered) if the server signals
+ * monitoring by any scheme (it echoes the consent extension, selects a
+ * private-use monitoring suite, or presents a certificate with the ETSI
+ * TS 103 523-3 visibility signal). Not with TLSMON_LIB_OFFER, nor on a
+ * server.
+ */
+#define TLSMON_LIB_REFUSE		0x8
+
+/* tlsmon_ssl_refused() bits, and the reasons of libtlsmon's errors. */
+#define TLSMON_LIB_REFUSED_CONSENT	0x1	/* the server echoed consent */
+#define TLSMON_LIB_REFUSED_SUITE	0x2	/* it selected a monitoring suite */
+#define TLSMON_LIB_REFUSED_ETS		0x4	/* its certificate carries ETS */
 
 /* tlsmon_ssl_consent() bits. */
 #define TLSMON_LIB_SENT			0x1	/* we put it in our hello */
@@ -85,6 +102,56 @@ struct tlsmon_status {
 	uint64_t cookie;
 };
 
+/* tlsmon_signals.ets: the ETSI TS 103 523-3 visibility signal. */
+#define TLSMON_LIB_ETS_NONE		0	/* not in the certificate */
+#define TLSMON_LIB_ETS_PRESENT		1	/* present and well formed */
+#define TLSMON_LIB_ETS_MALFORMED	2	/* present, not a VisibilityInformation */
+
+/* tlsmon_signals.ets_fingerprint */
+#define TLSMON_LIB_FP_UNCHECKED		0	/* no signal, or no TLS 1.3 key share */
+#define TLSMON_LIB_FP_MATCH		1	/* the ServerHello's key share */
+#define TLSMON_LIB_FP_MISMATCH		2	/* another key */
+
+/* The ETS signal's type-id (an otherName in subjectAltName). */
+#define TLSMON_LIB_ETS_OID		"0.4.0.3523.3.1"
+/* Bytes of accessDescription kept (more are cut at a character). */
+#define TLSMON_LIB_ETS_DESC_MAX		255
+
+/**
+ * struct tlsmon_signals - every monitoring signal a handshake carried
+ * @consent: TLSMON_LIB_SENT and TLSMON_LIB_RECEIVED, as tlsmon_ssl_consent()
+ * @monitoring_suite: 1 when the negotiated suite is a private-use
+ *	monitoring suite (0xff00-0xffff)
+ * @version: the negotiated protocol version (0x0303, 0x0304)
+ * @suite: the negotiated cipher suite
+ * @ets: TLSMON_LIB_ETS_*: the peer certificate's visibility signal
+ * @ets_fingerprint: TLSMON_LIB_FP_*: its fingerprint against the first
+ *	80 bits of SHA-256 of the ServerHello's key share
+ * @fingerprint: the signal's fingerprint, when @ets is PRESENT
+ * @desc_truncated: 1 when @access_description was cut
+ * @access_description: the signal's accessDescription (UTF-8, NUL
+ *	terminated), when @ets is PRESENT
+ * @kernel: what tlsmon_ssl_monitored() returned: 1 monitored, 0 not, a
+ *	negative errno (-EBADF without a socket, TLSMON_LIB_INCONSISTENT)
+ * @static_key_share: 1 when the module flagged the (monitored) session's
+ *	server for sending a key share it had sent before, else 0
+ * @status: what tlsmon_ssl_monitored() filled in
+ */
+struct tlsmon_signals {
+	int consent;
+	int monitoring_suite;
+	uint16_t version;
+	uint16_t suite;
+	int ets;
+	int ets_fingerprint;
+	uint8_t fingerprint[10];
+	int desc_truncated;
+	char access_description[TLSMON_LIB_ETS_DESC_MAX + 1];
+	int kernel;
+	int static_key_share;
+	struct tlsmon_status status;
+};
+
 int tlsmon_ssl_ctx_setup(SSL_CTX *ctx, unsigned int flags);
 int tlsmon_ssl_ctx_setup_ext(SSL_CTX *ctx, unsigned int flags, uint16_t ext);
 int tlsmon_ssl_consent(const SSL *ssl);
@@ -93,6 +160,9 @@ int tlsmon_socket_status(int fd, struct tlsmon_status *st);
 int tlsmon_ssl_monitored(SSL *ssl, struct tlsmon_status *st);
 int tlsmon_status_check(const struct tlsmon_status *st, int consent,
 			uint16_t suite);
+int tlsmon_ssl_signals(SSL *ssl, struct tlsmon_signals *sig);
+int tlsmon_ssl_refused(const SSL *ssl);
+int tlsmon_err_library(void);
 
 #ifdef __cplusplus
 }

@@ -14,7 +14,7 @@
 #include <linux/genetlink.h>
 #include <linux/tlsmon.h>
 
-#include "libtlsmon.h"
+#include "internal.h"
 
 #ifndef SO_COOKIE
 #define SO_COOKIE 57
@@ -26,6 +26,7 @@ struct query {
 	unsigned int portid;
 	uint16_t family;
 	struct tlsmon_status *st;
+	int static_ks;
 	char buf[8192];
 };
 
@@ -41,8 +42,10 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void session_attr(const struct nlattr *a, struct tlsmon_status *st)
+static void session_attr(const struct nlattr *a, struct query *q)
 {
+	struct tlsmon_status *st = q->st;
+
 	switch (mnl_attr_get_type(a)) {
 	case TLSMON_SESSION_A_ID:
 		st->session_id = mnl_attr_get_u64(a);
@@ -65,6 +68,9 @@ static void session_attr(const struct nlattr *a, struct tlsmon_status *st)
 	case TLSMON_SESSION_A_REASON:
 		st->reason = mnl_attr_get_u8(a);
 		break;
+	case TLSMON_SESSION_A_STATIC_KEY_SHARE:
+		q->static_ks = !!mnl_attr_get_u8(a);
+		break;
 	}
 }
 
@@ -76,6 +82,7 @@ static int session_cb(const struct nlmsghdr *nlh, void *data)
 		[TLSMON_SESSION_A_VERSION] = 2, [TLSMON_SESSION_A_SUITE] = 2,
 		[TLSMON_SESSION_A_CIPHER] = 2, [TLSMON_SESSION_A_DIRS] = 1,
 		[TLSMON_SESSION_A_REASON] = 1,
+		[TLSMON_SESSION_A_STATIC_KEY_SHARE] = 1,
 	};
 	struct query *q = data;
 	const struct nlattr *a, *s;
@@ -92,7 +99,7 @@ static int session_cb(const struct nlmsghdr *nlh, void *data)
 				errno = EPROTO;
 				return MNL_CB_ERROR;
 			}
-			session_attr(s, q->st);
+			session_attr(s, q);
 		}
 		q->st->monitored = 1;
 	}
@@ -178,16 +185,26 @@ static int ask(struct query *q, uint64_t cookie)
  */
 int tlsmon_socket_status(int fd, struct tlsmon_status *st)
 {
+	int static_ks;
+
+	return tlsmon_socket_query(fd, st, &static_ks);
+}
+
+/* tlsmon_socket_status(), and the session's static key share flag. */
+int tlsmon_socket_query(int fd, struct tlsmon_status *st, int *static_ks)
+{
 	struct query q = { .st = st };
 	socklen_t len = sizeof(st->cookie);
 	int err;
 
 	memset(st, 0, sizeof(*st));
+	*static_ks = 0;
 	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &st->cookie, &len) < 0)
 		return -errno;
 	err = ask(&q, st->cookie);
 	if (q.nl)
 		mnl_socket_close(q.nl);
+	*static_ks = q.static_ks;
 	return err;
 }
 
