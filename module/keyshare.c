@@ -56,22 +56,22 @@ MODULE_PARM_DESC(keyshare_ttl,
  * struct tlsmon_ks_entry - one key share a server sent
  * @node: in tlsmon_keyshares.hash
  * @lru: in tlsmon_keyshares.lru
- * @conn: the connection it was last seen on
  * @digest: tlsmon_key_share_digest() of the group and key
+ * @seen: jiffies when it was last seen
+ * @conn: the connection it was last seen on
  * @group: the key share's group
  * @len: the key's length
- * @seen: jiffies when it was last seen
  *
- * Under tlsmon_keyshares.lock, as are its lists.
+ * Under tlsmon_keyshares.lock, as are its lists. 88 bytes.
  */
 struct tlsmon_ks_entry {
 	struct hlist_node node;
 	struct list_head lru;
-	struct tlsmon_ks_conn conn;
 	u64 digest;
+	unsigned long seen;
+	struct tlsmon_ks_conn conn;
 	u16 group;
 	u16 len;
-	unsigned long seen;
 };
 
 /* SLAB_ACCOUNT: charged to the namespace's memory cgroup. */
