@@ -358,6 +358,35 @@ static unsigned long tlsmon_error(void)
 	return 0;
 }
 
+/* The server's key share as the ServerHello carried it on the wire. */
+static unsigned char wire_ks[256];
+static size_t wire_ks_len;
+
+static void sh_msg_cb(int write_p, int version, int content_type,
+		      const void *buf, size_t len, SSL *ssl, void *arg)
+{
+	const unsigned char *m = buf, *end = m + len;
+	size_t at = 4 + 2 + 32;
+
+	if (write_p || content_type != SSL3_RT_HANDSHAKE || len < at + 1 || m[0] != 2)
+		return;
+	at += 1 + m[at] + 2 + 1 + 2;	/* session id, suite, compression, ext length */
+	while (m + at + 4 <= end) {
+		unsigned int type = m[at] << 8 | m[at + 1];
+		unsigned int elen = m[at + 2] << 8 | m[at + 3];
+
+		at += 4;
+		if (type == 51 && elen >= 4 && m + at + elen <= end) {
+			wire_ks_len = m[at + 2] << 8 | m[at + 3];
+			if (wire_ks_len > sizeof(wire_ks) || wire_ks_len + 4 != elen)
+				wire_ks_len = 0;
+			else
+				memcpy(wire_ks, m + at + 4, wire_ks_len);
+		}
+		at += elen;
+	}
+}
+
 struct ets_run {
 	int version;
 	const char *groups;	/* the client's, or NULL */
@@ -418,6 +447,8 @@ static int ets_handshake(struct pair *p, struct ets_run *r)
 				       empty_add, NULL, NULL, any_parse, NULL);
 	}
 	SSL_CTX_set_info_callback(p->sctx, alert_cb);
+	wire_ks_len = 0;
+	SSL_CTX_set_msg_callback(p->cctx, sh_msg_cb);
 	if (tlsmon_ssl_ctx_setup(p->cctx, r->cflags) || tlsmon_ssl_ctx_setup(p->sctx, 0))
 		return -1;
 	p->c = SSL_new(p->cctx);
@@ -459,6 +490,16 @@ TEST(ets_signal_with_matching_fingerprint)
 		EXPECT_EQ(1, tlsmon_ssl_signals(p.c, &sig));
 		EXPECT_EQ(TLSMON_LIB_ETS_PRESENT, sig.ets);
 		EXPECT_EQ(TLSMON_LIB_FP_MATCH, sig.ets_fingerprint) TH_LOG("groups %s", groups[i]);
+		/* the fingerprint is that of the key_share bytes on the wire */
+		{
+			unsigned char md[32];
+
+			ASSERT_LT(0, wire_ks_len);
+			EXPECT_EQ(groups[i] && !strcmp(groups[i], "P-256") ? 65 :
+				  groups[i] && !strcmp(groups[i], "P-384") ? 97 : 32, wire_ks_len);
+			EVP_Digest(wire_ks, wire_ks_len, md, NULL, EVP_sha256(), NULL);
+			EXPECT_EQ(0, memcmp(md, sig.fingerprint, 10));
+		}
 		EXPECT_STREQ(ets_text, sig.access_description);
 		EXPECT_EQ(0, sig.desc_truncated);
 		EXPECT_EQ(TLS1_3_VERSION, sig.version);
