@@ -3,7 +3,9 @@
 #
 # Servers that reuse their TLS 1.3 key share (a static Diffie-Hellman key,
 # as ETSI TS 103 523-3 uses): the module flags the second session whose
-# server sent a key share it had sent before.
+# server sent a key share it had sent before. Then the ETS certificate
+# signal end to end: libtlsmon (ssl_peer) reports it, and a refusing
+# client aborts on it, and on an echoed consent extension.
 #
 #   +------------------------+          +------------------------+
 #   | ns "$ns_c" (client)    |   veth   | ns "$ns_s" (server)    |
@@ -41,10 +43,87 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_header "servers that reuse their key share"
+ktap_header "other schemes' signals: reused key shares, the ETS certificate"
 if [ ! -x "$peer" ] || [ ! -r "$ko" ]; then
 	skip_test "keyshare" "tls_peer or the module is not built"
-	ktap_finish
+	# --- the ETS certificate signal, real OpenSSL ends over real sockets ------
+sslpeer=$top/build/selftests/tlsmon/ssl_peer
+
+# ets_pair NAME CERT KEY CLIENT_OPTS: ssl_peer server with CERT, ssl_peer
+# client; their output in $tmp/NAME.s and $tmp/NAME.c, the client's exit
+# status in $tmp/NAME.rc
+ets_pair() {
+	local spid
+	port=$((port + 1))
+	ip netns exec "$ns_s" timeout 30 "$sslpeer" server 10.78.0.2 $port -k "$2" -K "$3" \
+		>"$tmp/$1.s" 2>&1 &
+	spid=$!
+	busywait 5000 grep -q listening "$tmp/$1.s"
+	# shellcheck disable=SC2086
+	ip netns exec "$ns_c" timeout 20 "$sslpeer" client 10.78.0.2 $port -A "$2" $4 \
+		>"$tmp/$1.c" 2>&1
+	echo $? >"$tmp/$1.rc"
+	wait $spid
+}
+
+if command -v openssl >/dev/null && [ -x "$sslpeer" ]; then
+	cat >"$tmp/ets.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+[dn]
+[ext]
+subjectAltName = DNS:tlsmon-test,otherName:0.4.0.3523.3.1;SEQUENCE:vi
+[vi]
+fp = FORMAT:HEX,OCTETSTRING:00112233445566778899
+desc = UTF8:Example ETS visibility
+CNF
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-subj /CN=tlsmon-test -config "$tmp/ets.cnf" -extensions ext -days 2 \
+		-keyout "$tmp/ets-key.pem" -out "$tmp/ets.pem" 2>/dev/null
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-subj /CN=tlsmon-test -addext subjectAltName=DNS:tlsmon-test -days 2 \
+		-keyout "$tmp/plain-key.pem" -out "$tmp/plain.pem" 2>/dev/null
+
+	case_ok=0
+	ets_pair seen "$tmp/ets.pem" "$tmp/ets-key.pem" ""
+	expect_eq "client exit" "$(cat "$tmp/seen.rc")" 0
+	expect_eq "signal" "$(grep -o 'ets=[a-z]* fp=[a-z]*' "$tmp/seen.c")" "ets=present fp=mismatch"
+	log_test $case_ok "libtlsmon reports a server certificate's ETS signal (its fingerprint names another key)"
+
+	case_ok=0
+	before=$(stat_of "$ns_c" ktls_installs)
+	ets_pair refused "$tmp/ets.pem" "$tmp/ets-key.pem" "-X"
+	expect_eq "client exit" "$(cat "$tmp/refused.rc")" 1
+	expect_eq "refused" "$(grep -o 'refused=[0-9]*' "$tmp/refused.c")" "refused=4"
+	grep -q "ETSI TS 103 523-3" "$tmp/refused.c" || { diag "no libtlsmon error:"; sed 's/^/#   /' "$tmp/refused.c"; case_ok=1; }
+	grep -q "alert handshake failure" "$tmp/refused.s" || { diag "server got no handshake_failure:"; sed 's/^/#   /' "$tmp/refused.s"; case_ok=1; }
+	expect_eq "kTLS installed" "$(($(stat_of "$ns_c" ktls_installs) - before))" 0
+	log_test $case_ok "a refusing client aborts on the ETS signal: handshake_failure alert, libtlsmon's error, no kTLS"
+
+	case_ok=0
+	ets_pair plain "$tmp/plain.pem" "$tmp/plain-key.pem" "-X"
+	expect_eq "client exit" "$(cat "$tmp/plain.rc")" 0
+	expect_eq "signal" "$(grep -o 'ets=[a-z]*' "$tmp/plain.c")" "ets=none"
+	log_test $case_ok "a refusing client completes with a server that signals nothing"
+
+	# tls_peer -C echoes the consent extension whatever the client sent
+	case_ok=0
+	port=$((port + 1))
+	ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -3 -C >"$tmp/echo.s" 2>&1 &
+	spid=$!
+	busywait 5000 grep -q listening "$tmp/echo.s"
+	ip netns exec "$ns_c" timeout 20 "$sslpeer" client 10.78.0.2 $port -3 -X \
+		-A "$tmp/plain.pem" >"$tmp/echo.c" 2>&1
+	expect_eq "client exit" "$?" 1
+	wait $spid
+	grep -q "bad extension" "$tmp/echo.c" || { diag "client did not reject the echo:"; sed 's/^/#   /' "$tmp/echo.c"; case_ok=1; }
+	expect_eq "sessions" "$(mcc -j sessions)" "[]"
+	log_test $case_ok "a refusing client aborts on an echoed consent extension; not monitored"
+else
+	skip_test "ETS signal end to end" "openssl or ssl_peer is missing"
+fi
+
+ktap_finish
 	exit $?
 fi
 
@@ -191,6 +270,83 @@ if command -v openssl >/dev/null; then
 	log_test $case_ok "openssl s_server, four TLS 1.3 sessions: read, never flagged"
 else
 	skip_test "openssl s_server" "openssl is not installed"
+fi
+
+# --- the ETS certificate signal, real OpenSSL ends over real sockets ------
+sslpeer=$top/build/selftests/tlsmon/ssl_peer
+
+# ets_pair NAME CERT KEY CLIENT_OPTS: ssl_peer server with CERT, ssl_peer
+# client; their output in $tmp/NAME.s and $tmp/NAME.c, the client's exit
+# status in $tmp/NAME.rc
+ets_pair() {
+	local spid
+	port=$((port + 1))
+	ip netns exec "$ns_s" timeout 30 "$sslpeer" server 10.78.0.2 $port -k "$2" -K "$3" \
+		>"$tmp/$1.s" 2>&1 &
+	spid=$!
+	busywait 5000 grep -q listening "$tmp/$1.s"
+	# shellcheck disable=SC2086
+	ip netns exec "$ns_c" timeout 20 "$sslpeer" client 10.78.0.2 $port -A "$2" $4 \
+		>"$tmp/$1.c" 2>&1
+	echo $? >"$tmp/$1.rc"
+	wait $spid
+}
+
+if command -v openssl >/dev/null && [ -x "$sslpeer" ]; then
+	cat >"$tmp/ets.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+[dn]
+[ext]
+subjectAltName = DNS:tlsmon-test,otherName:0.4.0.3523.3.1;SEQUENCE:vi
+[vi]
+fp = FORMAT:HEX,OCTETSTRING:00112233445566778899
+desc = UTF8:Example ETS visibility
+CNF
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-subj /CN=tlsmon-test -config "$tmp/ets.cnf" -extensions ext -days 2 \
+		-keyout "$tmp/ets-key.pem" -out "$tmp/ets.pem" 2>/dev/null
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-subj /CN=tlsmon-test -addext subjectAltName=DNS:tlsmon-test -days 2 \
+		-keyout "$tmp/plain-key.pem" -out "$tmp/plain.pem" 2>/dev/null
+
+	case_ok=0
+	ets_pair seen "$tmp/ets.pem" "$tmp/ets-key.pem" ""
+	expect_eq "client exit" "$(cat "$tmp/seen.rc")" 0
+	expect_eq "signal" "$(grep -o 'ets=[a-z]* fp=[a-z]*' "$tmp/seen.c")" "ets=present fp=mismatch"
+	log_test $case_ok "libtlsmon reports a server certificate's ETS signal (its fingerprint names another key)"
+
+	case_ok=0
+	before=$(stat_of "$ns_c" ktls_installs)
+	ets_pair refused "$tmp/ets.pem" "$tmp/ets-key.pem" "-X"
+	expect_eq "client exit" "$(cat "$tmp/refused.rc")" 1
+	expect_eq "refused" "$(grep -o 'refused=[0-9]*' "$tmp/refused.c")" "refused=4"
+	grep -q "ETSI TS 103 523-3" "$tmp/refused.c" || { diag "no libtlsmon error:"; sed 's/^/#   /' "$tmp/refused.c"; case_ok=1; }
+	grep -q "alert handshake failure" "$tmp/refused.s" || { diag "server got no handshake_failure:"; sed 's/^/#   /' "$tmp/refused.s"; case_ok=1; }
+	expect_eq "kTLS installed" "$(($(stat_of "$ns_c" ktls_installs) - before))" 0
+	log_test $case_ok "a refusing client aborts on the ETS signal: handshake_failure alert, libtlsmon's error, no kTLS"
+
+	case_ok=0
+	ets_pair plain "$tmp/plain.pem" "$tmp/plain-key.pem" "-X"
+	expect_eq "client exit" "$(cat "$tmp/plain.rc")" 0
+	expect_eq "signal" "$(grep -o 'ets=[a-z]*' "$tmp/plain.c")" "ets=none"
+	log_test $case_ok "a refusing client completes with a server that signals nothing"
+
+	# tls_peer -C echoes the consent extension whatever the client sent
+	case_ok=0
+	port=$((port + 1))
+	ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -3 -C >"$tmp/echo.s" 2>&1 &
+	spid=$!
+	busywait 5000 grep -q listening "$tmp/echo.s"
+	ip netns exec "$ns_c" timeout 20 "$sslpeer" client 10.78.0.2 $port -3 -X \
+		-A "$tmp/plain.pem" >"$tmp/echo.c" 2>&1
+	expect_eq "client exit" "$?" 1
+	wait $spid
+	grep -q "bad extension" "$tmp/echo.c" || { diag "client did not reject the echo:"; sed 's/^/#   /' "$tmp/echo.c"; case_ok=1; }
+	expect_eq "sessions" "$(mcc -j sessions)" "[]"
+	log_test $case_ok "a refusing client aborts on an echoed consent extension; not monitored"
+else
+	skip_test "ETS signal end to end" "openssl or ssl_peer is missing"
 fi
 
 ktap_finish

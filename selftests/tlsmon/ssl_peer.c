@@ -12,6 +12,8 @@
  *   -C          client: offer the consent extension; server: echo it to a
  *               client that offers it (this server monitors)
  *   -P          plain OpenSSL: no libtlsmon at all, kTLS still enabled
+ *   -X          client: refuse monitoring (TLSMON_LIB_REFUSE); a refused
+ *               handshake prints "refused=BITS" (tlsmon_ssl_refused())
  *   -n BYTES    application bytes each way (default 4096): the client
  *               sends, the server reads them all, then answers as many
  *   -f          server: answer with SSL_sendfile() from a file
@@ -32,8 +34,9 @@
  *               operation), and fail if the server does not resume it
  *
  * It prints one line "handshake VERSION SUITE ktls=DIRS consent=BITS
- * monitored=yes|no reason=... cookie=N session=ID" after the handshake, as the application
- * sees it through libtlsmon, and "received N bytes ok" when the peer's
+ * monitored=yes|no reason=... cookie=N session=ID ets=none|present|malformed
+ * fp=unchecked|match|mismatch" after the handshake, as the application
+ * sees it through libtlsmon (the ETS fields by tlsmon_ssl_signals()), and "received N bytes ok" when the peer's
  * bytes are exactly the expected pattern. Exit status 0 on success.
  */
 #include <arpa/inet.h>
@@ -55,7 +58,7 @@
 #include "libtlsmon.h"
 
 static struct {
-	bool server, tls12, consent, plain, sendfile, resume;
+	bool server, tls12, consent, plain, sendfile, resume, refuse;
 	const char *cipher, *cert, *key, *ca, *out, *wait, *msg;
 	size_t bytes;
 	unsigned int repeat;
@@ -101,7 +104,8 @@ static SSL_CTX *make_ctx(void)
 		SSL_CTX_set_options(ctx, SSL_OP_ENABLE_KTLS);
 	} else {
 		err = tlsmon_ssl_ctx_setup(ctx, o.consent ?
-					   (o.server ? TLSMON_LIB_MONITOR : TLSMON_LIB_OFFER) : 0);
+					   (o.server ? TLSMON_LIB_MONITOR : TLSMON_LIB_OFFER) :
+					   o.refuse ? TLSMON_LIB_REFUSE : 0);
 		if (err) {
 			errno = -err;
 			die("tlsmon_ssl_ctx_setup");
@@ -155,6 +159,9 @@ static int tcp_socket(const char *addr, const char *port)
 static void report(SSL *ssl)
 {
 	int k = tlsmon_ssl_ktls(ssl), c = o.plain ? 0 : tlsmon_ssl_consent(ssl);
+	static const char *const ets[] = { "none", "present", "malformed" };
+	static const char *const fp[] = { "unchecked", "match", "mismatch" };
+	struct tlsmon_signals sig = { .ets = 0 };
 	struct tlsmon_status st;
 	int mon = tlsmon_ssl_monitored(ssl, &st);
 
@@ -162,7 +169,9 @@ static void report(SSL *ssl)
 		errno = -mon;
 		die("asking the module");
 	}
-	printf("handshake %s %s ktls=%s%s%s consent=%s%s%s monitored=%s reason=%s%s%s cookie=%llu session=%llu\n",
+	if (!o.plain && tlsmon_ssl_signals(ssl, &sig) < 0)
+		die("tlsmon_ssl_signals");
+	printf("handshake %s %s ktls=%s%s%s consent=%s%s%s monitored=%s reason=%s%s%s cookie=%llu session=%llu ets=%s fp=%s\n",
 	       SSL_get_version(ssl), SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl)),
 	       k & TLSMON_LIB_DIR_TX ? "tx" : "", k == 3 ? "," : "",
 	       k & TLSMON_LIB_DIR_RX ? "rx" : k ? "" : "none",
@@ -172,7 +181,8 @@ static void report(SSL *ssl)
 	       st.reason & TLSMON_LIB_REASON_SUITE ? "suite" : "",
 	       st.reason == 3 ? "+" : "",
 	       st.reason & TLSMON_LIB_REASON_CONSENT ? "consent" : st.reason ? "" : "none",
-	       (unsigned long long)st.cookie, (unsigned long long)st.session_id);
+	       (unsigned long long)st.cookie, (unsigned long long)st.session_id,
+	       ets[sig.ets % 3], fp[sig.ets_fingerprint % 3]);
 	fflush(stdout);
 }
 
@@ -314,8 +324,12 @@ static SSL *handshake(SSL_CTX *ctx, int fd)
 		die("SSL_set1_host");
 	if (resume && !SSL_set_session(ssl, resume))
 		die("SSL_set_session");
-	if ((o.server ? SSL_accept(ssl) : SSL_connect(ssl)) != 1)
+	if ((o.server ? SSL_accept(ssl) : SSL_connect(ssl)) != 1) {
+		if (!o.plain && tlsmon_ssl_refused(ssl))
+			printf("refused=%d\n", tlsmon_ssl_refused(ssl));
+		fflush(stdout);
 		die("handshake failed");
+	}
 	if (!o.server && o.resume) {
 		if (!resume)
 			resume = SSL_get1_session(ssl);
@@ -413,13 +427,14 @@ int main(int argc, char **argv)
 		usage();
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((c = getopt(argc, argv, "23c:CPn:fo:m:w:r:Rk:K:A:")) != -1) {
+	while ((c = getopt(argc, argv, "23c:CPXn:fo:m:w:r:Rk:K:A:")) != -1) {
 		switch (c) {
 		case '2': o.tls12 = true; break;
 		case '3': o.tls12 = false; break;
 		case 'c': o.cipher = optarg; break;
 		case 'C': o.consent = true; break;
 		case 'P': o.plain = true; break;
+		case 'X': o.refuse = true; break;
 		case 'n': o.bytes = strtoull(optarg, NULL, 0); break;
 		case 'f': o.sendfile = true; break;
 		case 'o': o.out = optarg; break;
