@@ -51,7 +51,7 @@ check_rejoined() {
 after_reloads() {
 	local c=$1 s=$2 pend rc
 
-	"$load" -C "$c" -S "$s" -a "$3" -p "$4" -n 20 -t 8 -m exact >"$5" 2>&1
+	"$load" -C "$c" -S "$s" -a "$3" -p "$4" -n 20 -t 8 -m exact -c $((20 + 8)) >"$5" 2>&1
 	rc=$?
 	sed 's/^/# after: /' "$5"
 	log_test $rc "after the reload: exactly once again"

@@ -13,6 +13,7 @@
  *
  *   load -C CLIENT_NS -S SERVER_NS -a ADDR -p PORT [-n HELD] [-t SECONDS]
  *        [-U FILE] [-u K] [-m exact|atmost] [-w FILE]
+ *        [-c CONNS] [-s PCT] [-k PCT] [-f FAILED] [-H]
  *
  *   -n HELD     connections opened first and held until the end
  *   -j N        open the held connections from N threads, each with its
@@ -32,6 +33,20 @@
  *               for an ordinary connection
  *   -w FILE     once the held connections are open print "held" and wait
  *               for FILE before churning
+ *
+ * Floors, so that a run in which little or nothing worked fails (a test
+ * derives them from what its case must achieve):
+ *
+ *   -c CONNS    at least CONNS connections made (held and churned, with
+ *               kTLS installed on both ends and a record each way)
+ *   -s PCT      at least PCT % of the connections that offered a monitored
+ *               suite monitored: a key event for at least one of its ends
+ *   -k PCT      at least PCT % of the key sets those connections could
+ *               have had (two ends, TX and RX) delivered
+ *   -f FAILED   at most FAILED connections failed (-m atmost; -m exact
+ *               fails on the first)
+ *   -H          -m atmost: the held connections, opened before the churn
+ *               and before anything changes, are checked exactly once
  *
  * For the benchmarks (make bench):
  *
@@ -85,8 +100,10 @@ static struct {
 	const char *cns, *sns, *addr, *wait_file, *until_file;
 	unsigned int port, held, secs, unmon_every, timed, jobs;
 	unsigned long long bulk;
-	bool exact, no_listener, plain, dump, nodelay;
-} o = { .unmon_every = 4, .exact = true, .jobs = 1 };
+	bool exact, no_listener, plain, dump, nodelay, held_exact;
+	unsigned long min_conns, max_failed;
+	unsigned int min_sessions_pct, min_keys_pct;
+} o = { .unmon_every = 4, .exact = true, .jobs = 1, .max_failed = ~0ul };
 
 static double now(void);
 
@@ -467,7 +484,7 @@ static void *listen_thread(void *arg)
 struct conn {
 	int c, s;
 	uint64_t cc, sc;
-	bool monitored;
+	bool monitored, held;
 };
 
 /* Each thread that opens connections has its own listener. */
@@ -512,6 +529,7 @@ static int conn_open(struct conn *k, bool monitored)
 	double t0;
 
 	k->c = k->s = -1;
+	k->held = false;
 	k->monitored = monitored;
 	k->c = socket_in(cns_fd, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (k->c < 0)
@@ -643,11 +661,13 @@ static bool next_monitored(unsigned long i)
 
 static unsigned int check(void)
 {
-	unsigned long i, bad = 0, mon = 0, sets = 0, unknown = 0, j;
+	unsigned long i, bad = 0, mon = 0, sets = 0, unknown = 0, j, tagged = 0;
+	unsigned long floors = 0;
 
 	for (i = 0; i < n_conns; i++) {
 		const struct conn *k = &conns[i];
 		uint64_t cks[2] = { k->cc, k->sc };
+		unsigned long conn_sets = 0;
 
 		mon += k->monitored;
 		for (j = 0; j < 2; j++) {
@@ -658,9 +678,10 @@ static unsigned int check(void)
 			if (e)
 				e->cookie |= 1ull << 63;	/* claimed */
 			sets += tx + rx;
+			conn_sets += tx + rx;
 			if (!k->monitored)
 				ok = !tx && !rx;
-			else if (o.exact)
+			else if (o.exact || (o.held_exact && k->held))
 				ok = tx == 1 && rx == 1;
 			else
 				ok = tx <= 1 && rx <= 1;
@@ -670,6 +691,7 @@ static unsigned int check(void)
 					j ? "server" : "client",
 					(unsigned long long)cks[j], tx, rx);
 		}
+		tagged += k->monitored && conn_sets;
 	}
 	for (i = 0; i < (1u << TABLE_BITS); i++)
 		if (table[i].cookie && !(table[i].cookie >> 63))
@@ -683,7 +705,29 @@ static unsigned int check(void)
 		fprintf(stderr, "load: key events for %lu sockets that are not ours\n", unknown);
 	if (events_lost)
 		fprintf(stderr, "load: the listener lost events (ENOBUFS %lu times)\n", events_lost);
-	return bad + unknown + events_lost;
+	printf("load: %lu of %lu connections that offered a monitored suite monitored, %lu of %lu key sets delivered\n",
+	       tagged, mon, sets, 4 * mon);
+	if (n_conns < o.min_conns) {
+		fprintf(stderr, "load: %lu connections made, fewer than the %lu required\n",
+			n_conns, o.min_conns);
+		floors++;
+	}
+	if (tagged * 100 < (unsigned long long)mon * o.min_sessions_pct || (o.min_sessions_pct && !mon)) {
+		fprintf(stderr, "load: %lu of %lu connections monitored, fewer than the %u %% required\n",
+			tagged, mon, o.min_sessions_pct);
+		floors++;
+	}
+	if (sets * 100 < 4ull * mon * o.min_keys_pct || (o.min_keys_pct && !mon)) {
+		fprintf(stderr, "load: %lu of %lu key sets delivered, fewer than the %u %% required\n",
+			sets, 4 * mon, o.min_keys_pct);
+		floors++;
+	}
+	if (failed > o.max_failed) {
+		fprintf(stderr, "load: %lu connections failed, more than the %lu allowed\n",
+			failed, o.max_failed);
+		floors++;
+	}
+	return bad + unknown + events_lost + floors;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -841,7 +885,7 @@ int main(int argc, char **argv)
 	double t0, t1;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "C:S:a:p:n:j:t:U:u:m:w:LT:B:PDN")) != -1) {
+	while ((opt = getopt(argc, argv, "C:S:a:p:n:j:t:U:u:m:w:LT:B:PDNc:s:k:f:H")) != -1) {
 		switch (opt) {
 		case 'C': o.cns = optarg; break;
 		case 'S': o.sns = optarg; break;
@@ -860,8 +904,13 @@ int main(int argc, char **argv)
 		case 'P': o.plain = true; break;
 		case 'D': o.dump = true; break;
 		case 'N': o.nodelay = true; break;
+		case 'c': o.min_conns = strtoul(optarg, NULL, 0); break;
+		case 's': o.min_sessions_pct = atoi(optarg); break;
+		case 'k': o.min_keys_pct = atoi(optarg); break;
+		case 'f': o.max_failed = strtoul(optarg, NULL, 0); break;
+		case 'H': o.held_exact = true; break;
 		default:
-			fprintf(stderr, "usage: load -C NS -S NS -a ADDR -p PORT [-n HELD [-j N]] [-t SECONDS [-U FILE]] [-u K] [-m exact|atmost] [-w FILE] [-L] [-N] [-T N] [-D] [-B BYTES [-P]]\n");
+			fprintf(stderr, "usage: load -C NS -S NS -a ADDR -p PORT [-n HELD [-j N]] [-t SECONDS [-U FILE]] [-u K] [-m exact|atmost] [-w FILE] [-c CONNS] [-s PCT] [-k PCT] [-f FAILED] [-H] [-L] [-N] [-T N] [-D] [-B BYTES [-P]]\n");
 			return 2;
 		}
 	}
@@ -936,8 +985,10 @@ int main(int argc, char **argv)
 	printf("load: %lu connections churned in %.1f s (%.0f per second)\n",
 	       n_conns, t1 - t0, n_conns / (t1 - t0 > 0 ? t1 - t0 : 1));
 	for (i = 0; i < o.held; i++)
-		if (held[i].c >= 0)
+		if (held[i].c >= 0) {
+			held[i].held = true;
 			record(&held[i]);
+		}
 
 	if (o.no_listener) {
 		for (i = 0; i < o.held; i++)

@@ -78,9 +78,13 @@ ac=tlsmon-lac-$suffix as=tlsmon-las-$suffix
 mon_pid=$!
 pids="$pids $mon_pid"
 
-# Pair A churns for 25 s, and on until the key dumps below are done.
+# Pair A churns for 25 s, and on until the key dumps below are done. The
+# floors of each case (load -c/-s/-k/-f) follow from what it must achieve:
+# every connection held, and at least one more a second of churn (a working
+# guest, even a debug kernel, makes many); -m exact already asks for every
+# key set of every monitored connection.
 "$load" -C "$ac" -S "$as" -a 10.81.1.2 -p 4000 -n 700 -t 25 -U "$tmp/dumped" -m exact \
-	-w "$tmp/go" >"$tmp/a1" 2>&1 &
+	-c $((700 + 25)) -s 100 -k 100 -w "$tmp/go" >"$tmp/a1" 2>&1 &
 a_pid=$!
 pids="$pids $a_pid"
 busywait 900000 grep -q "^held" "$tmp/a1"
@@ -118,8 +122,14 @@ diag "$cut of 20 key dumps were cut off by their reader"
 log_test $? "key dumps interrupted midway"
 
 touch "$tmp/go"
+# Pair B: the flips below leave the policy enabled with export on in both
+# namespaces one step in three (i = 1, 5 mod 6), so a third of the monitored
+# connections must be monitored with their keys delivered: the floors ask
+# for half of that (16 %), the rest being the steps' edges and the two
+# namespaces flipped one after the other. A flip never breaks a connection
+# (-f 0), and the churn makes at least one a second.
 "$load" -C tlsmon-lbc-$suffix -S tlsmon-lbs-$suffix -a 10.81.2.2 -p 4000 -t 25 \
-	-m atmost >"$tmp/b1" 2>&1 &
+	-m atmost -c 25 -s 16 -k 16 -f 0 >"$tmp/b1" 2>&1 &
 b_pid=$!
 pids="$pids $b_pid"
 
@@ -180,7 +190,7 @@ rc=$?
 sed 's/^/# B: /' "$tmp/b1"
 busywait 10000 test -s "$tmp/flips"
 diag "pair B: $(cat "$tmp/flips" 2>/dev/null)"
-log_test $rc "flipping policy: no connection's keys exported twice, none of an ordinary one"
+log_test $rc "flipping policy: no connection's keys exported twice, none of an ordinary one, the floors met"
 busywait 10000 test -s "$tmp/dumps"
 read -r ok bad warned <"$tmp/dumps" 2>/dev/null
 diag "key dumps during the churn: ${ok:-0} complete (${warned:-0} of them raced with the churn), ${bad:-0} failed"
@@ -197,9 +207,15 @@ log_test $? "a monitor listened throughout"
 
 # --- phase 2 ---------------------------------------------------------------
 # The churn goes on until the reloads are over and its listeners have had
-# time to join again after the last one, however slow the kernel.
+# time to join again after the last one, however slow the kernel. Floors:
+# the 50 held connections, opened before the first unload, get every key
+# set exactly once (-H); the module is out at most 0.9 s plus an unload
+# and a load, three times, in at least 25 s of churn, so it is in with
+# the policy on for more than half of it: at least half of the monitored
+# connections monitored and half their key sets delivered. An unload never
+# breaks a connection (-f 0); at least one churned connection a second.
 "$load" -C "$ac" -S "$as" -a 10.81.1.2 -p 4001 -n 50 -t 20 -U "$tmp/reloaded" -m atmost \
-	>"$tmp/a2" 2>&1 &
+	-H -c $((50 + 20)) -s 50 -k 50 -f 0 >"$tmp/a2" 2>&1 &
 a_pid=$!
 pids="$pids $a_pid"
 sleep 8
@@ -210,7 +226,7 @@ wait $a_pid
 rc=$?
 sed 's/^/# A: /' "$tmp/a2"
 [ $reloads -eq 3 ] && [ $rc -eq 0 ]
-log_test $? "3 unloads and reloads during the churn, 50 connections held"
+log_test $? "3 unloads and reloads during the churn, 50 connections held, the floors met"
 check_rejoined "$tmp/a2"
 
 # --- phase 3 ---------------------------------------------------------------

@@ -66,9 +66,15 @@ policy_on || exit 1
 
 # The churn outlives the reloads by a margin; it is waited for, not killed.
 # TCP_NODELAY (load -N): about 20 times the connections per second, so
-# that more installations meet the probes' (un)registration
+# that more installations meet the probes' (un)registration.
+# Floors: the 50 held connections get every key set exactly once (-H); the
+# module is in with the policy on for the 5 s before the reloads and the
+# 15 s or more after them, so at least half of 20 s in secs + 20 of the
+# monitored connections are monitored with their keys; no connection fails
+# and at least one is made a second.
 # shellcheck disable=SC2046
 "$load" -C "$c" -S "$s" -a 10.82.1.2 -p 4101 -n 50 -t $((secs + 20)) -m atmost \
+	-H -c $((50 + secs + 20)) -s $((50 * 20 / (secs + 20))) -k $((50 * 20 / (secs + 20))) -f 0 \
 	$([ "${RELOAD_NODELAY:-1}" = 1 ] && echo -N) >"$tmp/churn" 2>&1 &
 load_pid=$!
 sleep 5
