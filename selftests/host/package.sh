@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 ktap_header "Debian package and DKMS"
 for tool in dpkg-buildpackage dh_dkms dkms; do
 	if ! command -v $tool >/dev/null; then
-		skip_test "package" "$tool is not installed (make deps)"
+		skip_missing "package" "$tool is not installed (make deps)"
 		ktap_finish
 		exit $?
 	fi
@@ -85,7 +85,7 @@ if command -v lintian >/dev/null; then
 	[ -z "$errs" ]
 	log_test $? "lintian reports no error"
 else
-	skip_test "lintian" "lintian is not installed"
+	skip_missing "lintian" "lintian is not installed"
 fi
 
 # dkms, as the package's postinst would run it, on the package's source

@@ -24,7 +24,7 @@ ktap_header "style and static checks"
 files=$(git ls-files 'module/*.[ch]' 'uapi/*.h' 2>/dev/null || ls module/*.[ch] uapi/linux/*.h)
 for f in $files; do
 	if [ ! -r "$checkpatch" ]; then
-		skip_test "checkpatch $f" "checkpatch.pl not extracted (make tests)"
+		skip_missing "checkpatch $f" "checkpatch.pl not extracted (make tests)"
 		continue
 	fi
 	out=$(perl "$checkpatch" --strict --no-tree --terse --show-types -f "$f" 2>&1 |
@@ -38,8 +38,8 @@ mkdir -p "$work/tree"
 cp -r Kbuild module uapi "$work/tree/"
 rm -f "$work/tree/module/"*.o "$work/tree/module/"*.ko "$work/tree/module/".*.cmd
 if [ -z "$kdir" ] || [ ! -d "$kdir" ]; then
-	skip_test "make W=1" "no kernel build tree"
-	skip_test "sparse" "no kernel build tree"
+	skip_missing "make W=1" "no kernel build tree"
+	skip_missing "sparse" "no kernel build tree"
 else
 	make -C "$kdir" M="$work/tree" W=1 modules >"$work/w1.log" 2>&1
 	rc=$?
@@ -54,7 +54,7 @@ else
 		! grep -qE "^$work/tree/.*(warning|error):" "$work/sparse.log" && [ $rc -eq 0 ]
 		log_test $? "sparse (C=2) finds nothing"
 	else
-		skip_test "sparse" "sparse is not installed (make deps)"
+		skip_missing "sparse" "sparse is not installed (make deps)"
 	fi
 fi
 
@@ -64,7 +64,7 @@ if [ -n "$kdoc" ]; then
 	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
 	log_test $([ -z "$out" ]; echo $?) "kernel-doc comments are well formed"
 else
-	skip_test "kernel-doc" "scripts/kernel-doc not found"
+	skip_missing "kernel-doc" "scripts/kernel-doc not found"
 fi
 
 printf '#include <linux/tlsmon.h>\nint main(void) { return TLSMON_A_MAX + TLSMON_CMD_MAX; }\n' >"$work/uapi.c"
@@ -103,7 +103,7 @@ if [ -n "$py" ]; then
 	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
 	log_test $([ -z "$out" ]; echo $?) "Documentation/*.rst parses without a warning"
 else
-	skip_test "Documentation/*.rst" "docutils is not installed (make deps)"
+	skip_missing "Documentation/*.rst" "docutils is not installed (make deps)"
 fi
 
 # Where key material lives (a captured copy, a session, a queued event, a

@@ -45,7 +45,7 @@ trap cleanup EXIT
 
 ktap_header "key forwarding to a collector"
 if [ ! -x "$peer" ] || [ ! -r "$ko" ] || ! command -v openssl >/dev/null; then
-	skip_test "collector" "tls_peer, openssl or the module is missing"
+	skip_missing "collector" "tls_peer, openssl or the module is missing"
 	ktap_finish
 	exit $?
 fi

@@ -116,7 +116,7 @@ PY
 
 ktap_header "key export"
 if [ ! -x "$peer" ] || [ ! -r "$ko" ]; then
-	skip_test "export" "tls_peer or the module is not built"
+	skip_missing "export" "tls_peer or the module is not built"
 	ktap_finish
 	exit $?
 fi

@@ -44,7 +44,7 @@ trap cleanup EXIT
 
 ktap_header "forged hellos on a shared segment"
 if [ ! -x "$peer" ] || [ ! -x "$inject" ] || [ ! -r "$ko" ]; then
-	skip_test "forgery" "tls_peer, inject or the module is not built"
+	skip_missing "forgery" "tls_peer, inject or the module is not built"
 	ktap_finish
 	exit $?
 fi

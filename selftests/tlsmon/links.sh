@@ -76,7 +76,7 @@ set_refused() {
 
 ktap_header "export links: the local-link rule"
 if [ ! -x "$tls_peer" ] || [ ! -r "$ko" ]; then
-	skip_test "links" "tls_peer or the module is not built"
+	skip_missing "links" "tls_peer or the module is not built"
 	ktap_finish
 	exit $?
 fi
@@ -376,7 +376,7 @@ except OSError as e:
 	[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/exp.err" "$tmp/col.err"
 	log_test $case_ok "a collector on [::] accepts an on-link IPv4 exporter, by its IPv4 address"
 else
-	skip_test "monctl export and collect over a tunnel" "no openssl"
+	skip_missing "monctl export and collect over a tunnel" "no openssl"
 fi
 
 rmmod tlsmon

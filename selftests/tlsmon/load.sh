@@ -43,7 +43,7 @@ trap cleanup EXIT
 
 ktap_header "load and faults"
 if [ ! -x "$load" ] || [ ! -r "$ko" ]; then
-	skip_test "load" "the load driver or the module is not built"
+	skip_missing "load" "the load driver or the module is not built"
 	ktap_finish
 	exit $?
 fi

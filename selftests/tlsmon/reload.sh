@@ -46,7 +46,7 @@ policy_on() {
 
 ktap_header "unload and reload under churn"
 if [ ! -x "$load" ] || [ ! -r "$ko" ]; then
-	skip_test "reload" "the load driver or the module is not built"
+	skip_missing "reload" "the load driver or the module is not built"
 	ktap_finish
 	exit $?
 fi

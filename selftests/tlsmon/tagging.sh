@@ -44,7 +44,7 @@ trap cleanup EXIT
 
 ktap_header "tagging of kTLS sessions"
 if [ ! -x "$peer" ] || [ ! -r "$ko" ]; then
-	skip_test "tagging" "tls_peer or the module is not built"
+	skip_missing "tagging" "tls_peer or the module is not built"
 	ktap_finish
 	exit $?
 fi
