@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "debug_wipe.h"
 #include "event.h"
 #include "netlink.h"
 
@@ -22,6 +23,7 @@
  * @info: the session
  * @keys: for TLSMON_CMD_KEYS_NEW, the keys; the event is freed with
  *	kfree_sensitive()
+ * @wipe_magic: test build only (debug_wipe.c): marks a key holder
  */
 struct tlsmon_event {
 	struct list_head list;
@@ -31,6 +33,9 @@ struct tlsmon_event {
 	u32 epoch;
 	struct tlsmon_session_info info;
 	struct tlsmon_dir_keys keys;
+#ifdef TLSMON_DEBUG_WIPE
+	u64 wipe_magic;
+#endif
 };
 
 /* Queued notifications, oldest first; taken with interrupts off (probes). */
@@ -77,6 +82,9 @@ static struct tlsmon_event *tlsmon_event_new(struct net *net, u8 cmd,
 	}
 	ev->cmd = cmd;
 	ev->info = *info;
+#ifdef TLSMON_DEBUG_WIPE
+	ev->wipe_magic = TLSMON_WIPE_MAGIC;
+#endif
 	return ev;
 }
 
@@ -162,3 +170,19 @@ void tlsmon_events_flush(void)
 {
 	flush_work(&tlsmon_events_work);
 }
+
+#ifdef TLSMON_DEBUG_WIPE
+/*
+ * An event freed by kfree_sensitive() reaches kfree() wiped whole, magic
+ * included: only one freed otherwise is recognised, with its keys.
+ */
+bool tlsmon_event_is_key_holder(const void *obj, size_t size, bool *unwiped)
+{
+	const struct tlsmon_event *ev = obj;
+
+	if (size < sizeof(*ev) || ev->wipe_magic != TLSMON_WIPE_MAGIC)
+		return false;
+	*unwiped = memchr_inv(&ev->keys, 0, sizeof(ev->keys));
+	return true;
+}
+#endif

@@ -7,6 +7,7 @@
 #include <net/genetlink.h>
 
 #include "audit.h"
+#include "debug_wipe.h"
 #include "event.h"
 #include "flow.h"
 #include "ktls.h"
@@ -21,9 +22,12 @@ static int __init tlsmon_init(void)
 	err = tlsmon_flow_params_check();
 	if (err)
 		return err;
-	err = tlsmon_session_cache_create();
+	err = tlsmon_debug_wipe_register();
 	if (err)
 		return err;
+	err = tlsmon_session_cache_create();
+	if (err)
+		goto err_wipe;
 	err = tlsmon_flow_caches_create();
 	if (err)
 		goto err_session_cache;
@@ -54,6 +58,8 @@ err_cache:
 	tlsmon_flow_caches_destroy();
 err_session_cache:
 	tlsmon_session_cache_destroy();
+err_wipe:
+	tlsmon_debug_wipe_unregister();
 	return err;
 }
 
@@ -70,6 +76,7 @@ static void __exit tlsmon_exit(void)
 	rcu_barrier();
 	tlsmon_flow_caches_destroy();
 	tlsmon_session_cache_destroy();
+	tlsmon_debug_wipe_unregister();
 	pr_info("unloaded\n");
 }
 

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "debug_wipe.h"
 #include "event.h"
 #include "session.h"
 
@@ -96,6 +97,20 @@ static void tlsmon_session_free(struct tlsmon_session *s)
 	memzero_explicit(s->keys, sizeof(s->keys));
 	kmem_cache_free(tlsmon_session_cache, s);
 }
+
+#ifdef TLSMON_DEBUG_WIPE
+/* Every free object of the cache has zero keys (see above). */
+bool tlsmon_session_is_key_holder(const struct kmem_cache *cache,
+				  const void *obj, bool *unwiped)
+{
+	const struct tlsmon_session *s = obj;
+
+	if (cache != tlsmon_session_cache)
+		return false;
+	*unwiped = memchr_inv(s->keys, 0, sizeof(s->keys));
+	return true;
+}
+#endif
 
 int tlsmon_sessions_init(struct tlsmon_sessions *ss, struct net *net)
 {
