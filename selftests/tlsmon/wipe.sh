@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Key wiping observed where it happens: the module built with its
+# test-only wiping check (TLSMON_DEBUG_WIPE=y, module/debug_wipe.c) sees
+# every key event and session that tlsmon's code hands to kfree() or
+# kmem_cache_free(), and counts those whose key bytes are not all zero
+# by then. A churn with key listeners makes key events and sessions; once
+# every connection closed, each session must have been seen at its free
+# (the check is alive) and none unwiped. A plain kfree() of a key event,
+# or a session's keys wiped short, fails here (and warns, which fails the
+# guest run on its own).
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/lib/ktap.sh"
+. "$top/selftests/lib/reload.sh"
+
+ko=${TLSMON_WIPE_KO:-$top/build/wipe-module/module/tlsmon.ko}
+monctl=$top/tools/monctl/monctl
+load=$top/build/selftests/tlsmon/load
+params=/sys/module/tlsmon/parameters
+c=tlsmon-wc-$$ s=tlsmon-ws-$$
+tmp=$(mktemp -d)
+
+cleanup() {
+	ip netns del "$c" 2>/dev/null
+	ip netns del "$s" 2>/dev/null
+	rmmod tlsmon 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ktap_header "key wiping observed at the free"
+if [ ! -x "$load" ] || [ ! -r "$ko" ]; then
+	skip_missing "wiping" "the load driver or the module with the wiping check is not built"
+	ktap_finish
+	exit $?
+fi
+
+# It is built for one kernel: Debian's default one, or the debug kernel
+# (make check-debug sets TLSMON_WIPE_KO).
+built_for=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+if [ "$built_for" != "$(uname -r)" ]; then
+	skip_test "wiping" "the module with the wiping check is built for $built_for"
+	ktap_finish
+	exit $?
+fi
+
+rmmod tlsmon 2>/dev/null
+insmod "$ko"
+log_test $? "the module with the wiping check loads"
+[ -r "$params/wipe_checked" ] && [ -r "$params/wipe_unwiped" ]
+log_test $? "its wiping check is built in"
+
+ip netns add "$c" && ip netns add "$s" || exit 1
+ip link add vc netns "$c" type veth peer vs netns "$s"
+ip -n "$c" addr add 10.83.1.1/24 dev vc
+ip -n "$s" addr add 10.83.1.2/24 dev vs
+for n in "$c" "$s"; do
+	ip -n "$n" link set lo up
+done
+ip -n "$c" link set vc up && ip -n "$s" link set vs up
+"$monctl" -n "$c" policy set enabled on links vc export on &&
+	"$monctl" -n "$s" policy set enabled on links vs export on || exit 1
+
+# 20 held and 5 s of churn, with key listeners (so key events are made)
+"$load" -C "$c" -S "$s" -a 10.83.1.2 -p 4200 -n 20 -t 5 -m exact -c 25 >"$tmp/load" 2>&1
+rc=$?
+sed 's/^/# /' "$tmp/load"
+log_test $rc "a churn with key listeners, every key set exactly once"
+
+# Each monitored connection is two sessions (one per end), freed after an
+# RCU grace period once closed.
+mon=$(sed -n 's/^load: \([0-9]*\) of [0-9]* connections that offered.*/\1/p' "$tmp/load")
+want=$((2 * ${mon:-0}))
+busywait 20000 sh -c "[ \$(cat $params/wipe_checked) -ge $want ]"
+checked=$(cat "$params/wipe_checked") unwiped=$(cat "$params/wipe_unwiped")
+diag "$checked key holders seen at their free, $unwiped unwiped; $want sessions closed"
+[ "$want" -gt 0 ] && [ "$checked" -ge "$want" ]
+log_test $? "every closed session was seen at its free"
+[ "$unwiped" -eq 0 ]
+log_test $? "no key holder freed with key bytes in it"
+
+ip netns del "$c" && ip netns del "$s"
+rmmod tlsmon
+log_test $? "the module unloads"
+ktap_finish
