@@ -17,6 +17,11 @@
  * The counters are module parameters (read-only): wipe_checked, the key
  * holders seen at their free, and wipe_unwiped, those that still held key
  * bytes.
+ *
+ * The same build has one failure point: fail_session_alloc (writable) is
+ * how many of the next session allocations fail, as GFP_ATOMIC ones can,
+ * so that a test sees tlsmon fail closed (no session, no key export, the
+ * connection untouched).
  */
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -42,6 +47,36 @@ module_param_cb(wipe_checked, &tlsmon_wipe_ops, &tlsmon_wipe_checked, 0444);
 MODULE_PARM_DESC(wipe_checked, "test build: key holders seen at their free");
 module_param_cb(wipe_unwiped, &tlsmon_wipe_ops, &tlsmon_wipe_unwiped, 0444);
 MODULE_PARM_DESC(wipe_unwiped, "test build: key holders freed with key bytes in them");
+
+static atomic_t tlsmon_fail_session_alloc = ATOMIC_INIT(0);
+
+static int tlsmon_fail_set(const char *val, const struct kernel_param *kp)
+{
+	int n, err = kstrtoint(val, 0, &n);
+
+	if (err || n < 0)
+		return err ?: -EINVAL;
+	atomic_set(kp->arg, n);
+	return 0;
+}
+
+static int tlsmon_fail_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(kp->arg));
+}
+
+static const struct kernel_param_ops tlsmon_fail_ops = {
+	.set = tlsmon_fail_set,
+	.get = tlsmon_fail_get,
+};
+
+module_param_cb(fail_session_alloc, &tlsmon_fail_ops, &tlsmon_fail_session_alloc, 0644);
+MODULE_PARM_DESC(fail_session_alloc, "test build: fail this many of the next session allocations");
+
+bool tlsmon_debug_fail_alloc(void)
+{
+	return atomic_add_unless(&tlsmon_fail_session_alloc, -1, 0);
+}
 
 static void tlsmon_wipe_seen(bool unwiped, const void *obj)
 {

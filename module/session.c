@@ -171,7 +171,8 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 
 	/* not cleared (see tlsmon_session_ctor()): the keys are zero */
 	memcg = tlsmon_charge_begin(tn);
-	s = kmem_cache_alloc(tlsmon_session_cache, GFP_ATOMIC);
+	s = tlsmon_debug_fail_alloc() ? NULL :
+	    kmem_cache_alloc(tlsmon_session_cache, GFP_ATOMIC);
 	tlsmon_charge_end(memcg);
 	if (!s)
 		return -ENOMEM;
