@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Key wiping observed where it happens: the module built with its
-# test-only wiping check (TLSMON_DEBUG_WIPE=y, module/debug_wipe.c) sees
+# The module's test-only build (TLSMON_DEBUG_WIPE=y, module/debug_wipe.c).
+#
+# Key wiping observed where it happens: that build sees
 # every key event and session that tlsmon's code hands to kfree() or
 # kmem_cache_free(), and counts those whose key bytes are not all zero
 # by then. A churn with key listeners makes key events and sessions; once
@@ -10,15 +11,22 @@
 # (the check is alive) and none unwiped. A plain kfree() of a key event,
 # or a session's keys wiped short, fails here (and warns, which fails the
 # guest run on its own).
+#
+# Allocation failure fails closed: with the next session allocations made
+# to fail (fail_session_alloc), a monitored handshake is not tagged on
+# either end, is counted untagged, exports no key, and its data flows.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/selftests/lib/ktap.sh"
 . "$top/selftests/lib/reload.sh"
+. "$top/selftests/lib/peers.sh"
 
 ko=${TLSMON_WIPE_KO:-$top/build/wipe-module/module/tlsmon.ko}
 monctl=$top/tools/monctl/monctl
 load=$top/build/selftests/tlsmon/load
+peer=$top/build/selftests/tlsmon/tls_peer
+port=4300
 params=/sys/module/tlsmon/parameters
 c=tlsmon-wc-$$ s=tlsmon-ws-$$
 tmp=$(mktemp -d)
@@ -31,9 +39,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_header "key wiping observed at the free"
-if [ ! -x "$load" ] || [ ! -r "$ko" ]; then
-	skip_missing "wiping" "the load driver or the module with the wiping check is not built"
+ktap_header "the test build: key wiping observed at the free, allocation failure"
+if [ ! -x "$load" ] || [ ! -x "$peer" ] || [ ! -r "$ko" ]; then
+	skip_missing "wiping" "the load driver, tls_peer or the module's test build is not built"
 	ktap_finish
 	exit $?
 fi
@@ -81,6 +89,32 @@ diag "$checked key holders seen at their free, $unwiped unwiped; $want sessions 
 log_test $? "every closed session was seen at its free"
 [ "$unwiped" -eq 0 ]
 log_test $? "no key holder freed with key bytes in it"
+
+# --- allocation failure -------------------------------------------------
+ns_c=$c ns_s=$s
+tag_c=$(stat_of "$c" tagged) tag_s=$(stat_of "$s" tagged)
+untag_c=$(stat_of "$c" untagged) untag_s=$(stat_of "$s" untagged)
+"$monctl" -n "$c" -j monitor >"$tmp/monitor" 2>&1 &
+mon_pid=$!
+sleep 0.5
+echo 2 >"$params/fail_session_alloc"
+case_ok=0
+run_pair 10.83.1.2 "" "-o ff01" || case_ok=1
+expect_eq "failures left" "$(cat "$params/fail_session_alloc")" 0
+expect_eq "sessions" "$sess_c $sess_s" "[] []"
+expect_eq "keys" "$keys_c $keys_s" "[] []"
+expect_eq "tagged" "$(stat_of "$c" tagged) $(stat_of "$s" tagged)" "$tag_c $tag_s"
+expect_eq "untagged" "$(stat_of "$c" untagged) $(stat_of "$s" untagged)" \
+	"$((untag_c + 1)) $((untag_s + 1))"
+sleep 1
+kill $mon_pid 2>/dev/null
+wait $mon_pid 2>/dev/null
+expect_eq "events" "$(grep -c '"event"' "$tmp/monitor")" 0
+log_test $case_ok "session allocation fails on both ends: not tagged, counted, no key, data flows"
+case_ok=0
+run_pair 10.83.1.2 "" "-o ff01" || case_ok=1
+expect_eq "client sessions" "$(py "$sess_c" 'len(d)')" 1
+log_test $case_ok "the next handshake, with memory, is tagged again"
 
 ip netns del "$c" && ip netns del "$s"
 rmmod tlsmon
