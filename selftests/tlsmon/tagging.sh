@@ -112,6 +112,17 @@ expect_eq "ss -e fwmark" "$(ip netns exec "$ns_c" ss -tnHe dport = :$port 2>/dev
 release_pair || case_ok=1
 log_test $case_ok "tagged socket carries the policy's mark (ss -e)"
 
+# The application's own mark bits outside the policy's mask stay: mark
+# 0xf0f0 under mask 0xf00 and mark 0x100 becomes 0xf1f0 (computed here,
+# not read from the module), for the socket and for the session.
+case_ok=0
+hold_pair 10.77.0.2 10.77.0.2 "" "-o ff01 -M 0xf0f0" || case_ok=1
+expect_eq "ss -e fwmark" "$(ip netns exec "$ns_c" ss -tnHe dport = :$port 2>/dev/null | grep -o 'fwmark:0x[0-9a-f]*')" \
+	"fwmark:$(printf '0x%x' $(( (0xf0f0 & ~0xf00) | 0x100 )))"
+expect_eq "client session mark" "$(mcc -j sessions | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["mark"])')" 0xf1f0
+release_pair || case_ok=1
+log_test $case_ok "the application's mark bits outside the policy's mask are kept"
+
 # --- an ordinary suite: nothing but counters ----------------------------
 case_ok=0
 before=$(stat_of "$ns_c" untagged)

@@ -26,6 +26,8 @@
  *   -y N            server (TLS 1.3): a key_share extension whose x25519
  *                   key is made from the number N: the same N, the same
  *                   key share (a static key); without -y, none
+ *   -M MARK         the socket's own mark (SO_MARK) before it connects or
+ *                   listens, as an application sets it
  *   -x BYTES        client: pad the ClientHello with a padding extension
  *                   of BYTES bytes (at most 3000)
  *   -d DIRS         kTLS directions to install: tx, rx or both (default)
@@ -88,6 +90,7 @@ static struct {
 	uint16_t suite;
 	const char *between_file;
 	const char *bind_dev;
+	unsigned int mark;
 	const struct craft_cipher *cipher;
 	bool update_client, update_server, print_keys;
 	const char *rekey_file;
@@ -610,7 +613,7 @@ int main(int argc, char **argv)
 	}
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:P:k:x:W:I:u:R:Ky:")) != -1) {
+	while ((opt = getopt(argc, argv, "23o:s:cCrSbEFDd:w:p:P:k:x:W:I:u:R:Ky:M:")) != -1) {
 		switch (opt) {
 		case '2':
 			o.tls13 = false;
@@ -659,6 +662,9 @@ int main(int argc, char **argv)
 			break;
 		case 'I':
 			o.bind_dev = optarg;
+			break;
+		case 'M':
+			o.mark = strtoul(optarg, NULL, 0);
 			break;
 		case 'p':
 			o.pause_file = optarg;
@@ -717,6 +723,8 @@ int main(int argc, char **argv)
 	if (o.bind_dev && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o.bind_dev,
 				     strlen(o.bind_dev) + 1))
 		die("binding to the device", errno);
+	if (o.mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &o.mark, sizeof(o.mark)))
+		die("setting the mark", errno);
 	if (o.server) {
 		lfd = fd;
 		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
