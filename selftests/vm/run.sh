@@ -9,6 +9,11 @@
 #
 #   -t SECONDS  hard limit for the whole guest run (default 600)
 #   -w          panic on the first kernel warning (panic_on_warn=1)
+#   -s          stop the guest at the first report in its kernel log (a line
+#               matching reports.pattern), for reports that do not panic
+#               with panic_on_warn (lockdep, sleeping in atomic, kmemleak)
+#   -a ARGS     more kernel command line (after the defaults, so that a
+#               later loglevel= wins)
 #   -k VMLINUZ  kernel image (default: Debian's linux-image-amd64 kernel)
 #   -K TREE     a kernel built by selftests/debug/build-kernel.sh: its
 #               bzImage, with virtio and 9p built in and its modules
@@ -35,14 +40,18 @@ panic_on_warn=0
 kernel=
 ktree=
 outdir=
-while getopts "t:wk:K:o:" opt; do
+stop_on_report=0
+extra_args=
+while getopts "t:wsa:k:K:o:" opt; do
 	case $opt in
 	t) timeout_s=$OPTARG ;;
 	w) panic_on_warn=1 ;;
+	s) stop_on_report=1 ;;
+	a) extra_args=$OPTARG ;;
 	k) kernel=$OPTARG ;;
 	K) ktree=$(cd "$OPTARG" && pwd) && kernel=$ktree/arch/x86/boot/bzImage ;;
 	o) outdir=$OPTARG ;;
-	*) echo "usage: $0 [-t SECONDS] [-w] [-k VMLINUZ | -K TREE] [-o DIR] -- CMD [ARG...]" >&2
+	*) echo "usage: $0 [-t SECONDS] [-w] [-s] [-a ARGS] [-k VMLINUZ | -K TREE] [-o DIR] -- CMD [ARG...]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -147,6 +156,10 @@ cp "$here/stage2.sh" "$outdir/stage2.sh"
 	[ -n "$ktree" ] && printf 'TLSMON_VM_MODROOT=%q\n' "${TLSMON_VM_KMODROOT:-$ktree/../modroot}"
 	# the module the suites load, when it is not module/tlsmon.ko
 	[ -n "${TLSMON_KO:-}" ] && printf 'export TLSMON_KO=%q\n' "$TLSMON_KO"
+	[ -n "${TLSMON_WIPE_KO:-}" ] && printf 'export TLSMON_WIPE_KO=%q\n' "$TLSMON_WIPE_KO"
+	# under CI a missing tool is a failure in the guest too (ktap.sh)
+	[ -n "${CI:-}" ] && printf 'export CI=%q\n' "$CI"
+	printf 'TLSMON_VM_STOP_ON_REPORT=%s\n' "$stop_on_report"
 } >"$outdir/cmd.env"
 {
 	printf 'exec'
@@ -156,9 +169,14 @@ cp "$here/stage2.sh" "$outdir/stage2.sh"
 
 append="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=4"
 append="$append tsc=reliable no_timer_check rcupdate.rcu_expedited=1"
+# An RCU stall is a report (reports.pattern); under TCG on a busy shared
+# host a vCPU's thread can be starved for the default 21 s, so only one
+# of a minute counts.
+append="$append rcupdate.rcu_cpu_stall_timeout=60"
 append="$append panic_on_warn=$panic_on_warn tlsmon_root=$top"
 # ACPI's _PRT evaluation costs about 30 s of a debug kernel's boot
 [ -n "$ktree" ] && append="$append pci=noacpi"
+[ -n "$extra_args" ] && append="$append $extra_args"
 
 tcg_thread=${TLSMON_VM_TCG_THREAD:-multi}
 smp=2
@@ -190,7 +208,7 @@ if [ -s "$outdir/rc" ]; then
 	rc=$(cat "$outdir/rc")
 	if [ "$rc" = 124 ] && [ -s "$outdir/dmesg.txt" ]; then
 		echo "run.sh: the guest kernel logged a splat:" >&2
-		grep -E -A20 'WARNING:|BUG:|Oops|UBSAN:|KASAN:' "$outdir/dmesg.txt" | head -n 60 >&2
+		grep -E -A20 -f "$here/reports.pattern" "$outdir/dmesg.txt" | head -n 60 >&2
 	fi
 	exit "$rc"
 fi

@@ -28,12 +28,26 @@ fi
 # on aes-generic.
 modprobe -q aesni_intel 2>/dev/null
 
+# What the kernel prints when something is wrong (6.1's wording).
+reports=$TLSMON_TOP/selftests/vm/reports.pattern
+# run.sh -s: the first report stops the guest (a crash through sysrq, so
+# no status is written and the run fails), before later output can bury
+# it; dmesg.txt keeps the log as it was.
+if [ "${TLSMON_VM_STOP_ON_REPORT:-0}" = 1 ]; then
+	(
+		dmesg -w | grep -E -m1 -f "$reports" >/dev/null || exit 0
+		dmesg >/tmp/vm/dmesg.txt
+		sync
+		echo "tlsmon-vm: a kernel report: stopping the guest"
+		echo c >/proc/sysrq-trigger
+	) &
+fi
 cd "$TLSMON_VM_CWD" || echo 125 >/tmp/vm/rc
 if [ ! -e /tmp/vm/rc ]; then
 	/bin/bash /tmp/vm/cmd.sh </dev/null
 	echo $? >/tmp/vm/rc.tmp
 	# A splat that did not panic still fails the run.
-	if dmesg | grep -Eq 'WARNING:|BUG:|Oops|general protection|UBSAN:|KASAN:|kmemleak:.*new suspected|INFO: task .* blocked|RCU stall'; then
+	if dmesg | grep -Eq -f "$reports"; then
 		dmesg >/tmp/vm/dmesg.txt
 		echo "tlsmon-vm: kernel log has a splat, see dmesg.txt"
 		echo 124 >/tmp/vm/rc.tmp
