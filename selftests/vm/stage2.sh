@@ -34,13 +34,14 @@ reports=$TLSMON_TOP/selftests/vm/reports.pattern
 # no status is written and the run fails), before later output can bury
 # it; dmesg.txt keeps the log as it was.
 if [ "${TLSMON_VM_STOP_ON_REPORT:-0}" = 1 ]; then
-	(
-		dmesg -w | grep -E -m1 -f "$reports" >/dev/null || exit 0
+	# (the action follows grep inside the pipeline: dmesg -w never ends)
+	dmesg -w | {
+		grep -E -q -m1 -f "$reports" || exit 0
 		dmesg >/tmp/vm/dmesg.txt
 		sync
 		echo "tlsmon-vm: a kernel report: stopping the guest"
 		echo c >/proc/sysrq-trigger
-	) &
+	} &
 fi
 cd "$TLSMON_VM_CWD" || echo 125 >/tmp/vm/rc
 if [ ! -e /tmp/vm/rc ]; then
