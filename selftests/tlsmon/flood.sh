@@ -199,6 +199,24 @@ memcg_case() {
 }
 memcg_case
 
+# --- a hello longer than hello_max ---------------------------------------------
+# Loaded again with hello_max=512: a ClientHello padded to about 1,100
+# bytes is a parse failure on both ends, not tagged, and its data flows;
+# the same handshake unpadded is tagged.
+rmmod tlsmon && insmod "$ko" hello_max=512 || exit 1
+"$monctl" -n "$ns_c" policy set enabled on && "$monctl" -n "$ns_s" policy set enabled on || exit 1
+pf_c=$(stat_of "$ns_c" parse_failures) pf_s=$(stat_of "$ns_s" parse_failures)
+case_ok=0
+run_pair 10.78.0.2 "" "-o ff01 -x 1000" || case_ok=1
+expect_eq "sessions" "$sess_c $sess_s" "[] []"
+[ "$(stat_of "$ns_c" parse_failures)" -gt "$pf_c" ] && [ "$(stat_of "$ns_s" parse_failures)" -gt "$pf_s" ] || {
+	diag "parse failures: client $pf_c -> $(stat_of "$ns_c" parse_failures), server $pf_s -> $(stat_of "$ns_s" parse_failures)"
+	case_ok=1
+}
+run_pair 10.78.0.2 "" "-o ff01" || case_ok=1
+expect_eq "unpadded: sessions" "$(py "$sess_c" 'len(d)') $(py "$sess_s" 'len(d)')" "1 1"
+log_test $case_ok "a ClientHello over hello_max: counted as a parse failure on both ends, not tagged, data flows"
+
 rmmod tlsmon
 log_test $? "the module unloads"
 ktap_finish
