@@ -124,6 +124,30 @@ for mode in noack badack; do
 	log_test $case_ok "a forged ServerHello with consent, $what: ignored, the session is not monitored"
 done
 
+# --- a forgery with a bad TCP checksum: ignored ---------------------------
+# As the accepted forgery below, but with a wrong TCP checksum, and the
+# client's veth without RX checksum offload, so that its kernel verifies
+# the checksum (veth would otherwise mark the frame's checksum as
+# verified): TCP drops it, and so must tlsmon.
+if command -v ethtool >/dev/null && command -v nstat >/dev/null; then
+	csum_errors() {
+		ip netns exec "$ns_c" nstat -asz TcpInCsumErrors | awk '/TcpInCsumErrors/ { print $2 }'
+	}
+	ip netns exec "$ns_c" ethtool -K vc rx off >/dev/null
+	case_ok=0
+	errs=$(csum_errors)
+	forged_pair badsum "" "-o 1301 -c"
+	expect_eq "client sessions" "$sess_c" "[]"
+	expect_eq "server sessions" "$sess_s" "[]"
+	expect_eq "client conflicts" "$(($(stat_of "$ns_c" hello_conflicts) - conflicts_c))" 0
+	expect_eq "client tagged" "$(($(stat_of "$ns_c" tagged) - tagged_c))" 0
+	[ "$(csum_errors)" -gt "${errs:-0}" ] || { diag "TcpInCsumErrors did not rise"; case_ok=1; }
+	ip netns exec "$ns_c" ethtool -K vc rx on >/dev/null
+	log_test $case_ok "a forged ServerHello with consent and a bad TCP checksum: TCP drops it, tlsmon ignores it"
+else
+	skip_missing "bad TCP checksum" "ethtool or nstat is not installed"
+fi
+
 # --- a forgery TCP accepts, then the genuine hello ------------------------
 # The real server echoes consent too; the forgery, of the same length,
 # has another random and an in-window ACK: the client's TCP takes it and

@@ -14,6 +14,9 @@
  *   noack   without the ACK flag (TCP drops it)
  *   badack  with an ACK of data the client never sent (TCP drops it)
  *   ack     acking the ClientHello, in the window (TCP accepts it)
+ *   badsum  as ack, with a wrong TCP checksum (TCP drops it where the
+ *           checksum is verified: the receiving veth without RX
+ *           checksum offload)
  *
  * (Injected before the ClientHello left, an acceptable forgery would make
  * the client's ClientHello ack data the server never sent, which the
@@ -116,12 +119,13 @@ int main(int argc, char **argv)
 	int fd, fl;
 
 	if (argc != 6 || inet_pton(AF_INET, argv[3], &server) != 1) {
-		fprintf(stderr, "usage: inject IFACE noack|badack|ack SERVER_ADDR SERVER_PORT DONE_FILE\n");
+		fprintf(stderr, "usage: inject IFACE noack|badack|ack|badsum SERVER_ADDR SERVER_PORT DONE_FILE\n");
 		return 2;
 	}
 	mode = argv[2];
 	port = atoi(argv[4]);
-	if (strcmp(mode, "noack") && strcmp(mode, "badack") && strcmp(mode, "ack")) {
+	if (strcmp(mode, "noack") && strcmp(mode, "badack") && strcmp(mode, "ack") &&
+	    strcmp(mode, "badsum")) {
 		fprintf(stderr, "inject: unknown mode %s\n", mode);
 		return 2;
 	}
@@ -182,7 +186,7 @@ int main(int argc, char **argv)
 	put32(out + tcp + 4, get32(th + 4) + 1);
 	if (!strcmp(mode, "badack"))
 		put32(out + tcp + 8, cli_next + 1000000);
-	else if (!strcmp(mode, "ack"))
+	else if (!strcmp(mode, "ack") || !strcmp(mode, "badsum"))
 		put32(out + tcp + 8, cli_next);
 	out[tcp + 12] = 5 << 4;
 	out[tcp + 13] = strcmp(mode, "noack") ? 0x18 : 0x08;	/* PSH|ACK, PSH */
@@ -194,6 +198,8 @@ int main(int argc, char **argv)
 	sum += IPPROTO_TCP + n;
 	sum = csum_add(sum, out + tcp, n);
 	put16(out + tcp + 16, csum_fold(sum));
+	if (!strcmp(mode, "badsum"))
+		put16(out + tcp + 16, csum_fold(sum) ^ 0x5a5a);
 
 	if (send(fd, out, tcp + n, 0) != (ssize_t)(tcp + n))
 		die("send");
