@@ -15,8 +15,8 @@
  * of an event, or a session whose keys were wiped short, is.
  *
  * The counters are module parameters (read-only): wipe_checked, the key
- * holders seen at their free, and wipe_unwiped, those that still held key
- * bytes.
+ * holders seen at their free, wipe_unwiped, those that still held key
+ * bytes, and wipe_missed, the frees of any object the probes missed.
  *
  * The same build has one failure point: fail_session_alloc (writable) is
  * how many of the next session allocations fail, as GFP_ATOMIC ones can,
@@ -47,6 +47,25 @@ module_param_cb(wipe_checked, &tlsmon_wipe_ops, &tlsmon_wipe_checked, 0444);
 MODULE_PARM_DESC(wipe_checked, "test build: key holders seen at their free");
 module_param_cb(wipe_unwiped, &tlsmon_wipe_ops, &tlsmon_wipe_unwiped, 0444);
 MODULE_PARM_DESC(wipe_unwiped, "test build: key holders freed with key bytes in them");
+
+static struct kprobe tlsmon_wipe_probes[2];
+
+/*
+ * A free inside another kprobe's handler on the same CPU (an interrupt's
+ * RCU callbacks, say) is not seen: kprobes count it as missed.
+ */
+static int tlsmon_wipe_missed_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(tlsmon_wipe_probes[0].nmissed) +
+			  READ_ONCE(tlsmon_wipe_probes[1].nmissed));
+}
+
+static const struct kernel_param_ops tlsmon_wipe_missed_ops = {
+	.get = tlsmon_wipe_missed_get,
+};
+
+module_param_cb(wipe_missed, &tlsmon_wipe_missed_ops, NULL, 0444);
+MODULE_PARM_DESC(wipe_missed, "test build: frees the probes missed (reentered)");
 
 static atomic_t tlsmon_fail_session_alloc = ATOMIC_INIT(0);
 
@@ -119,7 +138,7 @@ static int tlsmon_wipe_cache_free(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static struct kprobe tlsmon_wipe_probes[] = {
+static struct kprobe tlsmon_wipe_probes[2] = {
 	{ .symbol_name = "kfree", .pre_handler = tlsmon_wipe_kfree },
 	{ .symbol_name = "kmem_cache_free", .pre_handler = tlsmon_wipe_cache_free },
 };
