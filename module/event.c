@@ -173,7 +173,7 @@ void tlsmon_events_flush(void)
 
 #ifdef TLSMON_DEBUG_WIPE
 /*
- * An event freed by kfree_sensitive() reaches kfree() wiped whole, magic
+ * An event freed by kfree_sensitive() reaches the allocator wiped whole, magic
  * included: only one freed otherwise is recognised, with its keys.
  */
 bool tlsmon_event_is_key_holder(const void *obj, size_t size, bool *unwiped)
