@@ -21,7 +21,7 @@ if [ $vm_rc -ne 0 ]; then
 	echo "not ok 1 guest run (exit status $vm_rc: see build/results-ktls/vm/console.log)" \
 		>"$results/guest.tap"
 fi
-"$top/selftests/lib/tap_summary.sh" "$results"/*.tap "$results"/vm/results/ktls.tap |
+"$top/selftests/lib/tap_summary.sh" -e ktls "$results"/*.tap "$results"/vm/results/ktls.tap |
 	tee "$results/summary.txt"
 rc=${PIPESTATUS[0]}
 [ $vm_rc -eq 0 ] || rc=1

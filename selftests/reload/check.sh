@@ -34,7 +34,7 @@ if [ $vm_rc -ne 0 ]; then
 			sed 's/^/# /'
 	} >"$results/guest.tap"
 fi
-"$top/selftests/lib/tap_summary.sh" "$results"/*.tap "$results"/vm/reload.tap |
+"$top/selftests/lib/tap_summary.sh" -e reload "$results"/*.tap "$results"/vm/reload.tap |
 	tee "$results/summary.txt"
 rc=${PIPESTATUS[0]}
 [ $vm_rc -eq 0 ] || rc=1
