@@ -57,6 +57,9 @@ static const struct field fields[] = {
 	{ "consent",		F_BOOL,	false },
 	{ "mark",		F_CODE,	false },
 	{ "age_ms",		F_UINT,	false },
+	{ "uid",		F_UINT,	false },
+	{ "inode",		F_UINT,	false },
+	{ "static_key_share",	F_BOOL,	false },
 	{ "direction",		F_STR,	true },
 	{ "key_version",	F_STR,	true },
 	{ "key_cipher",		F_STR,	true },
@@ -66,6 +69,7 @@ static const struct field fields[] = {
 	{ "rec_seq",		F_HEX,	true },
 	{ "installed_ns",	F_UINT,	true },
 	{ "installed",		F_STR,	false },
+	{ "epoch",		F_UINT,	false },
 };
 
 /**
