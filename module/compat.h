@@ -14,11 +14,28 @@
 #include "probed.h"
 
 /*
- * The key group's readers must hold CAP_NET_ADMIN; a kernel that cannot
- * say so of a multicast group would let anyone read keys.
+ * TLSMON_MCGRP_ADMIN: the flag that makes genl_bind() refuse a multicast
+ * group to a listener without CAP_NET_ADMIN over the namespace. Which
+ * flag the kernel checks changed, and a flag it does not check leaves the
+ * group open to anyone: GENL_MCAST_CAP_NET_ADMIN where the header has it
+ * (the check came with it, and replaced the older one), otherwise
+ * GENL_UNS_ADMIN_PERM where groups have flags at all (that check came
+ * with the member). A kernel with neither cannot restrict a group.
  */
-#ifndef GENL_MCAST_CAP_NET_ADMIN
+#if defined(TLSMON_HAVE_GENL_MCAST_CAP_NET_ADMIN)
+#define TLSMON_MCGRP_ADMIN	GENL_MCAST_CAP_NET_ADMIN
+#elif defined(TLSMON_HAVE_GENL_MCAST_FLAGS)
+#define TLSMON_MCGRP_ADMIN	GENL_UNS_ADMIN_PERM
+#else
 #error "this kernel cannot restrict a generic netlink multicast group to CAP_NET_ADMIN"
+#endif
+
+/*
+ * GENL_REQ_ATTR_CHECK() where the kernel lacks it: the same test, without
+ * the kernel's missing-attribute report (the callers set their message).
+ */
+#ifndef TLSMON_HAVE_GENL_REQ_ATTR_CHECK
+#define GENL_REQ_ATTR_CHECK(info, attr)	(!(info)->attrs[(attr)])
 #endif
 
 /**

@@ -94,7 +94,7 @@ enum tlsmon_mcgrp {
 static const struct genl_multicast_group tlsmon_mcgrps[] = {
 	[TLSMON_MCGRP_EVENTS_ID] = { .name = TLSMON_MCGRP_EVENTS },
 	[TLSMON_MCGRP_KEYS_ID] = { .name = TLSMON_MCGRP_KEYS,
-				   .flags = GENL_MCAST_CAP_NET_ADMIN },
+				   .flags = TLSMON_MCGRP_ADMIN },
 };
 
 static struct genl_family tlsmon_genl_family;
