@@ -19,6 +19,7 @@
 #include <net/route.h>
 #include <net/tls.h>
 
+#include "compat.h"
 #include "export.h"
 #include "policy_rules.h"
 
@@ -71,12 +72,14 @@ bool tlsmon_keys_capture(const struct tls_context *ctx, bool tx,
 	case TLS_CIPHER_CHACHA20_POLY1305:
 		COPY_KEYS(k, ci, tls12_crypto_info_chacha20_poly1305);
 		break;
+#ifdef TLSMON_HAVE_TLS_SM4
 	case TLS_CIPHER_SM4_GCM:
 		COPY_KEYS(k, ci, tls12_crypto_info_sm4_gcm);
 		break;
 	case TLS_CIPHER_SM4_CCM:
 		COPY_KEYS(k, ci, tls12_crypto_info_sm4_ccm);
 		break;
+#endif
 	default:
 		return false;
 	}

@@ -5,6 +5,8 @@
  * module loads, for the namespaces that exist then), and loses them with
  * the namespace (or when the module unloads).
  */
+#include <net/net_namespace.h>
+/* after net_namespace.h: 5.x's generic.h does not include it itself */
 #include <net/netns/generic.h>
 
 #include "audit.h"
