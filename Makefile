@@ -15,6 +15,10 @@
 #                   kernels whose kTLS rekeys, the rekey suite too
 #   make check-ktls   the kernel's kTLS selftest with and without tlsmon
 #                   (about an hour)
+#   make check-build KTREES="DIR..."  the module built with W=1 against
+#                   each prepared kernel tree; a warning fails the tree
+#   make check-matrix  the guest suites on Debian 6.1's rt (PREEMPT_RT) and
+#                   cloud kernels (make deps-matrix installs them)
 #   make bench      throughput, connection rate, event latency and scale
 #                   with the module absent, loaded and enabled (guest);
 #                   BENCH_CLOCK=icount counts instructions instead of time
@@ -90,6 +94,20 @@ check-ktls: tests
 
 check-reload: tests
 	selftests/reload/check.sh
+
+.PHONY: check-build check-matrix deps-matrix
+
+# Kernel trees prepared with `make modules_prepare`, or header packages'.
+KTREES ?=
+check-build:
+	@test -n "$(KTREES)" || { echo 'check-build: name the trees: make check-build KTREES="DIR..."' >&2; exit 2; }
+	scripts/build-matrix.sh $(KTREES)
+
+deps-matrix:
+	scripts/install-deps.sh --matrix
+
+check-matrix: tests
+	selftests/vm/matrix.sh
 
 bench: tests
 	selftests/bench/run.sh

@@ -4,6 +4,11 @@
 # Install every Debian package tlsmon needs to build, run the demonstration
 # and run the tests. Idempotent: installs only what is missing, and reads
 # the package lists only when something is. Run as root on Debian 12.
+#
+#   scripts/install-deps.sh            what make, make check and CI need
+#   scripts/install-deps.sh --matrix   also what make check-matrix needs:
+#                                      Debian 6.1's rt and cloud kernels
+#                                      and their headers
 
 set -eu
 
@@ -19,6 +24,12 @@ PACKAGES="
 	dpkg-dev debhelper dh-dkms dkms lintian
 	flex bison bc libelf-dev dwarves
 "
+if [ "${1:-}" = --matrix ]; then
+	PACKAGES="$PACKAGES
+	linux-image-rt-amd64 linux-headers-rt-amd64
+	linux-image-cloud-amd64 linux-headers-cloud-amd64
+"
+fi
 
 missing=
 for p in $PACKAGES; do

@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the module against each kernel tree given, with W=1, and report
+# per tree: the kernel's release, the feature probes' results and whether
+# the build was clean. A warning fails the tree as an error does.
+#
+#   scripts/build-matrix.sh DIR...
+#
+# Each DIR is a kernel tree prepared for out-of-tree modules (a
+# linux-headers package's tree, or a source tree after `make
+# modules_prepare`). Objects go to build/matrix/NAME/, never into module/.
+# Exit status: 0 if every tree built clean, 1 otherwise, 2 on bad usage.
+set -u
+
+if [ $# -eq 0 ]; then
+	echo "usage: $0 DIR..." >&2
+	exit 2
+fi
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+failed=0
+n=0
+for tree in "$@"; do
+	n=$((n + 1))
+	if [ ! -d "$tree" ]; then
+		echo "not ok $n $tree: no such directory"
+		failed=1
+		continue
+	fi
+	kdir=$(cd "$tree" && pwd)
+	rel=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+		"$kdir/include/generated/utsrelease.h" 2>/dev/null)
+	if [ -z "$rel" ]; then
+		echo "not ok $n $kdir: not prepared (make modules_prepare)"
+		failed=1
+		continue
+	fi
+	out=$top/build/matrix/$rel
+	rm -rf "$out"
+	mkdir -p "$out"
+	cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$out/"
+	find "$out/module" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' \
+		-o -name '.*.cmd' -o -name 'probed.h' -o -name 'modules.order' \) -delete
+	# nothing of a calling make may reach this one
+	env -u KDIR -u KVER -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+		make -C "$kdir" M="$out" W=1 modules >"$out/build.log" 2>&1
+	rc=$?
+	sed -n "s/^  PROBE   //p" "$out/build.log" | sed "s/^/# $rel: /"
+	warnings=$(grep -c -E 'warning:|error:|WARNING:' "$out/build.log")
+	if [ $rc -ne 0 ] || [ "$warnings" -ne 0 ] || [ ! -s "$out/module/tlsmon.ko" ]; then
+		grep -E 'warning:|error:|WARNING:' "$out/build.log" | head -n 20 | sed 's/^/# /'
+		echo "not ok $n $rel ($kdir): make exit $rc, $warnings warnings or errors, log $out/build.log"
+		failed=1
+	else
+		echo "ok $n $rel ($kdir)"
+	fi
+done
+echo "1..$n"
+exit $failed
