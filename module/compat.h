@@ -38,6 +38,24 @@
 #define GENL_REQ_ATTR_CHECK(info, attr)	(!(info)->attrs[(attr)])
 #endif
 
+/*
+ * Macros older kernels lack (5.15): their header says so itself, no probe
+ * needed. The same tests, without the kernel's missing-attribute report
+ * (the callers set their own message); the net debug check compiles to
+ * nothing, as it does on kernels without CONFIG_DEBUG_NET.
+ */
+#ifndef NL_REQ_ATTR_CHECK
+#define NL_REQ_ATTR_CHECK(extack, nest, tb, type) \
+	({ (void)(extack); (void)(nest); !(tb)[(type)]; })
+#endif
+#ifndef NL_SET_ERR_ATTR_MISS
+#define NL_SET_ERR_ATTR_MISS(extack, nest, type) \
+	do { (void)(extack); (void)(nest); (void)(type); } while (0)
+#endif
+#ifndef DEBUG_NET_WARN_ON_ONCE
+#define DEBUG_NET_WARN_ON_ONCE(cond)	BUILD_BUG_ON_INVALID(cond)
+#endif
+
 /**
  * tlsmon_dump_attrs() - the parsed attributes of a dump request
  * @cb: the dump's callback

@@ -14,6 +14,8 @@
 
 #include <net/netlink.h>
 
+#include "compat.h"
+
 /**
  * struct tlsmon_nla_fill - a nest being written at the tail of a message
  * @skb: the message
