@@ -58,13 +58,15 @@ for flavour in $flavours; do
 	echo "# $abi: the module builds against its headers"
 	missing=$(rig_missing "/boot/config-$abi")
 	if [ -n "$missing" ]; then
-		echo "not ok $n $abi: cannot boot the test rig, the kernel has no$(printf ' %s' $missing)"
+		echo "not ok $n $abi: cannot boot the test rig, the kernel has no $missing"
 		failed=1
 		continue
 	fi
 	if grep -q '^CONFIG_PREEMPT_RT=y' "/boot/config-$abi"; then
 		# The module refuses PREEMPT_RT (module/main.c): check that it
-		# does, in that kernel, and says why.
+		# does, in that kernel, and says why. The guest expands
+		# $TLSMON_KO.
+		# shellcheck disable=SC2016
 		TLSMON_KO=$top/build/kernels/$abi/module/tlsmon.ko \
 			"$top/selftests/vm/run.sh" -t 900 -w -k "/boot/vmlinuz-$abi" \
 			-o "$out/vm" -- sh -c 'if insmod "$TLSMON_KO"; then rmmod tlsmon; exit 1; fi
