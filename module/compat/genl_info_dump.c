@@ -2,8 +2,5 @@
 /* genl_info_dump(): a dump's parsed attributes (genl_dumpit_info()->attrs before). */
 #include <net/genetlink.h>
 
-const struct genl_info *tlsmon_probe(struct netlink_callback *cb);
-const struct genl_info *tlsmon_probe(struct netlink_callback *cb)
-{
-	return genl_info_dump(cb);
-}
+/* the address, not a call: see dst_dev_rcu.c */
+const struct genl_info *(*tlsmon_probe)(struct netlink_callback *cb) = genl_info_dump;

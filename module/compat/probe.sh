@@ -6,7 +6,10 @@
 # kernel being built against has the feature it names. Writes OUT with one
 # "#define TLSMON_HAVE_<PROBE> 1" per feature found and prints each result
 # in the build log; OUT.log keeps the compiler's reasons for each "no". Kernel version numbers are never consulted:
-# distributions backport features both ways.
+# distributions backport features both ways. A probe must fail with an
+# error where the feature is absent, never only with a warning: a tree
+# may build with warnings off (-w), and an implicit declaration would
+# then pass.
 #
 #   probe.sh OUT "CC FLAGS..." PROBE.c...
 set -eu
