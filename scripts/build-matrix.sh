@@ -61,6 +61,10 @@ for tree in "$@"; do
 	sed -n "s/^  PROBE   //p" "$out/build.log" | sed "s/^/# $rel: /"
 	grep -E 'warning:|error:|WARNING:|ERROR:' "$out/build.log" | grep -v -E "$expected" \
 		>"$out/warnings.txt"
+	# a tree that turns warnings off (-w) would hide what this checks
+	if tr ' ' '\n' <"$out/module/.main.o.cmd" 2>/dev/null | grep -qx -- -w; then
+		echo "the tree compiles with -w: warnings are not shown" >>"$out/warnings.txt"
+	fi
 	warnings=$(wc -l <"$out/warnings.txt")
 	if [ $rc -ne 0 ] || [ "$warnings" -ne 0 ] || [ ! -s "$out/module/tlsmon.ko" ]; then
 		head -n 20 "$out/warnings.txt" | sed 's/^/# /'
