@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 
 #include "audit.h"
+#include "compat.h"
 #include "netlink.h"
 #include "netns.h"
 #include "policy_rules.h"
@@ -72,9 +73,9 @@ static bool tlsmon_log_ok(struct ratelimit_state *ns_rs, bool host_admin,
 	if (!__ratelimit(&tlsmon_log_all))
 		return false;
 	/* ratelimit counts under its lock: one lost count at worst */
-	*missed = xchg(&tlsmon_log_all.missed, 0);
+	*missed = tlsmon_ratelimit_take_missed(&tlsmon_log_all);
 	if (ns_rs)
-		*missed += xchg(&ns_rs->missed, 0);
+		*missed += tlsmon_ratelimit_take_missed(ns_rs);
 	return true;
 }
 

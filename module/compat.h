@@ -8,8 +8,11 @@
 #ifndef _TLSMON_COMPAT_H
 #define _TLSMON_COMPAT_H
 
+#include <linux/ratelimit.h>
 #include <net/dst.h>
 #include <net/genetlink.h>
+#include <net/inet6_hashtables.h>
+#include <net/inet_hashtables.h>
 
 #include "probed.h"
 
@@ -81,5 +84,72 @@ static inline struct net_device *tlsmon_dst_dev(const struct dst_entry *dst)
 	return READ_ONCE(dst->dev);
 #endif
 }
+
+/**
+ * tlsmon_ratelimit_take_missed() - a ratelimit's missed count, reset to 0
+ * @rs: the ratelimit
+ *
+ * Return: the calls it refused since the count was last taken.
+ */
+static inline int tlsmon_ratelimit_take_missed(struct ratelimit_state *rs)
+{
+#ifdef TLSMON_HAVE_RATELIMIT_RESET_MISS
+	return ratelimit_state_reset_miss(rs);
+#else
+	return xchg(&rs->missed, 0);
+#endif
+}
+
+/**
+ * tlsmon_lookup_established4() - an established IPv4 TCP socket, referenced
+ * @net: its namespace
+ * @saddr: the peer's address
+ * @sport: the peer's port
+ * @daddr: the local address
+ * @hnum: the local port, host order
+ * @dif: the device it is bound to, or 0
+ *
+ * Under rcu_read_lock(). Kernels from 6.19 find the hash table from @net.
+ * Return: the socket, with a reference, or NULL.
+ */
+static inline struct sock *tlsmon_lookup_established4(struct net *net,
+						      __be32 saddr, __be16 sport,
+						      __be32 daddr, u16 hnum,
+						      int dif)
+{
+#ifdef TLSMON_HAVE_INET_LOOKUP_NET_ONLY
+	return __inet_lookup_established(net, saddr, sport, daddr, hnum, dif, 0);
+#else
+	return __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
+					 saddr, sport, daddr, hnum, dif, 0);
+#endif
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+/**
+ * tlsmon_lookup_established6() - an established IPv6 TCP socket, referenced
+ * @net: its namespace
+ * @saddr: the peer's address
+ * @sport: the peer's port
+ * @daddr: the local address
+ * @hnum: the local port, host order
+ * @dif: the device it is bound to, or 0
+ *
+ * As tlsmon_lookup_established4().
+ * Return: the socket, with a reference, or NULL.
+ */
+static inline struct sock *
+tlsmon_lookup_established6(struct net *net, const struct in6_addr *saddr,
+			   __be16 sport, const struct in6_addr *daddr, u16 hnum,
+			   int dif)
+{
+#ifdef TLSMON_HAVE_INET_LOOKUP_NET_ONLY
+	return __inet6_lookup_established(net, saddr, sport, daddr, hnum, dif, 0);
+#else
+	return __inet6_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
+					  saddr, sport, daddr, hnum, dif, 0);
+#endif
+}
+#endif
 
 #endif /* _TLSMON_COMPAT_H */

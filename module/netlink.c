@@ -816,18 +816,17 @@ static struct sock *tlsmon_peer_sock(struct net *net, u16 family,
 				     const struct in6_addr *r, __be16 lport,
 				     __be16 rport, int dif)
 {
-	struct inet_hashinfo *h = net->ipv4.tcp_death_row.hashinfo;
 	struct sock *sk = NULL;
 
 	rcu_read_lock();
 	if (ipv6_addr_v4mapped(l) && ipv6_addr_v4mapped(r))
-		sk = __inet_lookup_established(net, h, r->s6_addr32[3], rport,
-					       l->s6_addr32[3], ntohs(lport),
-					       dif, 0);
+		sk = tlsmon_lookup_established4(net, r->s6_addr32[3], rport,
+						l->s6_addr32[3], ntohs(lport),
+						dif);
 #if IS_ENABLED(CONFIG_IPV6)
 	else if (family == AF_INET6)
-		sk = __inet6_lookup_established(net, h, r, rport, l,
-						ntohs(lport), dif, 0);
+		sk = tlsmon_lookup_established6(net, r, rport, l,
+						ntohs(lport), dif);
 #endif
 	rcu_read_unlock();
 	if (sk && !sk_fullsock(sk)) {
