@@ -14,7 +14,8 @@ set -eu
 
 PACKAGES="
 	make gcc libc6-dev pkg-config git perl
-	libmnl-dev libpcap-dev libssl-dev libjansson-dev openssl tcpdump
+	libmnl-dev libpcap-dev libssl-dev libjansson-dev openssl tcpdump tshark
+	python3-cryptography
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
 	linux-headers-6.12-amd64 linux-image-6.12-amd64
 	sparse clang-14 libfuzzer-14-dev
