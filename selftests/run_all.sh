@@ -35,6 +35,10 @@ echo "=== monctl command line contract"
 "$top/selftests/host/cli.sh" 2>&1 | tee "$results/cli.tap"
 echo "${PIPESTATUS[0]}" >"$results/cli.rc"
 
+echo "=== monctl decrypt on crafted captures"
+"$top/selftests/host/decrypt.sh" 2>&1 | tee "$results/decrypt.tap"
+echo "${PIPESTATUS[0]}" >"$results/decrypt.rc"
+
 echo "=== benchmark arithmetic"
 "$top/selftests/host/bench.sh" 2>&1 | tee "$results/bench.tap"
 echo "${PIPESTATUS[0]}" >"$results/bench.rc"
@@ -118,7 +122,7 @@ echo "=== summary"
 # Every suite that should have run is named: one that left no results is
 # a failure, not a suite less in the sum.
 suites=$("$top/selftests/guest_suites.sh" --list)
-expected="unit-policy_rules unit-handshake unit-libtlsmon unit-record fuzz tools bench package style $suites"
+expected="unit-policy_rules unit-handshake unit-libtlsmon unit-record fuzz tools cli decrypt bench package style $suites"
 for rel in $kernels; do
 	for name in $suites; do
 		expected="$expected $name@$rel"
