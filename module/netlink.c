@@ -686,7 +686,8 @@ void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *in
 	 */
 	spin_lock_bh(&ss->lock);
 	if (tlsmon_session_keys_current(ss, info->cookie, epoch)) {
-		tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_KEYS_EXPORTED);
+		tlsmon_count_add(tlsmon_net(net), TLSMON_STATS_A_KEYS_EXPORTED,
+				 tlsmon_session_exported(ss, NULL, info->cookie, dir));
 		genlmsg_multicast_netns(&tlsmon_genl_family, net, msg, 0,
 					TLSMON_MCGRP_KEYS_ID, GFP_ATOMIC);
 	} else {
@@ -795,7 +796,10 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		tlsmon_count(tn, TLSMON_STATS_A_KEYS_EXPORTED);
+		spin_lock_bh(&tn->sessions.lock);
+		tlsmon_count_add(tn, TLSMON_STATS_A_KEYS_EXPORTED,
+				 tlsmon_session_exported(&tn->sessions, s, 0, dirs));
+		spin_unlock_bh(&tn->sessions.lock);
 		ctx->last_id = si.id;
 		ctx->last_cookie = si.cookie;
 	}

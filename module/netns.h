@@ -169,4 +169,10 @@ static inline void tlsmon_count(struct tlsmon_net *tn, int stat)
 	atomic64_inc(&tn->stats[stat]);
 }
 
+static inline void tlsmon_count_add(struct tlsmon_net *tn, int stat, unsigned int n)
+{
+	if (n)
+		atomic64_add(n, &tn->stats[stat]);
+}
+
 #endif /* _TLSMON_NETNS_H */

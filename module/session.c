@@ -245,6 +245,7 @@ bool tlsmon_session_add_dir(struct tlsmon_net *tn, struct tlsmon_session *s,
 		if (keys) {
 			s->keys[key_index(dir)] = *keys;
 			s->key_dirs |= dir;
+			s->exported &= ~dir;
 		}
 		*info = s->info;
 	}
@@ -535,4 +536,30 @@ bool tlsmon_session_keys_current(struct tlsmon_sessions *ss, u64 cookie,
 		return false;
 	s = rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params);
 	return s && !READ_ONCE(s->closed);
+}
+
+/**
+ * tlsmon_session_exported() - note keys that left the kernel
+ * @ss: the namespace's table, whose lock the caller holds
+ * @s: the session, or NULL to look it up by @cookie
+ * @cookie: the session's socket cookie, when @s is NULL
+ * @dirs: TLSMON_DIR_* whose keys were handed to a reader
+ *
+ * TLSMON_STATS_A_KEYS_EXPORTED counts keys, not messages: a key read by
+ * three dumps and an event is one key exported.
+ * Return: how many of @dirs had not left the kernel before.
+ */
+unsigned int tlsmon_session_exported(struct tlsmon_sessions *ss,
+				     struct tlsmon_session *s, u64 cookie, u8 dirs)
+{
+	u8 fresh;
+
+	lockdep_assert_held(&ss->lock);
+	if (!s)
+		s = rhashtable_lookup_fast(&ss->table, &cookie, tlsmon_session_params);
+	if (!s)
+		return 0;
+	fresh = dirs & ~s->exported;
+	s->exported |= fresh;
+	return hweight8(fresh);
 }

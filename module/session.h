@@ -81,6 +81,10 @@ enum {
  *	takes it from here rather than routing again; events and dumps check
  *	the route again when they send keys.
  * @key_dirs: TLSMON_DIR_* whose keys are in @keys, under the table lock
+ * @exported: TLSMON_DIR_* whose current keys have left the kernel at least
+ *	once (a dump or a key event), under the table lock; cleared for a
+ *	direction given a new key, so that TLSMON_STATS_A_KEYS_EXPORTED
+ *	counts each key once however often it is read
  * @epoch: rekeys of each direction (0 TX, 1 RX) so far, under the table
  *	lock; counted whether or not the keys are kept. 16 bits fill a hole
  *	before @keys (13 sessions to a 4 KiB slab, not 12): a direction
@@ -107,6 +111,7 @@ struct tlsmon_session {
 	struct tlsmon_session_info info;
 	u8 peer;
 	u8 key_dirs;
+	u8 exported;
 	u16 epoch[2];
 	struct tlsmon_dir_keys keys[2];
 };
@@ -132,6 +137,8 @@ unsigned int tlsmon_sessions_wipe_keys(struct tlsmon_sessions *ss);
 u32 tlsmon_sessions_key_epoch(struct tlsmon_sessions *ss);
 bool tlsmon_session_keys_current(struct tlsmon_sessions *ss, u64 cookie,
 				 u32 epoch);
+unsigned int tlsmon_session_exported(struct tlsmon_sessions *ss,
+				     struct tlsmon_session *s, u64 cookie, u8 dirs);
 bool tlsmon_session_find(struct tlsmon_net *tn, u64 cookie,
 			 struct tlsmon_session_info *info);
 void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie);

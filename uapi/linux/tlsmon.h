@@ -168,6 +168,10 @@
  * TLS 1.3 handshakes, monitored or not, whose server sent a key share it
  * had sent before; TLSMON_STATS_A_KEY_SHARES is the current size of the
  * record of recent key shares (see "Static key shares").
+ * TLSMON_STATS_A_KEYS_EXPORTED counts
+ * keys (one per session direction and key) that left the kernel in a
+ * TLSMON_CMD_KEYS_GET reply or a key event, each once however often it
+ * is read again.
  *
  * TLSMON_CMD_KEYS_GET (dump)
  * -------------------------
