@@ -2,7 +2,8 @@
 #
 # tlsmon top-level Makefile.
 #
-#   make            build module/tlsmon.ko, tools/monctl/monctl and
+#   make            build module/tlsmon.ko, tools/monctl/monctl (and its
+#                   decryptor, tlsmon-decrypt) and
 #                   tools/libtlsmon (the application library)
 #   make deps       install every Debian package the project needs (root)
 #   make demo       the demonstration, in a QEMU guest

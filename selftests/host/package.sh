@@ -36,7 +36,7 @@ fi
 rc=0
 files=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/src/tlsmon-0.1/dkms.conf ./usr/src/tlsmon-0.1/Kbuild ./usr/src/tlsmon-0.1/module/main.c \
-	./usr/src/tlsmon-0.1/uapi/linux/tlsmon.h ./usr/sbin/monctl ./usr/lib/libtlsmon.so.0 \
+	./usr/src/tlsmon-0.1/uapi/linux/tlsmon.h ./usr/sbin/monctl ./usr/bin/tlsmon-decrypt ./usr/lib/libtlsmon.so.0 \
 	./usr/sbin/tlsmon-forward ./usr/include/libtlsmon.h ./usr/lib/pkgconfig/libtlsmon.pc ./usr/share/man/man8/monctl.8.gz \
 	./usr/share/man/man7/tlsmon.7.gz ./usr/share/man/man3/libtlsmon.3.gz \
 	./usr/share/bash-completion/completions/monctl ./lib/systemd/system/tlsmon.service \

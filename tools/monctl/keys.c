@@ -13,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 #include <linux/genetlink.h>
-#include <openssl/crypto.h>
 
 #include "json.h"
 #include "monctl.h"
@@ -209,7 +208,7 @@ int key_msg_walk(const struct nlmsghdr *nlh, key_fn fn, void *data)
 			if (key_parse(a, &k))
 				goto bad;
 			ret = fn(&s, &k, data);
-			OPENSSL_cleanse(&k, sizeof(k));
+			explicit_bzero(&k, sizeof(k));
 			if (ret != MNL_CB_OK)
 				return ret;
 		}
