@@ -181,6 +181,7 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 	s->key_dirs = 0;
 	s->epoch[0] = 0;
 	s->epoch[1] = 0;
+	s->exported = 0;
 	spin_lock_bh(&ss->lock);
 	info->id = ss->next_id;
 	s->info = *info;
