@@ -192,6 +192,71 @@ expect_eq "server keys" "$(py "$k" 'str(len(d)) + " " + d[0]["family"] + " " + d
 release_pair || case_ok=1
 log_test $case_ok "IPv4-mapped IPv6 peer (dual-stack server socket): exported"
 
+# --- keys_exported counts keys; the counters for Prometheus -------------------
+case_ok=0
+before=$(stat_of "$ns_c" keys_exported)
+hold_pair 10.78.0.2 10.78.0.2 "" "-o ff01" || case_ok=1
+# every key any of the reads returned (a session closing from an earlier
+# case may be in the first), each counted once
+all='['
+for i in 1 2 3; do
+	k=$(mcc -j keys)
+	all="$all$k,"
+done
+all="${all%,}]"
+expect_eq "key records of the held session" "$(py "$k" 'len(d)')" 2
+n=$(py "$all" 'len({(r["id"], r["direction"]) for x in d for r in x})')
+expect_eq "keys_exported after three reads" "$(stat_of "$ns_c" keys_exported)" $((before + n))
+prom=$("$monctl" -n "$ns_c" stats all -o prometheus 2>"$tmp/prom.err")
+expect_eq "stats all -o prometheus" "$?" 0
+release_pair || case_ok=1
+printf '%s\n' "$prom" >"$tmp/prom.txt"
+# the exposition format, checked by a parser of our own and by promtool
+out=$(python3 - "$tmp/prom.txt" "$ns_c" "$ns_s" "$(stat_of "$ns_c" keys_exported)" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+errs, helps, types, samples = [], {}, {}, []
+for ln in lines:
+    m = re.fullmatch(r"# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.+)", ln)
+    if m:
+        (helps if m[1] == "HELP" else types)[m[2]] = m[3]
+        continue
+    m = re.fullmatch(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(\{netns="((?:[^"\\\n]|\\.)*)"\})? ([0-9]+)', ln)
+    if not m:
+        errs.append("bad line: " + ln)
+        continue
+    samples.append((m[1], m[3], int(m[4])))
+for name, ns, v in samples:
+    if name not in helps or name not in types:
+        errs.append(name + ": no HELP or TYPE line")
+    if types.get(name) == "counter" and not name.endswith("_total"):
+        errs.append(name + ": a counter without _total")
+for g in ("tlsmon_pending", "tlsmon_sessions"):
+    if types.get(g) != "gauge":
+        errs.append(g + " is not a gauge")
+if types.get("tlsmon_handshakes_total") != "counter":
+    errs.append("handshakes is not a counter")
+missed = [s for s in samples if s[0] == "tlsmon_installs_missed_total"]
+if len(missed) != 1 or missed[0][1] is not None:
+    errs.append("installs_missed not once without a label: %r" % missed)
+nss = {s[1] for s in samples if s[0] == "tlsmon_handshakes_total"}
+for want in sys.argv[2:4]:
+    if want not in nss:
+        errs.append("no samples of netns " + want)
+ke = [s[2] for s in samples if s[0] == "tlsmon_keys_exported_total" and s[1] == sys.argv[2]]
+if ke != [int(sys.argv[4])]:
+    errs.append("keys_exported of %s: %r, monctl stats says %s" % (sys.argv[2], ke, sys.argv[4]))
+print("\n".join(errs) or "ok")
+PY
+)
+expect_eq "exposition format" "$out" ok
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$tmp/prom.txt" >"$tmp/promtool.out" 2>&1 ||
+		{ diag "promtool:"; sed 's/^/#   /' "$tmp/promtool.out"; case_ok=1; }
+fi
+[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/prom.txt" "$tmp/prom.err"
+log_test $case_ok "keys_exported counts each key once over three reads; stats all -o prometheus: HELP/TYPE, netns labels, installs_missed once"
+
 # --- a capture decrypted with the exported keys ------------------------------
 # decrypt_case VERSION CIPHER SUITE
 decrypt_case() {
