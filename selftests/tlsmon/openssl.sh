@@ -220,6 +220,54 @@ real_case 2 ECDHE-ECDSA-AES128-GCM-SHA256 tx,rx
 real_case 2 ECDHE-ECDSA-AES256-GCM-SHA384 tx,rx
 real_case 2 ECDHE-ECDSA-CHACHA20-POLY1305 tx,rx
 
+# --- an HTTP/1.1 exchange, as tshark reads the plaintext capture -------------
+# http_case VERSION CIPHER: each end's key file alone decrypts what its kTLS
+# sent; both together give one connection that tshark dissects as HTTP,
+# with valid checksums and no TCP analysis warning
+http_case() {
+	local version=$1 cipher=$2 tpid sport expert sopts copts
+	case_ok=0
+	rm -f "$tmp/cap.pcap" "$tmp/plain.pcapng"
+	ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
+	tpid=$!
+	busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+	# the messages hold spaces: the peers' options split at tabs only
+	sopts=$(printf '%s\t' "-$version" -c "$cipher" -C -k "$tmp/cert.pem" -K "$tmp/key.pem" \
+		-m "$(printf 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok')")
+	copts=$(printf '%s\t' "-$version" -c "$cipher" -C -A "$tmp/cert.pem" \
+		-m "$(printf 'GET /tlsmon-http HTTP/1.1\r\nHost: tlsmon-test\r\n\r')")
+	IFS=$'\t' run_pair 10.79.0.2 "$sopts" "$copts" || case_ok=1
+	sleep 1
+	kill -INT $tpid
+	wait $tpid
+	printf '%s\n' "$keys_c" >"$tmp/keys_c.json"
+	# the server's records as the collector writes them: JSON lines
+	py "$keys_s" '"\n".join(json.dumps(dict(r, exporter="10.79.0.2")) for r in d)' >"$tmp/keys_s.jsonl"
+	rm -rf "$tmp/out_h"
+	"$monctl" decrypt keys "$tmp/keys_c.json" keys "$tmp/keys_s.jsonl" capture "$tmp/cap.pcap" \
+		out "$tmp/out_h" pcap "$tmp/plain.pcapng" >"$tmp/dec_h" 2>&1 || case_ok=1
+	sport=$(py "$keys_c" 'd[0]["peer_port"]')
+	ts() { tshark -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -d "tcp.port==$sport,http" -r "$tmp/plain.pcapng" "$@" 2>/dev/null; }
+	expect_eq "requests" "$(ts -Y http.request -T fields -e http.request.method -e http.request.uri | tr '\t' ' ')" "GET /tlsmon-http"
+	expect_eq "responses" "$(ts -Y http.response -T fields -e http.response.code -e http.content_length | tr '\t' ' ')" "200 3"
+	expect_eq "handshake" "$(ts -Y 'tcp.flags.syn == 1' -T fields -e tcp.flags.str | wc -l)" 2
+	expect_eq "bad frames" "$(ts -Y 'ip.checksum.status != 1 || tcp.checksum.status != 1 || tcp.analysis.flags' -T fields -e frame.number | wc -l)" 0
+	expert=$(ts -q -z expert)
+	if printf '%s\n' "$expert" | grep -Eiq 'checksum|retransmission|out-of-order|previous segment|unseen|dup(licate)? ack|window|malformed|spurious|lost'; then
+		printf '%s\n' "$expert" | sed 's/^/#   /'
+		case_ok=1
+	fi
+	[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/dec_h" "$tmp/s.out" "$tmp/c.out"
+	log_test $case_ok "TLS 1.$version $cipher: HTTP/1.1 over a monitored session, both ends' keys: tshark reads the plaintext pcapng as HTTP, no checksum or sequence warning"
+}
+if command -v tshark >/dev/null; then
+	http_case 3 TLS_AES_128_GCM_SHA256
+	http_case 2 ECDHE-ECDSA-AES128-GCM-SHA256
+else
+	skip_test "HTTP/1.1 over a monitored session read by tshark" "tshark is not installed"
+	skip_test "HTTP/1.1 over a monitored session read by tshark (TLS 1.2)" "tshark is not installed"
+fi
+
 # --- no consent ------------------------------------------------------------
 # no_consent NAME "SERVER OPTS" "CLIENT OPTS" CLIENT_CONSENT SERVER_CONSENT
 no_consent() {
