@@ -310,7 +310,7 @@ b[last] ^= 0xff
 open(sys.argv[1], "wb").write(b)
 PY
 out=$("$monctl" decrypt keys "$tmp/keys.json" capture "$tmp/cap.pcap" out "$tmp/out" 2>&1); rc=$?
-expect_eq "corrupted record" "$rc $(printf '%s\n' "$out" | grep -c 'tx: record 1 at stream offset [0-9]*: authentication failed')" "1 1"
+expect_eq "corrupted record" "$rc $(printf '%s\n' "$out" | grep -c 'tx: record 1 (epoch 0) at stream offset [0-9]*: authentication failed')" "1 1"
 expect_eq "the record before it" "$(cat "$tmp/out/session-$id-tx.bin")" "ping from the client"
 log_test $case_ok "a record that fails authentication after the installation point is reported"
 
