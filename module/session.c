@@ -282,6 +282,8 @@ int tlsmon_session_rekey(struct tlsmon_net *tn, struct tlsmon_session *s,
 			s->epoch[i]++;
 		memzero_explicit(&s->keys[i], sizeof(s->keys[i]));
 		s->key_dirs &= ~dir;
+		/* a new key: keys_exported counts it when it first leaves */
+		s->exported &= ~dir;
 		/* no epoch number left to tell these keys apart: not kept */
 		if (keys && s->epoch[i] == U16_MAX)
 			keys = NULL;
