@@ -115,13 +115,15 @@ plain=$(grep -n '\bkfree(' $keyfiles 2>/dev/null)
 [ -z "$plain" ] || printf '%s\n' "$plain" | sed 's/^/# /'
 log_test $([ -z "$plain" ]; echo $?) "no plain kfree() where keys are held"
 
-# A wipe covers the whole object it names: memzero_explicit(X, sizeof(*X))
-# or memzero_explicit(X, sizeof(X)), never a length of another object or a
+# A wipe covers the whole object it names: memzero_explicit(X, sizeof(*X)),
+# memzero_explicit(X, sizeof(X)) or memzero_explicit(&X, sizeof(X)), never a length of another object or a
 # number ("memzero_explicit(s->keys, 1)" wipes one byte).
 short=$(grep -n 'memzero_explicit(' $keyfiles | grep -v '^[^:]*:[0-9]*: *\*' |
 	perl -ne 'if (/memzero_explicit\(\s*([^,]+?)\s*,\s*(.+?)\s*\);/) {
 		my ($obj, $len) = ($1, $2);
-		print unless $len eq "sizeof(*$obj)" || $len eq "sizeof($obj)";
+		(my $ref = $obj) =~ s/^&//;
+		print unless $len eq "sizeof(*$obj)" || $len eq "sizeof($obj)" ||
+			($obj =~ /^&/ && $len eq "sizeof($ref)");
 	} else { print }')
 [ -z "$short" ] || printf '%s\n' "$short" | sed 's/^/# /'
 log_test $([ -z "$short" ]; echo $?) "every wipe of key material covers its whole object"
