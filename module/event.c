@@ -17,12 +17,14 @@
  * @list: in tlsmon_events, under tlsmon_events_lock
  * @net: the namespace whose listeners receive it (a reference)
  * @cmd: TLSMON_CMD_SESSION_NEW, TLSMON_CMD_SESSION_DEL, TLSMON_CMD_KEYS_NEW
- * @dir: for TLSMON_CMD_KEYS_NEW, the direction of @keys
- * @epoch: for TLSMON_CMD_KEYS_NEW, the namespace's key epoch when @keys
- *	were copied: the event is not sent once the keys were wiped
+ * @dir: for TLSMON_CMD_KEYS_NEW, the direction whose keys were kept
+ * @epoch: for TLSMON_CMD_KEYS_NEW, the namespace's key epoch when the
+ *	keys were kept: the notice is not sent once they were wiped
  * @info: the session
- * @keys: for TLSMON_CMD_KEYS_NEW, the keys; the event is freed with
- *	kfree_sensitive()
+ * @meta: for TLSMON_CMD_KEYS_NEW, what the notice tells of the keys: the
+ *	version, cipher and installation time, never the key, iv, salt or
+ *	record sequence (those stay in the session until a reader fetches
+ *	them with TLSMON_CMD_KEYS_GET, which checks who asks)
  * @wipe_magic: test build only (debug_wipe.c): marks a key holder
  */
 struct tlsmon_event {
@@ -32,7 +34,7 @@ struct tlsmon_event {
 	u8 dir;
 	u32 epoch;
 	struct tlsmon_session_info info;
-	struct tlsmon_dir_keys keys;
+	struct tlsmon_dir_keys meta;
 #ifdef TLSMON_DEBUG_WIPE
 	u64 wipe_magic;
 #endif
@@ -55,7 +57,7 @@ static void tlsmon_events_work_fn(struct work_struct *work)
 	list_for_each_entry_safe(ev, tmp, &todo, list) {
 		if (ev->cmd == TLSMON_CMD_KEYS_NEW)
 			tlsmon_nl_keys_notify(ev->net, &ev->info, ev->dir,
-					      &ev->keys, ev->epoch);
+					      &ev->meta, ev->epoch);
 		else
 			tlsmon_nl_session_notify(ev->net, ev->cmd, &ev->info);
 		put_net(ev->net);
@@ -121,11 +123,14 @@ void tlsmon_event_session(struct net *net, u8 cmd,
  * @net: the session's namespace
  * @info: the session
  * @dir: TLSMON_DIR_TX or TLSMON_DIR_RX
- * @keys: that direction's keys
+ * @keys: that direction's keys, as kept in the session
  *
- * The export rules are checked again when the event is sent, and it is
- * sent only if its session is still open and its keys were not wiped
- * meanwhile (tlsmon_session_keys_current()).
+ * The notice says that keys are there, not what they are: a multicast
+ * group's privilege is checked when a listener joins, and how is not the
+ * same on every kernel, while the request that fetches them is checked
+ * each time, alike everywhere. The export rules are checked again when
+ * the notice is sent, and it is sent only if its session is still open
+ * and its keys were not wiped meanwhile (tlsmon_session_keys_current()).
  */
 void tlsmon_event_keys(struct net *net, const struct tlsmon_session_info *info,
 		       u8 dir, const struct tlsmon_dir_keys *keys)
@@ -136,16 +141,20 @@ void tlsmon_event_keys(struct net *net, const struct tlsmon_session_info *info,
 		return;
 	ev->dir = dir;
 	ev->epoch = tlsmon_sessions_key_epoch(&tlsmon_net(net)->sessions);
-	ev->keys = *keys;
+	/* field by field: no secret byte is ever copied into a notice */
+	ev->meta.installed_ns = keys->installed_ns;
+	ev->meta.version = keys->version;
+	ev->meta.cipher = keys->cipher;
 	tlsmon_event_queue(ev);
 }
 
 /**
- * tlsmon_events_drop_keys() - forget the queued key events of @net
+ * tlsmon_events_drop_keys() - forget the queued key notices of @net
  * @net: the namespace whose keys were wiped
  *
- * Process context, after tlsmon_sessions_wipe_keys(): the keys they carry
- * are wiped too. One the work took already is stopped by its epoch.
+ * Process context, after tlsmon_sessions_wipe_keys(): no reader is told
+ * of keys that are gone. One the work took already is stopped by its
+ * epoch.
  */
 void tlsmon_events_drop_keys(struct net *net)
 {
