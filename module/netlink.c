@@ -68,6 +68,24 @@ static const struct nla_policy tlsmon_session_get_nl_policy[TLSMON_A_MAX + 1] = 
 	[TLSMON_A_PEER] = { .type = NLA_REJECT },
 };
 
+/* KEYS_GET selects a session by its id, its socket's cookie, or both. */
+static const struct nla_policy tlsmon_keys_sel_nl_policy[TLSMON_SESSION_A_COOKIE + 1] = {
+	[TLSMON_SESSION_A_ID] = { .type = NLA_U64 },
+	[TLSMON_SESSION_A_COOKIE] = { .type = NLA_U64 },
+};
+
+/*
+ * KEYS_GET: without attributes a dump of every session's keys; with a
+ * selector the keys of one session (do), or a dump narrowed to it.
+ */
+static const struct nla_policy tlsmon_keys_get_nl_policy[TLSMON_A_MAX + 1] = {
+	[TLSMON_A_POLICY] = { .type = NLA_REJECT },
+	[TLSMON_A_SESSION] = NLA_POLICY_NESTED(tlsmon_keys_sel_nl_policy),
+	[TLSMON_A_STATS] = { .type = NLA_REJECT },
+	[TLSMON_A_KEY] = { .type = NLA_REJECT },
+	[TLSMON_A_PEER] = { .type = NLA_REJECT },
+};
+
 /* PEER_GET: one connection, by its addresses and ports. */
 static const struct nla_policy tlsmon_peer_nl_policy[TLSMON_PEER_A_MAX + 1] = {
 	[TLSMON_PEER_A_FAMILY] = { .type = NLA_U16 },
@@ -90,7 +108,12 @@ enum tlsmon_mcgrp {
 	TLSMON_MCGRP_KEYS_ID,
 };
 
-/* Joining the key group needs CAP_NET_ADMIN over the listener's namespace. */
+/*
+ * Joining the key group needs CAP_NET_ADMIN over the listener's namespace.
+ * The group carries no key material (only notices that keys are there),
+ * so a kernel that checks the join otherwise exposes no key; the check
+ * stays as defence in depth.
+ */
 static const struct genl_multicast_group tlsmon_mcgrps[] = {
 	[TLSMON_MCGRP_EVENTS_ID] = { .name = TLSMON_MCGRP_EVENTS },
 	[TLSMON_MCGRP_KEYS_ID] = { .name = TLSMON_MCGRP_KEYS,
@@ -597,8 +620,13 @@ void tlsmon_nl_session_notify(struct net *net, u8 cmd,
 			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, rec_seq)) + \
 			 nla_total_size_64bit(sizeof(u64)) + nla_total_size(sizeof(u32)))
 
+/*
+ * A key nest. With @secrets, as KEYS_GET replies hold it; without, as a
+ * KEYS_NEW notice holds it: the direction, version, cipher and
+ * installation time, never a byte of the key, iv, salt or sequence.
+ */
 static int tlsmon_put_key(struct sk_buff *skb, u8 dir,
-			  const struct tlsmon_dir_keys *k)
+			  const struct tlsmon_dir_keys *k, bool secrets)
 {
 	struct tlsmon_nla_fill f;
 
@@ -608,10 +636,13 @@ static int tlsmon_put_key(struct sk_buff *skb, u8 dir,
 	tlsmon_fill_u8(&f, TLSMON_KEY_A_DIR, dir);
 	tlsmon_fill_u16(&f, TLSMON_KEY_A_VERSION, k->version);
 	tlsmon_fill_u16(&f, TLSMON_KEY_A_CIPHER, k->cipher);
-	tlsmon_fill_put(&f, TLSMON_KEY_A_KEY, k->key_len, k->key);
-	tlsmon_fill_put(&f, TLSMON_KEY_A_IV, k->iv_len, k->iv);
-	tlsmon_fill_put(&f, TLSMON_KEY_A_SALT, k->salt_len, k->salt);
-	tlsmon_fill_put(&f, TLSMON_KEY_A_REC_SEQ, k->rec_seq_len, k->rec_seq);
+	if (secrets) {
+		tlsmon_fill_put(&f, TLSMON_KEY_A_KEY, k->key_len, k->key);
+		tlsmon_fill_put(&f, TLSMON_KEY_A_IV, k->iv_len, k->iv);
+		tlsmon_fill_put(&f, TLSMON_KEY_A_SALT, k->salt_len, k->salt);
+		tlsmon_fill_put(&f, TLSMON_KEY_A_REC_SEQ, k->rec_seq_len,
+				k->rec_seq);
+	}
 	tlsmon_fill_u64(&f, TLSMON_KEY_A_INSTALLED_NS, k->installed_ns,
 			TLSMON_KEY_A_PAD);
 	tlsmon_fill_u32(&f, TLSMON_KEY_A_EPOCH, k->epoch);
@@ -645,23 +676,26 @@ static bool tlsmon_may_export(struct net *net, const struct tlsmon_session_info 
 }
 
 /**
- * tlsmon_nl_keys_notify() - give a direction's keys to @net's key readers
+ * tlsmon_nl_keys_notify() - tell @net's key readers that keys are kept
  * @net: the session's namespace
  * @info: the session
  * @dir: TLSMON_DIR_TX or TLSMON_DIR_RX
- * @keys: its keys
- * @epoch: the namespace's key epoch when @keys were copied
+ * @meta: the version, cipher and installation time of its keys; nothing
+ *	else of it is read
+ * @epoch: the namespace's key epoch when the keys were kept
  *
- * Process context (the event work). The message is wiped before it is
- * freed.
+ * Process context (the event work). The notice holds no key material:
+ * readers fetch the keys with TLSMON_CMD_KEYS_GET, whose privilege check
+ * is made at each request and is the same on every kernel.
  */
 void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *info,
-			   u8 dir, const struct tlsmon_dir_keys *keys, u32 epoch)
+			   u8 dir, const struct tlsmon_dir_keys *meta, u32 epoch)
 {
 	struct tlsmon_sessions *ss = &tlsmon_net(net)->sessions;
 	struct sk_buff *msg;
 	void *hdr;
 
+	/* a notice the export rule refuses is not sent: no reader would get keys */
 	if (!genl_has_listeners(&tlsmon_genl_family, net, TLSMON_MCGRP_KEYS_ID) ||
 	    !tlsmon_may_export(net, info))
 		return;
@@ -670,29 +704,23 @@ void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *in
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &tlsmon_genl_family, 0, TLSMON_CMD_KEYS_NEW);
 	if (!hdr || tlsmon_put_session(msg, info, ktime_get_boottime_ns()) ||
-	    tlsmon_put_key(msg, dir, keys)) {
-		kfree_skb(msg);
+	    tlsmon_put_key(msg, dir, meta, false)) {
+		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
 	/*
-	 * Listeners get clones sharing this data; the last one freed drops it
-	 * unwiped, which is the same for every netlink socket buffer. What
-	 * tlsmon itself holds is wiped.
-	 *
 	 * Sent under the session table's lock, and only if the session is
-	 * still open and its keys were not wiped since they were copied: the
-	 * close and the wipe that follows turning export off wait for it.
+	 * still open and its keys were not wiped since they were kept: the
+	 * close and the wipe that follows turning export off wait for it, so
+	 * no notice of keys that are gone leaves after either returned.
 	 */
 	spin_lock_bh(&ss->lock);
-	if (tlsmon_session_keys_current(ss, info->cookie, epoch)) {
-		tlsmon_count_add(tlsmon_net(net), TLSMON_STATS_A_KEYS_EXPORTED,
-				 tlsmon_session_exported(ss, NULL, info->cookie, dir));
+	if (tlsmon_session_keys_current(ss, info->cookie, epoch))
 		genlmsg_multicast_netns(&tlsmon_genl_family, net, msg, 0,
 					TLSMON_MCGRP_KEYS_ID, GFP_ATOMIC);
-	} else {
-		kfree_skb(msg);
-	}
+	else
+		nlmsg_free(msg);
 	spin_unlock_bh(&ss->lock);
 }
 
@@ -731,24 +759,227 @@ static int tlsmon_nl_keys_start(struct netlink_callback *cb)
 	return 0;
 }
 
+/**
+ * struct tlsmon_keys_sel - the session a KEYS_GET request selects
+ * @id: its session id, or 0 for any
+ * @cookie: its socket's cookie, or 0 for any
+ */
+struct tlsmon_keys_sel {
+	u64 id;
+	u64 cookie;
+};
+
+/*
+ * Read a KEYS_GET selector: an id, a cookie or both (then both must name
+ * the same session); neither, or a 0, is an error.
+ */
+static int tlsmon_keys_selector(struct nlattr *sel, struct tlsmon_keys_sel *ks,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TLSMON_SESSION_A_COOKIE + 1];
+	int err;
+
+	memset(ks, 0, sizeof(*ks));
+	err = nla_parse_nested(tb, TLSMON_SESSION_A_COOKIE, sel,
+			       tlsmon_keys_sel_nl_policy, extack);
+	if (err)
+		return err;
+	if (!tb[TLSMON_SESSION_A_ID] && !tb[TLSMON_SESSION_A_COOKIE]) {
+		NL_SET_ERR_MSG_ATTR(extack, sel,
+				    "a session is selected by its id or its socket cookie");
+		return -EINVAL;
+	}
+	if (tb[TLSMON_SESSION_A_ID]) {
+		ks->id = nla_get_u64(tb[TLSMON_SESSION_A_ID]);
+		if (!ks->id) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[TLSMON_SESSION_A_ID],
+					    "session id 0 names no session");
+			return -EINVAL;
+		}
+	}
+	if (tb[TLSMON_SESSION_A_COOKIE]) {
+		ks->cookie = nla_get_u64(tb[TLSMON_SESSION_A_COOKIE]);
+		if (!ks->cookie) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[TLSMON_SESSION_A_COOKIE],
+					    "socket cookie 0 names no socket");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static bool tlsmon_keys_selected(const struct tlsmon_keys_sel *ks,
+				 const struct tlsmon_session_info *si)
+{
+	return (!ks->id || si->id == ks->id) &&
+	       (!ks->cookie || si->cookie == ks->cookie);
+}
+
+/*
+ * The session @ks selects, under rcu_read_lock(), or NULL: by its cookie
+ * in constant time, else by its id along the list.
+ */
+static struct tlsmon_session *tlsmon_keys_find(struct tlsmon_net *tn,
+					       const struct tlsmon_keys_sel *ks)
+{
+	struct tlsmon_session *s;
+
+	if (ks->cookie) {
+		s = tlsmon_session_lookup(tn, ks->cookie);
+		return s && tlsmon_keys_selected(ks, &s->info) ? s : NULL;
+	}
+	list_for_each_entry_rcu(s, &tn->sessions.list, list)
+		if (s->info.id == ks->id)
+			return s;
+	return NULL;
+}
+
+/* A KEYS_GET message: the session, then each direction's keys. */
+static int tlsmon_put_keys_msg(struct sk_buff *skb,
+			       const struct tlsmon_session_info *si, u64 now,
+			       u8 dirs, const struct tlsmon_dir_keys keys[2])
+{
+	int err, i;
+
+	err = tlsmon_put_session(skb, si, now);
+	for (i = 0; i < 2 && !err; i++) {
+		u8 dir = i ? TLSMON_DIR_RX : TLSMON_DIR_TX;
+
+		if (dirs & dir)
+			err = tlsmon_put_key(skb, dir, &keys[i], true);
+	}
+	return err;
+}
+
+/*
+ * The keys of one session, as a reader fetches them on a KEYS_NEW notice.
+ * Only while they may be exported: export on, the session open, its keys
+ * kept and not wiped, and the export rule accepting its peer now (or its
+ * keys are wiped for good, as a dump does). The reply is handed to the
+ * reader under the session table's lock, after the key epoch was found
+ * unchanged since the keys were copied: a close, or the wipe that follows
+ * turning export off, waits for it, so no key leaves after either
+ * returned.
+ */
+static int tlsmon_nl_keys_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct tlsmon_net *tn = tlsmon_net(net);
+	struct tlsmon_sessions *ss = &tn->sessions;
+	struct tlsmon_dir_keys keys[2];
+	struct tlsmon_session_info si;
+	struct tlsmon_keys_sel ks;
+	struct tlsmon_session *s;
+	struct tlsmon_policy p;
+	struct sk_buff *msg;
+	bool sent = false;
+	u8 dirs = 0;
+	void *hdr;
+	u32 epoch;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_SESSION)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a session is selected by its id or its socket cookie");
+		return -EINVAL;
+	}
+	err = tlsmon_keys_selector(info->attrs[TLSMON_A_SESSION], &ks,
+				   info->extack);
+	if (err)
+		return err;
+	tlsmon_audit_keys_dump(net, netlink_capable(skb, CAP_NET_ADMIN));
+
+	tlsmon_policy_read(net, &p);
+	if (!p.export) {
+		NL_SET_ERR_MSG_MOD(info->extack, "key export is off in this namespace");
+		return -EOPNOTSUPP;
+	}
+	/* read before the copy: a wipe after it changes the epoch */
+	epoch = tlsmon_sessions_key_epoch(ss);
+	rcu_read_lock();
+	s = tlsmon_keys_find(tn, &ks);
+	if (s)
+		dirs = tlsmon_session_keys(tn, s, &si, keys);
+	if (dirs && !tlsmon_peer_exportable(net, &p, &si)) {
+		tlsmon_session_wipe_keys(tn, s);
+		dirs = 0;
+	}
+	rcu_read_unlock();
+	if (!s) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no monitored session has this id or socket cookie");
+		return -ENOENT;
+	}
+	if (!dirs) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no key of this session may be exported (closed, not kept, wiped, or its peer not local)");
+		return -ENOENT;
+	}
+
+	err = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put_reply(msg, info, &tlsmon_genl_family, 0,
+				TLSMON_CMD_KEYS_GET);
+	err = -EMSGSIZE;
+	if (!hdr || tlsmon_put_keys_msg(msg, &si, ktime_get_boottime_ns(), dirs,
+					keys)) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+
+	/* genlmsg_reply() does not sleep: netlink_unicast() with MSG_DONTWAIT */
+	spin_lock_bh(&ss->lock);
+	if (tlsmon_session_keys_current(ss, si.cookie, epoch)) {
+		err = genlmsg_reply(msg, info);
+		sent = true;
+		/* counted once per key, however often it is fetched */
+		if (!err)
+			tlsmon_count_add(tn, TLSMON_STATS_A_KEYS_EXPORTED,
+					 tlsmon_session_exported(ss, NULL,
+								 si.cookie, dirs));
+	}
+	spin_unlock_bh(&ss->lock);
+	if (!sent) {
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the session closed or its keys were wiped meanwhile");
+		err = -ENOENT;
+	}
+out:
+	memzero_explicit(keys, sizeof(keys));
+	return err;
+}
+
 /*
  * One message per session whose keys may be exported now, resuming after
  * the session sent last (struct tlsmon_dump_ctx), like the session dump.
- * A session whose peer left the local subnet loses its keys for good.
+ * A session whose peer left the local subnet loses its keys for good. A
+ * selector narrows the dump to one session.
  */
 static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct nlattr *sel = tlsmon_dump_attrs(cb)[TLSMON_A_SESSION];
 	struct net *net = sock_net(skb->sk);
 	struct tlsmon_net *tn = tlsmon_net(net);
 	struct tlsmon_dump_ctx *ctx = tlsmon_dump_ctx(cb);
+	struct tlsmon_keys_sel ks = { 0 };
 	struct tlsmon_dir_keys keys[2];
 	struct tlsmon_session_info si;
 	struct tlsmon_session *s;
 	u64 now = ktime_get_boottime_ns();
 	struct tlsmon_policy p;
-	int err = 0, i;
+	int err = 0;
 	void *hdr;
 	u8 dirs;
+
+	if (sel) {
+		err = tlsmon_keys_selector(sel, &ks, cb->extack);
+		if (err)
+			return err;
+	}
 
 	/*
 	 * The policy is read once per call (a batch of a few dozen sessions):
@@ -765,7 +996,7 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->seq = atomic_read(&tn->sessions.gen);
 	s = tlsmon_session_resume(&tn->sessions, ctx->last_id, ctx->last_cookie);
 	list_for_each_entry_continue_rcu(s, &tn->sessions.list, list) {
-		if (s->info.id <= ctx->last_id)
+		if (s->info.id <= ctx->last_id || !tlsmon_keys_selected(&ks, &s->info))
 			continue;
 		dirs = tlsmon_session_keys(tn, s, &si, keys);
 		if (dirs && !tlsmon_peer_exportable(net, &p, &si)) {
@@ -784,13 +1015,7 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		genl_dump_check_consistent(cb, hdr);
-		err = tlsmon_put_session(skb, &si, now);
-		for (i = 0; i < 2 && !err; i++) {
-			u8 dir = i ? TLSMON_DIR_RX : TLSMON_DIR_TX;
-
-			if (dirs & dir)
-				err = tlsmon_put_key(skb, dir, &keys[i]);
-		}
+		err = tlsmon_put_keys_msg(skb, &si, now, dirs, keys);
 		if (err) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -994,10 +1219,15 @@ static const struct genl_ops tlsmon_genl_ops[] = {
 		.maxattr = TLSMON_A_MAX,
 	},
 	{
+		/*
+		 * GENL_UNS_ADMIN_PERM is checked at every request, do and
+		 * dump alike, on every kernel: the only way to key material.
+		 */
 		.cmd = TLSMON_CMD_KEYS_GET,
+		.doit = tlsmon_nl_keys_get,
 		.start = tlsmon_nl_keys_start,
 		.dumpit = tlsmon_nl_keys_dump,
-		.policy = tlsmon_get_nl_policy,
+		.policy = tlsmon_keys_get_nl_policy,
 		.maxattr = TLSMON_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

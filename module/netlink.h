@@ -11,7 +11,7 @@ int tlsmon_genl_register(void);
 struct tlsmon_dir_keys;
 
 void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *info,
-			   u8 dir, const struct tlsmon_dir_keys *keys,
+			   u8 dir, const struct tlsmon_dir_keys *meta,
 			   u32 epoch);
 void tlsmon_nl_session_notify(struct net *net, u8 cmd,
 			      const struct tlsmon_session_info *info);

@@ -173,12 +173,15 @@
  * TLSMON_CMD_KEYS_GET reply or a key event, each once however often it
  * is read again.
  *
- * TLSMON_CMD_KEYS_GET (dump)
- * -------------------------
- * Needs CAP_NET_ADMIN over the user namespace owning the socket's network
- * namespace, and the namespace's policy with export on (otherwise
- * EOPNOTSUPP, with an extack message in NLMSG_DONE). One message per
- * monitored session of the namespace whose keys may be exported now:
+ * TLSMON_CMD_KEYS_GET (dump or do)
+ * --------------------------------
+ * The only way to key material. Needs CAP_NET_ADMIN over the user
+ * namespace owning the socket's network namespace, checked at every
+ * request, dump and do alike, the same way on every kernel (EPERM
+ * otherwise), and the namespace's policy with export on (otherwise
+ * EOPNOTSUPP, with an extack message; for a dump in NLMSG_DONE). Request
+ * with NLM_F_DUMP and no attribute: one message per monitored session of
+ * the namespace whose keys may be exported now:
  *
  *    TLSMON_A_SESSION: NLA_NESTED, as in TLSMON_CMD_SESSION_GET
  *    TLSMON_A_KEY: NLA_NESTED, once per direction whose keys were kept
@@ -207,13 +210,38 @@
  * peer must lie inside a prefix of at least /16 (IPv4) or /64 (IPv6)
  * configured on that device. The rule is checked again at every export;
  * a session whose peer is refused is skipped and its keys wiped for good.
- * Each refusal counts in TLSMON_STATS_A_EXPORT_REFUSED.
+ * Each refusal counts in TLSMON_STATS_A_EXPORT_REFUSED. Turning export or
+ * monitoring off wipes every key kept in the namespace before the request
+ * returns; a session's keys go when its socket closes.
+ *
+ * Without NLM_F_DUMP, the request selects one session, as a reader does on
+ * a TLSMON_CMD_KEYS_NEW notice:
+ *
+ *    TLSMON_A_SESSION: NLA_NESTED
+ *        TLSMON_SESSION_A_ID: NLA_U64, the session's id
+ *        TLSMON_SESSION_A_COOKIE: NLA_U64, its socket's SO_COOKIE
+ *
+ * Either or both (then both must name the same session). The reply is
+ * that session's message, as in the dump, or ENOENT with an extack saying
+ * why: no such session, or none of its keys may be exported now (closed,
+ * never kept, wiped, or its peer refused by the rule, which then wipes
+ * them). A reply is handed to the reader only if the session was still
+ * open and its keys not wiped when it was: keys fetched after export was
+ * turned off, or after the session closed, are never given. The same
+ * selector narrows a dump to that session. Every reply with keys counts
+ * in TLSMON_STATS_A_KEYS_EXPORTED.
  *
  * TLSMON_CMD_KEYS_NEW
  * -------------------
  * Notification to the TLSMON_MCGRP_KEYS group when a direction's keys are
- * kept: TLSMON_A_SESSION and one TLSMON_A_KEY, under the same rules,
- * checked again when it is sent.
+ * kept, and a notice only: it never holds key material. It holds
+ * TLSMON_A_SESSION (as in TLSMON_CMD_SESSION_GET) and one TLSMON_A_KEY
+ * with TLSMON_KEY_A_DIR, TLSMON_KEY_A_VERSION, TLSMON_KEY_A_CIPHER and
+ * TLSMON_KEY_A_INSTALLED_NS, never TLSMON_KEY_A_KEY, _IV, _SALT or
+ * _REC_SEQ. A reader fetches the keys with TLSMON_CMD_KEYS_GET selecting
+ * the session by its id or cookie. The notice is sent only if the export
+ * rules above accept the session when it is sent, the session is still
+ * open and its keys were not wiped meanwhile.
  *
  * Rekey: on kernels whose kTLS installs TLS 1.3 key updates
  * (setsockopt(SOL_TLS, TLS_TX/TLS_RX) on a direction that has keys), each
@@ -265,9 +293,13 @@
  * ----------------
  * TLSMON_MCGRP_EVENTS ("events"): policy changes and sessions tagged or
  * closed, without key material; any user of the namespace may listen.
- * TLSMON_MCGRP_KEYS ("keys"): key material; joining needs CAP_NET_ADMIN
- * over the listener's network namespace (GENL_MCAST_CAP_NET_ADMIN), and
- * a listener receives only its own namespace's sessions.
+ * TLSMON_MCGRP_KEYS ("keys"): TLSMON_CMD_KEYS_NEW notices that keys may
+ * be fetched, without key material; joining needs CAP_NET_ADMIN over the
+ * listener's network namespace (GENL_MCAST_CAP_NET_ADMIN) on kernels that
+ * check it, and a listener receives only its own namespace's sessions. No
+ * multicast group carries key material: how a kernel checks a group's
+ * join differs between kernels, the check of TLSMON_CMD_KEYS_GET does
+ * not.
  *
  * Static key shares
  * -----------------
