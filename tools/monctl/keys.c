@@ -100,7 +100,7 @@ static char *put_digits(char *p, unsigned long long v, int n)
  * @ns as ISO 8601 in UTC, "YYYY-MM-DDTHH:MM:SS.uuuuuuZ", into @buf of at
  * least 32 bytes; by hand, since every key record of a dump has one.
  */
-static void time_str(uint64_t ns, char *buf, size_t n)
+void mon_time_str(uint64_t ns, char *buf, size_t n)
 {
 	time_t t = ns / 1000000000ull;
 	struct tm tm;
@@ -147,7 +147,7 @@ void key_json(struct json *j, const char *key, const struct session *s,
 	hex(h, k->rec_seq, k->rec_seq_len);
 	json_str(j, "rec_seq", h);
 	json_uint(j, "installed_ns", k->installed_ns);
-	time_str(k->installed_ns, when, sizeof(when));
+	mon_time_str(k->installed_ns, when, sizeof(when));
 	json_str(j, "installed", when);
 	json_uint(j, "epoch", k->epoch);
 	json_obj_close(j);
@@ -164,7 +164,7 @@ void key_print(const struct session *s, const struct key_rec *k)
 	hex(ih, k->iv, k->iv_len);
 	hex(sh, k->salt, k->salt_len);
 	hex(rh, k->rec_seq, k->rec_seq_len);
-	time_str(k->installed_ns, when, sizeof(when));
+	mon_time_str(k->installed_ns, when, sizeof(when));
 	printf("%llu %s %s:%u %s:%u %s %s key %s iv %s salt %s rec_seq %s installed %s epoch %u\n",
 	       (unsigned long long)s->id, k->dir == TLSMON_DIR_TX ? "tx" : "rx",
 	       la, s->lport, ra, s->rport, version_name(k->version),
@@ -217,6 +217,111 @@ int key_msg_walk(const struct nlmsghdr *nlh, key_fn fn, void *data)
 bad:
 	errno = EPROTO;
 	return MNL_CB_ERROR;
+}
+
+/**
+ * key_notice_parse() - what a TLSMON_CMD_KEYS_NEW notice names
+ * @nlh: the notice: a session nest and one key nest without key material
+ * @s: receives the session
+ * @k: receives the direction, version, cipher and installation time
+ *
+ * Return: 0, or -EPROTO for a notice without both nests.
+ */
+int key_notice_parse(const struct nlmsghdr *nlh, struct session *s,
+		     struct key_rec *k)
+{
+	const struct nlattr *a;
+	bool have_s = false, have_k = false;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == TLSMON_A_SESSION && !have_s) {
+			if (session_parse(a, s))
+				return -EPROTO;
+			have_s = true;
+		} else if (mnl_attr_get_type(a) == TLSMON_A_KEY && !have_k) {
+			if (key_parse(a, k))
+				return -EPROTO;
+			have_k = true;
+		}
+	}
+	/* a notice never holds key bytes; one that does is not from tlsmon */
+	if (!have_s || !have_k || k->key_len || k->iv_len || k->salt_len ||
+	    k->rec_seq_len) {
+		OPENSSL_cleanse(k, sizeof(*k));
+		return -EPROTO;
+	}
+	return 0;
+}
+
+struct fetch_ctx {
+	uint8_t dirs;
+	key_fn fn;
+	void *data;
+	int ret;
+};
+
+/* Every record goes through; after @fn said stop, it is no longer called. */
+static int fetch_one(const struct session *s, const struct key_rec *k, void *data)
+{
+	struct fetch_ctx *f = data;
+
+	if (f->ret != MNL_CB_OK || (f->dirs && !(k->dir & f->dirs)))
+		return MNL_CB_OK;
+	f->ret = f->fn(s, k, f->data);
+	return MNL_CB_OK;
+}
+
+static int fetch_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return key_msg_walk(nlh, fetch_one, data);
+}
+
+/**
+ * keys_fetch() - the keys of one session, fetched from the kernel
+ * @nl: a socket for requests; not one that listens to a group, whose
+ *	notices would mix with the reply
+ * @id: the session's id, or 0
+ * @cookie: its socket's cookie, or 0 (one of the two is needed)
+ * @dirs: TLSMON_DIR_* of the records passed to @fn, 0 for every one
+ * @fn: called with each key record; the copy is wiped after the call.
+ *	Once it returns anything but MNL_CB_OK it is not called again, and
+ *	the reply is still read to its end
+ * @data: passed to @fn
+ *
+ * TLSMON_CMD_KEYS_GET selecting one session, as a reader does on a
+ * TLSMON_CMD_KEYS_NEW notice: the kernel checks the reader's privilege
+ * and the export rules at this request.
+ * Return: MNL_CB_OK; @fn's other result; or MNL_CB_ERROR with errno set
+ * (ENOENT: the session closed or its keys may not be exported now,
+ * EOPNOTSUPP: export is off, EPERM: no CAP_NET_ADMIN), nl->err_msg
+ * holding the kernel's reason.
+ */
+int keys_fetch(struct mon_nl *nl, uint64_t id, uint64_t cookie, uint8_t dirs,
+	       key_fn fn, void *data)
+{
+	struct fetch_ctx f = { .dirs = dirs, .fn = fn, .data = data,
+			       .ret = MNL_CB_OK };
+	struct nlmsghdr *req;
+	struct nlattr *nest;
+	int err;
+
+	if (!id && !cookie) {
+		errno = EINVAL;
+		return MNL_CB_ERROR;
+	}
+	req = mon_nl_request(nl, TLSMON_CMD_KEYS_GET, 0);
+	nest = mnl_attr_nest_start(req, TLSMON_A_SESSION);
+	if (id)
+		mnl_attr_put_u64(req, TLSMON_SESSION_A_ID, id);
+	if (cookie)
+		mnl_attr_put_u64(req, TLSMON_SESSION_A_COOKIE, cookie);
+	mnl_attr_nest_end(req, nest);
+	err = mon_nl_talk(nl, req, fetch_msg_cb, &f);
+	if (err) {
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
+	return f.ret;
 }
 
 static int keys_show_one(const struct session *s, const struct key_rec *k, void *data)

@@ -124,6 +124,12 @@ void key_json(struct json *j, const char *key, const struct session *s,
 void key_print(const struct session *s, const struct key_rec *k);
 typedef int (*key_fn)(const struct session *s, const struct key_rec *k, void *data);
 int key_msg_walk(const struct nlmsghdr *nlh, key_fn fn, void *data);
+struct mon_nl;
+int key_notice_parse(const struct nlmsghdr *nlh, struct session *s,
+		     struct key_rec *k);
+int keys_fetch(struct mon_nl *nl, uint64_t id, uint64_t cookie, uint8_t dirs,
+	       key_fn fn, void *data);
+void mon_time_str(uint64_t ns, char *buf, size_t n);
 void session_print(const struct session *s);
 
 int do_policy(int argc, char **argv);
