@@ -121,7 +121,10 @@ struct pending {
  * struct exporter - one exporter (single-threaded)
  * @o: its command line
  * @ep: the collector
- * @nl: the netlink socket keys come from; its buffer is wiped after use
+ * @nl: the socket of the keys group's notices (no key material)
+ * @fetch: the socket keys are read over (the dump, a fetch on each
+ *	notice), so that no notice mixes with a reply; its buffer is wiped
+ *	after use
  * @ctx: TLS context, kept across connections
  * @ssl: the TLS link to the collector, NULL while disconnected
  * @fd: its socket
@@ -144,6 +147,7 @@ struct exporter {
 	const struct fwd_opts *o;
 	struct mon_endpoint ep;
 	struct mon_nl nl;
+	struct mon_nl fetch;
 	SSL_CTX *ctx;
 	SSL *ssl;
 	int fd;
@@ -280,20 +284,37 @@ static int export_key(const struct session *s, const struct key_rec *k, void *da
 }
 
 /*
- * Where keys come from: a dump of those held, and the messages of the
- * keys group. Both carry a session nest and its key nests, which
- * key_msg_walk() hands to export_key().
+ * Where keys come from: a dump of those held, and a fetch of the keys
+ * each notice of the keys group names (a notice carries none). Both
+ * replies carry a session nest and its key nests, which key_msg_walk()
+ * hands to export_key().
  */
 static int export_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	return key_msg_walk(nlh, export_key, data);
 }
 
+/* Keys gone before the fetch (session closed, export off) are skipped. */
+static int export_notice_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct exporter *x = data;
+	struct session s;
+	struct key_rec k;
+	int ret;
+
+	if (key_notice_parse(nlh, &s, &k))
+		return MNL_CB_OK;
+	ret = keys_fetch(&x->fetch, s.id, s.cookie, k.dir, export_key, x);
+	if (ret == MNL_CB_ERROR && (errno == ENOENT || errno == EOPNOTSUPP))
+		return MNL_CB_OK;
+	return ret;
+}
+
 static int keys_dump(struct exporter *x)
 {
 	int err;
 
-	err = mon_nl_talk(&x->nl, mon_nl_request(&x->nl, TLSMON_CMD_KEYS_GET, NLM_F_DUMP),
+	err = mon_nl_talk(&x->fetch, mon_nl_request(&x->fetch, TLSMON_CMD_KEYS_GET, NLM_F_DUMP),
 			  export_msg_cb, x);
 	if (!err)
 		x->need_dump = false;
@@ -317,10 +338,10 @@ static int keys_event(struct exporter *x)
 		mon_err("export: %s", strerror(errno));
 		return -1;
 	}
-	err = mnl_cb_run(x->nl.buf, len, 0, 0, export_msg_cb, x);
+	err = mnl_cb_run(x->nl.buf, len, 0, 0, export_notice_cb, x);
 	explicit_bzero(x->nl.buf, len);
 	if (err < 0) {
-		mon_err("export: a key event does not parse: %s", strerror(errno));
+		mon_err("export: cannot fetch the keys of a key notice: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -514,6 +535,11 @@ static int export_run(const struct fwd_opts *o)
 		SSL_CTX_free(x.ctx);
 		return MON_EXIT_FAIL;
 	}
+	if (mon_nl_open(&x.fetch)) {
+		mon_nl_close(&x.nl);
+		SSL_CTX_free(x.ctx);
+		return MON_EXIT_FAIL;
+	}
 	/* events first, then the dump: nothing falls between the two */
 	group = x.nl.keys_group;
 	if (!group || mnl_socket_setsockopt(x.nl.sock, NETLINK_ADD_MEMBERSHIP, &group,
@@ -553,7 +579,7 @@ static int export_run(const struct fwd_opts *o)
 		if (x.ssl && !x.err && x.need_dump) {
 			err = keys_dump(&x);
 			if (err) {
-				mon_nl_perror(&x.nl, "export: cannot read the keys", err);
+				mon_nl_perror(&x.fetch, "export: cannot read the keys", err);
 				goto out;
 			}
 			if (!ready) {
@@ -611,6 +637,7 @@ out:
 	SSL_CTX_free(x.ctx);
 	mon_set_free(&x.seen);
 	explicit_bzero(x.nl.buf, sizeof(x.nl.buf));
+	mon_nl_close(&x.fetch);
 	mon_nl_close(&x.nl);
 	return ret;
 }

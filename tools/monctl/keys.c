@@ -247,7 +247,7 @@ int key_notice_parse(const struct nlmsghdr *nlh, struct session *s,
 	/* a notice never holds key bytes; one that does is not from tlsmon */
 	if (!have_s || !have_k || k->key_len || k->iv_len || k->salt_len ||
 	    k->rec_seq_len) {
-		OPENSSL_cleanse(k, sizeof(*k));
+		explicit_bzero(k, sizeof(*k));
 		return -EPROTO;
 	}
 	return 0;
