@@ -1,40 +1,105 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * monctl monitor: live events of the current namespace, one per line,
- * until interrupted, like 'ip monitor'.
+ * each with its time, until interrupted, like 'ip monitor'. Key material
+ * only when 'keys' is named: the keys group carries notices, and the keys
+ * of each are fetched over a second socket.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/genetlink.h>
 
 #include "json.h"
 #include "monctl.h"
 #include "nl.h"
 
+/* What 'monctl monitor' shows: the objects named on its command line. */
+#define MON_SHOW_SESSIONS	0x1
+#define MON_SHOW_POLICY		0x2
+#define MON_SHOW_KEYS		0x4
+
+/**
+ * struct monitor_ctx - one monitor's state
+ * @count: events printed
+ * @limit: stop after this many (0: never)
+ * @show: MON_SHOW_* asked for
+ * @fetch: with MON_SHOW_KEYS, the socket the keys are fetched over
+ * @when: receipt time of the message being printed, as text
+ */
 struct monitor_ctx {
 	unsigned long count, limit;
+	unsigned int show;
+	struct mon_nl *fetch;
+	char when[64];
 };
+
+/* The start of one event: its time first, in text and in JSON. */
+static void monitor_event_open(struct json *j, const struct monitor_ctx *ctx,
+			       const char *event)
+{
+	if (mon_opts.json) {
+		json_init(j, stdout, mon_opts.pretty);
+		json_obj_open(j, NULL);
+		json_str(j, "time", ctx->when);
+		json_str(j, "event", event);
+	} else {
+		printf("[%s] ", ctx->when);
+	}
+}
+
+static void monitor_event_close(struct json *j)
+{
+	if (mon_opts.json) {
+		json_obj_close(j);
+		json_end(j);
+	}
+}
 
 static int monitor_key(const struct session *s, const struct key_rec *k, void *data)
 {
+	struct monitor_ctx *ctx = data;
 	struct json j;
 
-	(void)data;
+	monitor_event_open(&j, ctx, "keys");
 	if (mon_opts.json) {
-		json_init(&j, stdout, mon_opts.pretty);
-		json_obj_open(&j, NULL);
-		json_str(&j, "event", "keys");
 		key_json(&j, "keys", s, k);
-		json_obj_close(&j);
-		json_end(&j);
 	} else {
 		printf("keys: ");
 		key_print(s, k);
 	}
+	monitor_event_close(&j);
 	return MNL_CB_OK;
+}
+
+/*
+ * A notice that a direction's keys are kept: fetch them (the notice has
+ * none). Keys that are gone by then (the session closed, export turned
+ * off) are not an error of the monitor.
+ */
+static int monitor_keys_notice(const struct nlmsghdr *nlh, struct monitor_ctx *ctx)
+{
+	struct session s;
+	struct key_rec k;
+
+	if (key_notice_parse(nlh, &s, &k)) {
+		mon_err("monitor: a key notice does not parse");
+		return MNL_CB_ERROR;
+	}
+	if (keys_fetch(ctx->fetch, s.id, s.cookie, k.dir, monitor_key, ctx) ==
+	    MNL_CB_OK)
+		return MNL_CB_OK;
+	if (errno == ENOENT || errno == EOPNOTSUPP) {
+		mon_err("monitor: keys of session %llu (%s) are no longer available: %s",
+			(unsigned long long)s.id, k.dir == TLSMON_DIR_TX ? "tx" : "rx",
+			ctx->fetch->err_msg[0] ? ctx->fetch->err_msg : strerror(errno));
+		return MNL_CB_OK;
+	}
+	mon_nl_perror(ctx->fetch, "monitor: cannot fetch keys", -errno);
+	return MNL_CB_ERROR;
 }
 
 static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
@@ -45,32 +110,34 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 	const char *what;
 	struct json j;
 
-	json_init(&j, stdout, mon_opts.pretty);
 	switch (genl->cmd) {
 	case TLSMON_CMD_POLICY_NTF: {
 		struct policy p = { .n_suites = 0 };
 
+		if (!(ctx->show & MON_SHOW_POLICY))
+			return MNL_CB_OK;
 		if (policy_msg_cb(nlh, &p) != MNL_CB_OK)
 			return MNL_CB_ERROR;
-		if (mon_opts.json) {
-			json_obj_open(&j, NULL);
-			json_str(&j, "event", "policy");
+		monitor_event_open(&j, ctx, "policy");
+		if (mon_opts.json)
 			policy_json(&j, "policy", &p);
-			json_obj_close(&j);
-			json_end(&j);
-		} else {
+		else
 			printf("policy: monitoring %s, export %s, %u suites\n",
 			       p.enabled ? "on" : "off", p.export ? "on" : "off",
 			       p.n_suites);
-		}
+		monitor_event_close(&j);
 		break;
 	}
 	case TLSMON_CMD_KEYS_NEW:
-		if (key_msg_walk(nlh, monitor_key, NULL) != MNL_CB_OK)
+		if (!(ctx->show & MON_SHOW_KEYS))
+			return MNL_CB_OK;
+		if (monitor_keys_notice(nlh, ctx) != MNL_CB_OK)
 			return MNL_CB_ERROR;
 		break;
 	case TLSMON_CMD_SESSION_NEW:
 	case TLSMON_CMD_SESSION_DEL:
+		if (!(ctx->show & MON_SHOW_SESSIONS))
+			return MNL_CB_OK;
 		what = genl->cmd == TLSMON_CMD_SESSION_NEW ? "new" : "del";
 		mnl_attr_for_each(a, nlh, sizeof(*genl)) {
 			struct session s;
@@ -78,16 +145,14 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 			if (mnl_attr_get_type(a) != TLSMON_A_SESSION ||
 			    session_parse(a, &s))
 				continue;
-			if (mon_opts.json) {
-				json_obj_open(&j, NULL);
-				json_str(&j, "event", what);
+			monitor_event_open(&j, ctx, what);
+			if (mon_opts.json)
 				session_json(&j, "session", &s);
-				json_obj_close(&j);
-				json_end(&j);
-			} else {
+			else {
 				printf("%s session: ", what);
 				session_print(&s);
 			}
+			monitor_event_close(&j);
 		}
 		break;
 	default:
@@ -99,46 +164,93 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* The command line, whole, before the kernel is asked anything. */
+static int monitor_parse(int argc, char **argv, struct monitor_ctx *ctx)
+{
+	char *end;
+
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(argv[0], "sessions")) {
+			ctx->show |= MON_SHOW_SESSIONS;
+		} else if (!strcmp(argv[0], "policy")) {
+			ctx->show |= MON_SHOW_POLICY;
+		} else if (!strcmp(argv[0], "keys")) {
+			ctx->show |= MON_SHOW_KEYS;
+		} else if (!strcmp(argv[0], "count")) {
+			if (argc < 2) {
+				mon_err("monitor: 'count' needs a number");
+				return -1;
+			}
+			errno = 0;
+			ctx->limit = strtoul(argv[1], &end, 10);
+			if (*end || !ctx->limit || errno || argv[1][0] == '-') {
+				mon_err("monitor: count must be a positive number, not '%s'",
+					argv[1]);
+				return -1;
+			}
+			argc--;
+			argv++;
+		} else {
+			mon_err("monitor: unexpected argument '%s' (see 'monctl monitor help')",
+				argv[0]);
+			return -1;
+		}
+	}
+	/* key material only when asked for, so that logs never hold it */
+	if (!ctx->show)
+		ctx->show = MON_SHOW_SESSIONS | MON_SHOW_POLICY;
+	return 0;
+}
+
+static int monitor_join(struct mon_nl *nl, uint32_t group, const char *what)
+{
+	int g = group;
+
+	if (g && !mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &g,
+					sizeof(g)))
+		return 0;
+	mon_err("cannot listen to tlsmon %s: %s%s", what,
+		g ? strerror(errno) : "the module has no such group",
+		g && errno == EPERM ?
+		" (CAP_NET_ADMIN over this network namespace is needed)" : "");
+	return -1;
+}
+
 static int monitor_run(int argc, char **argv)
 {
 	struct monitor_ctx ctx = { .count = 0, .limit = 0 };
-	struct mon_nl nl;
-	int group, ret = MNL_CB_ERROR;
+	struct mon_nl *nl, *fetch = NULL;
+	int ret = MNL_CB_ERROR;
+	struct timespec ts;
 	ssize_t len;
-	char *end;
 
-	if (argc == 2 && !strcmp(argv[0], "count")) {
-		ctx.limit = strtoul(argv[1], &end, 10);
-		if (*end || !ctx.limit) {
-			mon_err("monitor: count must be a positive number, not '%s'", argv[1]);
-			return MON_EXIT_FAIL;
-		}
-	} else if (argc > 0) {
-		mon_err("monitor: unexpected argument '%s' (see 'monctl monitor help')", argv[0]);
+	if (monitor_parse(argc, argv, &ctx))
 		return MON_EXIT_USAGE;
-	}
-	if (mon_nl_open(&nl))
-		return MON_EXIT_FAIL;
-	group = nl.events_group;
-	if (mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, &group,
-				  sizeof(group)) < 0) {
-		mon_err("cannot listen to tlsmon events: %s", strerror(errno));
-		mon_nl_close(&nl);
+	nl = malloc(sizeof(*nl));
+	if (!nl || mon_nl_open(nl)) {
+		free(nl);
 		return MON_EXIT_FAIL;
 	}
-	/* Key events too, for a caller with CAP_NET_ADMIN over the namespace. */
-	group = nl.keys_group;
-	if (group && mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, &group,
-					   sizeof(group)) < 0 && errno != EPERM) {
-		mon_err("cannot listen to tlsmon key events: %s", strerror(errno));
-		mon_nl_close(&nl);
-		return MON_EXIT_FAIL;
+	if ((ctx.show & (MON_SHOW_SESSIONS | MON_SHOW_POLICY)) &&
+	    monitor_join(nl, nl->events_group, "events"))
+		goto out;
+	if (ctx.show & MON_SHOW_KEYS) {
+		/* notices on one socket, keys fetched over another */
+		if (monitor_join(nl, nl->keys_group, "key notices"))
+			goto out;
+		fetch = malloc(sizeof(*fetch));
+		if (!fetch || mon_nl_open(fetch)) {
+			free(fetch);
+			fetch = NULL;
+			goto out;
+		}
+		ctx.fetch = fetch;
 	}
 	/* Ready: a caller may now cause events and see them. */
 	if (!mon_opts.json)
 		fprintf(stderr, "monctl: listening for events\n");
 	for (;;) {
-		len = mnl_socket_recvfrom(nl.sock, nl.buf, sizeof(nl.buf));
+		len = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
@@ -149,23 +261,35 @@ static int monitor_run(int argc, char **argv)
 			mon_err("cannot receive events: %s", strerror(errno));
 			break;
 		}
-		ret = mnl_cb_run(nl.buf, len, 0, 0, monitor_msg_cb, &ctx);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		mon_time_str((uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec,
+			     ctx.when, sizeof(ctx.when));
+		ret = mnl_cb_run(nl->buf, len, 0, 0, monitor_msg_cb, &ctx);
 		if (ret <= 0)
 			break;
 	}
-	mon_nl_close(&nl);
+out:
+	if (fetch) {
+		mon_nl_close(fetch);
+		free(fetch);
+	}
+	mon_nl_close(nl);
+	free(nl);
 	return ret == MNL_CB_STOP ? MON_EXIT_OK : MON_EXIT_FAIL;
 }
 
 static void monitor_usage(void)
 {
 	fprintf(stderr,
-		"Usage: monctl [-j] monitor [count N]\n"
+		"Usage: monctl [-j [-p]] monitor [sessions | policy | keys]... [count N]\n"
 		"       monctl monitor help\n"
 		"\n"
-		"Print events of this network namespace as they happen: policy changes,\n"
-		"sessions tagged (new) and closed (del). Stops after N events, or when\n"
-		"interrupted.\n");
+		"Print events of this network namespace as they happen, each with the\n"
+		"time it was received: 'sessions' tagged (new) and closed (del), 'policy'\n"
+		"changes, and, only when 'keys' is named, the key material of each new\n"
+		"kTLS direction of a monitored session (fetched when the kernel announces\n"
+		"it; needs CAP_NET_ADMIN and export on). Without an object, sessions and\n"
+		"policy. Stops after N events, or when interrupted.\n");
 }
 
 int do_monitor(int argc, char **argv)
