@@ -52,6 +52,9 @@ if [ -r /usr/share/bash-completion/bash_completion ]; then
 		t monctl s sh ""
 		t monctl p set en
 		t monctl decrypt ""
+		t monctl monitor ""
+		t monctl monitor sessions ""
+		t monctl monitor keys count ""
 		t monctl -n
 		t monctl export --to 10.0.0.2:7000 ""
 		t monctl collect --c' _ "$top")
@@ -68,6 +71,9 @@ cookie
 cookie
 enabled
 keys capture out pcap help
+sessions policy keys count help
+policy keys count
+
 -n
 --to --ca --cert --key --name --count help
 --cert --client-ca --count'
@@ -77,6 +83,19 @@ keys capture out pcap help
 else
 	skip_missing "bash completion" "the bash-completion package is not installed"
 fi
+
+# --- monctl monitor's command line, read whole before the kernel is asked ---
+rc=0
+for args in "frob" "count" "count x" "count 0" "sessions count -1" "keys help"; do
+	# shellcheck disable=SC2086
+	out=$("$monctl" monitor $args 2>&1)
+	got=$?
+	[ $got -eq 2 ] || { diag "monctl monitor $args: exit $got ($out), expected 2"; rc=1; }
+done
+out=$("$monctl" monitor sessions policy keys count 3 2>&1)
+[ "$out" = 'monctl: the tlsmon module is not loaded (no generic netlink family "tlsmon")' ] ||
+	{ diag "monctl monitor sessions policy keys count 3: $out"; rc=1; }
+log_test $rc "monctl monitor: usage errors exit 2 before the kernel is asked; objects and count parse"
 
 # --- systemd unit and policy file -----------------------------------------
 stage=$(mktemp -d)
