@@ -389,9 +389,57 @@ expect_eq "unprivileged join" "$(unpriv ip netns exec "$ns_c" python3 "$tmp/join
 expect_eq "joins logged" "$(( $(dmesg | grep -c "tlsmon: netns $inum_c: key group joined by uid 0 auid [0-9]* pid [0-9]* comm python3$") - joins0 ))" 1
 log_test $case_ok "joining the keys group needs CAP_NET_ADMIN (EPERM otherwise); a join is logged, a refused one not"
 
+# --- no key byte on any multicast group ----------------------------------------
+# Two raw listeners, one privileged (keys and events groups), one without
+# CAP_NET_ADMIN (the keys group too if the kernel let it join, else
+# events), record every message byte. Neither may hold a byte sequence of
+# the installed keys: the keys group carries notices, and keys are fetched
+# with KEYS_GET, refused without CAP_NET_ADMIN, after export went off and
+# after the session closed.
+case_ok=0
+nlk="python3 $top/selftests/tlsmon/nl_keys.py"
+: >"$tmp/raw.priv"
+: >"$tmp/raw.unpriv"
+ip netns exec "$ns_c" $nlk listen "$tmp/raw.priv" >"$tmp/lp.out" 2>&1 &
+lpid=$!
+unpriv ip netns exec "$ns_c" $nlk listen "$tmp/raw.unpriv" >"$tmp/lu.out" 2>&1 &
+lupid=$!
+busywait 10000 sh -c "grep -q ready '$tmp/lp.out' && grep -q ready '$tmp/lu.out'" || case_ok=1
+expect_eq "privileged listener joined" "$(head -1 "$tmp/lp.out")" "keys events"
+hold_pair 10.78.0.2 10.78.0.2 "" "-o ff01" || case_ok=1
+cookie=$(py "$(mcc -j sessions)" 'd[0]["cookie"]')
+busywait 5000 sh -c "[ \$(grep -c '^9 ' '$tmp/raw.priv') -ge 2 ]" || case_ok=1
+expect_eq "unprivileged fetch" "$(unpriv ip netns exec "$ns_c" $nlk get "$cookie")" EPERM
+fetched=$(ip netns exec "$ns_c" $nlk get "$cookie")
+expect_eq "fetched tx" "$(echo "$fetched" | sed -n 's/^tx //p')" "$(expected_keys aes-gcm-128 client)"
+expect_eq "fetched rx" "$(echo "$fetched" | sed -n 's/^rx //p')" "$(expected_keys aes-gcm-128 server)"
+expect_eq "fetch, another namespace" "$(ip netns exec "$ns_x" $nlk get "$cookie")" ENOENT
+mcc policy set export off
+expect_eq "fetch after export off" "$(ip netns exec "$ns_c" $nlk get "$cookie")" EOPNOTSUPP
+mcc policy set export on
+expect_eq "fetch after export off and on" "$(ip netns exec "$ns_c" $nlk get "$cookie")" ENOENT
+release_pair || case_ok=1
+hold_pair 10.78.0.2 10.78.0.2 "" "-o ff01" || case_ok=1
+cookie2=$(py "$(mcc -j sessions)" 'd[0]["cookie"]')
+release_pair || case_ok=1
+busywait 5000 sh -c "[ \$(grep -c '^6 ' '$tmp/raw.unpriv') -ge 2 ]" || case_ok=1
+expect_eq "fetch after the session closed" "$(ip netns exec "$ns_c" $nlk get "$cookie2")" ENOENT
+kill $lpid $lupid 2>/dev/null
+wait $lpid $lupid 2>/dev/null
+expect_eq "key notices received (privileged)" "$(grep -c '^9 ' "$tmp/raw.priv")" 4
+expect_eq "session notices received (unprivileged)" "$(grep -c '^5 ' "$tmp/raw.unpriv")" 2
+for w in client server; do
+	for part in $(expected_keys aes-gcm-128 $w | cut -d' ' -f1-3); do
+		expect_eq "$w key bytes $part on a group (privileged)" "$(grep -c "$part" "$tmp/raw.priv")" 0
+		expect_eq "$w key bytes $part on a group (unprivileged)" "$(grep -c "$part" "$tmp/raw.unpriv")" 0
+	done
+done
+[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/lp.out" "$tmp/lu.out"
+log_test $case_ok "no key byte on a multicast group; KEYS_GET fetches the installed keys, refused without CAP_NET_ADMIN, after export off and after close"
+
 # --- key events ------------------------------------------------------------------
 case_ok=0
-mcc -j monitor count 4 >"$tmp/monitor.out" 2>&1 &
+mcc -j monitor sessions keys count 4 >"$tmp/monitor.out" 2>&1 &
 mpid=$!
 sleep 0.5
 run_pair 10.78.0.2 "" "-o ff01" || case_ok=1
@@ -408,13 +456,13 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 print([e["keys"]["key"] for e in ev if e["event"] == "keys" and e["keys"]["direction"] == "tx"][0])' "$tmp/monitor.out")" \
 	"$(expected_keys aes-gcm-128 client | cut -d' ' -f1)"
-log_test $case_ok "monctl monitor shows key events to a privileged caller"
+log_test $case_ok "monctl monitor keys fetches, on each notice, the keys the application installed"
 
 # --- a listener that joined before the policy changed ------------------------
 # It stays subscribed, but export off means no key event reaches it; and a
 # session installed while export was off is not exported once it is on.
 case_ok=0
-mcc -j monitor >"$tmp/monitor2.out" 2>&1 &
+mcc -j monitor sessions keys >"$tmp/monitor2.out" 2>&1 &
 mpid=$!
 sleep 0.5
 mcc policy set export off
@@ -450,7 +498,7 @@ done
 case_ok=0
 port=$((port + 1))
 rm -f "$tmp/go" "$tmp/between"
-mcc -j monitor >"$tmp/monitor3.out" 2>&1 &
+mcc -j monitor sessions keys >"$tmp/monitor3.out" 2>&1 &
 mpid=$!
 sleep 0.5
 ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &
