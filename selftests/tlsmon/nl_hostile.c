@@ -113,6 +113,7 @@ static const struct {
 	{ TLSMON_CMD_SESSION_GET, 0, "SESSION_GET" },
 	{ TLSMON_CMD_SESSION_GET, NLM_F_DUMP, "SESSION_GET dump" },
 	{ TLSMON_CMD_STATS_GET, 0, "STATS_GET" },
+	{ TLSMON_CMD_KEYS_GET, 0, "KEYS_GET" },
 	{ TLSMON_CMD_KEYS_GET, NLM_F_DUMP, "KEYS_GET dump" },
 };
 
@@ -209,6 +210,51 @@ TEST_F(hostile, nested_members_malformed)
 	}
 }
 
+/*
+ * KEYS_GET without a dump selects one session: by id, cookie or both,
+ * never 0, never neither. Each refusal says why; a well-formed selector
+ * in a namespace with export off is refused for that.
+ */
+TEST_F(hostile, keys_get_selectors)
+{
+	static const struct {
+		bool id, cookie;
+		u_int64_t id_v, cookie_v;
+		int len;
+		const char *what;
+	} cases[] = {
+		{ false, false, 0, 0, 8, "no selector attribute" },
+		{ true, false, 0, 0, 8, "id 0" },
+		{ false, true, 0, 0, 8, "cookie 0" },
+		{ false, true, 0, 1, 4, "cookie as u32" },
+		{ true, true, 0, 1, 8, "id 0 with a cookie" },
+	};
+	struct nlmsghdr *nlh;
+	struct nlattr *sel;
+	unsigned int i;
+
+	nlh = req_start(&self->r, &self->nl, TLSMON_CMD_KEYS_GET, 0);
+	EXPECT_REFUSED(nlh, -EINVAL, "KEYS_GET without a selector");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		nlh = req_start(&self->r, &self->nl, TLSMON_CMD_KEYS_GET,
+				i % 2 ? NLM_F_DUMP : 0);
+		sel = mnl_attr_nest_start(nlh, TLSMON_A_SESSION);
+		if (cases[i].id)
+			put_raw(nlh, 4 + cases[i].len, TLSMON_SESSION_A_ID,
+				cases[i].len, cases[i].id_v);
+		if (cases[i].cookie)
+			put_raw(nlh, 4 + cases[i].len, TLSMON_SESSION_A_COOKIE,
+				cases[i].len, cases[i].cookie_v);
+		mnl_attr_nest_end(nlh, sel);
+		EXPECT_REFUSED(nlh, -EINVAL, cases[i].what);
+	}
+	nlh = req_start(&self->r, &self->nl, TLSMON_CMD_KEYS_GET, 0);
+	sel = mnl_attr_nest_start(nlh, TLSMON_A_SESSION);
+	mnl_attr_put_u64(nlh, TLSMON_SESSION_A_COOKIE, 1);
+	mnl_attr_nest_end(nlh, sel);
+	EXPECT_REFUSED(nlh, -EOPNOTSUPP, "KEYS_GET with export off");
+}
+
 /* What never reaches tlsmon is refused by the generic netlink core. */
 TEST_F(hostile, unknown_commands_and_flags)
 {
@@ -230,12 +276,10 @@ TEST_F(hostile, unknown_commands_and_flags)
 		EXPECT_EQ(-EOPNOTSUPP, mon_nl_talk(&self->nl, nlh, count_cb, &n))
 			TH_LOG("command %d", cmd);
 	}
-	/* dumps of commands that have none, and KEYS_GET without a dump */
+	/* dumps of commands that have none */
 	nlh = req_start(&self->r, &self->nl, TLSMON_CMD_POLICY_SET, NLM_F_DUMP);
 	EXPECT_EQ(-EOPNOTSUPP, mon_nl_talk(&self->nl, nlh, count_cb, &n));
 	nlh = req_start(&self->r, &self->nl, TLSMON_CMD_STATS_GET, NLM_F_DUMP);
-	EXPECT_EQ(-EOPNOTSUPP, mon_nl_talk(&self->nl, nlh, count_cb, &n));
-	nlh = req_start(&self->r, &self->nl, TLSMON_CMD_KEYS_GET, 0);
 	EXPECT_EQ(-EOPNOTSUPP, mon_nl_talk(&self->nl, nlh, count_cb, &n));
 	nlh = req_start(&self->r, &self->nl, TLSMON_CMD_PEER_GET, NLM_F_DUMP);
 	EXPECT_EQ(-EOPNOTSUPP, mon_nl_talk(&self->nl, nlh, count_cb, &n));
@@ -355,7 +399,7 @@ static bool has_handler(u_int8_t cmd, u_int16_t flags)
 	case TLSMON_CMD_SESSION_GET:
 		return true;
 	case TLSMON_CMD_KEYS_GET:
-		return flags;
+		return true;
 	}
 	return false;
 }

@@ -133,7 +133,10 @@ def get(cookie):
             if typ == NLMSG_ERROR:
                 err = struct.unpack("i", m[16:20])[0]
                 if err:
-                    print(errno.errorcode.get(-err, str(err)))
+                    # Python names 95 ENOTSUP; the kernel's is EOPNOTSUPP
+                    names = dict(errno.errorcode)
+                    names[errno.EOPNOTSUPP] = "EOPNOTSUPP"
+                    print(names.get(-err, str(err)))
                 else:
                     print("\n".join(lines) if lines else "no key")
                 return
