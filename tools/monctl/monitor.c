@@ -78,7 +78,8 @@ static int monitor_key(const struct session *s, const struct key_rec *k, void *d
 /*
  * A notice that a direction's keys are kept: fetch them (the notice has
  * none). Keys that are gone by then (the session closed, export turned
- * off) are not an error of the monitor.
+ * off) are not an error of the monitor, nor an event it printed: that
+ * returns MNL_CB_STOP, which the caller does not count.
  */
 static int monitor_keys_notice(const struct nlmsghdr *nlh, struct monitor_ctx *ctx)
 {
@@ -96,7 +97,7 @@ static int monitor_keys_notice(const struct nlmsghdr *nlh, struct monitor_ctx *c
 		mon_err("monitor: keys of session %llu (%s) are no longer available: %s",
 			(unsigned long long)s.id, k.dir == TLSMON_DIR_TX ? "tx" : "rx",
 			ctx->fetch->err_msg[0] ? ctx->fetch->err_msg : strerror(errno));
-		return MNL_CB_OK;
+		return MNL_CB_STOP;
 	}
 	mon_nl_perror(ctx->fetch, "monitor: cannot fetch keys", -errno);
 	return MNL_CB_ERROR;
@@ -128,12 +129,18 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 		monitor_event_close(&j);
 		break;
 	}
-	case TLSMON_CMD_KEYS_NEW:
+	case TLSMON_CMD_KEYS_NEW: {
+		int ret;
+
 		if (!(ctx->show & MON_SHOW_KEYS))
 			return MNL_CB_OK;
-		if (monitor_keys_notice(nlh, ctx) != MNL_CB_OK)
+		ret = monitor_keys_notice(nlh, ctx);
+		if (ret == MNL_CB_STOP)
+			return MNL_CB_OK;
+		if (ret != MNL_CB_OK)
 			return MNL_CB_ERROR;
 		break;
+	}
 	case TLSMON_CMD_SESSION_NEW:
 	case TLSMON_CMD_SESSION_DEL:
 		if (!(ctx->show & MON_SHOW_SESSIONS))
