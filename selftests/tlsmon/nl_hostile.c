@@ -269,6 +269,7 @@ TEST_F(hostile, unknown_commands_and_flags)
 		case TLSMON_CMD_POLICY_SET:
 		case TLSMON_CMD_SESSION_GET:
 		case TLSMON_CMD_STATS_GET:
+		case TLSMON_CMD_KEYS_GET:
 		case TLSMON_CMD_PEER_GET:
 			continue;
 		}
