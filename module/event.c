@@ -22,8 +22,8 @@
  *	keys were kept: the notice is not sent once they were wiped
  * @info: the session
  * @meta: for TLSMON_CMD_KEYS_NEW, what the notice tells of the keys: the
- *	version, cipher and installation time, never the key, iv, salt or
- *	record sequence (those stay in the session until a reader fetches
+ *	version, cipher, installation time and rekey epoch, never the key,
+ *	iv, salt or record sequence (those stay in the session until a reader fetches
  *	them with TLSMON_CMD_KEYS_GET, which checks who asks)
  * @wipe_magic: test build only (debug_wipe.c): marks a key holder
  */
@@ -145,6 +145,7 @@ void tlsmon_event_keys(struct net *net, const struct tlsmon_session_info *info,
 	ev->meta.installed_ns = keys->installed_ns;
 	ev->meta.version = keys->version;
 	ev->meta.cipher = keys->cipher;
+	ev->meta.epoch = keys->epoch;
 	tlsmon_event_queue(ev);
 }
 

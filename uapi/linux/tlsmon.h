@@ -236,8 +236,8 @@
  * Notification to the TLSMON_MCGRP_KEYS group when a direction's keys are
  * kept, and a notice only: it never holds key material. It holds
  * TLSMON_A_SESSION (as in TLSMON_CMD_SESSION_GET) and one TLSMON_A_KEY
- * with TLSMON_KEY_A_DIR, TLSMON_KEY_A_VERSION, TLSMON_KEY_A_CIPHER and
- * TLSMON_KEY_A_INSTALLED_NS, never TLSMON_KEY_A_KEY, _IV, _SALT or
+ * with TLSMON_KEY_A_DIR, TLSMON_KEY_A_VERSION, TLSMON_KEY_A_CIPHER,
+ * TLSMON_KEY_A_INSTALLED_NS and TLSMON_KEY_A_EPOCH, never TLSMON_KEY_A_KEY, _IV, _SALT or
  * _REC_SEQ. A reader fetches the keys with TLSMON_CMD_KEYS_GET selecting
  * the session by its id or cookie. The notice is sent only if the export
  * rules above accept the session when it is sent, the session is still
