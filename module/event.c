@@ -184,7 +184,8 @@ void tlsmon_events_flush(void)
 #ifdef TLSMON_DEBUG_WIPE
 /*
  * An event freed by kfree_sensitive() reaches the allocator wiped whole, magic
- * included: only one freed otherwise is recognised, with its keys.
+ * included: only one freed otherwise is recognised. A key notice holds no
+ * secret: any key, iv, salt or sequence byte in its @meta is reported.
  */
 bool tlsmon_event_is_key_holder(const void *obj, size_t size, bool *unwiped)
 {
@@ -192,7 +193,10 @@ bool tlsmon_event_is_key_holder(const void *obj, size_t size, bool *unwiped)
 
 	if (size < sizeof(*ev) || ev->wipe_magic != TLSMON_WIPE_MAGIC)
 		return false;
-	*unwiped = memchr_inv(&ev->keys, 0, sizeof(ev->keys));
+	*unwiped = memchr_inv(ev->meta.key, 0, sizeof(ev->meta.key)) ||
+		   memchr_inv(ev->meta.iv, 0, sizeof(ev->meta.iv)) ||
+		   memchr_inv(ev->meta.salt, 0, sizeof(ev->meta.salt)) ||
+		   memchr_inv(ev->meta.rec_seq, 0, sizeof(ev->meta.rec_seq));
 	return true;
 }
 #endif
