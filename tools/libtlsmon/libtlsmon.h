@@ -56,7 +56,11 @@ extern "C" {
 #define TLSMON_LIB_SENT			0x1	/* we put it in our hello */
 #define TLSMON_LIB_RECEIVED		0x2	/* the peer put it in its hello */
 
-/* tlsmon_status.reason bits (as TLSMON_REASON_* of <linux/tlsmon.h>). */
+/*
+ * tlsmon_status.reason bits (as TLSMON_REASON_* of <linux/tlsmon.h>, which
+ * is installed as tlsmon/linux/tlsmon.h: pkg-config --cflags libtlsmon
+ * puts it on the include path).
+ */
 #define TLSMON_LIB_REASON_SUITE		0x1
 #define TLSMON_LIB_REASON_CONSENT	0x2
 
