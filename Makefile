@@ -30,8 +30,13 @@
 #                   seconds (default 600), corpus kept in build/fuzz
 #   make install    install the module (modules_install + depmod), monctl
 #                   and libtlsmon
+#   make install-tools  install every program and library of tools/, the
+#                   systemd units, the policy file and modprobe.d file
+#   make install-dkms   install the module's source for DKMS
+#                   (/usr/src/tlsmon-VERSION)
 #   make uninstall  remove what make install put in place
-#   make deb        a Debian package (DKMS source, monctl, libtlsmon)
+#   make deb        the Debian packages (tlsmon-dkms, tlsmon-tools,
+#                   libtlsmon0, libtlsmon-dev) in build/deb
 #   make clean      remove everything the build made
 #
 # KDIR selects the kernel tree the module builds against: the running
@@ -50,7 +55,7 @@ DESTDIR ?=
 
 export KDIR
 
-.PHONY: print-kdir print-kver all module monctl libtlsmon tests deps demo check check-host check-guest bench-profile \
+.PHONY: print-kdir print-kver all module monctl libtlsmon tools install-tools install-dkms tests deps demo check check-host check-guest bench-profile \
 	check-style check-debug check-kernel check-ktls check-reload bench bench-ab fuzz install install-config uninstall deb clean
 
 all: module monctl libtlsmon
@@ -64,6 +69,13 @@ monctl:
 
 libtlsmon:
 	$(MAKE) -C tools/libtlsmon
+
+# Every directory of tools/ with a Makefile: its default target builds it,
+# its install target installs it (PREFIX, DESTDIR, LIBDIR...).
+TOOL_DIRS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
+
+tools:
+	set -e; for d in $(TOOL_DIRS); do $(MAKE) -C $$d; done
 
 tests: all
 	$(MAKE) -C selftests
@@ -135,44 +147,64 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
-	$(MAKE) -C tools/monctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
-	$(MAKE) -C tools/libtlsmon install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	$(MAKE) install-tools
+
+install-tools: tools
+	set -e; for d in $(TOOL_DIRS); do \
+		$(MAKE) -C $$d install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR); done
 	$(MAKE) install-config
 
-# The systemd units (policy, key export, key collection) and their
-# configuration files, which keep monitoring off and forward nothing; an
-# existing configuration file is never overwritten.
+# The module's source as DKMS builds it (dkms.conf): the Kbuild files,
+# the sources, the feature probes and the uapi header. probed.h and the
+# other build products are made on the target machine.
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRC = $(DESTDIR)/usr/src/tlsmon-$(DKMS_VERSION)
+install-dkms:
+	install -d $(DKMS_SRC)/module/compat $(DKMS_SRC)/uapi/linux
+	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
+	install -m 0644 module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.c)) \
+		$(filter-out module/probed.h,$(wildcard module/*.h)) $(DKMS_SRC)/module/
+	install -m 0644 $(wildcard module/compat/*.c) $(DKMS_SRC)/module/compat/
+	install -m 0755 module/compat/probe.sh $(DKMS_SRC)/module/compat/
+	install -m 0644 uapi/linux/tlsmon.h $(DKMS_SRC)/uapi/linux/
+
+# Every systemd unit of tools/systemd (policy, key export, key collection),
+# configuration files that keep monitoring off and forward nothing, and a
+# modprobe.d file that documents the module's parameters (all
+# commented out); existing files in /etc are never overwritten.
 SYSTEMDUNITDIR ?= /lib/systemd/system
+UNITS := $(notdir $(wildcard tools/systemd/*.service tools/systemd/*.socket \
+			     tools/systemd/*.timer))
 install-config:
-	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)/etc/tlsmon
-	for u in tlsmon tlsmon-export tlsmon-collect; do \
-		sed 's|@SBINDIR@|$(PREFIX)/sbin|' tools/systemd/$$u.service \
-			>$(DESTDIR)$(SYSTEMDUNITDIR)/$$u.service || exit 1; \
-	done
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)/etc/tlsmon $(DESTDIR)/etc/modprobe.d
+	for u in $(UNITS); do \
+		sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@BINDIR@|$(PREFIX)/bin|g' \
+			tools/systemd/$$u >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; done
 	install -D -m 0644 Documentation/tlsmon.7 $(DESTDIR)$(PREFIX)/share/man/man7/tlsmon.7
 	for f in policy export collect; do \
 		test -e $(DESTDIR)/etc/tlsmon/$$f.conf || \
 			install -m 0644 tools/systemd/$$f.conf $(DESTDIR)/etc/tlsmon/$$f.conf || exit 1; \
 	done
+	test -e $(DESTDIR)/etc/modprobe.d/tlsmon.conf || \
+		install -m 0644 tools/systemd/modprobe.conf $(DESTDIR)/etc/modprobe.d/tlsmon.conf
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/module/tlsmon.ko
 	-rmdir $(DESTDIR)/lib/modules/$(KVER)/updates/module 2>/dev/null
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVER)
-	$(MAKE) -C tools/monctl uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
-	$(MAKE) -C tools/libtlsmon uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon.service \
-	      $(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon-export.service \
-	      $(DESTDIR)$(SYSTEMDUNITDIR)/tlsmon-collect.service \
+	set -e; for d in $(TOOL_DIRS); do \
+		$(MAKE) -C $$d uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR); done
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(UNITS)) \
 	      $(DESTDIR)$(PREFIX)/share/man/man7/tlsmon.7
 
-# A Debian package built with Debian's own tooling from the tracked files
-# (dpkg-buildpackage, debhelper, dh-dkms): build/deb/tlsmon_*.deb.
+# The Debian source and binary packages, built with Debian's own tooling
+# from the tracked files (dpkg-buildpackage, debhelper, dh-dkms), hardened
+# (debian/rules): build/deb/*.deb, .dsc and .changes.
 deb:
 	rm -rf build/deb
 	mkdir -p build/deb/tlsmon
 	git ls-files -z | tar --null -T - -cf - | tar -x -C build/deb/tlsmon
-	cd build/deb/tlsmon && dpkg-buildpackage -us -uc -b
+	cd build/deb/tlsmon && dpkg-buildpackage -us -uc -j2
 	@ls build/deb/*.deb
 
 clean:
