@@ -134,6 +134,7 @@ void session_print(const struct session *s);
 
 int do_policy(int argc, char **argv);
 int do_policy_load(int argc, char **argv);
+int do_policy_unload(int argc, char **argv);
 int do_policy_save(int argc, char **argv);
 int do_policy_check(int argc, char **argv);
 int do_sessions(int argc, char **argv);

@@ -542,6 +542,7 @@ static void policy_usage(void)
 		"Usage: monctl [-j [-p]] policy [show]\n"
 		"       monctl policy set SETTING VALUE [SETTING VALUE...]\n"
 		"       monctl policy load FILE|-\n"
+		"       monctl policy unload FILE|-\n"
 		"       monctl policy save [FILE|-]\n"
 		"       monctl policy check FILE|-\n"
 		"       monctl policy help\n"
@@ -560,9 +561,10 @@ static void policy_usage(void)
 		"'load' applies a policy file (one [host] or [netns NAME] section per\n"
 		"namespace, 'setting = value' lines, see monctl(8)) after checking all\n"
 		"of it, section by section; 'check' only checks it, without the kernel\n"
-		"or the namespaces; 'save' writes every namespace's policy in that\n"
-		"format (under -n NAME, only that one, as [netns NAME]), replacing\n"
-		"FILE atomically.\n"
+		"or the namespaces; 'unload' turns monitoring and export off in every\n"
+		"namespace whose section of the file turns monitoring on; 'save' writes\n"
+		"every namespace's policy in that format (under -n NAME, only that\n"
+		"one, as [netns NAME]), replacing FILE atomically.\n"
 		"Changing the policy needs CAP_NET_ADMIN over the network namespace.\n"
 		"SUITE is a code point (0xff01) or one of these names:\n");
 	suite_list(stderr);
@@ -574,6 +576,7 @@ static const struct mon_cmd policy_cmds[] = {
 	{ "load", do_policy_load, "apply a policy file" },
 	{ "save", do_policy_save, "write the policies in the file format" },
 	{ "check", do_policy_check, "check a policy file, apply nothing" },
+	{ "unload", do_policy_unload, "turn off what a policy file turns on" },
 	{ NULL, NULL, NULL },
 };
 

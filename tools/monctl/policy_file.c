@@ -2,7 +2,8 @@
 /*
  * monctl policy load FILE / monctl policy save [FILE]: the policy of
  * several network namespaces in one file, applied at boot by a systemd
- * unit.
+ * unit. monctl policy unload FILE undoes what load FILE turned on, when
+ * the unit stops.
  *
  *   # comment
  *   [host]                  the namespace monctl runs in
@@ -65,12 +66,15 @@ struct section {
  * @path: its name, "-" for standard input
  * @check_only: policy check: namespaces are not opened, links not
  *	resolved, every error reported
+ * @unload: policy unload: a namespace that no longer exists is not an
+ *	error (it has nothing left to turn off)
  * @n: sections read
  * @s: the sections
  */
 struct pfile {
 	const char *path;
 	bool check_only;
+	bool unload;
 	unsigned int n;
 	struct section s[MAX_SECTIONS];
 };
@@ -222,6 +226,9 @@ static int open_netns(const struct pfile *f, struct section *s)
 	} else {
 		snprintf(path, sizeof(path), "/run/netns/%s", s->name);
 		s->fd = open(path, O_RDONLY | O_CLOEXEC);
+		/* a namespace deleted took its policy with it */
+		if (s->fd < 0 && errno == ENOENT && f->unload)
+			return 0;
 	}
 	if (s->fd < 0) {
 		ferr(f, s->line, "network namespace '%s': %s", s->name[0] ? s->name : "host",
@@ -530,6 +537,81 @@ out:
 	return ret;
 }
 
+/*
+ * Monitoring and key export off in every namespace whose section of the
+ * file turns monitoring on: what 'load' of the same file turned on. The
+ * file is checked as load checks it; namespaces that no longer exist, and
+ * every namespace when the module is not loaded, have nothing to turn off.
+ */
+static int policy_unload(int argc, char **argv)
+{
+	struct pfile *f;
+	unsigned int i;
+	int ret = MON_EXIT_FAIL;
+	int home;
+
+	if (argc != 1) {
+		mon_err("policy unload: needs one FILE ('-' for standard input)");
+		return MON_EXIT_USAGE;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return MON_EXIT_FAIL;
+	f->path = argv[0];
+	f->unload = true;
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0 || parse_file(f))
+		goto out;
+	ret = MON_EXIT_OK;
+	if (access("/sys/module/tlsmon", F_OK))
+		goto out;
+	for (i = 0; i < f->n; i++) {
+		struct nlattr *nest;
+		struct nlmsghdr *nlh;
+		struct mon_nl nl;
+		int err;
+
+		if (!f->s[i].pol.enabled || f->s[i].fd < 0)
+			continue;
+		if (setns(f->s[i].fd, CLONE_NEWNET)) {
+			ferr(f, f->s[i].line, "cannot enter the namespace: %s", strerror(errno));
+			ret = MON_EXIT_FAIL;
+			continue;
+		}
+		if (mon_nl_open(&nl)) {
+			ret = MON_EXIT_FAIL;
+			continue;
+		}
+		nlh = mon_nl_request(&nl, TLSMON_CMD_POLICY_SET, 0);
+		nest = mnl_attr_nest_start(nlh, TLSMON_A_POLICY);
+		mnl_attr_put_u8(nlh, TLSMON_POLICY_A_ENABLED, 0);
+		mnl_attr_put_u8(nlh, TLSMON_POLICY_A_EXPORT, 0);
+		mnl_attr_nest_end(nlh, nest);
+		err = mon_nl_talk(&nl, nlh, NULL, NULL);
+		if (err) {
+			char what[300];
+
+			snprintf(what, sizeof(what),
+				 "%s:%u: namespace '%s': cannot turn monitoring off",
+				 f->path, f->s[i].line, f->s[i].name[0] ? f->s[i].name : "host");
+			mon_nl_perror(&nl, what, err);
+			ret = MON_EXIT_FAIL;
+		}
+		mon_nl_close(&nl);
+	}
+out:
+	if (home >= 0) {
+		if (setns(home, CLONE_NEWNET))
+			ret = MON_EXIT_FAIL;
+		close(home);
+	}
+	for (i = 0; i < f->n; i++)
+		if (f->s[i].fd >= 0)
+			close(f->s[i].fd);
+	free(f);
+	return ret;
+}
+
 /* One section, as policy load reads it; @name NULL for [host]. */
 static int save_one(FILE *out, const char *name)
 {
@@ -730,6 +812,11 @@ out:
 int do_policy_load(int argc, char **argv)
 {
 	return policy_load(argc, argv);
+}
+
+int do_policy_unload(int argc, char **argv)
+{
+	return policy_unload(argc, argv);
 }
 
 int do_policy_save(int argc, char **argv)
