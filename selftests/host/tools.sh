@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Host checks of what an operator installs besides the module: the man
-# pages, the bash completion of monctl, the systemd unit and the shipped
-# policy file. No module is needed.
+# pages, the bash completion of monctl, the systemd units and the shipped
+# policy and modprobe.d files. No module is needed.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,7 +22,7 @@ done
 
 # Every object and command monctl knows is in its man page.
 rc=0
-for word in "policy set" "policy load" "policy save" "policy check" "sessions" "stats" "keys" "monitor" "decrypt keys" \
+for word in "policy set" "policy load" "policy save" "policy check" "policy unload" "sessions" "stats" "keys" "monitor" "decrypt keys" \
 	"export --to" "collect --listen"; do
 	LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$top/tools/monctl/monctl.8" 2>/dev/null | grep -q "monctl $word" ||
 		{ diag "monctl.8 does not describe 'monctl $word'"; rc=1; }
@@ -60,7 +60,7 @@ if [ -r /usr/share/bash-completion/bash_completion ]; then
 		t monctl collect --c' _ "$top")
 	expected='policy sessions stats keys monitor decrypt export collect help
 policy
-show set load save check help
+show set load save check unload help
 check
 enabled suites consent consent-ext mark export links
 off accept require
@@ -101,33 +101,56 @@ log_test $rc "monctl monitor: usage errors exit 2 before the kernel is asked; ob
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 make -s -C "$top" install-config DESTDIR="$stage" PREFIX=/usr >/dev/null
-unit=$stage/lib/systemd/system/tlsmon.service
+unitdir=$stage/lib/systemd/system
+unit=$unitdir/tlsmon.service
+units=$(cd "$top/tools/systemd" && ls -- *.service)
 if command -v systemd-analyze >/dev/null; then
-	# monctl and the man pages exist only once installed: exactly those
-	# messages are expected, any other one (modprobe's too) fails
-	out=$(systemd-analyze verify "$unit" 2>&1 | grep -vxF \
-		-e "tlsmon.service: Command /usr/sbin/monctl is not executable: No such file or directory" \
-		-e "tlsmon.service: Command 'man monctl(8)' failed with code 16" \
-		-e "tlsmon.service: Command 'man tlsmon(7)' failed with code 16")
-	rc=0
-	[ -z "$out" ] || { printf '%s\n' "$out" | sed 's/^/# /'; rc=1; }
-	log_test $rc "systemd-analyze verify tlsmon.service"
+	for u in $units; do
+		# monctl and the man pages exist only once installed: exactly
+		# those messages are expected, any other one (modprobe's too) fails
+		out=$(systemd-analyze verify "$unitdir/$u" 2>&1 | grep -vxE \
+			-e "$u: Command /usr/sbin/monctl is not executable: No such file or directory" \
+			-e "$u: Command 'man (monctl\\(8\\)|tlsmon\\(7\\))' failed with code 16")
+		rc=0
+		[ -z "$out" ] || { printf '%s\n' "$out" | sed 's/^/# /'; rc=1; }
+		log_test $rc "systemd-analyze verify $u"
+		# no worse than MEDIUM: EXPOSED, UNSAFE and DANGEROUS fail
+		level=$(systemd-analyze security --offline=true "$unitdir/$u" 2>&1 |
+			sed -n 's/^.*Overall exposure level for [^:]*: \([0-9.]*\) \([A-Z]*\).*/\1 \2/p')
+		diag "$u: exposure ${level:-unknown}"
+		case $level in
+		*" PERFECT" | *" SAFE" | *" OK" | *" MEDIUM") rc=0 ;;
+		*) rc=1 ;;
+		esac
+		log_test $rc "systemd-analyze security $u is MEDIUM or better"
+	done
 	rc=0
 	for u in tlsmon-export tlsmon-collect; do
-		out=$(systemd-analyze verify "$stage/lib/systemd/system/$u.service" 2>&1 |
-			grep -v 'is not executable\|man monctl')
-		[ -z "$out" ] || { printf '%s\n' "$out" | sed 's/^/# /'; rc=1; }
-		grep -q "^ExecStart=/usr/sbin/monctl ${u#tlsmon-} " "$stage/lib/systemd/system/$u.service" ||
+		grep -q "^ExecStart=/usr/sbin/monctl ${u#tlsmon-} " "$unitdir/$u.service" ||
 			{ diag "$u.service does not run the installed monctl"; rc=1; }
 		# Type=notify: readiness comes from monctl itself
-		grep -qx 'Type=notify' "$stage/lib/systemd/system/$u.service" || rc=1
+		grep -qx 'Type=notify' "$unitdir/$u.service" || rc=1
 	done
-	log_test $rc "systemd-analyze verify tlsmon-export.service and tlsmon-collect.service"
+	log_test $rc "tlsmon-export.service and tlsmon-collect.service run monctl, Type=notify"
 else
-	skip_missing "systemd unit" "systemd-analyze is not installed"
+	skip_missing "systemd units" "systemd-analyze is not installed"
 fi
-grep -qx 'ExecStart=/usr/sbin/monctl policy load /etc/tlsmon/policy.conf' "$unit"
-log_test $? "the unit applies /etc/tlsmon/policy.conf with the installed monctl"
+grep -qx 'ExecStart=/usr/sbin/monctl policy load /etc/tlsmon/policy.conf' "$unit" &&
+	grep -qx 'ExecStop=/usr/sbin/monctl policy unload /etc/tlsmon/policy.conf' "$unit"
+log_test $? "the unit applies /etc/tlsmon/policy.conf with the installed monctl, unloads it when stopped"
+# the sandbox leaves monctl what it needs: netlink, setns into /run/netns
+grep -qx 'CapabilityBoundingSet=CAP_NET_ADMIN CAP_SYS_ADMIN' "$unit" &&
+	grep -q '^RestrictAddressFamilies=.*AF_NETLINK' "$unit" &&
+	grep -qx 'RestrictNamespaces=net' "$unit" &&
+	! grep -q '^PrivateNetwork=yes\|^PrivateUsers=yes\|^InaccessiblePaths=.*/run' "$unit" &&
+	grep -qx 'ExecStartPre=+/sbin/modprobe tlsmon' "$unit"
+log_test $? "the sandbox keeps netlink, setns and the module load"
+rc=0
+for u in $units; do
+	grep -q '@[A-Z]*@' "$unitdir/$u" && { diag "$u: unsubstituted @VAR@"; rc=1; }
+done
+[ -n "$units" ] || rc=1
+log_test $rc "every unit of tools/systemd is installed with its paths filled in"
 # the shipped file is valid (checked before the module is asked: without
 # the module, load fails only at the kernel)
 out=$("$monctl" policy load "$stage/etc/tlsmon/policy.conf" 2>&1)
@@ -137,6 +160,30 @@ echo "# a local change" >>"$stage/etc/tlsmon/policy.conf"
 make -s -C "$top" install-config DESTDIR="$stage" PREFIX=/usr >/dev/null
 grep -q "a local change" "$stage/etc/tlsmon/policy.conf"
 log_test $? "installing again keeps the operator's policy file"
+out=$("$monctl" policy unload "$stage/etc/tlsmon/policy.conf" 2>&1)
+log_test $? "policy unload of the shipped file succeeds with no module loaded${out:+: $out}"
+
+# /etc/modprobe.d/tlsmon.conf: every parameter of the module documented
+# with its default, nothing set
+conf=$stage/etc/modprobe.d/tlsmon.conf
+rc=0
+[ -f "$conf" ] || rc=1
+params=$(sed -n 's/^module_param(\([a-z_0-9]*\),.*/\1/p' "$top"/module/*.c)
+[ -n "$params" ] || rc=1
+for p in $params; do
+	def=$(sed -n "s/^static [a-z ]* $p = \([^;]*\);/\1/p; s/^static bool $p;/N/p" "$top"/module/*.c | head -1)
+	case $def in
+	true) def=Y ;;
+	false) def=N ;;
+	esac
+	grep -qx "#options tlsmon $p=$def" "$conf" || { diag "modprobe.d: no '#options tlsmon $p=$def'"; rc=1; }
+done
+grep -v '^#' "$conf" | grep -q . && { diag "modprobe.d: an uncommented line"; rc=1; }
+log_test $rc "the modprobe.d file documents every module parameter, all commented out"
+echo "options tlsmon max_pending=64" >>"$conf"
+make -s -C "$top" install-config DESTDIR="$stage" PREFIX=/usr >/dev/null
+grep -qx "options tlsmon max_pending=64" "$conf"
+log_test $? "installing again keeps the operator's modprobe.d file"
 
 # --- readiness and the collector's file, without the module -----------------
 if command -v openssl >/dev/null; then

@@ -356,6 +356,20 @@ mca policy set enabled off consent accept mark none &&
 log_test $? "that file loaded from the host restores the namespace and leaves the host alone"
 mc policy check "$pf/a.conf" && mc policy check "$pf/saved.conf"
 log_test $? "saved files pass policy check"
+
+# unload: what the file turned on goes off (tlsmon.service's ExecStop,
+# with the unit's capabilities only), settings stay, and a namespace the
+# file leaves off is not touched
+mcb policy set enabled on &&
+	{ cat "$pf/policy.conf"; printf '[netns %s-gone]\nenabled = on\n' "$ns_a"; } >"$pf/unload.conf" &&
+	setpriv --bounding-set=-all,+net_admin,+sys_admin -- "$monctl" policy unload "$pf/unload.conf" &&
+	mc -j policy | grep -q '^{"enabled":false,"suites":\["0xff01","0xff02"\],.*"export":false,"links":\["'"$lk"'"\]}$' &&
+	mca -j policy | grep -q '^{"enabled":false,.*"consent":"require",.*"mark":"0x100",.*"export":false' &&
+	mcb -j policy | grep -q '^{"enabled":true,'
+log_test $? "policy unload turns off what the file turned on, skipping a namespace gone"
+mcb policy set enabled off
+# back to what the file loads, for the cases below
+mc policy load "$pf/policy.conf"
 cat >"$pf/bad.conf" <<CONF
 [netns $ns_a]
 enabled = off
