@@ -2,9 +2,9 @@
 #
 # tlsmon top-level Makefile.
 #
-#   make            build module/tlsmon.ko, tools/monctl/monctl (and its
-#                   decryptor, tlsmon-decrypt) and
-#                   tools/libtlsmon (the application library)
+#   make            build module/tlsmon.ko and every directory of tools/
+#                   with a Makefile (monctl with tlsmon-forward and
+#                   tlsmon-decrypt, libtlsmon...)
 #   make deps       install every Debian package the project needs (root)
 #   make demo       the demonstration, in a QEMU guest
 #   make check      host unit tests, 60 s of fuzzing, style checks and the
@@ -58,7 +58,7 @@ export KDIR
 .PHONY: print-kdir print-kver all module monctl libtlsmon tools install-tools install-dkms tests deps demo check check-host check-guest bench-profile \
 	check-style check-debug check-kernel check-ktls check-reload bench bench-ab fuzz install install-config uninstall deb clean
 
-all: module monctl libtlsmon
+all: module tools
 
 module:
 	@test -n "$(KDIR)" || { echo "no kernel build tree found: run 'make deps' or set KDIR" >&2; exit 1; }
