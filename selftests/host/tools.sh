@@ -196,7 +196,7 @@ s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1]); s.settimeout(20)
 print(s.recv(100).decode(), flush=True)' "$stage/notify" >"$stage/notify.out" &
 	npid=$!
-	busywait 5000 test -S "$stage/notify"
+	busywait 60000 test -S "$stage/notify"
 	NOTIFY_SOCKET=$stage/notify "$monctl" collect --listen 127.0.0.1:$port --cert "$stage/col.pem" \
 		--key "$stage/col.key" --client-ca "$stage/col.pem" --out "$stage/keys.jsonl" \
 		2>"$stage/collect.err" &
@@ -222,7 +222,7 @@ print(s.recv(100).decode(), flush=True)' "$stage/notify" >"$stage/notify.out" &
 		--client-ca "$stage/col.pem" --out "$stage/days/keys.jsonl" --retain 2 \
 		2>"$stage/collect.err" &
 	cpid=$!
-	busywait 10000 grep -q collecting "$stage/collect.err"
+	busywait 60000 grep -q collecting "$stage/collect.err"
 	kill -TERM $cpid; wait $cpid
 	rc=0
 	got=$(cd "$stage/days" && ls | tr '\n' ' ')
