@@ -175,7 +175,7 @@ log_test $case_ok "the same key share from the same server again: both ends flag
 # --- the text listing names the flag -------------------------------------
 case_ok=0
 hold_pair 10.78.0.2 10.78.0.2 "-c -y 7" "-c -o 1301" || case_ok=1
-expect_eq "text" "$(mcc sessions | grep -c ' static-key-share$')" 1
+expect_eq "text" "$(mcc sessions | grep -c ' static-key-share ')" 1
 release_pair || case_ok=1
 log_test $case_ok "monctl sessions (text) marks a flagged session static-key-share"
 

@@ -345,7 +345,8 @@ log_test $? "policy save FILE: written beside it and renamed over it, mode 0644"
 # Under -n, the namespace is saved as itself, never as [host]: loading the
 # file from the host changes that namespace, not the host.
 host_before=$(mc -j policy)
-a_mca policy save "$pf/a.conf" && mca policy save >"$pf/a-stdout.conf" &&
+a_before=$(mca -j policy)
+mca policy save "$pf/a.conf" && mca policy save >"$pf/a-stdout.conf" &&
 	cmp -s "$pf/a.conf" "$pf/a-stdout.conf" &&
 	! grep -q '^\[host\]' "$pf/a.conf" && [ "$(grep -c '^\[' "$pf/a.conf")" = 1 ] &&
 	grep -qx "\[netns $ns_a\]" "$pf/a.conf" && grep -qx "mark = 0x100/0xf00" "$pf/a.conf"
