@@ -139,7 +139,7 @@ check_epochs() {
 rekey_case() {
 	local cipher=$1 suite=$2 k0c k0s k1c k1s ev id
 	case_ok=0
-	mcc -j monitor >"$tmp/monitor.out" 2>&1 &
+	mcc -j monitor keys >"$tmp/monitor.out" 2>&1 &
 	mpid=$!
 	rm -f "$tmp/cap.pcap"
 	ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &

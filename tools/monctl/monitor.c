@@ -28,12 +28,14 @@
  * @limit: stop after this many (0: never)
  * @show: MON_SHOW_* asked for
  * @fetch: with MON_SHOW_KEYS, the socket the keys are fetched over
+ * @epoch: the epoch the notice being handled announced
  * @when: receipt time of the message being printed, as text
  */
 struct monitor_ctx {
 	unsigned long count, limit;
 	unsigned int show;
 	struct mon_nl *fetch;
+	uint32_t epoch;
 	char when[64];
 };
 
@@ -64,6 +66,19 @@ static int monitor_key(const struct session *s, const struct key_rec *k, void *d
 	struct monitor_ctx *ctx = data;
 	struct json j;
 
+	/*
+	 * The kernel holds only a direction's current keys: a KeyUpdate
+	 * between the notice and the fetch returns the next epoch, which its
+	 * own notice prints. Printing it here too would show it twice and
+	 * label it as the epoch announced.
+	 */
+	if (k->epoch != ctx->epoch) {
+		mon_err("monitor: keys of session %llu (%s) epoch %u were replaced by epoch %u before they were fetched",
+			(unsigned long long)s->id,
+			k->dir == TLSMON_DIR_TX ? "tx" : "rx", ctx->epoch,
+			k->epoch);
+		return MNL_CB_STOP;
+	}
 	monitor_event_open(&j, ctx, "keys");
 	if (mon_opts.json) {
 		key_json(&j, "keys", s, k);
@@ -85,14 +100,17 @@ static int monitor_keys_notice(const struct nlmsghdr *nlh, struct monitor_ctx *c
 {
 	struct session s;
 	struct key_rec k;
+	int ret;
 
 	if (key_notice_parse(nlh, &s, &k)) {
 		mon_err("monitor: a key notice does not parse");
 		return MNL_CB_ERROR;
 	}
-	if (keys_fetch(ctx->fetch, s.id, s.cookie, k.dir, monitor_key, ctx) ==
-	    MNL_CB_OK)
-		return MNL_CB_OK;
+	ctx->epoch = k.epoch;
+	/* MNL_CB_STOP: replaced by the next epoch, printed by its notice */
+	ret = keys_fetch(ctx->fetch, s.id, s.cookie, k.dir, monitor_key, ctx);
+	if (ret != MNL_CB_ERROR)
+		return ret;
 	if (errno == ENOENT || errno == EOPNOTSUPP) {
 		mon_err("monitor: keys of session %llu (%s) are no longer available: %s",
 			(unsigned long long)s.id, k.dir == TLSMON_DIR_TX ? "tx" : "rx",
