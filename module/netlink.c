@@ -19,6 +19,14 @@
 #include "policy.h"
 #include "session.h"
 
+/*
+ * Every operation is validated strictly (resv_start_op is 0): an attribute
+ * a policy does not list, or lists without a type, is refused by the
+ * netlink core with its own extack message, as is a non-zero
+ * genlmsghdr.reserved. The policies say every range they can; the code
+ * checks only what they cannot (0xff01 in the private-use range, the mark
+ * within its mask, an export link's device).
+ */
 static const struct nla_policy tlsmon_suites_nl_policy[TLSMON_SUITES_A_MAX + 1] = {
 	[TLSMON_SUITES_A_SUITE] = { .type = NLA_U16 },
 };
@@ -27,11 +35,21 @@ static const struct nla_policy tlsmon_links_nl_policy[TLSMON_LINKS_A_MAX + 1] = 
 	[TLSMON_LINKS_A_IFINDEX] = { .type = NLA_U32 },
 };
 
+/*
+ * The private-use extension code points (RFC 8446, 4.2). Not const: the
+ * policy's pointer is not on older kernels (6.1); nothing writes it.
+ */
+static struct netlink_range_validation tlsmon_consent_ext_range __ro_after_init = {
+	.min = 0xff00,
+	.max = 0xffff,
+};
+
 static const struct nla_policy tlsmon_policy_nl_policy[TLSMON_POLICY_A_MAX + 1] = {
 	[TLSMON_POLICY_A_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
 	[TLSMON_POLICY_A_SUITES] = NLA_POLICY_NESTED(tlsmon_suites_nl_policy),
 	[TLSMON_POLICY_A_CONSENT] = NLA_POLICY_MAX(NLA_U8, TLSMON_CONSENT_MAX),
-	[TLSMON_POLICY_A_CONSENT_EXT] = { .type = NLA_U16 },
+	[TLSMON_POLICY_A_CONSENT_EXT] =
+		NLA_POLICY_FULL_RANGE(NLA_U16, &tlsmon_consent_ext_range),
 	[TLSMON_POLICY_A_MARK] = { .type = NLA_U32 },
 	[TLSMON_POLICY_A_MASK] = { .type = NLA_U32 },
 	[TLSMON_POLICY_A_EXPORT] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -42,18 +60,20 @@ static const struct nla_policy tlsmon_set_nl_policy[TLSMON_A_MAX + 1] = {
 	[TLSMON_A_POLICY] = NLA_POLICY_NESTED(tlsmon_policy_nl_policy),
 };
 
-/* GET and dump requests take no attribute: any attribute is an error. */
-static const struct nla_policy tlsmon_get_nl_policy[TLSMON_A_MAX + 1] = {
-	[TLSMON_A_POLICY] = { .type = NLA_REJECT },
-	[TLSMON_A_SESSION] = { .type = NLA_REJECT },
-	[TLSMON_A_STATS] = { .type = NLA_REJECT },
-	[TLSMON_A_KEY] = { .type = NLA_REJECT },
-	[TLSMON_A_PEER] = { .type = NLA_REJECT },
-};
+/*
+ * An operation without a policy takes no attribute: from resv_start_op on
+ * the core rejects every one. A kernel without resv_start_op parses
+ * nothing then; there, this policy lists no attribute, and strict
+ * validation refuses each.
+ */
+#ifndef TLSMON_HAVE_GENL_RESV_START_OP
+static const struct nla_policy tlsmon_get_nl_policy[TLSMON_A_MAX + 1] = {};
+#endif
 
 /* A session is looked up by its socket's cookie, and by nothing else. */
 static const struct nla_policy tlsmon_session_sel_nl_policy[TLSMON_SESSION_A_COOKIE + 1] = {
-	[TLSMON_SESSION_A_COOKIE] = { .type = NLA_U64 },
+	/* socket cookies start at 1: 0 names no socket */
+	[TLSMON_SESSION_A_COOKIE] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
 /*
@@ -61,17 +81,14 @@ static const struct nla_policy tlsmon_session_sel_nl_policy[TLSMON_SESSION_A_COO
  * selector (the cookie only) the one session of that socket.
  */
 static const struct nla_policy tlsmon_session_get_nl_policy[TLSMON_A_MAX + 1] = {
-	[TLSMON_A_POLICY] = { .type = NLA_REJECT },
 	[TLSMON_A_SESSION] = NLA_POLICY_NESTED(tlsmon_session_sel_nl_policy),
-	[TLSMON_A_STATS] = { .type = NLA_REJECT },
-	[TLSMON_A_KEY] = { .type = NLA_REJECT },
-	[TLSMON_A_PEER] = { .type = NLA_REJECT },
 };
 
 /* KEYS_GET selects a session by its id, its socket's cookie, or both. */
 static const struct nla_policy tlsmon_keys_sel_nl_policy[TLSMON_SESSION_A_COOKIE + 1] = {
-	[TLSMON_SESSION_A_ID] = { .type = NLA_U64 },
-	[TLSMON_SESSION_A_COOKIE] = { .type = NLA_U64 },
+	/* session ids start at 1, as cookies do */
+	[TLSMON_SESSION_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[TLSMON_SESSION_A_COOKIE] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
 /*
@@ -79,14 +96,13 @@ static const struct nla_policy tlsmon_keys_sel_nl_policy[TLSMON_SESSION_A_COOKIE
  * selector the keys of one session (do), or a dump narrowed to it.
  */
 static const struct nla_policy tlsmon_keys_get_nl_policy[TLSMON_A_MAX + 1] = {
-	[TLSMON_A_POLICY] = { .type = NLA_REJECT },
 	[TLSMON_A_SESSION] = NLA_POLICY_NESTED(tlsmon_keys_sel_nl_policy),
-	[TLSMON_A_STATS] = { .type = NLA_REJECT },
-	[TLSMON_A_KEY] = { .type = NLA_REJECT },
-	[TLSMON_A_PEER] = { .type = NLA_REJECT },
 };
 
-/* PEER_GET: one connection, by its addresses and ports. */
+/*
+ * PEER_GET: one connection, by its addresses and ports. The reply's own
+ * attributes (export, ifindex, reason) have no type here: refused.
+ */
 static const struct nla_policy tlsmon_peer_nl_policy[TLSMON_PEER_A_MAX + 1] = {
 	[TLSMON_PEER_A_FAMILY] = { .type = NLA_U16 },
 	[TLSMON_PEER_A_LOCAL_ADDR] = NLA_POLICY_MIN_LEN(4),
@@ -94,9 +110,6 @@ static const struct nla_policy tlsmon_peer_nl_policy[TLSMON_PEER_A_MAX + 1] = {
 	[TLSMON_PEER_A_LOCAL_PORT] = { .type = NLA_U16 },
 	[TLSMON_PEER_A_PEER_PORT] = { .type = NLA_U16 },
 	[TLSMON_PEER_A_BOUND_IF] = { .type = NLA_U32 },
-	[TLSMON_PEER_A_EXPORT] = { .type = NLA_REJECT },
-	[TLSMON_PEER_A_IFINDEX] = { .type = NLA_REJECT },
-	[TLSMON_PEER_A_REASON] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy tlsmon_peer_get_nl_policy[TLSMON_A_MAX + 1] = {
@@ -268,6 +281,7 @@ static int tlsmon_parse_change(struct net *net, struct nlattr **tb,
 	if (tb[TLSMON_POLICY_A_MASK])
 		c->val.mask = nla_get_u32(tb[TLSMON_POLICY_A_MASK]);
 	if (tb[TLSMON_POLICY_A_CONSENT_EXT]) {
+		/* in the private-use range (the policy); 0xff01 is not free */
 		c->val.consent_ext = nla_get_u16(tb[TLSMON_POLICY_A_CONSENT_EXT]);
 		err = tlsmon_consent_ext_check(c->val.consent_ext, &why);
 		if (err) {
@@ -417,12 +431,7 @@ static u64 tlsmon_session_selector(struct nlattr *sel,
 		NL_SET_ERR_MSG_MOD(extack, "a session is selected by its socket cookie");
 		return 0;
 	}
-	/* socket cookies start at 1: 0 would read as "not selected" */
-	if (!nla_get_u64(tb[TLSMON_SESSION_A_COOKIE])) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[TLSMON_SESSION_A_COOKIE],
-				    "socket cookie 0 names no socket");
-		return 0;
-	}
+	/* never 0: the policy's minimum */
 	return nla_get_u64(tb[TLSMON_SESSION_A_COOKIE]);
 }
 
@@ -789,22 +798,11 @@ static int tlsmon_keys_selector(struct nlattr *sel, struct tlsmon_keys_sel *ks,
 				    "a session is selected by its id or its socket cookie");
 		return -EINVAL;
 	}
-	if (tb[TLSMON_SESSION_A_ID]) {
+	/* neither is 0 (the policy's minimum): 0 means "any" below */
+	if (tb[TLSMON_SESSION_A_ID])
 		ks->id = nla_get_u64(tb[TLSMON_SESSION_A_ID]);
-		if (!ks->id) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TLSMON_SESSION_A_ID],
-					    "session id 0 names no session");
-			return -EINVAL;
-		}
-	}
-	if (tb[TLSMON_SESSION_A_COOKIE]) {
+	if (tb[TLSMON_SESSION_A_COOKIE])
 		ks->cookie = nla_get_u64(tb[TLSMON_SESSION_A_COOKIE]);
-		if (!ks->cookie) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[TLSMON_SESSION_A_COOKIE],
-					    "socket cookie 0 names no socket");
-			return -EINVAL;
-		}
-	}
 	return 0;
 }
 
@@ -1201,8 +1199,10 @@ static const struct genl_ops tlsmon_genl_ops[] = {
 	{
 		.cmd = TLSMON_CMD_POLICY_GET,
 		.doit = tlsmon_nl_policy_get,
+#ifndef TLSMON_HAVE_GENL_RESV_START_OP
 		.policy = tlsmon_get_nl_policy,
 		.maxattr = TLSMON_A_MAX,
+#endif
 	},
 	{
 		.cmd = TLSMON_CMD_POLICY_SET,
@@ -1234,8 +1234,10 @@ static const struct genl_ops tlsmon_genl_ops[] = {
 	{
 		.cmd = TLSMON_CMD_STATS_GET,
 		.doit = tlsmon_nl_stats_get,
+#ifndef TLSMON_HAVE_GENL_RESV_START_OP
 		.policy = tlsmon_get_nl_policy,
 		.maxattr = TLSMON_A_MAX,
+#endif
 	},
 	{
 		.cmd = TLSMON_CMD_PEER_GET,
@@ -1252,9 +1254,6 @@ static struct genl_family tlsmon_genl_family __ro_after_init = {
 	.maxattr = TLSMON_A_MAX,
 	.netnsok = true,
 	.parallel_ops = true,
-#ifdef TLSMON_HAVE_GENL_RESV_START_OP
-	.resv_start_op = TLSMON_CMD_MAX + 1,
-#endif
 	.ops = tlsmon_genl_ops,
 	.n_ops = ARRAY_SIZE(tlsmon_genl_ops),
 	.mcgrps = tlsmon_mcgrps,
