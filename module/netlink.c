@@ -136,13 +136,16 @@ static const struct genl_multicast_group tlsmon_mcgrps[] = {
 static struct genl_family tlsmon_genl_family;
 
 /*
- * NL_SET_ERR_MSG_ATTR() takes a string literal; the policy rules return
- * their reasons as pointers to static strings, which extack may keep just
- * the same.
+ * NL_SET_ERR_MSG_ATTR() for a reason the policy rules or the export rule
+ * return: a pointer to a static string, which extack may keep as it keeps
+ * a literal; traced as the macro traces it. Like every extack message of
+ * the family and the core's own policy messages, it has no prefix: the
+ * reader knows which family it asked.
  */
 static void tlsmon_set_err(struct netlink_ext_ack *extack,
 			   const struct nlattr *attr, const char *why)
 {
+	do_trace_netlink_extack(why);
 	if (!extack)
 		return;
 	extack->_msg = why;
@@ -319,7 +322,7 @@ static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_POLICY)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "the request holds no policy");
+		NL_SET_ERR_MSG(info->extack, "the request holds no policy");
 		return -EINVAL;
 	}
 	err = nla_parse_nested(tb, TLSMON_POLICY_A_MAX,
@@ -428,7 +431,7 @@ static u64 tlsmon_session_selector(struct nlattr *sel,
 		return 0;
 	if (!tb[TLSMON_SESSION_A_COOKIE]) {
 		NL_SET_ERR_ATTR_MISS(extack, sel, TLSMON_SESSION_A_COOKIE);
-		NL_SET_ERR_MSG_MOD(extack, "a session is selected by its socket cookie");
+		NL_SET_ERR_MSG(extack, "a session is selected by its socket cookie");
 		return 0;
 	}
 	/* never 0: the policy's minimum */
@@ -449,16 +452,16 @@ static int tlsmon_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 	u64 cookie;
 
 	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_SESSION)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a session is selected by its socket cookie");
+		NL_SET_ERR_MSG(info->extack,
+			       "a session is selected by its socket cookie");
 		return -EINVAL;
 	}
 	cookie = tlsmon_session_selector(info->attrs[TLSMON_A_SESSION], info->extack);
 	if (!cookie)
 		return -EINVAL;
 	if (!tlsmon_session_find(tn, cookie, &si)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "no monitored session has this socket cookie");
+		NL_SET_ERR_MSG(info->extack,
+			       "no monitored session has this socket cookie");
 		return -ENOENT;
 	}
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -877,8 +880,8 @@ static int tlsmon_nl_keys_get(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_SESSION)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a session is selected by its id or its socket cookie");
+		NL_SET_ERR_MSG(info->extack,
+			       "a session is selected by its id or its socket cookie");
 		return -EINVAL;
 	}
 	err = tlsmon_keys_selector(info->attrs[TLSMON_A_SESSION], &ks,
@@ -889,7 +892,7 @@ static int tlsmon_nl_keys_get(struct sk_buff *skb, struct genl_info *info)
 
 	tlsmon_policy_read(net, &p);
 	if (!p.export) {
-		NL_SET_ERR_MSG_MOD(info->extack, "key export is off in this namespace");
+		NL_SET_ERR_MSG(info->extack, "key export is off in this namespace");
 		return -EOPNOTSUPP;
 	}
 	/* read before the copy: a wipe after it changes the epoch */
@@ -904,13 +907,13 @@ static int tlsmon_nl_keys_get(struct sk_buff *skb, struct genl_info *info)
 	}
 	rcu_read_unlock();
 	if (!s) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "no monitored session has this id or socket cookie");
+		NL_SET_ERR_MSG(info->extack,
+			       "no monitored session has this id or socket cookie");
 		return -ENOENT;
 	}
 	if (!dirs) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "no key of this session may be exported (closed, not kept, wiped, or its peer not local)");
+		NL_SET_ERR_MSG(info->extack,
+			       "no key of this session may be exported (closed, not kept, wiped, or its peer not local)");
 		return -ENOENT;
 	}
 
@@ -942,8 +945,8 @@ static int tlsmon_nl_keys_get(struct sk_buff *skb, struct genl_info *info)
 	spin_unlock_bh(&ss->lock);
 	if (!sent) {
 		nlmsg_free(msg);
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "the session closed or its keys were wiped meanwhile");
+		NL_SET_ERR_MSG(info->extack,
+			       "the session closed or its keys were wiped meanwhile");
 		err = -ENOENT;
 	}
 out:
@@ -986,7 +989,7 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	 */
 	tlsmon_policy_read(net, &p);
 	if (!p.export) {
-		NL_SET_ERR_MSG_MOD(cb->extack, "key export is off in this namespace");
+		NL_SET_ERR_MSG(cb->extack, "key export is off in this namespace");
 		return -EOPNOTSUPP;
 	}
 
@@ -1125,8 +1128,8 @@ static int tlsmon_nl_peer_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 
 	if (GENL_REQ_ATTR_CHECK(info, TLSMON_A_PEER)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a connection is named by its family, addresses and ports");
+		NL_SET_ERR_MSG(info->extack,
+			       "a connection is named by its family, addresses and ports");
 		return -EINVAL;
 	}
 	err = nla_parse_nested(tb, TLSMON_PEER_A_MAX, info->attrs[TLSMON_A_PEER],
@@ -1143,8 +1146,8 @@ static int tlsmon_nl_peer_get(struct sk_buff *skb, struct genl_info *info)
 			      TLSMON_PEER_A_LOCAL_PORT) ||
 	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[TLSMON_A_PEER], tb,
 			      TLSMON_PEER_A_PEER_PORT)) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "a connection is named by its family, addresses and ports");
+		NL_SET_ERR_MSG(info->extack,
+			       "a connection is named by its family, addresses and ports");
 		return -EINVAL;
 	}
 	family = nla_get_u16(tb[TLSMON_PEER_A_FAMILY]);
@@ -1165,8 +1168,8 @@ static int tlsmon_nl_peer_get(struct sk_buff *skb, struct genl_info *info)
 			      tb[TLSMON_PEER_A_BOUND_IF] ?
 			      nla_get_u32(tb[TLSMON_PEER_A_BOUND_IF]) : 0);
 	if (!sk) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "no established TCP connection with these addresses and ports in this namespace");
+		NL_SET_ERR_MSG(info->extack,
+			       "no established TCP connection with these addresses and ports in this namespace");
 		return -ENOENT;
 	}
 	tlsmon_route_of_sk(sk, &rt);

@@ -218,7 +218,7 @@ expect_eq "unprivileged" "$rc $out" \
 mcc policy set export off
 out=$(mcc export --to 10.83.0.2:7000 "${excred[@]}" 2>&1 | grep -v forwarding); rc=$?
 expect_eq "export off" "$out" \
-	"monctl: export: cannot read the keys: tlsmon: key export is off in this namespace (Operation not supported)"
+	"monctl: export: cannot read the keys: key export is off in this namespace (Operation not supported)"
 mcc policy set export on
 kill $colpid; wait $colpid 2>/dev/null
 expect_eq "nothing collected" "$(cat "$tmp/c2.json" 2>/dev/null)" ""

@@ -139,7 +139,7 @@ mcs policy set enabled on links vs export on
 case_ok=0
 mcc policy set export off
 out=$(mcc keys 2>&1); rc=$?
-expect_eq "keys with export off" "$rc $out" "1 monctl: cannot read the keys: tlsmon: key export is off in this namespace (Operation not supported)"
+expect_eq "keys with export off" "$rc $out" "1 monctl: cannot read the keys: key export is off in this namespace (Operation not supported)"
 run_pair 10.78.0.2 "" "-o ff01" || case_ok=1
 expect_eq "client tagged" "$(py "$sess_c" 'len(d)')" 1
 expect_eq "client keys" "$keys_c" ""

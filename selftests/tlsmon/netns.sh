@@ -286,7 +286,7 @@ expect_fail "missing value is a usage error" 2 "monctl: policy set: 'export' nee
 expect_fail "set with nothing is a usage error" 2 \
 	"monctl: policy set: nothing to set (see 'monctl policy help')" mc policy set
 expect_fail "one socket that is not monitored" 1 \
-	"monctl: cannot read the session of that socket: tlsmon: no monitored session has this socket cookie (No such file or directory)" \
+	"monctl: cannot read the session of that socket: no monitored session has this socket cookie (No such file or directory)" \
 	mc sessions show cookie 12345
 expect_fail "a cookie that is not a number" 2 \
 	"monctl: sessions show: 'x1' is not a socket cookie (sk:HEX as 'ss -e' prints it, 0xHEX or decimal)" mc sessions show cookie x1
