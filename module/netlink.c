@@ -15,7 +15,6 @@
 #include "export.h"
 #include "ktls.h"
 #include "netlink.h"
-#include "nla_fill.h"
 #include "policy.h"
 #include "session.h"
 
@@ -365,54 +364,63 @@ static int tlsmon_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * The most a session nest's attributes take: four 64-bit values (id,
- * cookie, age, inode), two addresses, eleven of one or two bytes (family,
- * ports, role, version, suite, cipher, dirs, hw, reason,
- * static_key_share), the mark and the uid.
+ * The most a session nest takes: four 64-bit values (id, cookie, age,
+ * inode), two addresses, eleven of one or two bytes (family, ports, role,
+ * version, suite, cipher, dirs, hw, reason, static_key_share), the mark
+ * and the uid.
  */
-#define TLSMON_SESSION_ROOM (4 * nla_total_size_64bit(sizeof(u64)) +	\
-			     2 * nla_total_size(sizeof(struct in6_addr)) +	\
-			     11 * nla_total_size(sizeof(u16)) +		\
-			     2 * nla_total_size(sizeof(u32)))
+static size_t tlsmon_session_size(void)
+{
+	return nla_total_size(0) +
+	       4 * nla_total_size_64bit(sizeof(u64)) +
+	       2 * nla_total_size(sizeof(struct in6_addr)) +
+	       11 * nla_total_size(sizeof(u16)) +
+	       2 * nla_total_size(sizeof(u32));
+}
 
-/*
- * @now: boot time, read once per message batch: a dump's ages are alike.
- * Written in place (nla_fill.h): dumps write one per session.
- */
+/* @now: boot time, read once per message batch: a dump's ages are alike. */
 static int tlsmon_put_session(struct sk_buff *skb,
 			      const struct tlsmon_session_info *si, u64 now)
 {
-	int alen = si->family == AF_INET ? 4 : 16;
-	const void *l = si->family == AF_INET ? (const void *)&si->rt.laddr.s6_addr32[3] :
-						(const void *)&si->rt.laddr;
-	const void *r = si->family == AF_INET ? (const void *)&si->rt.raddr.s6_addr32[3] :
-						(const void *)&si->rt.raddr;
+	bool v4 = si->family == AF_INET;
+	int alen = v4 ? 4 : 16;
+	const void *l = v4 ? (const void *)&si->rt.laddr.s6_addr32[3] :
+			     (const void *)&si->rt.laddr;
+	const void *r = v4 ? (const void *)&si->rt.raddr.s6_addr32[3] :
+			     (const void *)&si->rt.raddr;
 	u64 age = div_u64(now - si->born_ns, NSEC_PER_MSEC);
-	struct tlsmon_nla_fill f;
+	struct nlattr *nest;
 
-	if (tlsmon_fill_start(&f, skb, TLSMON_A_SESSION, TLSMON_SESSION_ROOM))
+	nest = nla_nest_start(skb, TLSMON_A_SESSION);
+	if (!nest)
 		return -EMSGSIZE;
-	tlsmon_fill_u64(&f, TLSMON_SESSION_A_ID, si->id, TLSMON_SESSION_A_PAD);
-	tlsmon_fill_u64(&f, TLSMON_SESSION_A_COOKIE, si->cookie, TLSMON_SESSION_A_PAD);
-	tlsmon_fill_u16(&f, TLSMON_SESSION_A_FAMILY, si->family);
-	tlsmon_fill_put(&f, TLSMON_SESSION_A_LOCAL_ADDR, alen, l);
-	tlsmon_fill_put(&f, TLSMON_SESSION_A_PEER_ADDR, alen, r);
-	tlsmon_fill_u16(&f, TLSMON_SESSION_A_LOCAL_PORT, ntohs(si->rt.lport));
-	tlsmon_fill_u16(&f, TLSMON_SESSION_A_PEER_PORT, ntohs(si->rt.rport));
-	tlsmon_fill_u8(&f, TLSMON_SESSION_A_ROLE, si->role);
-	tlsmon_fill_u16(&f, TLSMON_SESSION_A_VERSION, si->version);
-	tlsmon_fill_u16(&f, TLSMON_SESSION_A_SUITE, si->suite);
-	tlsmon_fill_u16(&f, TLSMON_SESSION_A_CIPHER, si->cipher);
-	tlsmon_fill_u8(&f, TLSMON_SESSION_A_DIRS, si->dirs);
-	tlsmon_fill_u8(&f, TLSMON_SESSION_A_HW, si->hw);
-	tlsmon_fill_u8(&f, TLSMON_SESSION_A_REASON, si->reason);
-	tlsmon_fill_u32(&f, TLSMON_SESSION_A_MARK, si->rt.mark);
-	tlsmon_fill_u64(&f, TLSMON_SESSION_A_AGE_MS, age, TLSMON_SESSION_A_PAD);
-	tlsmon_fill_u32(&f, TLSMON_SESSION_A_UID, si->uid);
-	if (si->ino)
-		tlsmon_fill_u64(&f, TLSMON_SESSION_A_INODE, si->ino, TLSMON_SESSION_A_PAD);
-	tlsmon_fill_u8(&f, TLSMON_SESSION_A_STATIC_KEY_SHARE, si->static_ks);
-	tlsmon_fill_end(&f);
+	if (nla_put_u64_64bit(skb, TLSMON_SESSION_A_ID, si->id,
+			      TLSMON_SESSION_A_PAD) ||
+	    nla_put_u64_64bit(skb, TLSMON_SESSION_A_COOKIE, si->cookie,
+			      TLSMON_SESSION_A_PAD) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_FAMILY, si->family) ||
+	    nla_put(skb, TLSMON_SESSION_A_LOCAL_ADDR, alen, l) ||
+	    nla_put(skb, TLSMON_SESSION_A_PEER_ADDR, alen, r) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_LOCAL_PORT, ntohs(si->rt.lport)) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_PEER_PORT, ntohs(si->rt.rport)) ||
+	    nla_put_u8(skb, TLSMON_SESSION_A_ROLE, si->role) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_VERSION, si->version) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_SUITE, si->suite) ||
+	    nla_put_u16(skb, TLSMON_SESSION_A_CIPHER, si->cipher) ||
+	    nla_put_u8(skb, TLSMON_SESSION_A_DIRS, si->dirs) ||
+	    nla_put_u8(skb, TLSMON_SESSION_A_HW, si->hw) ||
+	    nla_put_u8(skb, TLSMON_SESSION_A_REASON, si->reason) ||
+	    nla_put_u32(skb, TLSMON_SESSION_A_MARK, si->rt.mark) ||
+	    nla_put_u64_64bit(skb, TLSMON_SESSION_A_AGE_MS, age,
+			      TLSMON_SESSION_A_PAD) ||
+	    nla_put_u32(skb, TLSMON_SESSION_A_UID, si->uid) ||
+	    (si->ino && nla_put_u64_64bit(skb, TLSMON_SESSION_A_INODE, si->ino,
+					  TLSMON_SESSION_A_PAD)) ||
+	    nla_put_u8(skb, TLSMON_SESSION_A_STATIC_KEY_SHARE, si->static_ks)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
 	return 0;
 }
 
@@ -464,7 +472,7 @@ static int tlsmon_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 			       "no monitored session has this socket cookie");
 		return -ENOENT;
 	}
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(tlsmon_session_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &tlsmon_genl_family, 0,
@@ -611,7 +619,7 @@ void tlsmon_nl_session_notify(struct net *net, u8 cmd,
 
 	if (!genl_has_listeners(&tlsmon_genl_family, net, TLSMON_MCGRP_EVENTS_ID))
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(tlsmon_session_size(), GFP_KERNEL);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &tlsmon_genl_family, 0, cmd);
@@ -624,42 +632,51 @@ void tlsmon_nl_session_notify(struct net *net, u8 cmd,
 				TLSMON_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
-/* The most a key nest's attributes take, with the largest kTLS cipher. */
-#define TLSMON_KEY_ROOM (3 * nla_total_size(sizeof(u16)) +			\
-			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, key)) +	\
-			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, iv)) +	\
-			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, salt)) +	\
-			 nla_total_size(sizeof_field(struct tlsmon_dir_keys, rec_seq)) + \
-			 nla_total_size_64bit(sizeof(u64)) + nla_total_size(sizeof(u32)))
+/* The most a key nest takes, with the largest kTLS cipher. */
+static size_t tlsmon_key_size(void)
+{
+	return nla_total_size(0) + 3 * nla_total_size(sizeof(u16)) +
+	       nla_total_size(sizeof_field(struct tlsmon_dir_keys, key)) +
+	       nla_total_size(sizeof_field(struct tlsmon_dir_keys, iv)) +
+	       nla_total_size(sizeof_field(struct tlsmon_dir_keys, salt)) +
+	       nla_total_size(sizeof_field(struct tlsmon_dir_keys, rec_seq)) +
+	       nla_total_size_64bit(sizeof(u64)) + nla_total_size(sizeof(u32));
+}
 
 /*
  * A key nest. With @secrets, as KEYS_GET replies hold it; without, as a
  * KEYS_NEW notice holds it: the direction, version, cipher and
  * installation time, never a byte of the key, iv, salt or sequence.
+ * The lengths are kTLS's own, within the arrays (tlsmon_keys_capture()).
  */
 static int tlsmon_put_key(struct sk_buff *skb, u8 dir,
 			  const struct tlsmon_dir_keys *k, bool secrets)
 {
-	struct tlsmon_nla_fill f;
+	struct nlattr *nest;
 
-	/* the lengths are kTLS's own, within the arrays (tlsmon_keys_capture()) */
-	if (tlsmon_fill_start(&f, skb, TLSMON_A_KEY, TLSMON_KEY_ROOM))
+	nest = nla_nest_start(skb, TLSMON_A_KEY);
+	if (!nest)
 		return -EMSGSIZE;
-	tlsmon_fill_u8(&f, TLSMON_KEY_A_DIR, dir);
-	tlsmon_fill_u16(&f, TLSMON_KEY_A_VERSION, k->version);
-	tlsmon_fill_u16(&f, TLSMON_KEY_A_CIPHER, k->cipher);
-	if (secrets) {
-		tlsmon_fill_put(&f, TLSMON_KEY_A_KEY, k->key_len, k->key);
-		tlsmon_fill_put(&f, TLSMON_KEY_A_IV, k->iv_len, k->iv);
-		tlsmon_fill_put(&f, TLSMON_KEY_A_SALT, k->salt_len, k->salt);
-		tlsmon_fill_put(&f, TLSMON_KEY_A_REC_SEQ, k->rec_seq_len,
-				k->rec_seq);
-	}
-	tlsmon_fill_u64(&f, TLSMON_KEY_A_INSTALLED_NS, k->installed_ns,
-			TLSMON_KEY_A_PAD);
-	tlsmon_fill_u32(&f, TLSMON_KEY_A_EPOCH, k->epoch);
-	tlsmon_fill_end(&f);
+	if (nla_put_u8(skb, TLSMON_KEY_A_DIR, dir) ||
+	    nla_put_u16(skb, TLSMON_KEY_A_VERSION, k->version) ||
+	    nla_put_u16(skb, TLSMON_KEY_A_CIPHER, k->cipher))
+		goto err_cancel;
+	if (secrets &&
+	    (nla_put(skb, TLSMON_KEY_A_KEY, k->key_len, k->key) ||
+	     nla_put(skb, TLSMON_KEY_A_IV, k->iv_len, k->iv) ||
+	     nla_put(skb, TLSMON_KEY_A_SALT, k->salt_len, k->salt) ||
+	     nla_put(skb, TLSMON_KEY_A_REC_SEQ, k->rec_seq_len, k->rec_seq)))
+		goto err_cancel;
+	if (nla_put_u64_64bit(skb, TLSMON_KEY_A_INSTALLED_NS, k->installed_ns,
+			      TLSMON_KEY_A_PAD) ||
+	    nla_put_u32(skb, TLSMON_KEY_A_EPOCH, k->epoch))
+		goto err_cancel;
+	nla_nest_end(skb, nest);
 	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 /*
@@ -711,7 +728,7 @@ void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *in
 	if (!genl_has_listeners(&tlsmon_genl_family, net, TLSMON_MCGRP_KEYS_ID) ||
 	    !tlsmon_may_export(net, info))
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(tlsmon_session_size() + tlsmon_key_size(), GFP_KERNEL);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &tlsmon_genl_family, 0, TLSMON_CMD_KEYS_NEW);
@@ -918,7 +935,8 @@ static int tlsmon_nl_keys_get(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	err = -ENOMEM;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(tlsmon_session_size() + 2 * tlsmon_key_size(),
+			  GFP_KERNEL);
 	if (!msg)
 		goto out;
 	hdr = genlmsg_put_reply(msg, info, &tlsmon_genl_family, 0,
