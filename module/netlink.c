@@ -13,7 +13,6 @@
 #include "audit.h"
 #include "compat.h"
 #include "export.h"
-#include "ktls.h"
 #include "netlink.h"
 #include "policy.h"
 #include "session.h"
@@ -571,29 +570,10 @@ static int tlsmon_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	nest = nla_nest_start(msg, TLSMON_A_STATS);
 	if (!nest)
 		goto err_free;
-	for (i = TLSMON_STATS_A_HANDSHAKES; i <= TLSMON_STATS_A_MAX; i++) {
-		u64 v;
-
-		switch (i) {
-		case TLSMON_STATS_A_INSTALLS_MISSED:
-			v = tlsmon_ktls_missed();
-			break;
-		case TLSMON_STATS_A_PENDING:
-			v = atomic_read(&tn->flows.count);
-			break;
-		case TLSMON_STATS_A_SESSIONS:
-			v = atomic_read(&tn->sessions.count);
-			break;
-		case TLSMON_STATS_A_KEY_SHARES:
-			v = READ_ONCE(tn->keyshares.count);
-			break;
-		default:
-			v = atomic64_read(&tn->stats[i]);
-			break;
-		}
-		if (nla_put_u64_64bit(msg, i, v, TLSMON_STATS_A_PAD))
+	for (i = TLSMON_STATS_A_HANDSHAKES; i <= TLSMON_STATS_A_MAX; i++)
+		if (nla_put_u64_64bit(msg, i, tlsmon_stat_read(tn, i),
+				      TLSMON_STATS_A_PAD))
 			goto err_free;
-	}
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);

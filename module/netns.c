@@ -12,11 +12,37 @@
 #include "audit.h"
 #include "flow.h"
 #include "keyshare.h"
+#include "ktls.h"
 #include "netns.h"
 #include "policy.h"
 #include "session.h"
 
 unsigned int tlsmon_net_id __read_mostly;
+
+/**
+ * tlsmon_stat_read() - the value of statistic @stat of @tn
+ * @tn: the namespace
+ * @stat: TLSMON_STATS_A_*, not TLSMON_STATS_A_PAD
+ *
+ * Counters are read from @tn->stats; the table sizes are read from the
+ * tables, and TLSMON_STATS_A_INSTALLS_MISSED is the host's (the kprobe
+ * core counts the returns its probes miss). Any context but NMI.
+ */
+u64 tlsmon_stat_read(struct tlsmon_net *tn, int stat)
+{
+	switch (stat) {
+	case TLSMON_STATS_A_INSTALLS_MISSED:
+		return tlsmon_ktls_missed();
+	case TLSMON_STATS_A_PENDING:
+		return atomic_read(&tn->flows.count);
+	case TLSMON_STATS_A_SESSIONS:
+		return atomic_read(&tn->sessions.count);
+	case TLSMON_STATS_A_KEY_SHARES:
+		return READ_ONCE(tn->keyshares.count);
+	default:
+		return atomic64_read(&tn->stats[stat]);
+	}
+}
 
 static int __net_init tlsmon_net_init(struct net *net)
 {

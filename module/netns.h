@@ -164,6 +164,8 @@ static inline void tlsmon_charge_end(struct mem_cgroup *old)
 int tlsmon_netns_register(void);
 void tlsmon_netns_unregister(void);
 
+u64 tlsmon_stat_read(struct tlsmon_net *tn, int stat);
+
 static inline void tlsmon_count(struct tlsmon_net *tn, int stat)
 {
 	atomic64_inc(&tn->stats[stat]);
