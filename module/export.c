@@ -7,8 +7,9 @@
  * a gateway, and that link is plain Ethernet all the way down (no tunnel,
  * overlay, loopback or point-to-point device) with the peer inside a
  * prefix of at least /16 or /64 configured on it. The rule
- * (tlsmon_export_check()) is checked when the session is tagged, at every
- * export, and for monctl's own connections (TLSMON_CMD_PEER_GET).
+ * (tlsmon_export_check()) is checked for a session by
+ * tlsmon_export_allowed(), whenever its keys are copied or would leave,
+ * and for monctl's own connections (TLSMON_CMD_PEER_GET).
  */
 #include <linux/if_arp.h>
 #include <linux/inetdevice.h>
@@ -21,7 +22,9 @@
 
 #include "compat.h"
 #include "export.h"
+#include "netns.h"
 #include "policy_rules.h"
+#include "session.h"
 
 #define COPY_KEYS(dst, ci, type)					\
 	do {								\
@@ -382,6 +385,43 @@ int tlsmon_export_check(struct net *net, const struct tlsmon_policy *pol,
 		err = tlsmon_refuse(TLSMON_REFUSE_PREFIX, why);
 	rcu_read_unlock();
 	return err;
+}
+
+/**
+ * tlsmon_export_allowed() - may a session's keys leave the kernel now?
+ * @net: the session's namespace
+ * @pol: the namespace's policy, as the caller read it
+ * @rt: the session's route parameters, as captured at tagging
+ * @peer: in, what the rule found of the peer before (TLSMON_PEER_*);
+ *	out, what it finds now
+ *
+ * The export rule of a session, in one place, for each copy of its keys
+ * (tagging, the other direction, a rekey) and each time they would leave
+ * (a fetch, a dump, a key notice): export is on, and tlsmon_export_check()
+ * accepts the peer. TLSMON_PEER_UNKNOWN routes now; TLSMON_PEER_LOCAL is
+ * taken as found (the other direction's installation, moments after the
+ * tagging that routed); TLSMON_PEER_REMOTE stays refused. A refused peer
+ * counts in TLSMON_STATS_A_EXPORT_REFUSED, export off does not. Nothing
+ * else changes: what a refusal does to keys already kept is the caller's
+ * (a rekey wipes them, a read only does not send them).
+ *
+ * Any context but NMI, as tlsmon_export_check().
+ * Return: whether the keys may be copied or sent.
+ */
+bool tlsmon_export_allowed(struct net *net, const struct tlsmon_policy *pol,
+			   const struct tlsmon_route *rt, u8 *peer)
+{
+	const char *why;
+
+	if (!pol->export)
+		return false;
+	if (*peer == TLSMON_PEER_UNKNOWN)
+		*peer = tlsmon_export_check(net, pol, rt, NULL, &why) ?
+			TLSMON_PEER_REMOTE : TLSMON_PEER_LOCAL;
+	if (*peer == TLSMON_PEER_LOCAL)
+		return true;
+	tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_EXPORT_REFUSED);
+	return false;
 }
 
 /**

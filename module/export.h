@@ -71,6 +71,8 @@ struct tlsmon_dir_keys {
 
 bool tlsmon_keys_capture(const struct tls_context *ctx, bool tx,
 			 struct tlsmon_dir_keys *k);
+bool tlsmon_export_allowed(struct net *net, const struct tlsmon_policy *pol,
+			   const struct tlsmon_route *rt, u8 *peer);
 void tlsmon_route_of_sk(const struct sock *sk, struct tlsmon_route *rt);
 int tlsmon_link_check(const struct net_device *dev, const char **why);
 int tlsmon_link_usable(struct net *net, u32 ifindex, const char **why);

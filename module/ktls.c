@@ -103,50 +103,20 @@ static void tlsmon_count_why(struct tlsmon_net *tn, u8 why)
 }
 
 /*
- * Whether a session's keys may be copied, by what tagging found of its
- * peer (TLSMON_PEER_*): export is on and the export rule accepted the
- * peer. A refusal for the peer is counted.
- */
-static bool tlsmon_export_ok(struct tlsmon_net *tn,
-			     const struct tlsmon_policy *pol, u8 peer)
-{
-	if (!pol->export)
-		return false;
-	if (peer != TLSMON_PEER_LOCAL) {
-		tlsmon_count(tn, TLSMON_STATS_A_EXPORT_REFUSED);
-		return false;
-	}
-	return true;
-}
-
-/*
- * TLSMON_PEER_* of a session's peer now, by the socket's own route (see
- * tlsmon_export_check()); not looked at with export off.
- */
-static u8 tlsmon_peer_of(struct sock *sk, const struct tlsmon_policy *pol,
-			 const struct tlsmon_session_info *info)
-{
-	const char *why;
-
-	if (!pol->export)
-		return TLSMON_PEER_UNKNOWN;
-	return tlsmon_export_check(sock_net(sk), pol, &info->rt, NULL, &why) ?
-	       TLSMON_PEER_REMOTE : TLSMON_PEER_LOCAL;
-}
-
-/*
- * The keys of a tagged session's new direction, if they may be exported
- * (see tlsmon_export_ok()); otherwise nothing is copied. The copy is on
- * the caller's stack, which wipes it with memzero_explicit().
+ * The keys of a tagged session's new direction, if the export rule
+ * (tlsmon_export_allowed(), @peer as it takes it) lets them be kept;
+ * otherwise nothing is copied. The copy is on the caller's stack, which
+ * wipes it with memzero_explicit().
  * Return: @keys, filled, or NULL.
  */
-static struct tlsmon_dir_keys *tlsmon_export_keys(struct tlsmon_net *tn,
+static struct tlsmon_dir_keys *tlsmon_export_keys(struct sock *sk,
 						  const struct tlsmon_policy *pol,
-						  u8 peer,
+						  const struct tlsmon_route *rt,
+						  u8 *peer,
 						  const struct tlsmon_install *in,
 						  struct tlsmon_dir_keys *keys)
 {
-	if (!tlsmon_export_ok(tn, pol, peer))
+	if (!tlsmon_export_allowed(sock_net(sk), pol, rt, peer))
 		return NULL;
 	return tlsmon_keys_capture(in->ctx, in->tx, keys) ? keys : NULL;
 }
@@ -190,7 +160,7 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 		.static_ks = v->static_ks,
 	};
 	struct tlsmon_dir_keys copy, *keys;
-	u8 peer;
+	u8 peer = TLSMON_PEER_UNKNOWN;
 
 	/* The owner holds the socket lock: the mark changes under it. */
 	if (pol->mask) {
@@ -201,8 +171,7 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 	tlsmon_route_of_sk(sk, &info.rt);
 	tlsmon_owner_of_sk(sk, &info);
 
-	peer = tlsmon_peer_of(sk, pol, &info);
-	keys = tlsmon_export_keys(tn, pol, peer, in, &copy);
+	keys = tlsmon_export_keys(sk, pol, &info.rt, &peer, in, &copy);
 	if (tlsmon_session_add(tn, &info, peer, keys)) {
 		/* No record, no monitoring: fail closed. */
 		tlsmon_count(tn, TLSMON_STATS_A_UNTAGGED);
@@ -239,11 +208,9 @@ static bool tlsmon_second_dir(struct sock *sk, struct tlsmon_net *tn,
 	/* monitoring turned off since the tagging: the direction, no keys */
 	keys = NULL;
 	if (pol->enabled) {
+		/* unknown: export was turned on since the tagging */
 		peer = s->peer;
-		/* export was turned on since the tagging; the address is fixed */
-		if (peer == TLSMON_PEER_UNKNOWN)
-			peer = tlsmon_peer_of(sk, pol, &s->info);
-		keys = tlsmon_export_keys(tn, pol, peer, in, &copy);
+		keys = tlsmon_export_keys(sk, pol, &s->info.rt, &peer, in, &copy);
 	}
 	open = tlsmon_session_add_dir(tn, s, dir, in->hw, keys, &info);
 	if (open && keys)
@@ -320,8 +287,8 @@ static void tlsmon_rekeyed(struct sock *sk, struct tlsmon_net *tn,
 	if (pol && pol->enabled && pol->export) {
 		/* refused once, refused for good; otherwise the rule, now */
 		peer = s->peer == TLSMON_PEER_REMOTE ? TLSMON_PEER_REMOTE :
-		       tlsmon_peer_of(sk, pol, &s->info);
-		keys = tlsmon_export_keys(tn, pol, peer, in, &copy);
+		       TLSMON_PEER_UNKNOWN;
+		keys = tlsmon_export_keys(sk, pol, &s->info.rt, &peer, in, &copy);
 		if (peer == TLSMON_PEER_REMOTE && s->peer == TLSMON_PEER_LOCAL)
 			tlsmon_session_wipe_keys(tn, s);
 	}

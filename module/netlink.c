@@ -659,31 +659,6 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
-/*
- * The peer half of the export rules, checked at every export: the
- * socket's route as captured at tagging, against @p now.
- */
-static bool tlsmon_peer_exportable(struct net *net, const struct tlsmon_policy *p,
-				   const struct tlsmon_session_info *si)
-{
-	const char *why;
-
-	if (tlsmon_export_check(net, p, &si->rt, NULL, &why)) {
-		tlsmon_count(tlsmon_net(net), TLSMON_STATS_A_EXPORT_REFUSED);
-		return false;
-	}
-	return true;
-}
-
-/* Export rules checked at every export: the policy, then the peer. */
-static bool tlsmon_may_export(struct net *net, const struct tlsmon_session_info *si)
-{
-	struct tlsmon_policy p;
-
-	tlsmon_policy_read(net, &p);
-	return p.export && tlsmon_peer_exportable(net, &p, si);
-}
-
 /**
  * tlsmon_nl_keys_notify() - tell @net's key readers that keys are kept
  * @net: the session's namespace
@@ -701,12 +676,16 @@ void tlsmon_nl_keys_notify(struct net *net, const struct tlsmon_session_info *in
 			   u8 dir, const struct tlsmon_dir_keys *meta, u32 epoch)
 {
 	struct tlsmon_sessions *ss = &tlsmon_net(net)->sessions;
+	u8 peer = TLSMON_PEER_UNKNOWN;
+	struct tlsmon_policy p;
 	struct sk_buff *msg;
 	void *hdr;
 
+	if (!genl_has_listeners(&tlsmon_genl_family, net, TLSMON_MCGRP_KEYS_ID))
+		return;
 	/* a notice the export rule refuses is not sent: no reader would get keys */
-	if (!genl_has_listeners(&tlsmon_genl_family, net, TLSMON_MCGRP_KEYS_ID) ||
-	    !tlsmon_may_export(net, info))
+	tlsmon_policy_read(net, &p);
+	if (!tlsmon_export_allowed(net, &p, &info->rt, &peer))
 		return;
 	msg = genlmsg_new(tlsmon_session_size() + tlsmon_key_size(), GFP_KERNEL);
 	if (!msg)
@@ -852,8 +831,10 @@ static int tlsmon_put_keys_msg(struct sk_buff *skb,
 /*
  * The keys of one session, as a reader fetches them on a KEYS_NEW notice.
  * Only while they may be exported: export on, the session open, its keys
- * kept and not wiped, and the export rule accepting its peer now (or its
- * keys are wiped for good, as a dump does). The reply is handed to the
+ * kept and not wiped, and the export rule accepting its peer now. A
+ * refusal changes nothing but the count: the keys stay where they are,
+ * until the session closes, export goes off or a rekey's rule check wipes
+ * them. The reply is handed to the
  * reader under the session table's lock, after the key epoch was found
  * unchanged since the keys were copied: a close, or the wipe that follows
  * turning export off, waits for it, so no key leaves after either
@@ -868,6 +849,7 @@ static int tlsmon_nl_keys_get(struct sk_buff *skb, struct genl_info *info)
 	struct tlsmon_session_info si;
 	struct tlsmon_keys_sel ks;
 	struct tlsmon_session *s;
+	u8 peer = TLSMON_PEER_UNKNOWN;
 	struct tlsmon_policy p;
 	struct sk_buff *msg;
 	bool sent = false;
@@ -898,11 +880,11 @@ static int tlsmon_nl_keys_get(struct sk_buff *skb, struct genl_info *info)
 	s = tlsmon_keys_find(tn, &ks);
 	if (s)
 		dirs = tlsmon_session_keys(tn, s, &si, keys);
-	if (dirs && !tlsmon_peer_exportable(net, &p, &si)) {
-		tlsmon_session_wipe_keys(tn, s);
+	rcu_read_unlock();
+	if (dirs && !tlsmon_export_allowed(net, &p, &si.rt, &peer)) {
+		memzero_explicit(keys, sizeof(keys));
 		dirs = 0;
 	}
-	rcu_read_unlock();
 	if (!s) {
 		NL_SET_ERR_MSG(info->extack,
 			       "no monitored session has this id or socket cookie");
@@ -955,8 +937,9 @@ out:
 /*
  * One message per session whose keys may be exported now, resuming after
  * the session sent last (struct tlsmon_dump_ctx), like the session dump.
- * A session whose peer left the local subnet loses its keys for good. A
- * selector narrows the dump to one session.
+ * A session whose peer the export rule refuses now is skipped (counted),
+ * its keys left as they are: a read changes nothing. A selector narrows
+ * the dump to one session.
  */
 static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -972,7 +955,7 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct tlsmon_policy p;
 	int err = 0;
 	void *hdr;
-	u8 dirs;
+	u8 dirs, peer;
 
 	if (sel) {
 		err = tlsmon_keys_selector(sel, &ks, cb->extack);
@@ -998,10 +981,9 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (s->info.id <= ctx->last_id || !tlsmon_keys_selected(&ks, &s->info))
 			continue;
 		dirs = tlsmon_session_keys(tn, s, &si, keys);
-		if (dirs && !tlsmon_peer_exportable(net, &p, &si)) {
-			tlsmon_session_wipe_keys(tn, s);
+		peer = TLSMON_PEER_UNKNOWN;
+		if (dirs && !tlsmon_export_allowed(net, &p, &si.rt, &peer))
 			dirs = 0;
-		}
 		if (!dirs) {
 			ctx->last_id = si.id;
 			ctx->last_cookie = si.cookie;
