@@ -10,7 +10,9 @@
  * reply that ends properly), and a rejected message must leave the policy
  * exactly as it was. Only the generic netlink core's own refusals (unknown
  * command, dump of a command without one, a header too short to hold a
- * command) come without a message: they never reach tlsmon. Each test
+ * command) come without a message: they never reach tlsmon. The core's
+ * header checks (a non-zero reserved field, flags a request cannot mean)
+ * come with one. Each test
  * runs in a network namespace of its own. The guest runner fails the run
  * on any kernel splat.
  */
@@ -291,6 +293,41 @@ TEST_F(hostile, unknown_commands_and_flags)
 	EXPECT_EQ(0, n);
 	ASSERT_EQ(0, tpol_get(&self->nl, &after));
 	EXPECT_TRUE(tpol_equal(&self->before, &after));
+}
+
+/*
+ * The family validates every command from the first (resv_start_op 0): a
+ * non-zero genlmsghdr.reserved, or netlink flags a request cannot mean,
+ * are refused by the core with EINVAL and an extack message, before any
+ * handler runs, whatever the command and its attributes.
+ */
+TEST_F(hostile, reserved_header_and_flags)
+{
+	static const u_int8_t reserved[] = { 1, 0x80 };
+	char what[128];
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		for (j = 0; j < ARRAY_SIZE(reserved); j++) {
+			struct nlmsghdr *nlh;
+			struct genlmsghdr *genl;
+
+			snprintf(what, sizeof(what), "%s, reserved %#x",
+				 cmds[i].name, reserved[j]);
+			nlh = req_start(&self->r, &self->nl, cmds[i].cmd,
+					cmds[i].flags);
+			genl = mnl_nlmsg_get_payload(nlh);
+			genl->reserved = reserved[j];
+			EXPECT_REFUSED(nlh, -EINVAL, what);
+			EXPECT_NE(NULL, strstr(self->nl.err_msg, "reserved"))
+				TH_LOG("%s: extack '%s'", what, self->nl.err_msg);
+		}
+		/* a valid request otherwise: the policy would accept it */
+		snprintf(what, sizeof(what), "%s, NLM_F_REPLACE", cmds[i].name);
+		EXPECT_REFUSED(req_start(&self->r, &self->nl, cmds[i].cmd,
+					 cmds[i].flags | NLM_F_REPLACE),
+			       -EINVAL, what);
+	}
 }
 
 /* A minimal pseudo-random generator: the same seed, the same messages. */
