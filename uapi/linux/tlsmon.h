@@ -15,9 +15,11 @@
  * (setsockopt NETLINK_EXT_ACK): every rejection carries a human readable
  * message (NLMSGERR_ATTR_MSG) and, where one attribute was at fault, its
  * offset (NLMSGERR_ATTR_OFFS) or the missing attribute (NLMSGERR_ATTR_MISS_*).
- * Attributes are validated strictly: an unknown attribute, a wrong length
- * or an out-of-range value rejects the whole request, which then changes
- * nothing.
+ * Every command is validated strictly: an unknown attribute, one the
+ * command does not take, a wrong length, an out-of-range value (ERANGE;
+ * the extack then holds the policy's range), a non-zero
+ * genlmsghdr.reserved or a netlink flag a request cannot mean rejects the
+ * whole request, which then changes nothing.
  *
  * TLSMON_CMD_POLICY_GET
  * ---------------------
@@ -209,7 +211,9 @@
  * export links and pass the link rules above at that moment; and the
  * peer must lie inside a prefix of at least /16 (IPv4) or /64 (IPv6)
  * configured on that device. The rule is checked again at every export;
- * a session whose peer is refused is skipped and its keys wiped for good.
+ * a session whose peer is refused then is skipped, and the read changes
+ * nothing else: its keys are sent again if a later read finds the peer
+ * accepted.
  * Each refusal counts in TLSMON_STATS_A_EXPORT_REFUSED. Turning export or
  * monitoring off wipes every key kept in the namespace before the request
  * returns; a session's keys go when its socket closes.
@@ -224,9 +228,9 @@
  * Either or both (then both must name the same session). The reply is
  * that session's message, as in the dump, or ENOENT with an extack saying
  * why: no such session, or none of its keys may be exported now (closed,
- * never kept, wiped, or its peer refused by the rule, which then wipes
- * them). A reply is handed to the reader only if the session was still
- * open and its keys not wiped when it was: keys fetched after export was
+ * never kept, wiped, or its peer refused by the rule now). A reply is
+ * handed to the reader only if the session was still open and its keys
+ * not wiped when it was: keys fetched after export was
  * turned off, or after the session closed, are never given. The same
  * selector narrows a dump to that session. Every reply with keys counts
  * in TLSMON_STATS_A_KEYS_EXPORTED.
