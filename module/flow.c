@@ -200,11 +200,12 @@ static bool flow_key_eq(const struct tlsmon_flow_key *a,
 	       ipv6_addr_equal(&a->laddr, &b->laddr);
 }
 
-/* Caller holds p->lock or is the last user: the entry failed or is going. */
+/* The entry failed or is going. */
 static void pending_buffers_free(struct tlsmon_pending *p)
 {
 	int i;
 
+	lockdep_assert_held(&p->lock);
 	for (i = 0; i < 2; i++) {
 		kfree(p->mem[i]);
 		p->mem[i] = NULL;
@@ -216,18 +217,20 @@ static void pending_buffers_free(struct tlsmon_pending *p)
 	}
 }
 
-/* Caller holds p->lock or is the last user: the streams are done with. */
+/* The streams are done with. */
 static void pending_streams_free(struct tlsmon_pending *p)
 {
+	lockdep_assert_held(&p->lock);
 	pending_buffers_free(p);
 	if (p->hs)
 		kmem_cache_free(streams_cache, p->hs);
 	p->hs = NULL;
 }
 
-/* Caller holds p->lock: the entry wants no more of its connection's data. */
+/* The entry wants no more of its connection's data. */
 static void pending_collected(struct tlsmon_flows *f, struct tlsmon_pending *p)
 {
+	lockdep_assert_held(&p->lock);
 	if (p->collecting) {
 		p->collecting = false;
 		atomic_dec(&f->collecting);
@@ -235,11 +238,12 @@ static void pending_collected(struct tlsmon_flows *f, struct tlsmon_pending *p)
 }
 
 /*
- * Caller holds f->lock. Freed at once (see struct tlsmon_pending): a hook
- * that found the entry finds it unlinked, under its lock, and leaves it.
+ * Freed at once (see struct tlsmon_pending): a hook that found the entry
+ * finds it unlinked, under its lock, and leaves it.
  */
 static void pending_unlink(struct tlsmon_flows *f, struct tlsmon_pending *p)
 {
+	lockdep_assert_held(&f->lock);
 	hlist_nulls_del_rcu(&p->node);
 	list_del(&p->age);
 	atomic_dec(&f->count);
@@ -252,8 +256,8 @@ static void pending_unlink(struct tlsmon_flows *f, struct tlsmon_pending *p)
 }
 
 /*
- * Under f->lock, or rcu_read_lock(): then the entry may be reused
- * meanwhile, and the caller checks it under its lock (pending_is()).
+ * Under rcu_read_lock() the entry may be reused meanwhile, and the caller
+ * checks it under its lock (pending_is()); under f->lock it may not.
  */
 static struct tlsmon_pending *pending_lookup_slot(struct tlsmon_flows *f,
 						  const struct tlsmon_flow_key *key,
@@ -262,6 +266,8 @@ static struct tlsmon_pending *pending_lookup_slot(struct tlsmon_flows *f,
 	struct hlist_nulls_node *n;
 	struct tlsmon_pending *p;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held() && !lockdep_is_held(&f->lock),
+			 "tlsmon: handshake table walked unprotected");
 begin:
 	hlist_nulls_for_each_entry_rcu(p, n, &f->hash[slot], node)
 		if (flow_key_eq(&p->key, key))
@@ -278,10 +284,11 @@ static struct tlsmon_pending *pending_lookup(struct tlsmon_flows *f,
 	return pending_lookup_slot(f, key, flow_hash(key));
 }
 
-/* Caller holds p->lock: whether the entry is still the one of @key. */
+/* Whether the entry is still the one of @key. */
 static bool pending_is(const struct tlsmon_pending *p,
 		       const struct tlsmon_flow_key *key)
 {
+	lockdep_assert_held(&p->lock);
 	return !p->unlinked && flow_key_eq(&p->key, key);
 }
 
@@ -297,15 +304,16 @@ static bool pending_stale(const struct tlsmon_pending *p)
 }
 
 /*
- * Caller holds f->lock: drop stale entries, oldest first. On the SYN path
- * the walk stops at the first live entry; the collector walks them all,
- * since a FIN makes a younger entry stale early.
+ * Drop stale entries, oldest first. On the SYN path the walk stops at the
+ * first live entry; the collector walks them all, since a FIN makes a
+ * younger entry stale early.
  */
 static void flows_expire(struct tlsmon_net *tn, bool all)
 {
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p, *tmp;
 
+	lockdep_assert_held(&f->lock);
 	list_for_each_entry_safe(p, tmp, &f->age, age) {
 		if (!pending_stale(p)) {
 			if (all)
@@ -318,8 +326,7 @@ static void flows_expire(struct tlsmon_net *tn, bool all)
 }
 
 /*
- * Caller holds f->lock: a new entry in chain @slot, @key's, made room for
- * if the table is full.
+ * A new entry in chain @slot, @key's, made room for if the table is full.
  * Return: the entry, or NULL without memory (counted as a drop).
  */
 static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
@@ -330,6 +337,7 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
 	struct tlsmon_pending *p, *old;
 	struct mem_cgroup *memcg;
 
+	lockdep_assert_held(&f->lock);
 	if (atomic_read(&f->count) >= READ_ONCE(max_pending)) {
 		/* Full: the oldest watcher gives way, and it is counted. */
 		old = list_first_entry_or_null(&f->age, struct tlsmon_pending, age);
@@ -455,13 +463,14 @@ static void stream_rebuf(struct tlsmon_hs_dir *d, u8 *block, u32 size)
 	tlsmon_hs_dir_rebuf(d, block, block + 2 * size, block + size, size);
 }
 
-/* Caller holds p->lock: the two streams, on the first payload. */
+/* The two streams, on the first payload. */
 static bool pending_streams(struct tlsmon_net *tn, struct tlsmon_pending *p)
 {
 	u32 size = min_t(u32, stream_size_of(TLSMON_HS_BLOCK), hello_max);
 	struct mem_cgroup *memcg;
 	int i;
 
+	lockdep_assert_held(&p->lock);
 	if (p->hs)
 		return true;
 	/* not cleared (see handshake_ctor()): tlsmon_hs_dir_init() does */
@@ -478,8 +487,7 @@ static bool pending_streams(struct tlsmon_net *tn, struct tlsmon_pending *p)
 }
 
 /*
- * Caller holds p->lock: buffers for stream @i of at least @d->need bytes,
- * once its block in the streams is too small: one block of a kmalloc
+ * Buffers for stream @i of at least @d->need bytes, once its block in the streams is too small: one block of a kmalloc
  * size (2, 4 KiB...), or hello_max's own once that is reached. kmalloc
  * clears what it hands out (init_on_alloc): a block sized to the hellos
  * is memory and time that the largest possible hello would waste.
@@ -491,6 +499,7 @@ static bool stream_grow(struct tlsmon_net *tn, struct tlsmon_pending *p, int i)
 	struct mem_cgroup *memcg;
 	u8 *m;
 
+	lockdep_assert_held(&p->lock);
 	while (stream_size_of(block) < d->need && stream_size_of(block) < d->cap)
 		block *= 2;
 	size = min(stream_size_of(block), d->cap);
@@ -507,17 +516,17 @@ static bool stream_grow(struct tlsmon_net *tn, struct tlsmon_pending *p, int i)
 	return true;
 }
 
-/* Caller holds p->lock: what the stream of direction @dir is. */
+/* What the stream of direction @dir is. */
 static int stream_of(const struct tlsmon_pending *p, int dir)
 {
 	bool client_sends = (p->role == TLSMON_ROLE_CLIENT) == (dir == TLSMON_OUT);
 
+	lockdep_assert_held(&p->lock);
 	return client_sends ? TLSMON_STREAM_CLIENT : TLSMON_STREAM_SERVER;
 }
 
 /*
- * Caller holds p->lock, with both hellos read: a TLS 1.3 server's key
- * share goes into the namespace's record (keyshare.c), which says whether
+ * With both hellos read: a TLS 1.3 server's key share goes into the namespace's record (keyshare.c), which says whether
  * this server sent it before. Every complete handshake of the namespace
  * comes here once, whether or not it is monitored later.
  */
@@ -526,6 +535,7 @@ static void pending_key_share(struct tlsmon_net *tn, struct tlsmon_pending *p,
 {
 	struct tlsmon_ks_conn conn;
 
+	lockdep_assert_held(&p->lock);
 	if (sh->version != 0x0304 || !sh->ks_len)
 		return;
 	if (p->role == TLSMON_ROLE_SERVER) {
@@ -546,8 +556,7 @@ static void pending_key_share(struct tlsmon_net *tn, struct tlsmon_pending *p,
 }
 
 /*
- * Caller holds p->lock, after the stream of direction @dir was fed or
- * compared: a failure is final and frees the streams; both hellos read
+ * After the stream of direction @dir was fed or compared: a failure is final and frees the streams; both hellos read
  * make the entry complete, and it keeps its bytes, to compare later
  * segments with them, until the installation claims it.
  */
@@ -557,6 +566,7 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p,
 	struct tlsmon_hs_dir *c = &p->hs->dir[TLSMON_STREAM_CLIENT];
 	struct tlsmon_hs_dir *s = &p->hs->dir[TLSMON_STREAM_SERVER];
 
+	lockdep_assert_held(&p->lock);
 	if (c->state == TLSMON_HS_FAILED || s->state == TLSMON_HS_FAILED) {
 		/* only the failure matters from now on */
 		if (c->fail == TLSMON_FAIL_CONFLICT || s->fail == TLSMON_FAIL_CONFLICT)
@@ -594,8 +604,7 @@ static u32 stream_piece(const struct tlsmon_hs_dir *d, u32 pos)
 }
 
 /*
- * Caller holds p->lock, and has checked pending_is(). A segment TCP
- * accepts (@believe) is fed: read while its stream is being collected,
+ * The caller has checked pending_is(). A segment TCP accepts (@believe) is fed: read while its stream is being collected,
  * compared with what was read once it is done; one it would not accept is
  * only compared.
  */
@@ -609,6 +618,7 @@ static void flow_data(struct tlsmon_net *tn, struct tlsmon_pending *p,
 	int i;
 	u32 pos;
 
+	lockdep_assert_held(&p->lock);
 	if (p->failed || !(p->have_isn & (1 << dir)))
 		return;
 	/* nothing read yet, nothing to compare with */
@@ -942,7 +952,6 @@ static const struct nf_hook_ops tlsmon_nf_ops[] = {
  * tlsmon_flows_start() - start watching handshakes in @net
  * @net: namespace whose monitoring is being enabled
  *
- * Called with the namespace's policy mutex held.
  * Return: 0 or the error of nf_register_net_hooks().
  */
 int tlsmon_flows_start(struct net *net)
@@ -951,6 +960,7 @@ int tlsmon_flows_start(struct net *net)
 	struct tlsmon_flows *f = &tn->flows;
 	int err, i;
 
+	lockdep_assert_held(&tn->lock);
 	if (f->hooks)
 		return 0;
 	BUILD_BUG_ON(ARRAY_SIZE(f->ops) != ARRAY_SIZE(tlsmon_nf_ops));
@@ -968,8 +978,8 @@ int tlsmon_flows_start(struct net *net)
  * tlsmon_flows_stop() - stop watching and forget every handshake in @net
  * @net: namespace whose monitoring is being disabled or destroyed
  *
- * Called with the namespace's policy mutex held, after the policy that turns
- * monitoring off was published, or from its exit; sleeps.
+ * After the policy that turns monitoring off was published, or from the
+ * namespace's exit; sleeps.
  */
 void tlsmon_flows_stop(struct net *net)
 {
@@ -977,6 +987,7 @@ void tlsmon_flows_stop(struct net *net)
 	struct tlsmon_flows *f = &tn->flows;
 	struct tlsmon_pending *p, *tmp;
 
+	lockdep_assert_held(&tn->lock);
 	if (f->hooks) {
 		nf_unregister_net_hooks(net, f->ops, ARRAY_SIZE(f->ops));
 		f->hooks = false;
