@@ -253,7 +253,7 @@ static void tlsmon_text_changes(struct tlsmon_text *t,
  * @wiped: sessions whose keys were wiped with the change
  * @host_admin: the actor has CAP_NET_ADMIN in the initial user namespace
  *
- * Under the policy mutex, in the task that asked for the change: the log
+ * In the task that asked for the change, under the policy mutex: the log
  * gives the changes in the order they were made. A change that changed
  * nothing is not logged.
  */
@@ -266,6 +266,7 @@ void tlsmon_audit_policy(struct net *net, const struct tlsmon_policy *old,
 	struct tlsmon_actor a;
 	int missed;
 
+	lockdep_assert_held(&tlsmon_net(net)->lock);
 	if (!tlsmon_policy_diff(old, new))
 		return;
 	t.buf = kmalloc(t.size, GFP_KERNEL);

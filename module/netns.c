@@ -69,7 +69,10 @@ static void __net_exit tlsmon_net_exit(struct net *net)
 {
 	struct tlsmon_net *tn = tlsmon_net(net);
 
+	/* nothing else can reach the namespace: taken for the rule's sake */
+	mutex_lock(&tn->lock);
 	tlsmon_flows_stop(net);
+	mutex_unlock(&tn->lock);
 	tlsmon_sessions_destroy(&tn->sessions);
 	tlsmon_policy_exit(net);
 }

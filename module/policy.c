@@ -5,6 +5,7 @@
  * namespaces that exist then) and loses it with the namespace.
  */
 #include <linux/moduleparam.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
 #include "audit.h"
@@ -67,15 +68,16 @@ void tlsmon_policy_read(const struct net *net, struct tlsmon_policy *out)
 }
 
 /*
- * Drop the memory cgroup charged with the namespace's allocations. Under
- * the policy mutex (or at the namespace's exit), with no hook registered
- * and, after a grace period, no installation working from an enabled
- * policy. What was charged stays charged until it is freed.
+ * Drop the memory cgroup charged with the namespace's allocations, with
+ * no hook registered and, after a grace period, no installation working
+ * from an enabled policy. What was charged stays charged until it is
+ * freed.
  */
 static void tlsmon_policy_uncharge(struct tlsmon_net *tn)
 {
 	struct mem_cgroup *memcg = tn->memcg;
 
+	lockdep_assert_held(&tn->lock);
 	WRITE_ONCE(tn->memcg, NULL);
 	mem_cgroup_put(memcg);
 }
@@ -85,7 +87,7 @@ static void tlsmon_policy_uncharge(struct tlsmon_net *tn)
  * wiped and none queued is sent, before the request that turned it off
  * returns. Installations copy keys in an RCU read-side section in which
  * they read the policy: once the grace period is over, none still works
- * from the old policy, and none copies keys again. Under the policy mutex.
+ * from the old policy, and none copies keys again.
  * Return: the number of sessions whose keys were wiped.
  */
 static unsigned int tlsmon_policy_wipe_keys(struct net *net)
@@ -93,6 +95,7 @@ static unsigned int tlsmon_policy_wipe_keys(struct net *net)
 	struct tlsmon_net *tn = tlsmon_net(net);
 	unsigned int n;
 
+	lockdep_assert_held(&tn->lock);
 	synchronize_rcu();
 	n = tlsmon_sessions_wipe_keys(&tn->sessions);
 	tlsmon_events_drop_keys(net);
@@ -179,8 +182,8 @@ int tlsmon_policy_update(struct net *net,
  * tlsmon_policy_link_gone() - an interface left its namespace
  * @dev: the interface, being unregistered or moved to another namespace
  *
- * Called with RTNL held (netdevice notifier); takes the policy lock inside
- * RTNL, which is why nothing under that lock takes RTNL. The policy is
+ * A netdevice notifier: takes the policy lock inside RTNL, which is why
+ * nothing under that lock takes RTNL. The policy is
  * replaced by one without the link; export stays as it was, and exports
  * nothing through links no longer listed.
  */
@@ -191,6 +194,7 @@ void tlsmon_policy_link_gone(struct net_device *dev)
 	struct tlsmon_policy_obj *old, *new;
 	bool listed;
 
+	ASSERT_RTNL();
 	/* a namespace going away takes its policy along: nothing to change */
 	if (!check_net(net))
 		return;
@@ -255,10 +259,13 @@ void tlsmon_policy_exit(struct net *net)
 	struct tlsmon_net *tn = tlsmon_net(net);
 	struct tlsmon_policy_obj *obj;
 
-	obj = rcu_dereference_protected(tn->policy, true);
+	/* nothing else can reach the namespace: taken for the rules' sake */
+	mutex_lock(&tn->lock);
+	obj = rcu_dereference_protected(tn->policy, lockdep_is_held(&tn->lock));
 	RCU_INIT_POINTER(tn->policy, NULL);
 	/* the hooks are gone, and no socket of the namespace is left */
 	tlsmon_policy_uncharge(tn);
+	mutex_unlock(&tn->lock);
 	if (obj->cfg.enabled)
 		tlsmon_audit_net_exit(net);
 	kfree_rcu(obj, rcu);
