@@ -201,6 +201,7 @@ int tlsmon_link_check(const struct net_device *dev, const char **why)
 	struct netdev_nested_priv priv = {};
 	int r;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "tlsmon: link checked outside RCU");
 	r = tlsmon_dev_rule(dev);
 	if (r >= 0)
 		return tlsmon_refuse(r, why);

@@ -142,7 +142,7 @@ static bool ks_same_conn(const struct tlsmon_ks_conn *a,
 	       a->sport == b->sport && a->cport == b->cport;
 }
 
-/* Caller holds ks->lock: an entry to fill in, or NULL. */
+/* An entry to fill in, or NULL. */
 static struct tlsmon_ks_entry *ks_new(struct tlsmon_net *tn,
 				      struct tlsmon_keyshares *ks,
 				      unsigned int max)
@@ -150,6 +150,7 @@ static struct tlsmon_ks_entry *ks_new(struct tlsmon_net *tn,
 	struct tlsmon_ks_entry *e;
 	struct mem_cgroup *memcg;
 
+	lockdep_assert_held(&ks->lock);
 	if (ks->count >= max) {
 		/* full: the least recently seen gives its place */
 		e = list_last_entry(&ks->lru, struct tlsmon_ks_entry, lru);

@@ -236,6 +236,7 @@ bool tlsmon_session_add_dir(struct tlsmon_net *tn, struct tlsmon_session *s,
 	struct tlsmon_sessions *ss = &tn->sessions;
 	bool open;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "tlsmon: session used outside RCU");
 	spin_lock_bh(&ss->lock);
 	/* a closed session may still be in the table, never for long */
 	open = !READ_ONCE(s->closed);
@@ -276,6 +277,7 @@ int tlsmon_session_rekey(struct tlsmon_net *tn, struct tlsmon_session *s,
 	int i = key_index(dir);
 	int ret = -ENOENT;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "tlsmon: session used outside RCU");
 	spin_lock_bh(&ss->lock);
 	if (!READ_ONCE(s->closed) && (s->info.dirs & dir)) {
 		if (s->epoch[i] < U16_MAX)
@@ -450,6 +452,7 @@ u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
 {
 	u8 dirs;
 
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "tlsmon: session used outside RCU");
 	spin_lock_bh(&tn->sessions.lock);
 	*info = s->info;
 	dirs = READ_ONCE(s->closed) ? 0 : s->key_dirs;
@@ -468,6 +471,7 @@ u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
  */
 void tlsmon_session_wipe_keys(struct tlsmon_net *tn, struct tlsmon_session *s)
 {
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "tlsmon: session used outside RCU");
 	spin_lock_bh(&tn->sessions.lock);
 	memzero_explicit(s->keys, sizeof(s->keys));
 	s->key_dirs = 0;
