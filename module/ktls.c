@@ -162,7 +162,8 @@ static void tlsmon_tag(struct sock *sk, struct tlsmon_net *tn,
 	struct tlsmon_dir_keys copy, *keys;
 	u8 peer = TLSMON_PEER_UNKNOWN;
 
-	/* The owner holds the socket lock: the mark changes under it. */
+	/* the mark changes under the socket lock */
+	sock_owned_by_me(sk);
 	if (pol->mask) {
 		WRITE_ONCE(sk->sk_mark, (READ_ONCE(sk->sk_mark) & ~pol->mask) | pol->mark);
 		sk_dst_reset(sk);
@@ -531,6 +532,7 @@ static bool tlsmon_dev_may_offload(struct sock *sk, netdev_features_t feature)
 	struct dst_entry *dst;
 	bool may;
 
+	sock_owned_by_me(sk);
 	rcu_read_lock();
 	dst = __sk_dst_get(sk);
 	dev = dst ? tlsmon_dst_dev(dst) : NULL;
@@ -645,8 +647,8 @@ static bool tlsmon_netdev_closing;
  * from its registration, before any socket can route through it, or from
  * a change of features (an upper device such as a bond, whose features
  * follow its lower devices'; these were registered before). Either way the
- * probes are armed before the device can take an installation. Called with
- * RTNL held; arming sleeps, which is allowed here.
+ * probes are armed before the device can take an installation. Under
+ * RTNL; arming sleeps, which is allowed here.
  */
 static int tlsmon_netdev_event(struct notifier_block *nb, unsigned long event,
 			       void *ptr)
@@ -654,6 +656,7 @@ static int tlsmon_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	int err = 0, i;
 
+	ASSERT_RTNL();
 	/* also when it moves to another namespace: it leaves this one */
 	if (event == NETDEV_UNREGISTER && !READ_ONCE(tlsmon_netdev_closing))
 		tlsmon_policy_link_gone(dev);
