@@ -11,6 +11,7 @@
 #include "debug_wipe.h"
 #include "event.h"
 #include "netlink.h"
+#include "netns.h"
 
 /**
  * struct tlsmon_event - a queued notification

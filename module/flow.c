@@ -34,6 +34,7 @@
 
 #include "flow.h"
 #include "keyshare.h"
+#include "netns.h"
 #include "verdict.h"
 
 static unsigned int max_pending = 1024;

@@ -39,6 +39,7 @@
 #include <net/ipv6.h>
 
 #include "keyshare.h"
+#include "netns.h"
 
 static unsigned int keyshare_max = 4096;
 module_param(keyshare_max, uint, 0644);

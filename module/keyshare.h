@@ -7,9 +7,35 @@
 #define _TLSMON_KEYSHARE_H
 
 #include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
-#include "netns.h"
+struct tlsmon_net;
+
+#define TLSMON_KS_BITS		8
+
+/**
+ * struct tlsmon_keyshares - recent TLS 1.3 server key shares of one namespace
+ * @lock: protects everything below; a leaf lock, taken with bottom halves
+ *	off (from the packet hook in softirq, or with them disabled),
+ *	nested inside a watched handshake's lock
+ * @hash: entries (struct tlsmon_ks_entry, keyshare.c) by server address
+ *	and key-share digest
+ * @lru: the same entries, most recently seen first, for eviction
+ * @count: entries in @hash; at most the keyshare_max module parameter
+ *
+ * Entries are made and freed only under @lock, and only from the packet
+ * hook and tlsmon_keyshares_flush(): no reader goes without the lock, so
+ * there is no RCU. The flush runs with the namespace's hooks gone (see
+ * tlsmon_flows_stop()).
+ */
+struct tlsmon_keyshares {
+	spinlock_t lock; /* everything below */
+	struct hlist_head hash[1 << TLSMON_KS_BITS];
+	struct list_head lru;
+	unsigned int count;
+};
 
 /**
  * struct tlsmon_ks_conn - the connection a key share was seen on

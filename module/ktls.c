@@ -48,6 +48,7 @@
 #include "export.h"
 #include "flow.h"
 #include "ktls.h"
+#include "netns.h"
 #include "policy.h"
 #include "session.h"
 #include "verdict.h"

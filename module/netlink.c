@@ -14,6 +14,7 @@
 #include "compat.h"
 #include "export.h"
 #include "netlink.h"
+#include "netns.h"
 #include "policy.h"
 #include "session.h"
 

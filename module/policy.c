@@ -12,6 +12,7 @@
 #include "event.h"
 #include "export.h"
 #include "flow.h"
+#include "netns.h"
 #include "policy.h"
 #include "session.h"
 

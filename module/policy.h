@@ -21,8 +21,6 @@ struct tlsmon_policy_obj {
 	struct rcu_head rcu;
 };
 
-#include "netns.h"
-
 void tlsmon_policy_read(const struct net *net, struct tlsmon_policy *out);
 int tlsmon_policy_update(struct net *net,
 			 const struct tlsmon_policy_change *change,

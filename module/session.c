@@ -16,6 +16,7 @@
 
 #include "debug_wipe.h"
 #include "event.h"
+#include "netns.h"
 #include "session.h"
 
 /*

@@ -2,12 +2,46 @@
 #ifndef _TLSMON_SESSION_H
 #define _TLSMON_SESSION_H
 
+#include <linux/atomic.h>
 #include <linux/in6.h>
+#include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
 
 #include "export.h"
-#include "netns.h"
+
+struct net;
+struct tlsmon_net;
+
+/**
+ * struct tlsmon_sessions - monitored sessions of one namespace
+ * @table: sessions by socket cookie; RCU readers, writers under @lock
+ * @list: sessions in id order, for dumps; RCU readers, writers under @lock
+ * @lock: writers of @table and @list, with bottom halves off (rhashtable's
+ *	bucket locks are BH locks); taken in process context, in return
+ *	probes and in the close probe, except where that one runs in int3
+ *	(NMI-like) context: there it only marks a session closed and queues
+ *	it for removal in process context (session.c)
+ * @net: the namespace, for the removal events (no reference: removals
+ *	are flushed before the namespace's state goes away)
+ * @next_id: id of the next session
+ * @gen: changes whenever @list does, for dump consistency
+ * @count: sessions in @table
+ * @key_epoch: changes, under @lock, whenever every held key is wiped
+ *	(export or monitoring turned off): a key event queued before that
+ *	carries the old value and is not sent (tlsmon_session_keys_current())
+ */
+struct tlsmon_sessions {
+	struct rhashtable table;
+	struct list_head list;
+	spinlock_t lock; /* writers of @table, @list */
+	struct net *net;
+	u64 next_id;
+	atomic_t gen;
+	atomic_t count;
+	u32 key_epoch;
+};
 
 /**
  * struct tlsmon_session_info - what is known of a monitored session
