@@ -10,8 +10,6 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-#include "hs_stream.h"
-
 struct net;
 struct sock;
 struct tlsmon_net;
@@ -30,95 +28,6 @@ struct tlsmon_flow_key {
 	struct in6_addr raddr;
 	__be16 lport;
 	__be16 rport;
-};
-
-enum {
-	TLSMON_OUT,	/* bytes the local socket sends */
-	TLSMON_IN,	/* bytes the local socket receives */
-};
-
-/* Bytes of each stream's first buffers, inside its tlsmon_handshake. */
-#define TLSMON_HS_BLOCK		1024
-
-/**
- * struct tlsmon_handshake - the two streams of a handshake being read
- * @dir: indexed by enum tlsmon_dir_role
- * @block: each stream's first buffers (stream, message, seen map): most
- *	hellos fit, and a handshake then costs one allocation
- *
- * Owned by one tlsmon_pending (its @hs) and used under that entry's lock.
- * Not cleared on allocation (see handshake_ctor() in flow.c): each
- * stream's state is initialised before use.
- */
-struct tlsmon_handshake {
-	struct tlsmon_hs_dir dir[2];
-	u8 block[2][TLSMON_HS_BLOCK];
-};
-
-/**
- * struct tlsmon_pending - a handshake being watched
- * @node: in tlsmon_flows.hash, under tlsmon_flows.lock
- * @age: in tlsmon_flows.age, under tlsmon_flows.lock
- * @key: the connection; written under @lock, before the entry is in the
- *	table
- * @born: jiffies at creation; stale handshake_timeout seconds later
- * @fin_by: jiffies by which a connection that sent a FIN is stale, or 0
- * @lock: protects everything below, and @key against reuse (see
- *	Lifetime); bottom halves off, nested inside tlsmon_flows.lock where
- *	both are held. Initialised once, by the cache's constructor
- * @isn: initial sequence number of each direction (TLSMON_OUT, TLSMON_IN)
- * @have_isn: bit per direction: @isn is known
- * @syn_len: data bytes of the SYN that made the entry (TCP Fast Open)
- * @limit: per direction (TLSMON_OUT, TLSMON_IN), the stream offset past
- *	which its bytes are neither read nor compared (tlsmon_hs_dir_limit()
- *	of its stream); written under @lock, read without it as a hint
- * @role: TLSMON_ROLE_CLIENT or TLSMON_ROLE_SERVER (uapi): the local end
- * @complete: both hellos were read; the bytes stay, and later segments are
- *	compared with them until the installation claims the entry
- * @failed: a direction could not be parsed
- * @static_ks: a TLS 1.3 server whose key share the namespace's record
- *	had seen before, on another connection (set once complete)
- * @unlinked: not in the table (also while the object is free); set with
- *	tlsmon_flows.lock held as well, so either lock makes it stable
- * @collecting: counted in tlsmon_flows.collecting: still reads or
- *	compares data (until @failed or unlinked)
- * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, once
- *	its hellos outgrow @hs's block; freed with @hs
- * @hs: the two streams; allocated on the first payload, freed when the
- *	entry is unlinked, or as soon as the handshake fails (@failed), so
- *	that a failed entry lingering until its FIN or its timeout is small
- *
- * Lifetime: created on a SYN-ACK (or a SYN with data), removed by the
- * socket's first kTLS installation (which decides), on RST, on expiry (the
- * timeout, or a grace period after a FIN), when the table is full and a
- * newer one needs room, or with the namespace's monitoring. Removal
- * unlinks under the table lock and frees at once: the cache is
- * SLAB_TYPESAFE_BY_RCU, so an entry that the hook found under
- * rcu_read_lock() stays a tlsmon_pending, but may meanwhile be another
- * connection's. The hook therefore takes @lock and checks @unlinked and
- * @key before it uses the entry; an entry is filled in under @lock before
- * it is added to the table. A walk that such a reuse moved to another
- * chain ends on that chain's nulls marker, and starts again.
- */
-struct tlsmon_pending {
-	struct hlist_nulls_node node;
-	struct list_head age;
-	struct tlsmon_flow_key key;
-	unsigned long born;
-	unsigned long fin_by;
-	spinlock_t lock; /* the fields below, and @key against reuse */
-	u32 isn[2];
-	u8 have_isn;
-	u8 role;
-	u16 syn_len;
-	u32 limit[2];
-	bool complete;
-	bool failed;
-	bool static_ks;
-	bool unlinked;
-	bool collecting;
-	u8 *mem[2];
-	struct tlsmon_handshake *hs;
 };
 
 #define TLSMON_FLOW_BITS	8
@@ -165,6 +74,7 @@ enum tlsmon_claim {
 };
 
 void tlsmon_flows_init(struct tlsmon_flows *f);
+void tlsmon_flows_flush(struct tlsmon_flows *f);
 int tlsmon_flows_start(struct net *net);
 void tlsmon_flows_stop(struct net *net);
 void tlsmon_flow_key_of_sk(const struct sock *sk, struct tlsmon_flow_key *key);

@@ -232,7 +232,7 @@ int tlsmon_parse_client_hello(const u8 *body, size_t len,
  * FNV-1a over the group and the key. Not keyed: only the server picks
  * its key share, so the only collisions anyone can make are between
  * shares of the server that makes them, which flag nothing but that
- * server's own sessions (see the key-share record in flow.c). Equal
+ * server's own sessions (see the key-share record in keyshare.c). Equal
  * shares always give equal digests, so a server cannot hide a repeat.
  *
  * Return: the digest.

@@ -129,8 +129,8 @@ short=$(grep -n 'memzero_explicit(' $keyfiles | grep -v '^[^:]*:[0-9]*: *\*' |
 log_test $([ -z "$short" ]; echo $?) "every wipe of key material covers its whole object"
 
 # Sessions come from their own slab cache: every kmem_cache_free() in the
-# files that hold keys follows a memzero_explicit() of the keys (flow.c's
-# caches hold handshake bytes seen on the wire, no key material).
+# files that hold keys follows a memzero_explicit() of the keys (the handshake
+# table's caches hold handshake bytes seen on the wire, no key material).
 unwiped=$(awk '/kmem_cache_free\(/ && prev !~ /memzero_explicit\(/ { print FILENAME ":" FNR ": " $0 }
 	{ prev = $0 }' $keyfiles)
 [ -z "$unwiped" ] || printf '%s\n' "$unwiped" | sed 's/^/# /'
