@@ -3,8 +3,8 @@
  * Watching TLS handshakes on the wire. In a namespace where monitoring is
  * enabled, netfilter hooks at LOCAL_IN and LOCAL_OUT (IPv4 and IPv6) see
  * every TCP segment of the local sockets. A SYN-ACK (or a SYN with data)
- * opens an entry that records each direction's initial sequence number;
- * the first bytes of each direction are then reassembled by sequence
+ * opens an entry that records each way's initial sequence number; the
+ * first bytes of each stream are then reassembled by sequence
  * number and parsed until both hellos are known, and every later segment
  * that overlaps the bytes read is compared with them until the socket's
  * kTLS installation decides. Namespaces where monitoring is off have no
@@ -99,7 +99,7 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 					  const struct nf_hook_state *state,
 					  unsigned int thoff)
 {
-	int dir = state->hook == NF_INET_LOCAL_OUT ? TLSMON_OUT : TLSMON_IN;
+	int way = state->hook == NF_INET_LOCAL_OUT ? TLSMON_OUT : TLSMON_IN;
 	struct tlsmon_flow_key key;
 	struct tlsmon_pending *p;
 	const struct tcphdr *th;
@@ -142,7 +142,7 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 		dst = ipv6_hdr(skb)->daddr;
 	}
 
-	if (dir == TLSMON_OUT) {
+	if (way == TLSMON_OUT) {
 		key.laddr = src;
 		key.raddr = dst;
 		key.lport = th->source;
@@ -159,7 +159,7 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 		return NF_ACCEPT;
 	}
 	if (th->syn)
-		tlsmon_pending_syn(tn, &key, dir, th, len);
+		tlsmon_pending_syn(tn, &key, way, th, len);
 	if (!len && !th->fin)
 		return NF_ACCEPT;
 
@@ -172,12 +172,13 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 	 * the bytes its stream still reads or compares, and no lock for it
 	 * unless it carries a FIN.
 	 */
-	if (p && len && !READ_ONCE(p->failed) && tlsmon_pending_may_matter(p, dir, seq)) {
+	if (p && len && !READ_ONCE(p->failed) &&
+	    tlsmon_pending_may_matter(p, way, seq)) {
 		/*
 		 * A segment with a bad checksum is dropped by TCP: it must not
 		 * count, not even as a contradiction, since noise makes them.
 		 */
-		if (dir == TLSMON_OUT) {
+		if (way == TLSMON_OUT) {
 			want_data = true;
 			believe = true;
 		} else if (!nf_checksum(skb, state->hook, thoff, IPPROTO_TCP,
@@ -190,7 +191,7 @@ static noinline unsigned int flow_segment(struct tlsmon_net *tn,
 		spin_lock_bh(&p->lock);
 		if (tlsmon_pending_is(p, &key)) {
 			if (want_data)
-				tlsmon_hs_buf_feed(tn, p, skb, dir, seq,
+				tlsmon_hs_buf_feed(tn, p, skb, way, seq,
 						   thoff + doff, len, believe);
 			/*
 			 * An entry still waiting for its kTLS installation

@@ -33,14 +33,14 @@ int tlsmon_flow_params_check(void)
 }
 
 /*
- * The streams come from a cache of their own: they are made and freed for
+ * Handshakes come from a cache of their own: they are made and freed for
  * every TCP connection of a monitored namespace whose handshake carries
  * data, and would be an 8 KiB kmalloc object (4.3 KiB with their first
  * buffers).
  *
  * The cache has a constructor, which exempts it from init_on_alloc:
  * clearing 4.3 KiB per connection was the largest single cost of watching
- * a handshake. Nothing is read before it is written: tlsmon_hs_dir_init()
+ * a handshake. Nothing is read before it is written: tlsmon_hs_stream_init()
  * clears each stream's state; the parser writes each hello whole before
  * n_hellos counts it; the buffers are read only below have, ooo_end and
  * msg_len, and the seen map is cleared on first use. What an object may
@@ -52,7 +52,7 @@ int tlsmon_flow_params_check(void)
  * charged to the memory cgroup of whoever enabled monitoring in it
  * (tlsmon_charge_begin()), not left to the kernel.
  */
-static struct kmem_cache *streams_cache;
+static struct kmem_cache *handshake_cache;
 
 static void handshake_ctor(void *obj)
 {
@@ -61,15 +61,15 @@ static void handshake_ctor(void *obj)
 
 int tlsmon_hs_buf_cache_create(void)
 {
-	streams_cache = kmem_cache_create("tlsmon_handshake",
-					  sizeof(struct tlsmon_handshake),
-					  0, SLAB_ACCOUNT, handshake_ctor);
-	return streams_cache ? 0 : -ENOMEM;
+	handshake_cache = kmem_cache_create("tlsmon_handshake",
+					    sizeof(struct tlsmon_handshake),
+					    0, SLAB_ACCOUNT, handshake_ctor);
+	return handshake_cache ? 0 : -ENOMEM;
 }
 
 void tlsmon_hs_buf_cache_destroy(void)
 {
-	kmem_cache_destroy(streams_cache);
+	kmem_cache_destroy(handshake_cache);
 }
 
 /* The entry failed or is going. */
@@ -82,15 +82,15 @@ static void pending_buffers_free(struct tlsmon_pending *p)
 		kfree(p->mem[i]);
 		p->mem[i] = NULL;
 		if (p->hs) {
-			p->hs->dir[i].buf = NULL;
-			p->hs->dir[i].seen = NULL;
-			p->hs->dir[i].msg = NULL;
+			p->hs->stream[i].buf = NULL;
+			p->hs->stream[i].seen = NULL;
+			p->hs->stream[i].msg = NULL;
 		}
 	}
 }
 
 /**
- * tlsmon_hs_buf_free() - free an entry's streams and their buffers
+ * tlsmon_hs_buf_free() - free an entry's handshake and its buffers
  * @p: the entry, failed or going
  */
 void tlsmon_hs_buf_free(struct tlsmon_pending *p)
@@ -98,7 +98,7 @@ void tlsmon_hs_buf_free(struct tlsmon_pending *p)
 	lockdep_assert_held(&p->lock);
 	pending_buffers_free(p);
 	if (p->hs)
-		kmem_cache_free(streams_cache, p->hs);
+		kmem_cache_free(handshake_cache, p->hs);
 	p->hs = NULL;
 }
 
@@ -112,13 +112,13 @@ static u32 stream_size_of(u32 block)
 }
 
 /* Lay out a stream's buffers in @block: buf, msg, seen. */
-static void stream_rebuf(struct tlsmon_hs_dir *d, u8 *block, u32 size)
+static void stream_rebuf(struct tlsmon_hs_stream *d, u8 *block, u32 size)
 {
-	tlsmon_hs_dir_rebuf(d, block, block + 2 * size, block + size, size);
+	tlsmon_hs_stream_rebuf(d, block, block + 2 * size, block + size, size);
 }
 
-/* The two streams, on the first payload. */
-static bool pending_streams(struct tlsmon_net *tn, struct tlsmon_pending *p)
+/* The entry's handshake, on the first payload. */
+static bool pending_handshake(struct tlsmon_net *tn, struct tlsmon_pending *p)
 {
 	u32 size = min_t(u32, stream_size_of(TLSMON_HS_BLOCK), tlsmon_hello_max);
 	struct mem_cgroup *memcg;
@@ -127,28 +127,29 @@ static bool pending_streams(struct tlsmon_net *tn, struct tlsmon_pending *p)
 	lockdep_assert_held(&p->lock);
 	if (p->hs)
 		return true;
-	/* not cleared (see handshake_ctor()): tlsmon_hs_dir_init() does */
+	/* not cleared (see handshake_ctor()): tlsmon_hs_stream_init() does */
 	memcg = tlsmon_charge_begin(tn);
-	p->hs = kmem_cache_alloc(streams_cache, GFP_ATOMIC);
+	p->hs = kmem_cache_alloc(handshake_cache, GFP_ATOMIC);
 	tlsmon_charge_end(memcg);
 	if (!p->hs)
 		return false;
 	for (i = 0; i < 2; i++) {
-		tlsmon_hs_dir_init(&p->hs->dir[i], i, tlsmon_hello_max);
-		stream_rebuf(&p->hs->dir[i], p->hs->block[i], size);
+		tlsmon_hs_stream_init(&p->hs->stream[i], i, tlsmon_hello_max);
+		stream_rebuf(&p->hs->stream[i], p->hs->block[i], size);
 	}
 	return true;
 }
 
 /*
- * Buffers for stream @i of at least @d->need bytes, once its block in the streams is too small: one block of a kmalloc
- * size (2, 4 KiB...), or hello_max's own once that is reached. kmalloc
- * clears what it hands out (init_on_alloc): a block sized to the hellos
- * is memory and time that the largest possible hello would waste.
+ * Buffers for stream @i of at least @d->need bytes, once its block in the
+ * handshake is too small: one block of a kmalloc size (2, 4 KiB...), or
+ * hello_max's own once that is reached. kmalloc clears what it hands out
+ * (init_on_alloc): a block sized to the hellos is memory and time that the
+ * largest possible hello would waste.
  */
 static bool stream_grow(struct tlsmon_net *tn, struct tlsmon_pending *p, int i)
 {
-	struct tlsmon_hs_dir *d = &p->hs->dir[i];
+	struct tlsmon_hs_stream *d = &p->hs->stream[i];
 	u32 block = 2 * TLSMON_HS_BLOCK, size;
 	struct mem_cgroup *memcg;
 	u8 *m;
@@ -170,19 +171,20 @@ static bool stream_grow(struct tlsmon_net *tn, struct tlsmon_pending *p, int i)
 	return true;
 }
 
-/* What the stream of direction @dir is. */
-static int stream_of(const struct tlsmon_pending *p, int dir)
+/* Which stream goes @way. */
+static int stream_of(const struct tlsmon_pending *p, int way)
 {
-	bool client_sends = (p->role == TLSMON_ROLE_CLIENT) == (dir == TLSMON_OUT);
+	bool client_sends = (p->role == TLSMON_ROLE_CLIENT) == (way == TLSMON_OUT);
 
 	lockdep_assert_held(&p->lock);
 	return client_sends ? TLSMON_STREAM_CLIENT : TLSMON_STREAM_SERVER;
 }
 
 /*
- * With both hellos read: a TLS 1.3 server's key share goes into the namespace's record (keyshare.c), which says whether
- * this server sent it before. Every complete handshake of the namespace
- * comes here once, whether or not it is monitored later.
+ * With both hellos read: a TLS 1.3 server's key share goes into the
+ * namespace's record (keyshare.c), which says whether this server sent it
+ * before. Every complete handshake of the namespace comes here once,
+ * whether or not it is monitored later.
  */
 static void pending_key_share(struct tlsmon_net *tn, struct tlsmon_pending *p,
 			      const struct tlsmon_server_hello *sh)
@@ -210,15 +212,16 @@ static void pending_key_share(struct tlsmon_net *tn, struct tlsmon_pending *p,
 }
 
 /*
- * After the stream of direction @dir was fed or compared: a failure is final and frees the streams; both hellos read
- * make the entry complete, and it keeps its bytes, to compare later
- * segments with them, until the installation claims it.
+ * After the stream going @way was fed or compared: a failure is final and
+ * frees the handshake; both hellos read make the entry complete, and it
+ * keeps its bytes, to compare later segments with them, until the
+ * installation claims it.
  */
 static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p,
-			   int dir)
+			   int way)
 {
-	struct tlsmon_hs_dir *c = &p->hs->dir[TLSMON_STREAM_CLIENT];
-	struct tlsmon_hs_dir *s = &p->hs->dir[TLSMON_STREAM_SERVER];
+	struct tlsmon_hs_stream *c = &p->hs->stream[TLSMON_STREAM_CLIENT];
+	struct tlsmon_hs_stream *s = &p->hs->stream[TLSMON_STREAM_SERVER];
 
 	lockdep_assert_held(&p->lock);
 	if (c->state == TLSMON_HS_FAILED || s->state == TLSMON_HS_FAILED) {
@@ -233,10 +236,10 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p,
 		tlsmon_pending_collected(&tn->flows, p);
 		return;
 	}
-	WRITE_ONCE(p->limit[dir],
-		   tlsmon_hs_dir_limit(&p->hs->dir[stream_of(p, dir)]));
+	WRITE_ONCE(p->limit[way],
+		   tlsmon_hs_stream_limit(&p->hs->stream[stream_of(p, way)]));
 	if (!p->complete && tlsmon_hs_complete(c, s)) {
-		/* the hellos stay in dir[] for the decision */
+		/* the hellos stay in stream[] for the decision */
 		WRITE_ONCE(p->complete, true);
 		tlsmon_count(tn, TLSMON_STATS_A_HANDSHAKES);
 		pending_key_share(tn, p, &s->sh[s->n_hellos - 1]);
@@ -252,7 +255,7 @@ static void pending_settle(struct tlsmon_net *tn, struct tlsmon_pending *p,
  * whole first flight) grows them only if the hellos are not complete
  * within what fits; past the buffers, a step at a time.
  */
-static u32 stream_piece(const struct tlsmon_hs_dir *d, u32 pos)
+static u32 stream_piece(const struct tlsmon_hs_stream *d, u32 pos)
 {
 	return pos < d->size ? d->size - pos : TLSMON_FEED_STEP;
 }
@@ -262,7 +265,7 @@ static u32 stream_piece(const struct tlsmon_hs_dir *d, u32 pos)
  * @tn: the entry's namespace
  * @p: the entry, locked, still the connection's (tlsmon_pending_is())
  * @skb: the segment
- * @dir: TLSMON_OUT or TLSMON_IN
+ * @way: TLSMON_OUT or TLSMON_IN
  * @seq: sequence number of its first data byte
  * @off: offset of its data in @skb
  * @len: bytes of data
@@ -273,33 +276,33 @@ static u32 stream_piece(const struct tlsmon_hs_dir *d, u32 pos)
  * not accept is only compared.
  */
 void tlsmon_hs_buf_feed(struct tlsmon_net *tn, struct tlsmon_pending *p,
-			struct sk_buff *skb, int dir, u32 seq,
+			struct sk_buff *skb, int way, u32 seq,
 			unsigned int off, unsigned int len, bool believe)
 {
 	struct skb_seq_state st;
-	struct tlsmon_hs_dir *d;
+	struct tlsmon_hs_stream *d;
 	unsigned int done = 0;
 	int i;
 	u32 pos;
 
 	lockdep_assert_held(&p->lock);
-	if (p->failed || !(p->have_isn & (1 << dir)))
+	if (p->failed || !(p->have_isn & (1 << way)))
 		return;
 	/* nothing read yet, nothing to compare with */
 	if (!believe && !p->hs)
 		return;
-	if (!pending_streams(tn, p))
+	if (!pending_handshake(tn, p))
 		goto nomem;
-	i = stream_of(p, dir);
-	d = &p->hs->dir[i];
+	i = stream_of(p, way);
+	d = &p->hs->stream[i];
 	/* Unsigned: data before the stream's start wraps past the cap too. */
-	pos = seq - p->isn[dir] - 1;
+	pos = seq - p->isn[way] - 1;
 	/*
 	 * The segment's bytes where they lie (head, page fragments), a
 	 * contiguous block at a time: most hellos are fed in one call.
 	 */
 	skb_prepare_seq_read(skb, off, off + len, &st);
-	while (done < len && pos < tlsmon_hs_dir_limit(d)) {
+	while (done < len && pos < tlsmon_hs_stream_limit(d)) {
 		const u8 *data;
 		u32 n = skb_seq_read(done, &data, &st);
 
@@ -307,9 +310,9 @@ void tlsmon_hs_buf_feed(struct tlsmon_net *tn, struct tlsmon_pending *p,
 			break;
 		n = min3(n, len - done, stream_piece(d, pos));
 		if (!believe) {
-			if (tlsmon_hs_dir_check(d, pos, data, n))
+			if (tlsmon_hs_stream_check(d, pos, data, n))
 				break;
-		} else if (tlsmon_hs_dir_feed(d, pos, data, n) == -ENOBUFS) {
+		} else if (tlsmon_hs_stream_feed(d, pos, data, n) == -ENOBUFS) {
 			if (!stream_grow(tn, p, i)) {
 				skb_abort_seq_read(&st);
 				goto nomem;
@@ -320,7 +323,7 @@ void tlsmon_hs_buf_feed(struct tlsmon_net *tn, struct tlsmon_pending *p,
 		done += n;
 	}
 	skb_abort_seq_read(&st);
-	pending_settle(tn, p, dir);
+	pending_settle(tn, p, way);
 	return;
 nomem:
 	/* fail closed, and say so */

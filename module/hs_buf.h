@@ -19,7 +19,7 @@ struct tlsmon_pending;
 
 /**
  * struct tlsmon_handshake - the two streams of a handshake being read
- * @dir: indexed by enum tlsmon_dir_role
+ * @stream: indexed by enum tlsmon_stream_role
  * @block: each stream's first buffers (stream, message, seen map): most
  *	hellos fit, and a handshake then costs one allocation
  *
@@ -28,7 +28,7 @@ struct tlsmon_pending;
  * stream's state is initialised before use.
  */
 struct tlsmon_handshake {
-	struct tlsmon_hs_dir dir[2];
+	struct tlsmon_hs_stream stream[2];
 	u8 block[2][TLSMON_HS_BLOCK];
 };
 
@@ -38,7 +38,7 @@ int tlsmon_hs_buf_cache_create(void);
 void tlsmon_hs_buf_cache_destroy(void);
 void tlsmon_hs_buf_free(struct tlsmon_pending *p);
 void tlsmon_hs_buf_feed(struct tlsmon_net *tn, struct tlsmon_pending *p,
-			struct sk_buff *skb, int dir, u32 seq,
+			struct sk_buff *skb, int way, u32 seq,
 			unsigned int off, unsigned int len, bool believe);
 
 #endif /* _TLSMON_HS_BUF_H */

@@ -3,7 +3,7 @@
  * The handshake table: one entry (struct tlsmon_pending) per TCP
  * connection whose handshake is being watched in a namespace, found by
  * the connection's addresses and ports. A SYN-ACK (or a SYN with data)
- * makes the entry, with each direction's initial sequence number; a RST,
+ * makes the entry, with each way's initial sequence number; a RST,
  * the timeout, the grace period after a FIN, the size limit or the
  * socket's first kTLS installation ends it. The installation takes the
  * verdict from it (tlsmon_flows_decide()).
@@ -29,7 +29,6 @@ static unsigned int max_pending = 1024;
 module_param(max_pending, uint, 0644);
 MODULE_PARM_DESC(max_pending,
 		 "Handshakes watched at once per namespace; newer ones displace the oldest (default 1024)");
-
 
 static unsigned int handshake_timeout = 30;
 module_param(handshake_timeout, uint, 0644);
@@ -296,18 +295,19 @@ static struct tlsmon_pending *pending_insert(struct tlsmon_net *tn,
  * SYN-ACK (forged, corrupted, a late duplicate) must not throw away the
  * hellos of a live connection, nor the bytes they are compared with.
  */
-void tlsmon_pending_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
-			int dir, const struct tcphdr *th, unsigned int len)
+void tlsmon_pending_syn(struct tlsmon_net *tn,
+			const struct tlsmon_flow_key *key, int way,
+			const struct tcphdr *th, unsigned int len)
 {
 	struct tlsmon_flows *f = &tn->flows;
 	u32 seq = ntohl(th->seq), peer_isn = ntohl(th->ack_seq) - 1;
 	u32 slot = flow_hash(key);
-	int other = dir ^ 1;
+	int other = way ^ 1;
 	struct tlsmon_pending *p;
 	u8 role;
 
 	/* Our SYN or their SYN-ACK: we are the client. */
-	role = (dir == TLSMON_OUT) != th->ack ? TLSMON_ROLE_CLIENT : TLSMON_ROLE_SERVER;
+	role = (way == TLSMON_OUT) != th->ack ? TLSMON_ROLE_CLIENT : TLSMON_ROLE_SERVER;
 
 	spin_lock_bh(&f->lock);
 	flows_expire(tn, false);
@@ -317,9 +317,9 @@ void tlsmon_pending_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key
 		/* the entry of its SYN's data, or its own (retransmitted) */
 		if (p->role == role && (p->have_isn & (1 << other)) &&
 		    peer_isn - p->isn[other] <= p->syn_len &&
-		    (!(p->have_isn & (1 << dir)) || p->isn[dir] == seq)) {
-			p->isn[dir] = seq;
-			p->have_isn |= 1 << dir;
+		    (!(p->have_isn & (1 << way)) || p->isn[way] == seq)) {
+			p->isn[way] = seq;
+			p->have_isn |= 1 << way;
 			spin_unlock(&p->lock);
 			goto out;
 		}
@@ -338,8 +338,8 @@ void tlsmon_pending_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key
 		goto out;
 	/* already in the table: a hook on another CPU may look at it */
 	spin_lock(&p->lock);
-	p->isn[dir] = seq;
-	p->have_isn = 1 << dir;
+	p->isn[way] = seq;
+	p->have_isn = 1 << way;
 	if (th->ack) {
 		p->isn[other] = peer_isn;
 		p->have_isn |= 1 << other;
@@ -439,8 +439,8 @@ enum tlsmon_claim tlsmon_flows_decide(struct tlsmon_net *tn,
 		} else if (p->failed) {
 			ret = TLSMON_CLAIM_FAILED;
 		} else if (p->complete) {
-			const struct tlsmon_hs_dir *c = &p->hs->dir[TLSMON_STREAM_CLIENT];
-			const struct tlsmon_hs_dir *s = &p->hs->dir[TLSMON_STREAM_SERVER];
+			const struct tlsmon_hs_stream *c = &p->hs->stream[TLSMON_STREAM_CLIENT];
+			const struct tlsmon_hs_stream *s = &p->hs->stream[TLSMON_STREAM_SERVER];
 
 			tlsmon_decide(pol, &c->ch[c->n_hellos - 1],
 				      &s->sh[s->n_hellos - 1], v);

@@ -20,7 +20,8 @@ struct tcphdr;
 struct tlsmon_handshake;
 struct tlsmon_net;
 
-enum {
+/* The way a segment goes through the hooks, as seen by the local socket. */
+enum tlsmon_way {
 	TLSMON_OUT,	/* bytes the local socket sends */
 	TLSMON_IN,	/* bytes the local socket receives */
 };
@@ -36,23 +37,23 @@ enum {
  * @lock: protects everything below, and @key against reuse (see
  *	Lifetime); bottom halves off, nested inside tlsmon_flows.lock where
  *	both are held. Initialised once, by the cache's constructor
- * @isn: initial sequence number of each direction (TLSMON_OUT, TLSMON_IN)
- * @have_isn: bit per direction: @isn is known
+ * @isn: initial sequence number of each way (TLSMON_OUT, TLSMON_IN)
+ * @have_isn: bit per way: @isn is known
  * @syn_len: data bytes of the SYN that made the entry (TCP Fast Open)
- * @limit: per direction (TLSMON_OUT, TLSMON_IN), the stream offset past
- *	which its bytes are neither read nor compared (tlsmon_hs_dir_limit()
+ * @limit: per way (TLSMON_OUT, TLSMON_IN), the stream offset past
+ *	which its bytes are neither read nor compared (tlsmon_hs_stream_limit()
  *	of its stream); written under @lock, read without it as a hint
  * @role: TLSMON_ROLE_CLIENT or TLSMON_ROLE_SERVER (uapi): the local end
  * @complete: both hellos were read; the bytes stay, and later segments are
  *	compared with them until the installation claims the entry
- * @failed: a direction could not be parsed
+ * @failed: a stream could not be parsed
  * @static_ks: a TLS 1.3 server whose key share the namespace's record
  *	had seen before, on another connection (set once complete)
  * @unlinked: not in the table (also while the object is free); set with
  *	tlsmon_flows.lock held as well, so either lock makes it stable
  * @collecting: counted in tlsmon_flows.collecting: still reads or
  *	compares data (until @failed or unlinked)
- * @mem: buffers of each stream, indexed by enum tlsmon_dir_role, once
+ * @mem: buffers of each stream, indexed by enum tlsmon_stream_role, once
  *	its hellos outgrow @hs's block; freed with @hs
  * @hs: the two streams; allocated on the first payload, freed when the
  *	entry is unlinked, or as soon as the handshake fails (@failed), so
@@ -121,22 +122,23 @@ static inline void tlsmon_pending_collected(struct tlsmon_flows *f,
 
 /*
  * Without the entry's lock: whether stream bytes from @seq on may still be
- * read or compared (see tlsmon_hs_dir_limit()). A hint, checked again
+ * read or compared (see tlsmon_hs_stream_limit()). A hint, checked again
  * under the lock: the limit only ever shrinks, and the initial sequence
  * number is written once, before the bit that says it is known.
  */
 static inline bool tlsmon_pending_may_matter(const struct tlsmon_pending *p,
-					     int dir, u32 seq)
+					     int way, u32 seq)
 {
-	if (!(READ_ONCE(p->have_isn) & (1 << dir)))
+	if (!(READ_ONCE(p->have_isn) & (1 << way)))
 		return true;
-	return seq - READ_ONCE(p->isn[dir]) - 1 < READ_ONCE(p->limit[dir]);
+	return seq - READ_ONCE(p->isn[way]) - 1 < READ_ONCE(p->limit[way]);
 }
 
 struct tlsmon_pending *tlsmon_pending_lookup(struct tlsmon_flows *f,
 					     const struct tlsmon_flow_key *key);
-void tlsmon_pending_syn(struct tlsmon_net *tn, const struct tlsmon_flow_key *key,
-			int dir, const struct tcphdr *th, unsigned int len);
+void tlsmon_pending_syn(struct tlsmon_net *tn,
+			const struct tlsmon_flow_key *key, int way,
+			const struct tcphdr *th, unsigned int len);
 void tlsmon_pending_forget(struct tlsmon_net *tn,
 			   const struct tlsmon_flow_key *key);
 

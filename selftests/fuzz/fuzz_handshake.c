@@ -31,14 +31,14 @@
 #include "../../module/verdict.h"
 
 struct dir_mem {
-	struct tlsmon_hs_dir d;
+	struct tlsmon_hs_stream d;
 	u8 *buf, *seen, *msg;
 };
 
-static void dir_open(struct dir_mem *m, enum tlsmon_dir_role role, u32 cap)
+static void dir_open(struct dir_mem *m, enum tlsmon_stream_role role, u32 cap)
 {
 	memset(m, 0, sizeof(*m));
-	tlsmon_hs_dir_init(&m->d, role, cap);
+	tlsmon_hs_stream_init(&m->d, role, cap);
 }
 
 static void dir_close(struct dir_mem *m)
@@ -75,7 +75,7 @@ static void dir_grow(struct dir_mem *m, u32 *seed)
 	memset(buf, 0xa5, size);
 	memset(seen, 0xa5, sb);
 	memset(msg, 0xa5, size);
-	tlsmon_hs_dir_rebuf(&m->d, buf, seen, msg, size);
+	tlsmon_hs_stream_rebuf(&m->d, buf, seen, msg, size);
 	dir_close(m);
 	m->buf = buf;
 	m->seen = seen;
@@ -85,7 +85,7 @@ static void dir_grow(struct dir_mem *m, u32 *seed)
 static void dir_feed(struct dir_mem *m, u32 off, const u8 *p, u32 len,
 		     u32 *seed)
 {
-	while (tlsmon_hs_dir_feed(&m->d, off, p, len) == -ENOBUFS)
+	while (tlsmon_hs_stream_feed(&m->d, off, p, len) == -ENOBUFS)
 		dir_grow(m, seed);
 }
 

@@ -16,14 +16,14 @@
 #define CAP 8192
 
 struct dir_buf {
-	struct tlsmon_hs_dir d;
+	struct tlsmon_hs_stream d;
 	u8 buf[CAP], seen[CAP / 8], msg[CAP];
-	u8 *heap[3];	/* buffers of a direction that grows, or NULL */
+	u8 *heap[3];	/* buffers of a stream that grows, or NULL */
 	unsigned int grown;
 };
 
-/* A direction with buffers of its whole @cap from the start. */
-static struct dir_buf *dir_new(enum tlsmon_dir_role role, u32 cap)
+/* A stream with buffers of its whole @cap from the start. */
+static struct dir_buf *dir_new(enum tlsmon_stream_role role, u32 cap)
 {
 	struct dir_buf *b = calloc(1, sizeof(*b));
 
@@ -31,17 +31,17 @@ static struct dir_buf *dir_new(enum tlsmon_dir_role role, u32 cap)
 	memset(b->buf, 0xa5, sizeof(b->buf));
 	memset(b->seen, 0xa5, sizeof(b->seen));
 	memset(b->msg, 0xa5, sizeof(b->msg));
-	tlsmon_hs_dir_init(&b->d, role, cap);
-	tlsmon_hs_dir_rebuf(&b->d, b->buf, b->seen, b->msg, cap);
+	tlsmon_hs_stream_init(&b->d, role, cap);
+	tlsmon_hs_stream_rebuf(&b->d, b->buf, b->seen, b->msg, cap);
 	return b;
 }
 
-/* A direction without buffers, which get exactly what is asked for. */
-static struct dir_buf *dir_new_growing(enum tlsmon_dir_role role, u32 cap)
+/* A stream without buffers, which get exactly what is asked for. */
+static struct dir_buf *dir_new_growing(enum tlsmon_stream_role role, u32 cap)
 {
 	struct dir_buf *b = calloc(1, sizeof(*b));
 
-	tlsmon_hs_dir_init(&b->d, role, cap);
+	tlsmon_hs_stream_init(&b->d, role, cap);
 	return b;
 }
 
@@ -57,7 +57,7 @@ static int dir_feed(struct dir_buf *b, u32 off, const u8 *p, u32 len)
 {
 	int err;
 
-	while ((err = tlsmon_hs_dir_feed(&b->d, off, p, len)) == -ENOBUFS) {
+	while ((err = tlsmon_hs_stream_feed(&b->d, off, p, len)) == -ENOBUFS) {
 		u32 size = b->d.need, sb = tlsmon_hs_seen_bytes(size);
 		u8 *buf = malloc(size), *seen = malloc(sb), *msg = malloc(size);
 
@@ -66,7 +66,7 @@ static int dir_feed(struct dir_buf *b, u32 off, const u8 *p, u32 len)
 		memset(buf, 0xa5, size);
 		memset(seen, 0xa5, sb);
 		memset(msg, 0xa5, size);
-		tlsmon_hs_dir_rebuf(&b->d, buf, seen, msg, size);
+		tlsmon_hs_stream_rebuf(&b->d, buf, seen, msg, size);
 		free(b->heap[0]);
 		free(b->heap[1]);
 		free(b->heap[2]);
@@ -299,7 +299,7 @@ TEST(retransmission_with_other_bytes_fails)
 
 /*
  * A forged ServerHello read first, then the genuine one at the same
- * sequence numbers: the direction is done, yet the genuine bytes are
+ * sequence numbers: the stream is done, yet the genuine bytes are
  * still compared with it, and contradict it.
  */
 TEST(later_segment_contradicts_a_done_hello)
@@ -331,7 +331,7 @@ TEST(later_segment_contradicts_a_done_hello)
 		EXPECT_EQ(-EBADMSG, dir_feed(s, 10, v->server + 10, n - 10));
 		EXPECT_EQ(TLSMON_HS_FAILED, s->d.state);
 		EXPECT_EQ(TLSMON_FAIL_CONFLICT, s->d.fail);
-		EXPECT_EQ(0, tlsmon_hs_dir_limit(&s->d));
+		EXPECT_EQ(0, tlsmon_hs_stream_limit(&s->d));
 		free(forged);
 		free(s);
 	}
@@ -352,7 +352,7 @@ TEST(unaccepted_segment_only_compared)
 	memcpy(forged, v->server, n);
 	forged[5 + 4 + 2 + 3] ^= 0x01;
 	/* first: nothing is held, so nothing to contradict, nothing added */
-	EXPECT_EQ(0, tlsmon_hs_dir_check(&s->d, 0, forged, n));
+	EXPECT_EQ(0, tlsmon_hs_stream_check(&s->d, 0, forged, n));
 	EXPECT_EQ(TLSMON_HS_COLLECT, s->d.state);
 	EXPECT_EQ(0, s->d.have);
 	EXPECT_EQ(0, s->d.n_hellos);
@@ -360,7 +360,7 @@ TEST(unaccepted_segment_only_compared)
 	EXPECT_EQ(0, dir_feed(s, 0, v->server, n));
 	EXPECT_EQ(TLSMON_HS_DONE, s->d.state);
 	/* the same unaccepted bytes now: they differ from what was read */
-	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_check(&s->d, 0, forged, n));
+	EXPECT_EQ(-EBADMSG, tlsmon_hs_stream_check(&s->d, 0, forged, n));
 	EXPECT_EQ(TLSMON_FAIL_CONFLICT, s->d.fail);
 	free(s);
 
@@ -368,11 +368,11 @@ TEST(unaccepted_segment_only_compared)
 	s = dir_new(TLSMON_STREAM_SERVER, CAP);
 	EXPECT_EQ(0, dir_feed(s, 20, v->server + 20, 30));
 	EXPECT_EQ(0, s->d.have);
-	EXPECT_EQ(0, tlsmon_hs_dir_check(&s->d, 0, v->server, n));
+	EXPECT_EQ(0, tlsmon_hs_stream_check(&s->d, 0, v->server, n));
 	/* byte 14 differs, but is not held */
-	EXPECT_EQ(0, tlsmon_hs_dir_check(&s->d, 0, forged, 40));
+	EXPECT_EQ(0, tlsmon_hs_stream_check(&s->d, 0, forged, 40));
 	forged[30] ^= 0x01;
-	EXPECT_EQ(-EBADMSG, tlsmon_hs_dir_check(&s->d, 10, forged + 10, 40));
+	EXPECT_EQ(-EBADMSG, tlsmon_hs_stream_check(&s->d, 10, forged + 10, 40));
 	EXPECT_EQ(TLSMON_FAIL_CONFLICT, s->d.fail);
 	free(s);
 	free(forged);
@@ -413,7 +413,7 @@ TEST(server_hello_in_a_large_record)
 }
 
 /* Why a fresh stream of @role fails on @p, or -1 if it does not. */
-static int fresh_fails(enum tlsmon_dir_role role, const u8 *p, u32 len)
+static int fresh_fails(enum tlsmon_stream_role role, const u8 *p, u32 len)
 {
 	struct dir_buf *b = dir_new(role, CAP);
 	int fail = dir_feed(b, 0, p, len) == -EBADMSG ? (int)b->d.fail : -1;
