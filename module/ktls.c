@@ -204,7 +204,7 @@ static bool tlsmon_second_dir(struct sock *sk, struct tlsmon_net *tn,
 	bool open;
 	u8 peer;
 
-	s = cookie ? tlsmon_session_lookup(tn, cookie) : NULL;
+	s = cookie ? tlsmon_session_lookup_rcu(tn, cookie) : NULL;
 	if (!s)
 		return false;
 	/* monitoring turned off since the tagging: the direction, no keys */
@@ -283,7 +283,7 @@ static void tlsmon_rekeyed(struct sock *sk, struct tlsmon_net *tn,
 	int kept;
 	u8 peer;
 
-	s = cookie ? tlsmon_session_lookup(tn, cookie) : NULL;
+	s = cookie ? tlsmon_session_lookup_rcu(tn, cookie) : NULL;
 	if (!s)
 		return;
 	if (pol && pol->enabled && pol->export) {

@@ -467,7 +467,7 @@ static int tlsmon_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 	cookie = tlsmon_session_selector(info->attrs[TLSMON_A_SESSION], info->extack);
 	if (!cookie)
 		return -EINVAL;
-	if (!tlsmon_session_find(tn, cookie, &si)) {
+	if (!tlsmon_session_info_copy(tn, cookie, &si)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "no monitored session has this socket cookie");
 		return -ENOENT;
@@ -803,7 +803,7 @@ static struct tlsmon_session *tlsmon_keys_find(struct tlsmon_net *tn,
 	struct tlsmon_session *s;
 
 	if (ks->cookie) {
-		s = tlsmon_session_lookup(tn, ks->cookie);
+		s = tlsmon_session_lookup_rcu(tn, ks->cookie);
 		return s && tlsmon_keys_selected(ks, &s->info) ? s : NULL;
 	}
 	list_for_each_entry_rcu(s, &tn->sessions.list, list)
@@ -880,7 +880,7 @@ static int tlsmon_nl_keys_get(struct sk_buff *skb, struct genl_info *info)
 	rcu_read_lock();
 	s = tlsmon_keys_find(tn, &ks);
 	if (s)
-		dirs = tlsmon_session_keys(tn, s, &si, keys);
+		dirs = tlsmon_session_keys_copy(tn, s, &si, keys);
 	rcu_read_unlock();
 	if (dirs && !tlsmon_export_allowed(net, &p, &si.rt, &peer)) {
 		memzero_explicit(keys, sizeof(keys));
@@ -981,7 +981,7 @@ static int tlsmon_nl_keys_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry_continue_rcu(s, &tn->sessions.list, list) {
 		if (s->info.id <= ctx->last_id || !tlsmon_keys_selected(&ks, &s->info))
 			continue;
-		dirs = tlsmon_session_keys(tn, s, &si, keys);
+		dirs = tlsmon_session_keys_copy(tn, s, &si, keys);
 		peer = TLSMON_PEER_UNKNOWN;
 		if (dirs && !tlsmon_export_allowed(net, &p, &si.rt, &peer))
 			dirs = 0;

@@ -206,14 +206,16 @@ int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 }
 
 /**
- * tlsmon_session_lookup() - the session of a socket, under rcu_read_lock()
+ * tlsmon_session_lookup_rcu() - the session of a socket, closed or not
  * @tn: its namespace
  * @cookie: the socket's cookie
  *
- * Return: the session, closed or not, valid until rcu_read_unlock(); or
- * NULL.
+ * Under rcu_read_lock(), lockless: a closed session may still be in the
+ * table, and the caller checks its closed flag where that matters.
+ * Return: the session, valid until rcu_read_unlock(); or NULL.
  */
-struct tlsmon_session *tlsmon_session_lookup(struct tlsmon_net *tn, u64 cookie)
+struct tlsmon_session *tlsmon_session_lookup_rcu(struct tlsmon_net *tn,
+						 u64 cookie)
 {
 	return rhashtable_lookup(&tn->sessions.table, &cookie,
 				 tlsmon_session_params);
@@ -222,7 +224,7 @@ struct tlsmon_session *tlsmon_session_lookup(struct tlsmon_net *tn, u64 cookie)
 /**
  * tlsmon_session_add_dir() - the socket's other direction got kTLS too
  * @tn: its namespace
- * @s: its session, from tlsmon_session_lookup() in this RCU section
+ * @s: its session, from tlsmon_session_lookup_rcu() in this RCU section
  * @dir: TLSMON_DIR_TX or TLSMON_DIR_RX
  * @hw: installed in device offload
  * @keys: that direction's keys, or NULL not to keep them
@@ -259,7 +261,7 @@ bool tlsmon_session_add_dir(struct tlsmon_net *tn, struct tlsmon_session *s,
 /**
  * tlsmon_session_rekey() - a direction of the session got new keys
  * @tn: its namespace
- * @s: its session, from tlsmon_session_lookup() in this RCU section
+ * @s: its session, from tlsmon_session_lookup_rcu() in this RCU section
  * @dir: TLSMON_DIR_TX or TLSMON_DIR_RX, a direction the session has
  * @keys: the new keys, or NULL not to keep them; their epoch is set here
  * @info: receives the record
@@ -304,7 +306,7 @@ int tlsmon_session_rekey(struct tlsmon_net *tn, struct tlsmon_session *s,
 }
 
 /**
- * tlsmon_session_find() - the record of the session of a socket
+ * tlsmon_session_info_copy() - a copy of the record of a socket's open session
  * @tn: its namespace
  * @cookie: the socket's cookie
  * @info: receives a copy of the record
@@ -313,8 +315,8 @@ int tlsmon_session_rekey(struct tlsmon_net *tn, struct tlsmon_session *s,
  * are consistent with each other.
  * Return: whether the socket has a session.
  */
-bool tlsmon_session_find(struct tlsmon_net *tn, u64 cookie,
-			 struct tlsmon_session_info *info)
+bool tlsmon_session_info_copy(struct tlsmon_net *tn, u64 cookie,
+			      struct tlsmon_session_info *info)
 {
 	struct tlsmon_sessions *ss = &tn->sessions;
 	struct tlsmon_session *s;
@@ -364,7 +366,7 @@ void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie)
 	struct tlsmon_session *s;
 
 	rcu_read_lock();
-	s = tlsmon_session_lookup(tn, cookie);
+	s = tlsmon_session_lookup_rcu(tn, cookie);
 	if (s && !test_and_set_bit(0, &s->closed)) {
 		/*
 		 * An ftrace-based probe runs in the closing task, preemption
@@ -438,7 +440,7 @@ struct tlsmon_session *tlsmon_session_resume(struct tlsmon_sessions *ss,
 }
 
 /**
- * tlsmon_session_keys() - a consistent copy of a session and its keys
+ * tlsmon_session_keys_copy() - a consistent copy of a session and its keys
  * @tn: its namespace
  * @s: the session, under rcu_read_lock()
  * @info: receives the record
@@ -447,9 +449,9 @@ struct tlsmon_session *tlsmon_session_resume(struct tlsmon_sessions *ss,
  * The caller wipes @keys with memzero_explicit() when done.
  * Return: TLSMON_DIR_* whose keys were copied.
  */
-u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
-		       struct tlsmon_session_info *info,
-		       struct tlsmon_dir_keys keys[2])
+u8 tlsmon_session_keys_copy(struct tlsmon_net *tn, struct tlsmon_session *s,
+			    struct tlsmon_session_info *info,
+			    struct tlsmon_dir_keys keys[2])
 {
 	u8 dirs;
 

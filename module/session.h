@@ -156,16 +156,17 @@ int tlsmon_sessions_init(struct tlsmon_sessions *ss, struct net *net);
 void tlsmon_sessions_destroy(struct tlsmon_sessions *ss);
 int tlsmon_session_add(struct tlsmon_net *tn, struct tlsmon_session_info *info,
 		       u8 peer, const struct tlsmon_dir_keys *keys);
-struct tlsmon_session *tlsmon_session_lookup(struct tlsmon_net *tn, u64 cookie);
+struct tlsmon_session *tlsmon_session_lookup_rcu(struct tlsmon_net *tn,
+						 u64 cookie);
 bool tlsmon_session_add_dir(struct tlsmon_net *tn, struct tlsmon_session *s,
 			    u8 dir, bool hw, const struct tlsmon_dir_keys *keys,
 			    struct tlsmon_session_info *info);
 int tlsmon_session_rekey(struct tlsmon_net *tn, struct tlsmon_session *s,
 			 u8 dir, struct tlsmon_dir_keys *keys,
 			 struct tlsmon_session_info *info);
-u8 tlsmon_session_keys(struct tlsmon_net *tn, struct tlsmon_session *s,
-		       struct tlsmon_session_info *info,
-		       struct tlsmon_dir_keys keys[2]);
+u8 tlsmon_session_keys_copy(struct tlsmon_net *tn, struct tlsmon_session *s,
+			    struct tlsmon_session_info *info,
+			    struct tlsmon_dir_keys keys[2]);
 void tlsmon_session_wipe_keys(struct tlsmon_net *tn, struct tlsmon_session *s);
 unsigned int tlsmon_sessions_wipe_keys(struct tlsmon_sessions *ss);
 u32 tlsmon_sessions_key_epoch(struct tlsmon_sessions *ss);
@@ -173,8 +174,8 @@ bool tlsmon_session_keys_current(struct tlsmon_sessions *ss, u64 cookie,
 				 u32 epoch);
 unsigned int tlsmon_session_exported(struct tlsmon_sessions *ss,
 				     struct tlsmon_session *s, u64 cookie, u8 dirs);
-bool tlsmon_session_find(struct tlsmon_net *tn, u64 cookie,
-			 struct tlsmon_session_info *info);
+bool tlsmon_session_info_copy(struct tlsmon_net *tn, u64 cookie,
+			      struct tlsmon_session_info *info);
 void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie);
 void tlsmon_sessions_flush_closed(void);
 struct tlsmon_session *tlsmon_session_resume(struct tlsmon_sessions *ss,
