@@ -122,7 +122,7 @@ echo "=== summary"
 # Every suite that should have run is named: one that left no results is
 # a failure, not a suite less in the sum.
 suites=$("$top/selftests/guest_suites.sh" --list)
-expected="unit-policy_rules unit-handshake unit-libtlsmon unit-record fuzz tools cli decrypt bench package style $suites"
+expected="unit-policy_rules unit-handshake unit-libtlsmon unit-record unit-print fuzz tools cli decrypt bench package style $suites"
 for rel in $kernels; do
 	for name in $suites; do
 		expected="$expected $name@$rel"

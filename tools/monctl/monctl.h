@@ -99,6 +99,7 @@ const char *mon_link_name(uint32_t ifindex, char *buf);
 int mon_link_index(const char *name, uint32_t *ifindex);
 int policy_msg_cb(const struct nlmsghdr *nlh, void *data);
 void policy_json(struct json *j, const char *key, const struct policy *p);
+void policy_print(const struct policy *p);
 int session_parse(const struct nlattr *nest, struct session *s);
 void session_json(struct json *j, const char *key, const struct session *s);
 void session_json_fields(struct json *j, const struct session *s);

@@ -156,7 +156,7 @@ void policy_json(struct json *j, const char *key, const struct policy *p)
 	json_obj_close(j);
 }
 
-static void policy_print(const struct policy *p)
+void policy_print(const struct policy *p)
 {
 	const char *consent = p->consent <= TLSMON_CONSENT_MAX ?
 			      consent_names[p->consent] : "unknown";
