@@ -87,6 +87,29 @@ struct session {
 	bool has_uid;
 };
 
+/**
+ * struct stats - tlsmon's counters of one namespace
+ * @v: values by TLSMON_STATS_A_*
+ * @seen: bit of each TLSMON_STATS_A_* the kernel sent
+ */
+struct stats {
+	uint64_t v[TLSMON_STATS_A_MAX + 1];
+	uint64_t seen;
+};
+
+/**
+ * struct ns_stats - the counters of one namespace
+ * @name: "host" for the initial namespace, its 'ip netns' name, or
+ *	"current" for an unnamed namespace monctl runs in
+ * @st: its counters
+ */
+struct ns_stats {
+	char name[256];
+	struct stats st;
+};
+
+void stats_print(const struct ns_stats *ns, size_t n, bool all);
+
 struct json;
 struct nlattr;
 struct nlmsghdr;

@@ -4,7 +4,9 @@
  * can be asked about), and what it refused; as text, JSON or the
  * Prometheus text exposition format.
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* setns */
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -72,10 +74,6 @@ static bool stat_gauge(int i)
 	return i == TLSMON_STATS_A_PENDING || i == TLSMON_STATS_A_SESSIONS;
 }
 
-struct stats {
-	uint64_t v[TLSMON_STATS_A_MAX + 1];
-	uint64_t seen;
-};
 
 static int stats_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -119,17 +117,6 @@ static int stats_read(struct stats *st)
 	}
 	return 0;
 }
-
-/**
- * struct ns_stats - the counters of one namespace
- * @name: "host" for the initial namespace, its 'ip netns' name, or
- *	"current" for an unnamed namespace monctl runs in
- * @st: its counters
- */
-struct ns_stats {
-	char name[256];
-	struct stats st;
-};
 
 static int name_cmp(const void *a, const void *b)
 {
@@ -327,9 +314,8 @@ static int stats_show(int argc, char **argv)
 {
 	bool all = false, prom = false;
 	struct ns_stats *ns = NULL;
-	size_t n = 0, k;
-	struct json j;
-	int i, ret = MON_EXIT_OK;
+	size_t n = 0;
+	int ret = MON_EXIT_OK;
 
 	for (; argc > 0; argc--, argv++) {
 		if (!strcmp(argv[0], "all")) {
@@ -359,9 +345,27 @@ static int stats_show(int argc, char **argv)
 		free(ns);
 		return MON_EXIT_FAIL;
 	}
-	if (prom) {
+	if (prom)
 		stats_prometheus(ns, n);
-	} else if (mon_opts.json) {
+	else
+		stats_print(ns, n, all);
+	free(ns);
+	return ret;
+}
+
+/**
+ * stats_print() - the counters as text or JSON (-j)
+ * @ns: the namespaces' counters, monctl's own first
+ * @n: entries in @ns
+ * @all: 'stats all': each namespace named, installs_missed once
+ */
+void stats_print(const struct ns_stats *ns, size_t n, bool all)
+{
+	struct json j;
+	size_t k;
+	int i;
+
+	if (mon_opts.json) {
 		json_init(&j, stdout, mon_opts.pretty);
 		if (all) {
 			json_obj_open(&j, NULL);
@@ -393,8 +397,6 @@ static int stats_show(int argc, char **argv)
 			printf("\nhost-wide:\n  installs_missed: %llu\n",
 			       (unsigned long long)ns[0].st.v[TLSMON_STATS_A_INSTALLS_MISSED]);
 	}
-	free(ns);
-	return ret;
 }
 
 static void stats_usage(void)
