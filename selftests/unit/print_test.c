@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests of monctl's printers: sessions, keys and the policy, as
- * text and as JSON, byte for byte as monctl(8) documents them and the
- * suites compare them; records come from canned netlink messages through
- * monctl's own parsers, and a malformed attribute is refused.
+ * Host unit tests of monctl's printers: sessions, keys, the policy and the
+ * counters, as text and as JSON, byte for byte as monctl(8) documents
+ * them and the suites compare them; records come from canned netlink
+ * messages through monctl's own parsers.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -473,6 +473,67 @@ TEST(policy_defaults)
 	out = capture_end();
 	mon_opts.json = false;
 	EXPECT_STREQ(json, out);
+}
+
+static void stats_fill(struct ns_stats *ns, const char *name, uint64_t base)
+{
+	static const int shown[] = {
+		TLSMON_STATS_A_HANDSHAKES, TLSMON_STATS_A_TAGGED, TLSMON_STATS_A_INSTALLS_MISSED,
+		TLSMON_STATS_A_SESSIONS, TLSMON_STATS_A_REKEYS,
+	};
+	unsigned int i;
+
+	memset(ns, 0, sizeof(*ns));
+	snprintf(ns->name, sizeof(ns->name), "%s", name);
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+		ns->st.v[shown[i]] = base + i;
+		ns->st.seen |= 1ULL << shown[i];
+	}
+}
+
+TEST(stats)
+{
+	struct ns_stats ns[2];
+	char *out;
+
+	stats_fill(&ns[0], "host", 10);
+	stats_fill(&ns[1], "a\"b", 20);
+
+	capture_start();
+	stats_print(ns, 1, false);
+	out = capture_end();
+	EXPECT_STREQ("handshakes: 10\ntagged: 11\ninstalls_missed: 12\nsessions: 13\nrekeys: 14\n",
+		     out);
+
+	capture_start();
+	stats_print(ns, 2, true);
+	out = capture_end();
+	EXPECT_STREQ("netns host:\n  handshakes: 10\n  tagged: 11\n  sessions: 13\n  rekeys: 14\n"
+		     "\nnetns a\"b:\n  handshakes: 20\n  tagged: 21\n  sessions: 23\n  rekeys: 24\n"
+		     "\nhost-wide:\n  installs_missed: 12\n", out);
+
+	mon_opts.json = true;
+	capture_start();
+	stats_print(ns, 1, false);
+	out = capture_end();
+	EXPECT_STREQ("{\"handshakes\":10,\"tagged\":11,\"installs_missed\":12,\"sessions\":13,"
+		     "\"rekeys\":14}\n", out);
+
+	capture_start();
+	stats_print(ns, 2, true);
+	out = capture_end();
+	EXPECT_STREQ("{\"installs_missed\":12,\"namespaces\":[{\"netns\":\"host\",\"handshakes\":10,"
+		     "\"tagged\":11,\"sessions\":13,\"rekeys\":14},{\"netns\":\"a\\\"b\","
+		     "\"handshakes\":20,\"tagged\":21,\"sessions\":23,\"rekeys\":24}]}\n", out);
+
+	mon_opts.pretty = true;
+	capture_start();
+	stats_print(ns, 1, false);
+	out = capture_end();
+	mon_opts.json = false;
+	mon_opts.pretty = false;
+	EXPECT_STREQ("{\n  \"handshakes\": 10,\n  \"tagged\": 11,\n  \"installs_missed\": 12,\n"
+		     "  \"sessions\": 13,\n  \"rekeys\": 14\n}\n", out);
 }
 
 TEST_HARNESS_MAIN
