@@ -18,7 +18,7 @@ void json_init(struct json *j, FILE *f, bool pretty)
 }
 
 /* Hand the buffer to the stream, and wipe it: it may hold keys. */
-static void flush_buf(struct json *j)
+void json_flush(struct json *j)
 {
 	if (!j->used)
 		return;
@@ -38,7 +38,7 @@ static void put_mem(struct json *j, const char *s, size_t n)
 		s += k;
 		n -= k;
 		if (j->used == sizeof(j->buf))
-			flush_buf(j);
+			json_flush(j);
 	}
 }
 
@@ -46,7 +46,7 @@ static void put_char(struct json *j, char c)
 {
 	j->buf[j->used++] = c;
 	if (j->used == sizeof(j->buf))
-		flush_buf(j);
+		json_flush(j);
 }
 
 static void put_cstr(struct json *j, const char *s)
@@ -89,7 +89,7 @@ static void put_string(struct json *j, const char *str)
 			*out++ = *s++;
 		j->used = out - j->buf;
 		if (out == end) {
-			flush_buf(j);
+			json_flush(j);
 			continue;
 		}
 		c = *s++;
@@ -168,7 +168,7 @@ static void close_(struct json *j, char c)
 	put_char(j, c);
 	/* a whole value is out, as it was when every call wrote through */
 	if (!j->depth)
-		flush_buf(j);
+		json_flush(j);
 }
 
 void json_obj_open(struct json *j, const char *key)
@@ -189,6 +189,12 @@ void json_arr_open(struct json *j, const char *key)
 void json_arr_close(struct json *j)
 {
 	close_(j, ']');
+}
+
+/* Text outside any JSON value (monctl's text output), through the buffer. */
+void json_text(struct json *j, const char *s, size_t n)
+{
+	put_mem(j, s, n);
 }
 
 void json_str(struct json *j, const char *key, const char *val)
@@ -221,6 +227,6 @@ void json_bool(struct json *j, const char *key, bool val)
 void json_end(struct json *j)
 {
 	put_char(j, '\n');
-	flush_buf(j);
+	json_flush(j);
 	fflush(j->f);
 }

@@ -38,5 +38,7 @@ void json_hex(struct json *j, const char *key, uint64_t val);
 void json_uint(struct json *j, const char *key, uint64_t val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_end(struct json *j);
+void json_text(struct json *j, const char *s, size_t n);
+void json_flush(struct json *j);
 
 #endif /* MONCTL_JSON_H */
