@@ -15,8 +15,8 @@
 #include <linux/genetlink.h>
 #include <linux/tls.h>
 
-#include "../../tools/monctl/json.h"
 #include "../../tools/monctl/monctl.h"
+#include "../../tools/monctl/print.h"
 #include "kselftest_harness.h"
 
 /* what monctl.c provides to the session and key code */
@@ -195,21 +195,23 @@ static void print_session(struct __test_metadata *_metadata, const struct sessio
 {
 	struct session s;
 	struct msg m;
+	struct mon_print p;
 	char *out;
-	struct json j;
 
 	put_session(&m, want, v6);
 	ASSERT_EQ(0, session_parse(mnl_nlmsg_get_payload_offset(m.nlh, GENL_HDRLEN), &s));
 
 	capture_start();
-	session_print(&s);
+	print_init(&p, stdout, false, false);
+	session_print(&p, NULL, &s);
+	print_end(&p);
 	out = capture_end();
 	EXPECT_STREQ(text, out);
 
 	capture_start();
-	json_init(&j, stdout, false);
-	session_json(&j, NULL, &s);
-	json_end(&j);
+	print_init(&p, stdout, true, false);
+	session_print(&p, NULL, &s);
+	print_end(&p);
 	out = capture_end();
 	EXPECT_EQ(0, strncmp(json, out, strlen(json)));
 	EXPECT_STREQ("\n", out + strlen(json)) TH_LOG("%s", out);
@@ -244,15 +246,15 @@ TEST(session_pretty)
 		"  \"directions\": [\n    \"tx\",\n    \"rx\"\n  ],\n  \"offload\": [],\n"
 		"  \"reason\": \"suite\",\n  \"consent\": false,\n  \"mark\": \"0x0\",\n"
 		"  \"age_ms\": 12345,\n  \"static_key_share\": false\n}\n";
+	struct mon_print p;
 	struct session s;
-	struct json j;
 	char *out;
 
 	session_v4(&s);
 	capture_start();
-	json_init(&j, stdout, true);
-	session_json(&j, NULL, &s);
-	json_end(&j);
+	print_init(&p, stdout, true, true);
+	session_print(&p, NULL, &s);
+	print_end(&p);
 	out = capture_end();
 	EXPECT_STREQ(want, out);
 }
@@ -321,17 +323,19 @@ struct walked {
 static int print_key(const struct session *s, const struct key_rec *k, void *data)
 {
 	struct walked *w = data;
-	struct json j;
+	struct mon_print p;
 	char *out;
 
 	capture_start();
-	key_print(s, k);
+	print_init(&p, stdout, false, false);
+	key_print(&p, NULL, s, k);
+	print_end(&p);
 	out = capture_end();
 	strncat(w->text, out, sizeof(w->text) - strlen(w->text) - 1);
 	capture_start();
-	json_init(&j, stdout, false);
-	key_json(&j, NULL, s, k);
-	json_end(&j);
+	print_init(&p, stdout, true, false);
+	key_print(&p, NULL, s, k);
+	print_end(&p);
 	out = capture_end();
 	strncat(w->json, out, sizeof(w->json) - strlen(w->json) - 1);
 	w->n++;
@@ -386,6 +390,16 @@ TEST(keys)
 	EXPECT_STREQ(json, w.json);
 }
 
+/* As 'monctl policy show' prints it: to stdout, JSON by mon_opts. */
+static void show_policy(const struct policy *pol)
+{
+	struct mon_print p;
+
+	print_init(&p, stdout, mon_opts.json, mon_opts.pretty);
+	policy_print(&p, NULL, pol);
+	print_end(&p);
+}
+
 /* Policy attributes as the kernel sends them. */
 static void put_policy(struct msg *m)
 {
@@ -433,13 +447,13 @@ TEST(policy)
 
 	mon_opts.json = false;
 	capture_start();
-	policy_print(&p);
+	show_policy(&p);
 	out = capture_end();
 	EXPECT_STREQ(text, out);
 
 	mon_opts.json = true;
 	capture_start();
-	policy_print(&p);
+	show_policy(&p);
 	out = capture_end();
 	mon_opts.json = false;
 	EXPECT_STREQ(json, out);
@@ -463,16 +477,26 @@ TEST(policy_defaults)
 	char *out;
 
 	capture_start();
-	policy_print(&p);
+	show_policy(&p);
 	out = capture_end();
 	EXPECT_STREQ(text, out);
 
 	mon_opts.json = true;
 	capture_start();
-	policy_print(&p);
+	show_policy(&p);
 	out = capture_end();
 	mon_opts.json = false;
 	EXPECT_STREQ(json, out);
+}
+
+/* As 'monctl stats' prints them: to stdout, JSON by mon_opts. */
+static void show_stats(const struct ns_stats *ns, size_t n, bool all)
+{
+	struct mon_print p;
+
+	print_init(&p, stdout, mon_opts.json, mon_opts.pretty);
+	stats_print(&p, ns, n, all);
+	print_end(&p);
 }
 
 static void stats_fill(struct ns_stats *ns, const char *name, uint64_t base)
@@ -500,13 +524,13 @@ TEST(stats)
 	stats_fill(&ns[1], "a\"b", 20);
 
 	capture_start();
-	stats_print(ns, 1, false);
+	show_stats(ns, 1, false);
 	out = capture_end();
 	EXPECT_STREQ("handshakes: 10\ntagged: 11\ninstalls_missed: 12\nsessions: 13\nrekeys: 14\n",
 		     out);
 
 	capture_start();
-	stats_print(ns, 2, true);
+	show_stats(ns, 2, true);
 	out = capture_end();
 	EXPECT_STREQ("netns host:\n  handshakes: 10\n  tagged: 11\n  sessions: 13\n  rekeys: 14\n"
 		     "\nnetns a\"b:\n  handshakes: 20\n  tagged: 21\n  sessions: 23\n  rekeys: 24\n"
@@ -514,13 +538,13 @@ TEST(stats)
 
 	mon_opts.json = true;
 	capture_start();
-	stats_print(ns, 1, false);
+	show_stats(ns, 1, false);
 	out = capture_end();
 	EXPECT_STREQ("{\"handshakes\":10,\"tagged\":11,\"installs_missed\":12,\"sessions\":13,"
 		     "\"rekeys\":14}\n", out);
 
 	capture_start();
-	stats_print(ns, 2, true);
+	show_stats(ns, 2, true);
 	out = capture_end();
 	EXPECT_STREQ("{\"installs_missed\":12,\"namespaces\":[{\"netns\":\"host\",\"handshakes\":10,"
 		     "\"tagged\":11,\"sessions\":13,\"rekeys\":14},{\"netns\":\"a\\\"b\","
@@ -528,7 +552,7 @@ TEST(stats)
 
 	mon_opts.pretty = true;
 	capture_start();
-	stats_print(ns, 1, false);
+	show_stats(ns, 1, false);
 	out = capture_end();
 	mon_opts.json = false;
 	mon_opts.pretty = false;

@@ -10,8 +10,8 @@
 #include <arpa/inet.h>
 #include <linux/tls.h>
 
-#include "../../tools/monctl/json.h"
 #include "../../tools/monctl/monctl.h"
+#include "../../tools/monctl/print.h"
 #include "../../tools/monctl/record.h"
 #include "kselftest_harness.h"
 
@@ -33,7 +33,7 @@ int mon_dispatch(const struct mon_cmd *cmds, const char *what, int argc,
 	return -1;
 }
 
-/* As key_json() writes a TLS 1.2 AES-GCM-128 client's tx key. */
+/* As key_print() writes a TLS 1.2 AES-GCM-128 client's tx key. */
 #define GOOD_HEAD "{" GOOD_FIELDS
 #define GOOD_FIELDS \
 	"\"id\":7,\"cookie\":4099,\"family\":\"inet\",\"local\":\"10.83.0.1\"," \
@@ -78,11 +78,11 @@ TEST(genuine_record_accepted)
 }
 
 /*
- * What the exporter sends, from key_json() itself: a field added to the
+ * What the exporter sends, from key_print() itself: a field added to the
  * key or session records must be added to record.c's schema too, or
  * every collector refuses every record.
  */
-TEST(key_json_output_accepted)
+TEST(key_print_output_accepted)
 {
 	static const struct {
 		uint16_t family, version, cipher;
@@ -109,7 +109,7 @@ TEST(key_json_output_accepted)
 			.installed_ns = 1765000000123456789ull,
 		};
 		char buf[4096] = "", why[200] = "";
-		struct json j;
+		struct mon_print p;
 		json_t *r;
 		FILE *f;
 
@@ -121,12 +121,12 @@ TEST(key_json_output_accepted)
 		memset(k.key, 0x11, sizeof(k.key));
 		f = fmemopen(buf, sizeof(buf), "w");
 		ASSERT_NE(NULL, f);
-		json_init(&j, f, false);
-		key_json(&j, NULL, &sess, &k);
-		json_end(&j);
+		print_init(&p, f, true, false);
+		key_print(&p, NULL, &sess, &k);
+		print_end(&p);
 		fclose(f);
 		r = mon_record_parse(buf, strcspn(buf, "\n"), why, sizeof(why));
-		EXPECT_NE(NULL, r) TH_LOG("key_json() wrote what the collector refuses (%s): %s",
+		EXPECT_NE(NULL, r) TH_LOG("key_print() wrote what the collector refuses (%s): %s",
 					  why, buf);
 		json_decref(r);
 	}

@@ -39,9 +39,9 @@
 #include <openssl/x509v3.h>
 
 #include "collector.h"
-#include "json.h"
 #include "monctl.h"
 #include "nl.h"
+#include "print.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define LINE_MAX_OUT	4096	/* a record as sent; MON_RECORD_MAX on the other end */
@@ -208,7 +208,7 @@ static int flush_unsent(struct exporter *x)
 static size_t format_record(char *buf, size_t n, const struct session *s,
 			    const struct key_rec *k)
 {
-	struct json j;
+	struct mon_print p;
 	size_t len;
 	FILE *f;
 
@@ -217,9 +217,9 @@ static size_t format_record(char *buf, size_t n, const struct session *s,
 		return 0;
 	/* no stdio buffer of its own: the key text stays in @buf alone */
 	setvbuf(f, NULL, _IONBF, 0);
-	json_init(&j, f, false);
-	key_json(&j, NULL, s, k);
-	json_end(&j);
+	print_init(&p, f, true, false);
+	key_print(&p, NULL, s, k);
+	print_end(&p);
 	len = ftell(f);
 	if (ferror(f) || len >= n - 1)
 		len = 0;

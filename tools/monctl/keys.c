@@ -14,9 +14,9 @@
 #include <time.h>
 #include <linux/genetlink.h>
 
-#include "json.h"
 #include "monctl.h"
 #include "nl.h"
+#include "print.h"
 
 static int copy_bin(const struct nlattr *a, uint8_t *dst, size_t cap, uint8_t *len)
 {
@@ -128,55 +128,59 @@ void mon_time_str(uint64_t ns, char *buf, size_t n)
 	*p = '\0';
 }
 
-void key_json(struct json *j, const char *key, const struct session *s,
-	      const struct key_rec *k)
+/**
+ * key_print() - one direction's keys: a line of text, or a JSON object
+ * @p: the printer
+ * @key: the object's key in the JSON value it is part of, or NULL
+ * @s: the session
+ * @k: the keys
+ *
+ * The text line names the session by its id and addresses; the JSON
+ * object holds every field of the session as well. The hex copies of
+ * the key material are wiped here, the printer's buffer once written.
+ */
+void key_print(struct mon_print *p, const char *key, const struct session *s,
+	       const struct key_rec *k)
 {
-	char h[80], when[64];
-
-	json_obj_open(j, key);
-	session_json_fields(j, s);
-	json_str(j, "direction", k->dir == TLSMON_DIR_TX ? "tx" : "rx");
-	json_str(j, "key_version", version_name(k->version));
-	json_str(j, "key_cipher", cipher_name(k->cipher));
-	hex(h, k->key, k->key_len);
-	json_str(j, "key", h);
-	hex(h, k->iv, k->iv_len);
-	json_str(j, "iv", h);
-	hex(h, k->salt, k->salt_len);
-	json_str(j, "salt", h);
-	hex(h, k->rec_seq, k->rec_seq_len);
-	json_str(j, "rec_seq", h);
-	json_uint(j, "installed_ns", k->installed_ns);
-	mon_time_str(k->installed_ns, when, sizeof(when));
-	json_str(j, "installed", when);
-	json_uint(j, "epoch", k->epoch);
-	json_obj_close(j);
-	explicit_bzero(h, sizeof(h));
-}
-
-void key_print(const struct session *s, const struct key_rec *k)
-{
-	char la[48], ra[48], kh[80], ih[40], sh[16], rh[24], when[64];
+	const char *dir = k->dir == TLSMON_DIR_TX ? "tx" : "rx";
+	char la[48], ra[48], h[80], when[64];
 
 	addr_str(s->family, s->laddr, la, sizeof(la));
 	addr_str(s->family, s->raddr, ra, sizeof(ra));
-	hex(kh, k->key, k->key_len);
-	hex(ih, k->iv, k->iv_len);
-	hex(sh, k->salt, k->salt_len);
-	hex(rh, k->rec_seq, k->rec_seq_len);
 	mon_time_str(k->installed_ns, when, sizeof(when));
-	printf("%llu %s %s:%u %s:%u %s %s key %s iv %s salt %s rec_seq %s installed %s epoch %u\n",
-	       (unsigned long long)s->id, k->dir == TLSMON_DIR_TX ? "tx" : "rx",
-	       la, s->lport, ra, s->rport, version_name(k->version),
-	       cipher_name(k->cipher), kh, ih, sh[0] ? sh : "-", rh, when,
-	       k->epoch);
-	explicit_bzero(kh, sizeof(kh));
-	explicit_bzero(ih, sizeof(ih));
-	explicit_bzero(sh, sizeof(sh));
+
+	open_json_object(p, key);
+	print_u64(p, PRINT_FP, NULL, "%llu ", s->id);
+	print_string(p, PRINT_FP, NULL, "%s ", dir);
+	print_string(p, PRINT_FP, NULL, "%s:", la);
+	print_uint(p, PRINT_FP, NULL, "%u ", s->lport);
+	print_string(p, PRINT_FP, NULL, "%s:", ra);
+	print_uint(p, PRINT_FP, NULL, "%u ", s->rport);
+	print_mute_text(p, true);
+	session_fields(p, s);
+	print_mute_text(p, false);
+	print_string(p, PRINT_JSON, "direction", NULL, dir);
+	print_string(p, PRINT_ANY, "key_version", "%s ", version_name(k->version));
+	print_string(p, PRINT_ANY, "key_cipher", "%s ", cipher_name(k->cipher));
+	hex(h, k->key, k->key_len);
+	print_string(p, PRINT_ANY, "key", "key %s ", h);
+	hex(h, k->iv, k->iv_len);
+	print_string(p, PRINT_ANY, "iv", "iv %s ", h);
+	hex(h, k->salt, k->salt_len);
+	print_string(p, PRINT_JSON, "salt", NULL, h);
+	print_string(p, PRINT_FP, NULL, "salt %s ", h[0] ? h : "-");
+	hex(h, k->rec_seq, k->rec_seq_len);
+	print_string(p, PRINT_ANY, "rec_seq", "rec_seq %s ", h);
+	print_u64(p, PRINT_JSON, "installed_ns", NULL, k->installed_ns);
+	print_string(p, PRINT_ANY, "installed", "installed %s ", when);
+	print_uint(p, PRINT_ANY, "epoch", "epoch %u", k->epoch);
+	close_json_object(p);
+	print_nl(p);
+	explicit_bzero(h, sizeof(h));
 }
 
 struct keys_ctx {
-	struct json j;
+	struct mon_print p;
 	bool open;
 };
 
@@ -328,14 +332,11 @@ static int keys_show_one(const struct session *s, const struct key_rec *k, void 
 {
 	struct keys_ctx *ctx = data;
 
-	if (mon_opts.json && !ctx->open) {
-		json_arr_open(&ctx->j, NULL);
+	if (!ctx->open) {
+		open_json_array(&ctx->p, NULL);
 		ctx->open = true;
 	}
-	if (mon_opts.json)
-		key_json(&ctx->j, NULL, s, k);
-	else
-		key_print(s, k);
+	key_print(&ctx->p, NULL, s, k);
 	return MNL_CB_OK;
 }
 
@@ -356,16 +357,16 @@ static int keys_show(int argc, char **argv)
 	}
 	if (mon_nl_open(&nl))
 		return MON_EXIT_FAIL;
-	json_init(&ctx.j, stdout, mon_opts.pretty);
+	print_init(&ctx.p, stdout, mon_opts.json, mon_opts.pretty);
 	err = mon_nl_talk(&nl, mon_nl_request(&nl, TLSMON_CMD_KEYS_GET, NLM_F_DUMP),
 			  keys_msg_cb, &ctx);
 	/* the array opens with its first record: a refusal prints none */
-	if (mon_opts.json && (ctx.open || !err)) {
+	if (ctx.open || !err) {
 		if (!ctx.open)
-			json_arr_open(&ctx.j, NULL);
-		json_arr_close(&ctx.j);
-		json_end(&ctx.j);
+			open_json_array(&ctx.p, NULL);
+		close_json_array(&ctx.p);
 	}
+	print_end(&ctx.p);
 	mon_nl_close(&nl);
 	if (err) {
 		mon_nl_perror(&nl, "cannot read the keys", err);

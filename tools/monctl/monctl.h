@@ -108,10 +108,11 @@ struct ns_stats {
 	struct stats st;
 };
 
-void stats_print(const struct ns_stats *ns, size_t n, bool all);
-
-struct json;
+struct mon_print;
 struct nlattr;
+
+void stats_print(struct mon_print *p, const struct ns_stats *ns, size_t n, bool all);
+
 struct nlmsghdr;
 
 extern const char *const consent_names[TLSMON_CONSENT_MAX + 1];
@@ -121,11 +122,10 @@ int mon_parse_cookie(const char *word, uint64_t *out);
 const char *mon_link_name(uint32_t ifindex, char *buf);
 int mon_link_index(const char *name, uint32_t *ifindex);
 int policy_msg_cb(const struct nlmsghdr *nlh, void *data);
-void policy_json(struct json *j, const char *key, const struct policy *p);
-void policy_print(const struct policy *p);
+void policy_print(struct mon_print *p, const char *key, const struct policy *pol);
 int session_parse(const struct nlattr *nest, struct session *s);
-void session_json(struct json *j, const char *key, const struct session *s);
-void session_json_fields(struct json *j, const struct session *s);
+void session_fields(struct mon_print *p, const struct session *s);
+void session_print(struct mon_print *p, const char *key, const struct session *s);
 const char *cipher_name(uint16_t c);
 const char *version_name(uint16_t v);
 void addr_str(uint16_t family, const uint8_t *a, char *buf, size_t n);
@@ -143,9 +143,8 @@ struct key_rec {
 };
 
 int key_parse(const struct nlattr *nest, struct key_rec *k);
-void key_json(struct json *j, const char *key, const struct session *s,
-	      const struct key_rec *k);
-void key_print(const struct session *s, const struct key_rec *k);
+void key_print(struct mon_print *p, const char *key, const struct session *s,
+	       const struct key_rec *k);
 typedef int (*key_fn)(const struct session *s, const struct key_rec *k, void *data);
 int key_msg_walk(const struct nlmsghdr *nlh, key_fn fn, void *data);
 struct mon_nl;
@@ -154,7 +153,6 @@ int key_notice_parse(const struct nlmsghdr *nlh, struct session *s,
 int keys_fetch(struct mon_nl *nl, uint64_t id, uint64_t cookie, uint8_t dirs,
 	       key_fn fn, void *data);
 void mon_time_str(uint64_t ns, char *buf, size_t n);
-void session_print(const struct session *s);
 
 int do_policy(int argc, char **argv);
 int do_policy_load(int argc, char **argv);

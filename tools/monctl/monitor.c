@@ -13,9 +13,9 @@
 #include <time.h>
 #include <linux/genetlink.h>
 
-#include "json.h"
 #include "monctl.h"
 #include "nl.h"
+#include "print.h"
 
 /* What 'monctl monitor' shows: the objects named on its command line. */
 #define MON_SHOW_SESSIONS	0x1
@@ -30,6 +30,7 @@
  * @fetch: with MON_SHOW_KEYS, the socket the keys are fetched over
  * @epoch: the epoch the notice being handled announced
  * @when: receipt time of the message being printed, as text
+ * @p: the printer, each event a line of text or a JSON object
  */
 struct monitor_ctx {
 	unsigned long count, limit;
@@ -37,34 +38,26 @@ struct monitor_ctx {
 	struct mon_nl *fetch;
 	uint32_t epoch;
 	char when[64];
+	struct mon_print p;
 };
 
 /* The start of one event: its time first, in text and in JSON. */
-static void monitor_event_open(struct json *j, const struct monitor_ctx *ctx,
-			       const char *event)
+static void monitor_event_open(struct monitor_ctx *ctx, const char *event)
 {
-	if (mon_opts.json) {
-		json_init(j, stdout, mon_opts.pretty);
-		json_obj_open(j, NULL);
-		json_str(j, "time", ctx->when);
-		json_str(j, "event", event);
-	} else {
-		printf("[%s] ", ctx->when);
-	}
+	open_json_object(&ctx->p, NULL);
+	print_string(&ctx->p, PRINT_ANY, "time", "[%s] ", ctx->when);
+	print_string(&ctx->p, PRINT_JSON, "event", NULL, event);
 }
 
-static void monitor_event_close(struct json *j)
+static void monitor_event_close(struct monitor_ctx *ctx)
 {
-	if (mon_opts.json) {
-		json_obj_close(j);
-		json_end(j);
-	}
+	close_json_object(&ctx->p);
+	print_end(&ctx->p);
 }
 
 static int monitor_key(const struct session *s, const struct key_rec *k, void *data)
 {
 	struct monitor_ctx *ctx = data;
-	struct json j;
 
 	/*
 	 * The kernel holds only a direction's current keys: a KeyUpdate
@@ -79,14 +72,10 @@ static int monitor_key(const struct session *s, const struct key_rec *k, void *d
 			k->epoch);
 		return MNL_CB_STOP;
 	}
-	monitor_event_open(&j, ctx, "keys");
-	if (mon_opts.json) {
-		key_json(&j, "keys", s, k);
-	} else {
-		printf("keys: ");
-		key_print(s, k);
-	}
-	monitor_event_close(&j);
+	monitor_event_open(ctx, "keys");
+	print_string(&ctx->p, PRINT_FP, NULL, "%s", "keys: ");
+	key_print(&ctx->p, "keys", s, k);
+	monitor_event_close(ctx);
 	return MNL_CB_OK;
 }
 
@@ -127,7 +116,6 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 	struct monitor_ctx *ctx = data;
 	const struct nlattr *a;
 	const char *what;
-	struct json j;
 
 	switch (genl->cmd) {
 	case TLSMON_CMD_POLICY_NTF: {
@@ -137,14 +125,16 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 			return MNL_CB_OK;
 		if (policy_msg_cb(nlh, &p) != MNL_CB_OK)
 			return MNL_CB_ERROR;
-		monitor_event_open(&j, ctx, "policy");
-		if (mon_opts.json)
-			policy_json(&j, "policy", &p);
-		else
-			printf("policy: monitoring %s, export %s, %u suites\n",
-			       p.enabled ? "on" : "off", p.export ? "on" : "off",
-			       p.n_suites);
-		monitor_event_close(&j);
+		monitor_event_open(ctx, "policy");
+		/* in text a summary, in JSON the whole policy */
+		print_on_off(&ctx->p, PRINT_FP, NULL, "policy: monitoring %s, ", p.enabled);
+		print_on_off(&ctx->p, PRINT_FP, NULL, "export %s, ", p.export);
+		print_uint(&ctx->p, PRINT_FP, NULL, "%u suites", p.n_suites);
+		print_nl(&ctx->p);
+		print_mute_text(&ctx->p, true);
+		policy_print(&ctx->p, "policy", &p);
+		print_mute_text(&ctx->p, false);
+		monitor_event_close(ctx);
 		break;
 	}
 	case TLSMON_CMD_KEYS_NEW: {
@@ -170,14 +160,10 @@ static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
 			if (mnl_attr_get_type(a) != TLSMON_A_SESSION ||
 			    session_parse(a, &s))
 				continue;
-			monitor_event_open(&j, ctx, what);
-			if (mon_opts.json)
-				session_json(&j, "session", &s);
-			else {
-				printf("%s session: ", what);
-				session_print(&s);
-			}
-			monitor_event_close(&j);
+			monitor_event_open(ctx, what);
+			print_string(&ctx->p, PRINT_FP, NULL, "%s session: ", what);
+			session_print(&ctx->p, "session", &s);
+			monitor_event_close(ctx);
 		}
 		break;
 	default:
@@ -251,6 +237,7 @@ static int monitor_run(int argc, char **argv)
 
 	if (monitor_parse(argc, argv, &ctx))
 		return MON_EXIT_USAGE;
+	print_init(&ctx.p, stdout, mon_opts.json, mon_opts.pretty);
 	nl = malloc(sizeof(*nl));
 	if (!nl || mon_nl_open(nl)) {
 		free(nl);

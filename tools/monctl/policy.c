@@ -11,10 +11,10 @@
 #include <linux/genetlink.h>
 #include <linux/tlsmon.h>
 
-#include "json.h"
 #include "monctl.h"
 #include "nl.h"
 #include "policy_rules.h"
+#include "print.h"
 #include "suites.h"
 
 const char *const consent_names[TLSMON_CONSENT_MAX + 1] = {
@@ -126,82 +126,61 @@ int mon_link_index(const char *name, uint32_t *ifindex)
 	return *ifindex ? 0 : -1;
 }
 
-/* The policy as one JSON object, under @key or at the top level. */
-void policy_json(struct json *j, const char *key, const struct policy *p)
+/**
+ * policy_print() - the policy: 'setting: value' lines, or a JSON object
+ * @p: the printer
+ * @key: the object's key in the JSON value it is part of, or NULL
+ * @pol: the policy
+ */
+void policy_print(struct mon_print *p, const char *key, const struct policy *pol)
 {
+	const char *consent = pol->consent <= TLSMON_CONSENT_MAX ?
+			      consent_names[pol->consent] : "unknown";
 	unsigned int i;
 
-	json_obj_open(j, key);
-	json_bool(j, "enabled", p->enabled);
-	json_arr_open(j, "suites");
-	for (i = 0; i < p->n_suites; i++)
-		json_hex(j, NULL, p->suites[i]);
-	json_arr_close(j);
-	json_str(j, "consent", p->consent <= TLSMON_CONSENT_MAX ?
-		 consent_names[p->consent] : "unknown");
-	json_hex(j, "consent_ext", p->consent_ext);
-	json_hex(j, "mark", p->mark);
-	json_hex(j, "mask", p->mask);
-	json_bool(j, "export", p->export);
-	json_arr_open(j, "links");
-	for (i = 0; i < p->n_links; i++) {
+	open_json_object(p, key);
+	print_on_off(p, PRINT_ANY, "enabled", "enabled: %s\n", pol->enabled);
+	print_string(p, PRINT_FP, NULL, "%s", pol->n_suites ? "suites:" : "suites: none\n");
+	open_json_array(p, "suites");
+	for (i = 0; i < pol->n_suites; i++) {
+		const char *name = suite_name(pol->suites[i]);
+
+		print_string(p, PRINT_FP, NULL, "%s", i ? "        " : " ");
+		print_hex(p, PRINT_ANY, NULL, "0x%04x", pol->suites[i]);
+		print_string(p, PRINT_FP, NULL, name ? " %s\n" : "%s\n", name ? name : "");
+	}
+	close_json_array(p);
+	print_string(p, PRINT_ANY, "consent", "consent: %s\n", consent);
+	print_hex(p, PRINT_ANY, "consent_ext", "consent-ext: 0x%04x\n", pol->consent_ext);
+	if (pol->mask) {
+		print_hex(p, PRINT_ANY, "mark", "mark: 0x%x", pol->mark);
+		print_hex(p, PRINT_ANY, "mask", "/0x%x\n", pol->mask);
+	} else {
+		print_hex(p, PRINT_JSON, "mark", NULL, pol->mark);
+		print_hex(p, PRINT_JSON, "mask", NULL, pol->mask);
+		print_string(p, PRINT_FP, NULL, "%s", "mark: none\n");
+	}
+	print_on_off(p, PRINT_ANY, "export", "export: %s\n", pol->export);
+	print_string(p, PRINT_FP, NULL, "%s", "links:");
+	open_json_array(p, "links");
+	for (i = 0; i < pol->n_links; i++) {
 		char name[IF_NAMESIZE];
 
-		if (if_indextoname(p->links[i], name))
-			json_str(j, NULL, name);
+		/* a link gone from the namespace by its index */
+		if (if_indextoname(pol->links[i], name))
+			print_string(p, PRINT_ANY, NULL, i ? ", %s" : " %s", name);
 		else
-			json_uint(j, NULL, p->links[i]);
+			print_uint(p, PRINT_ANY, NULL, i ? ", %u" : " %u", pol->links[i]);
 	}
-	json_arr_close(j);
-	json_obj_close(j);
-}
-
-void policy_print(const struct policy *p)
-{
-	const char *consent = p->consent <= TLSMON_CONSENT_MAX ?
-			      consent_names[p->consent] : "unknown";
-	unsigned int i;
-
-	if (mon_opts.json) {
-		struct json j;
-
-		json_init(&j, stdout, mon_opts.pretty);
-		policy_json(&j, NULL, p);
-		json_end(&j);
-		return;
-	}
-
-	printf("enabled: %s\n", p->enabled ? "on" : "off");
-	printf("suites:");
-	if (!p->n_suites)
-		printf(" none");
-	for (i = 0; i < p->n_suites; i++) {
-		const char *name = suite_name(p->suites[i]);
-
-		printf("%s0x%04x%s%s\n", i ? "        " : " ", p->suites[i],
-		       name ? " " : "", name ? name : "");
-	}
-	if (!p->n_suites)
-		printf("\n");
-	printf("consent: %s\n", consent);
-	printf("consent-ext: 0x%04x\n", p->consent_ext);
-	if (p->mask)
-		printf("mark: 0x%x/0x%x\n", p->mark, p->mask);
-	else
-		printf("mark: none\n");
-	printf("export: %s\n", p->export ? "on" : "off");
-	printf("links:");
-	for (i = 0; i < p->n_links; i++) {
-		char name[IF_NAMESIZE];
-
-		printf("%s%s", i ? ", " : " ", mon_link_name(p->links[i], name));
-	}
-	printf("%s\n", p->n_links ? "" : " none");
+	close_json_array(p);
+	print_string(p, PRINT_FP, NULL, "%s", pol->n_links ? "\n" : " none\n");
+	close_json_object(p);
 }
 
 static int policy_show(int argc, char **argv)
 {
 	struct policy p = { 0 };
+	struct mon_print pr;
 	struct mon_nl nl;
 	int err;
 
@@ -220,7 +199,9 @@ static int policy_show(int argc, char **argv)
 		return MON_EXIT_FAIL;
 	}
 	mon_nl_close(&nl);
-	policy_print(&p);
+	print_init(&pr, stdout, mon_opts.json, mon_opts.pretty);
+	policy_print(&pr, NULL, &p);
+	print_end(&pr);
 	return MON_EXIT_OK;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The key record schema a collector accepts: what 'monctl export' sends
- * (key_json() of keys.c), checked field by field.
+ * (key_print() of keys.c), checked field by field.
  *
  * Records are parsed with libjansson, a maintained JSON library, with
  * JSON_REJECT_DUPLICATES: a record naming a field twice is refused rather
@@ -185,7 +185,7 @@ static const char *sizes_ok(json_t *rec)
  * @why: where to say why a line is refused
  * @n: room in @why
  *
- * A record is one JSON object with the fields key_json() writes, each of
+ * A record is one JSON object with the fields key_print() writes, each of
  * its type, no field twice, no other field, the direction "tx" or "rx",
  * the family "inet" or "inet6", and hex strings of the lengths the cipher
  * has. An "exporter" field is refused like any unknown one: the collector

@@ -14,9 +14,9 @@
 #include <linux/genetlink.h>
 #include <linux/tls.h>
 
-#include "json.h"
 #include "monctl.h"
 #include "nl.h"
+#include "print.h"
 #include "suites.h"
 
 const char *cipher_name(uint16_t c)
@@ -60,6 +60,17 @@ static void dirs_str(uint8_t d, char *buf, size_t n)
 	snprintf(buf, n, "%s%s%s", d & TLSMON_DIR_TX ? "tx" : "",
 		 (d & TLSMON_DIR_TX) && (d & TLSMON_DIR_RX) ? "," : "",
 		 d & TLSMON_DIR_RX ? "rx" : "");
+}
+
+/* TLSMON_DIR_* bits as a JSON array of "tx" and "rx". */
+static void print_dirs(struct mon_print *p, const char *key, uint8_t d)
+{
+	open_json_array(p, key);
+	if (d & TLSMON_DIR_TX)
+		print_string(p, PRINT_JSON, NULL, NULL, "tx");
+	if (d & TLSMON_DIR_RX)
+		print_string(p, PRINT_JSON, NULL, NULL, "rx");
+	close_json_array(p);
 }
 
 void addr_str(uint16_t family, const uint8_t *a, char *buf, size_t n)
@@ -151,92 +162,73 @@ int session_parse(const struct nlattr *nest, struct session *s)
 	return 0;
 }
 
-/* The session's fields, into the JSON object already open. */
-void session_json_fields(struct json *j, const struct session *s)
-{
-	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
-	const char *name = suite_name(s->suite);
-
-	addr_str(s->family, s->laddr, la, sizeof(la));
-	addr_str(s->family, s->raddr, ra, sizeof(ra));
-	json_uint(j, "id", s->id);
-	json_uint(j, "cookie", s->cookie);
-	json_str(j, "family", s->family == AF_INET ? "inet" : "inet6");
-	json_str(j, "local", la);
-	json_uint(j, "local_port", s->lport);
-	json_str(j, "peer", ra);
-	json_uint(j, "peer_port", s->rport);
-	json_str(j, "role", s->role == TLSMON_ROLE_CLIENT ? "client" : "server");
-	json_str(j, "version", version_name(s->version));
-	json_str(j, "suite", name ? name : "unknown");
-	json_hex(j, "suite_code", s->suite);
-	json_str(j, "cipher", cipher_name(s->cipher));
-	json_arr_open(j, "directions");
-	if (s->dirs & TLSMON_DIR_TX)
-		json_str(j, NULL, "tx");
-	if (s->dirs & TLSMON_DIR_RX)
-		json_str(j, NULL, "rx");
-	json_arr_close(j);
-	json_arr_open(j, "offload");
-	if (s->hw & TLSMON_DIR_TX)
-		json_str(j, NULL, "tx");
-	if (s->hw & TLSMON_DIR_RX)
-		json_str(j, NULL, "rx");
-	json_arr_close(j);
-	json_str(j, "reason", reason_name(s->reason));
-	json_bool(j, "consent", s->reason & TLSMON_REASON_CONSENT);
-	json_hex(j, "mark", s->mark);
-	json_uint(j, "age_ms", s->age_ms);
-	if (s->has_uid)
-		json_uint(j, "uid", s->uid);
-	if (s->inode)
-		json_uint(j, "inode", s->inode);
-	json_bool(j, "static_key_share", s->static_ks);
-}
-
-void session_json(struct json *j, const char *key, const struct session *s)
-{
-	json_obj_open(j, key);
-	session_json_fields(j, s);
-	json_obj_close(j);
-}
-
-/*
- * One line per session; the socket is named last as 'ss -e' names it
- * (uid:, ino:, sk: with the cookie in hex), so that a session can be
- * matched with ss's line of the same socket and its process.
+/**
+ * session_fields() - a session's fields, into the record being printed
+ * @p: the printer
+ * @s: the session
+ *
+ * In text, one line as 'monctl sessions' prints it, the socket named
+ * last as 'ss -e' names it (uid:, ino:, sk: with the cookie in hex), so
+ * that a session can be matched with ss's line of the same socket and
+ * its process; in JSON, one member per field. A key record holds these
+ * members too (with the text muted).
  */
-void session_print(const struct session *s)
+void session_fields(struct mon_print *p, const struct session *s)
 {
-	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN], dirs[8];
+	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN], dirs[8], age[48];
 	const char *name = suite_name(s->suite);
-	char owner[48] = "";
+	bool v6 = s->family == AF_INET6;
 
 	addr_str(s->family, s->laddr, la, sizeof(la));
 	addr_str(s->family, s->raddr, ra, sizeof(ra));
 	dirs_str(s->dirs, dirs, sizeof(dirs));
+	snprintf(age, sizeof(age), "%llu.%03llus", (unsigned long long)s->age_ms / 1000,
+		 (unsigned long long)s->age_ms % 1000);
+
+	print_u64(p, PRINT_ANY, "id", "%llu ", s->id);
+	print_u64(p, PRINT_JSON, "cookie", NULL, s->cookie);
+	print_string(p, PRINT_ANY, "family", "%s ", s->family == AF_INET ? "inet" : "inet6");
+	print_string(p, PRINT_ANY, "local", v6 ? "[%s]:" : "%s:", la);
+	print_uint(p, PRINT_ANY, "local_port", "%u ", s->lport);
+	print_string(p, PRINT_ANY, "peer", v6 ? "[%s]:" : "%s:", ra);
+	print_uint(p, PRINT_ANY, "peer_port", "%u ", s->rport);
+	print_string(p, PRINT_ANY, "role", "%s ",
+		     s->role == TLSMON_ROLE_CLIENT ? "client" : "server");
+	print_string(p, PRINT_ANY, "version", "%s ", version_name(s->version));
+	print_string(p, PRINT_ANY, "suite", "%s ", name ? name : "unknown");
+	print_hex(p, PRINT_ANY, "suite_code", "0x%04x ", s->suite);
+	print_string(p, PRINT_ANY, "cipher", "%s ", cipher_name(s->cipher));
+	print_string(p, PRINT_FP, NULL, "%s ", dirs);
+	print_dirs(p, "directions", s->dirs);
+	print_dirs(p, "offload", s->hw);
+	print_string(p, PRINT_ANY, "reason", "reason %s", reason_name(s->reason));
+	if (s->reason == (TLSMON_REASON_SUITE | TLSMON_REASON_CONSENT))
+		print_string(p, PRINT_FP, NULL, "%s", "+consent");
+	print_bool(p, PRINT_JSON, "consent", NULL, s->reason & TLSMON_REASON_CONSENT);
+	print_hex(p, PRINT_ANY, "mark", " mark 0x%x", s->mark);
+	print_u64(p, PRINT_JSON, "age_ms", NULL, s->age_ms);
+	print_string(p, PRINT_FP, NULL, " age %s", age);
+	if (s->static_ks)
+		print_string(p, PRINT_FP, NULL, "%s", " static-key-share");
 	if (s->has_uid)
-		snprintf(owner, sizeof(owner), " uid:%u", s->uid);
+		print_uint(p, PRINT_ANY, "uid", " uid:%u", s->uid);
 	if (s->inode)
-		snprintf(owner + strlen(owner), sizeof(owner) - strlen(owner),
-			 " ino:%llu", (unsigned long long)s->inode);
-	printf("%llu %s %s%s%s:%u %s%s%s:%u %s %s %s 0x%04x %s %s reason %s%s mark 0x%x age %llu.%03llus%s%s sk:%llx\n",
-	       (unsigned long long)s->id, s->family == AF_INET ? "inet" : "inet6",
-	       s->family == AF_INET6 ? "[" : "", la, s->family == AF_INET6 ? "]" : "",
-	       s->lport,
-	       s->family == AF_INET6 ? "[" : "", ra, s->family == AF_INET6 ? "]" : "",
-	       s->rport, s->role == TLSMON_ROLE_CLIENT ? "client" : "server",
-	       version_name(s->version), name ? name : "unknown", s->suite,
-	       cipher_name(s->cipher), dirs, reason_name(s->reason),
-	       s->reason == (TLSMON_REASON_SUITE | TLSMON_REASON_CONSENT) ? "+consent" : "",
-	       s->mark, (unsigned long long)s->age_ms / 1000,
-	       (unsigned long long)s->age_ms % 1000,
-	       s->static_ks ? " static-key-share" : "", owner,
-	       (unsigned long long)s->cookie);
+		print_u64(p, PRINT_ANY, "inode", " ino:%llu", s->inode);
+	print_bool(p, PRINT_JSON, "static_key_share", NULL, s->static_ks);
+	print_u64(p, PRINT_FP, NULL, " sk:%llx", s->cookie);
+}
+
+/* One session: a line of text, or a JSON object under @key. */
+void session_print(struct mon_print *p, const char *key, const struct session *s)
+{
+	open_json_object(p, key);
+	session_fields(p, s);
+	close_json_object(p);
+	print_nl(p);
 }
 
 struct dump_ctx {
-	struct json j;
+	struct mon_print p;
 	unsigned int n;
 };
 
@@ -253,10 +245,7 @@ static int session_msg_cb(const struct nlmsghdr *nlh, void *data)
 			errno = EPROTO;
 			return MNL_CB_ERROR;
 		}
-		if (mon_opts.json)
-			session_json(&ctx->j, NULL, &s);
-		else
-			session_print(&s);
+		session_print(&ctx->p, NULL, &s);
 		ctx->n++;
 	}
 	return MNL_CB_OK;
@@ -330,9 +319,8 @@ static int sessions_show(int argc, char **argv)
 	}
 	if (mon_nl_open(&nl))
 		return MON_EXIT_FAIL;
-	json_init(&ctx.j, stdout, mon_opts.pretty);
-	if (mon_opts.json)
-		json_arr_open(&ctx.j, NULL);
+	print_init(&ctx.p, stdout, mon_opts.json, mon_opts.pretty);
+	open_json_array(&ctx.p, NULL);
 	if (cookie) {
 		struct nlattr *nest;
 
@@ -345,10 +333,8 @@ static int sessions_show(int argc, char **argv)
 		req = mon_nl_request(&nl, TLSMON_CMD_SESSION_GET, NLM_F_DUMP);
 	}
 	err = mon_nl_talk(&nl, req, session_msg_cb, &ctx);
-	if (mon_opts.json) {
-		json_arr_close(&ctx.j);
-		json_end(&ctx.j);
-	}
+	close_json_array(&ctx.p);
+	print_end(&ctx.p);
 	mon_nl_close(&nl);
 	if (err) {
 		mon_nl_perror(&nl, cookie ? "cannot read the session of that socket" :

@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 #include <linux/genetlink.h>
 
-#include "json.h"
 #include "monctl.h"
 #include "nl.h"
+#include "print.h"
 
 static const char *const stat_names[TLSMON_STATS_A_MAX + 1] = {
 	[TLSMON_STATS_A_HANDSHAKES] = "handshakes",
@@ -292,28 +292,11 @@ static void stats_prometheus(const struct ns_stats *ns, size_t n)
 	}
 }
 
-static void stats_one_json(struct json *j, const char *key, const struct ns_stats *ns,
-			   bool all)
-{
-	int i;
-
-	json_obj_open(j, key);
-	if (all)
-		json_str(j, "netns", ns->name);
-	for (i = 0; i <= TLSMON_STATS_A_MAX; i++) {
-		if (!stat_names[i] || !(ns->st.seen & (1ULL << i)))
-			continue;
-		if (all && i == TLSMON_STATS_A_INSTALLS_MISSED)
-			continue;
-		json_uint(j, stat_names[i], ns->st.v[i]);
-	}
-	json_obj_close(j);
-}
-
 static int stats_show(int argc, char **argv)
 {
 	bool all = false, prom = false;
 	struct ns_stats *ns = NULL;
+	struct mon_print p;
 	size_t n = 0;
 	int ret = MON_EXIT_OK;
 
@@ -345,57 +328,59 @@ static int stats_show(int argc, char **argv)
 		free(ns);
 		return MON_EXIT_FAIL;
 	}
-	if (prom)
+	if (prom) {
 		stats_prometheus(ns, n);
-	else
-		stats_print(ns, n, all);
+	} else {
+		print_init(&p, stdout, mon_opts.json, mon_opts.pretty);
+		stats_print(&p, ns, n, all);
+		print_end(&p);
+	}
 	free(ns);
 	return ret;
 }
 
 /**
- * stats_print() - the counters as text or JSON (-j)
+ * stats_print() - the counters as 'name: value' lines, or JSON
+ * @p: the printer
  * @ns: the namespaces' counters, monctl's own first
  * @n: entries in @ns
- * @all: 'stats all': each namespace named, installs_missed once
+ * @all: 'stats all': each namespace named, and installs_missed, which is
+ *	the host's, once (last in text, first in JSON)
  */
-void stats_print(const struct ns_stats *ns, size_t n, bool all)
+void stats_print(struct mon_print *p, const struct ns_stats *ns, size_t n, bool all)
 {
-	struct json j;
+	bool missed = ns[0].st.seen & (1ULL << TLSMON_STATS_A_INSTALLS_MISSED);
 	size_t k;
 	int i;
 
-	if (mon_opts.json) {
-		json_init(&j, stdout, mon_opts.pretty);
-		if (all) {
-			json_obj_open(&j, NULL);
-			if (ns[0].st.seen & (1ULL << TLSMON_STATS_A_INSTALLS_MISSED))
-				json_uint(&j, "installs_missed", ns[0].st.v[TLSMON_STATS_A_INSTALLS_MISSED]);
-			json_arr_open(&j, "namespaces");
-			for (k = 0; k < n; k++)
-				stats_one_json(&j, NULL, &ns[k], true);
-			json_arr_close(&j);
-			json_obj_close(&j);
-		} else {
-			stats_one_json(&j, NULL, &ns[0], false);
+	if (all) {
+		open_json_object(p, NULL);
+		if (missed)
+			print_u64(p, PRINT_JSON, "installs_missed", NULL,
+				  ns[0].st.v[TLSMON_STATS_A_INSTALLS_MISSED]);
+		open_json_array(p, "namespaces");
+	}
+	for (k = 0; k < n; k++) {
+		open_json_object(p, NULL);
+		if (all)
+			print_string(p, PRINT_ANY, "netns", k ? "\nnetns %s:\n" : "netns %s:\n",
+				     ns[k].name);
+		for (i = 0; i <= TLSMON_STATS_A_MAX; i++) {
+			if (!stat_names[i] || !(ns[k].st.seen & (1ULL << i)))
+				continue;
+			if (all && i == TLSMON_STATS_A_INSTALLS_MISSED)
+				continue;
+			print_string(p, PRINT_FP, NULL, all ? "  %s: " : "%s: ", stat_names[i]);
+			print_u64(p, PRINT_ANY, stat_names[i], "%llu\n", ns[k].st.v[i]);
 		}
-		json_end(&j);
-	} else {
-		for (k = 0; k < n; k++) {
-			if (all)
-				printf("%snetns %s:\n", k ? "\n" : "", ns[k].name);
-			for (i = 0; i <= TLSMON_STATS_A_MAX; i++) {
-				if (!stat_names[i] || !(ns[k].st.seen & (1ULL << i)))
-					continue;
-				if (all && i == TLSMON_STATS_A_INSTALLS_MISSED)
-					continue;
-				printf("%s%s: %llu\n", all ? "  " : "", stat_names[i],
-				       (unsigned long long)ns[k].st.v[i]);
-			}
-		}
-		if (all && (ns[0].st.seen & (1ULL << TLSMON_STATS_A_INSTALLS_MISSED)))
-			printf("\nhost-wide:\n  installs_missed: %llu\n",
-			       (unsigned long long)ns[0].st.v[TLSMON_STATS_A_INSTALLS_MISSED]);
+		close_json_object(p);
+	}
+	if (all) {
+		close_json_array(p);
+		if (missed)
+			print_u64(p, PRINT_FP, NULL, "\nhost-wide:\n  installs_missed: %llu\n",
+				  ns[0].st.v[TLSMON_STATS_A_INSTALLS_MISSED]);
+		close_json_object(p);
 	}
 }
 
