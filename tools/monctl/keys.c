@@ -18,17 +18,43 @@
 #include "nl.h"
 #include "print.h"
 
+/* What each key attribute is; MNL_TYPE_UNSPEC: not read. */
+static const enum mnl_attr_data_type key_types[TLSMON_KEY_A_MAX + 1] = {
+	[TLSMON_KEY_A_DIR] = MNL_TYPE_U8,
+	[TLSMON_KEY_A_VERSION] = MNL_TYPE_U16,
+	[TLSMON_KEY_A_CIPHER] = MNL_TYPE_U16,
+	[TLSMON_KEY_A_KEY] = MNL_TYPE_BINARY,
+	[TLSMON_KEY_A_IV] = MNL_TYPE_BINARY,
+	[TLSMON_KEY_A_SALT] = MNL_TYPE_BINARY,
+	[TLSMON_KEY_A_REC_SEQ] = MNL_TYPE_BINARY,
+	[TLSMON_KEY_A_INSTALLED_NS] = MNL_TYPE_U64,
+	[TLSMON_KEY_A_EPOCH] = MNL_TYPE_U32,
+};
+
+/* Key material of at most @cap bytes: no kTLS cipher has more. */
 static int copy_bin(const struct nlattr *a, uint8_t *dst, size_t cap, uint8_t *len)
 {
 	uint16_t n = mnl_attr_get_payload_len(a);
 
-	if (n > cap)
+	if (n > cap) {
+		mon_err("the kernel sent a malformed key attribute: type %u, %u bytes",
+			mnl_attr_get_type(a), n);
 		return -EPROTO;
+	}
 	memcpy(dst, mnl_attr_get_payload(a), n);
 	*len = n;
 	return 0;
 }
 
+/**
+ * key_parse() - a key nest, as the kernel sends it
+ * @nest: TLSMON_A_KEY
+ * @k: receives the keys; the caller wipes it
+ *
+ * Attributes of types monctl does not know (a newer module's) are skipped.
+ * Return: 0, or -EPROTO for an attribute of the wrong size, named on
+ * stderr.
+ */
 int key_parse(const struct nlattr *nest, struct key_rec *k)
 {
 	const struct nlattr *a;
@@ -36,7 +62,13 @@ int key_parse(const struct nlattr *nest, struct key_rec *k)
 
 	memset(k, 0, sizeof(*k));
 	mnl_attr_for_each_nested(a, nest) {
-		switch (mnl_attr_get_type(a)) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type > TLSMON_KEY_A_MAX || key_types[type] == MNL_TYPE_UNSPEC)
+			continue;
+		if (!mon_attr_valid(a, key_types[type], "key"))
+			return -EPROTO;
+		switch (type) {
 		case TLSMON_KEY_A_DIR:
 			k->dir = mnl_attr_get_u8(a);
 			break;

@@ -302,3 +302,23 @@ void mon_nl_perror(const struct mon_nl *nl, const char *what, int err)
 	else
 		mon_err("%s: %s", what, strerror(-err));
 }
+
+/**
+ * mon_attr_valid() - whether an attribute the kernel sent is what monctl reads
+ * @a: the attribute
+ * @type: the MNL_TYPE_* it must be (an integer of exactly its size)
+ * @what: the record it is part of, as "session" or "key", for the message
+ *
+ * Every attribute is checked before it is read: one of the wrong size is
+ * refused with a message naming it, never read as garbage.
+ * Return: true, or false with the message printed.
+ */
+bool mon_attr_valid(const struct nlattr *a, enum mnl_attr_data_type type,
+		    const char *what)
+{
+	if (mnl_attr_validate(a, type) >= 0)
+		return true;
+	mon_err("the kernel sent a malformed %s attribute: type %u, %u bytes",
+		what, mnl_attr_get_type(a), mnl_attr_get_payload_len(a));
+	return false;
+}

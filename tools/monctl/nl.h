@@ -42,5 +42,7 @@ struct nlmsghdr *mon_nl_request(struct mon_nl *nl, uint8_t cmd, uint16_t flags);
 int mon_nl_talk(struct mon_nl *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
 const struct nlattr *mon_nl_bad_attr(const struct mon_nl *nl);
 void mon_nl_perror(const struct mon_nl *nl, const char *what, int err);
+bool mon_attr_valid(const struct nlattr *a, enum mnl_attr_data_type type,
+		    const char *what);
 
 #endif /* MONCTL_NL_H */

@@ -33,7 +33,7 @@ static int policy_attr_cb(const struct nlattr *attr, void *data)
 	case TLSMON_POLICY_A_ENABLED:
 	case TLSMON_POLICY_A_EXPORT:
 	case TLSMON_POLICY_A_CONSENT:
-		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+		if (!mon_attr_valid(attr, MNL_TYPE_U8, "policy"))
 			return MNL_CB_ERROR;
 		if (type == TLSMON_POLICY_A_ENABLED)
 			p->enabled = mnl_attr_get_u8(attr);
@@ -43,13 +43,13 @@ static int policy_attr_cb(const struct nlattr *attr, void *data)
 			p->consent = mnl_attr_get_u8(attr);
 		break;
 	case TLSMON_POLICY_A_CONSENT_EXT:
-		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+		if (!mon_attr_valid(attr, MNL_TYPE_U16, "policy"))
 			return MNL_CB_ERROR;
 		p->consent_ext = mnl_attr_get_u16(attr);
 		break;
 	case TLSMON_POLICY_A_MARK:
 	case TLSMON_POLICY_A_MASK:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+		if (!mon_attr_valid(attr, MNL_TYPE_U32, "policy"))
 			return MNL_CB_ERROR;
 		if (type == TLSMON_POLICY_A_MARK)
 			p->mark = mnl_attr_get_u32(attr);
@@ -57,18 +57,22 @@ static int policy_attr_cb(const struct nlattr *attr, void *data)
 			p->mask = mnl_attr_get_u32(attr);
 		break;
 	case TLSMON_POLICY_A_SUITES:
+		if (!mon_attr_valid(attr, MNL_TYPE_NESTED, "policy"))
+			return MNL_CB_ERROR;
 		mnl_attr_for_each_nested(s, attr) {
 			if (mnl_attr_get_type(s) != TLSMON_SUITES_A_SUITE ||
-			    mnl_attr_validate(s, MNL_TYPE_U16) < 0 ||
+			    !mon_attr_valid(s, MNL_TYPE_U16, "policy") ||
 			    p->n_suites >= TLSMON_MAX_SUITES)
 				return MNL_CB_ERROR;
 			p->suites[p->n_suites++] = mnl_attr_get_u16(s);
 		}
 		break;
 	case TLSMON_POLICY_A_LINKS:
+		if (!mon_attr_valid(attr, MNL_TYPE_NESTED, "policy"))
+			return MNL_CB_ERROR;
 		mnl_attr_for_each_nested(s, attr) {
 			if (mnl_attr_get_type(s) != TLSMON_LINKS_A_IFINDEX ||
-			    mnl_attr_validate(s, MNL_TYPE_U32) < 0 ||
+			    !mon_attr_valid(s, MNL_TYPE_U32, "policy") ||
 			    p->n_links >= TLSMON_MAX_LINKS)
 				return MNL_CB_ERROR;
 			p->links[p->n_links++] = mnl_attr_get_u32(s);

@@ -79,16 +79,65 @@ void addr_str(uint16_t family, const uint8_t *a, char *buf, size_t n)
 		snprintf(buf, n, "?");
 }
 
+/* What each session attribute is; MNL_TYPE_UNSPEC: not read. */
+static const enum mnl_attr_data_type session_types[TLSMON_SESSION_A_MAX + 1] = {
+	[TLSMON_SESSION_A_ID] = MNL_TYPE_U64,
+	[TLSMON_SESSION_A_COOKIE] = MNL_TYPE_U64,
+	[TLSMON_SESSION_A_FAMILY] = MNL_TYPE_U16,
+	[TLSMON_SESSION_A_LOCAL_ADDR] = MNL_TYPE_BINARY,
+	[TLSMON_SESSION_A_PEER_ADDR] = MNL_TYPE_BINARY,
+	[TLSMON_SESSION_A_LOCAL_PORT] = MNL_TYPE_U16,
+	[TLSMON_SESSION_A_PEER_PORT] = MNL_TYPE_U16,
+	[TLSMON_SESSION_A_ROLE] = MNL_TYPE_U8,
+	[TLSMON_SESSION_A_VERSION] = MNL_TYPE_U16,
+	[TLSMON_SESSION_A_SUITE] = MNL_TYPE_U16,
+	[TLSMON_SESSION_A_CIPHER] = MNL_TYPE_U16,
+	[TLSMON_SESSION_A_DIRS] = MNL_TYPE_U8,
+	[TLSMON_SESSION_A_HW] = MNL_TYPE_U8,
+	[TLSMON_SESSION_A_REASON] = MNL_TYPE_U8,
+	[TLSMON_SESSION_A_MARK] = MNL_TYPE_U32,
+	[TLSMON_SESSION_A_AGE_MS] = MNL_TYPE_U64,
+	[TLSMON_SESSION_A_UID] = MNL_TYPE_U32,
+	[TLSMON_SESSION_A_INODE] = MNL_TYPE_U64,
+	[TLSMON_SESSION_A_STATIC_KEY_SHARE] = MNL_TYPE_U8,
+};
+
+/* An address: 4 bytes for IPv4, 16 for IPv6. */
+static int copy_addr(const struct nlattr *a, uint8_t *dst)
+{
+	uint16_t len = mnl_attr_get_payload_len(a);
+
+	if (len != 4 && len != 16) {
+		mon_err("the kernel sent a malformed session attribute: type %u, %u bytes",
+			mnl_attr_get_type(a), len);
+		return -EPROTO;
+	}
+	memcpy(dst, mnl_attr_get_payload(a), len);
+	return 0;
+}
+
+/**
+ * session_parse() - a session nest, as the kernel sends it
+ * @nest: TLSMON_A_SESSION
+ * @s: receives the session
+ *
+ * Attributes of types monctl does not know (a newer module's) are skipped.
+ * Return: 0, or -EPROTO for an attribute of the wrong size, named on
+ * stderr.
+ */
 int session_parse(const struct nlattr *nest, struct session *s)
 {
 	const struct nlattr *a;
 
 	memset(s, 0, sizeof(*s));
 	mnl_attr_for_each_nested(a, nest) {
-		uint16_t len = mnl_attr_get_payload_len(a);
-		const void *p = mnl_attr_get_payload(a);
+		uint16_t type = mnl_attr_get_type(a);
 
-		switch (mnl_attr_get_type(a)) {
+		if (type > TLSMON_SESSION_A_MAX || session_types[type] == MNL_TYPE_UNSPEC)
+			continue;
+		if (!mon_attr_valid(a, session_types[type], "session"))
+			return -EPROTO;
+		switch (type) {
 		case TLSMON_SESSION_A_ID:
 			s->id = mnl_attr_get_u64(a);
 			break;
@@ -102,14 +151,12 @@ int session_parse(const struct nlattr *nest, struct session *s)
 			s->family = mnl_attr_get_u16(a);
 			break;
 		case TLSMON_SESSION_A_LOCAL_ADDR:
-			if (len > 16)
+			if (copy_addr(a, s->laddr))
 				return -EPROTO;
-			memcpy(s->laddr, p, len);
 			break;
 		case TLSMON_SESSION_A_PEER_ADDR:
-			if (len > 16)
+			if (copy_addr(a, s->raddr))
 				return -EPROTO;
-			memcpy(s->raddr, p, len);
 			break;
 		case TLSMON_SESSION_A_LOCAL_PORT:
 			s->lport = mnl_attr_get_u16(a);
@@ -142,19 +189,13 @@ int session_parse(const struct nlattr *nest, struct session *s)
 			s->mark = mnl_attr_get_u32(a);
 			break;
 		case TLSMON_SESSION_A_UID:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
-				return -EPROTO;
 			s->uid = mnl_attr_get_u32(a);
 			s->has_uid = true;
 			break;
 		case TLSMON_SESSION_A_INODE:
-			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
-				return -EPROTO;
 			s->inode = mnl_attr_get_u64(a);
 			break;
 		case TLSMON_SESSION_A_STATIC_KEY_SHARE:
-			if (len != 1)
-				return -EPROTO;
 			s->static_ks = mnl_attr_get_u8(a);
 			break;
 		}

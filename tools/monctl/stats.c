@@ -88,7 +88,7 @@ static int stats_msg_cb(const struct nlmsghdr *nlh, void *data)
 
 			if (t <= TLSMON_STATS_A_PAD || t > TLSMON_STATS_A_MAX)
 				continue;
-			if (mnl_attr_validate(s, MNL_TYPE_U64) < 0) {
+			if (!mon_attr_valid(s, MNL_TYPE_U64, "counter")) {
 				errno = EPROTO;
 				return MNL_CB_ERROR;
 			}
