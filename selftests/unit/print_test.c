@@ -3,8 +3,10 @@
  * Host unit tests of monctl's printers: sessions, keys, the policy and the
  * counters, as text and as JSON, byte for byte as monctl(8) documents
  * them and the suites compare them; records come from canned netlink
- * messages through monctl's own parsers.
+ * messages through monctl's own parsers, which refuse an attribute of
+ * the wrong size with a message naming it.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +24,17 @@
 /* what monctl.c provides to the session and key code */
 struct mon_opts mon_opts;
 
+/* the last message, for the tests of malformed attributes */
+static char last_err[256];
+
 void mon_err(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(last_err, sizeof(last_err), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "%s\n", last_err);
 }
 
 int mon_dispatch(const struct mon_cmd *cmds, const char *what, int argc,
@@ -558,6 +564,174 @@ TEST(stats)
 	mon_opts.pretty = false;
 	EXPECT_STREQ("{\n  \"handshakes\": 10,\n  \"tagged\": 11,\n  \"installs_missed\": 12,\n"
 		     "  \"sessions\": 13,\n  \"rekeys\": 14\n}\n", out);
+}
+
+/*
+ * One attribute of @len bytes in a nest of @nest_type: what a module that
+ * disagrees with monctl about an attribute's size would send.
+ */
+static void put_one(struct msg *m, uint16_t nest_type, uint16_t type, size_t len)
+{
+	static const uint8_t bytes[40];
+	struct nlattr *nest = msg_start(m, nest_type);
+
+	mnl_attr_put(m->nlh, type, len, bytes);
+	mnl_attr_nest_end(m->nlh, nest);
+}
+
+static const struct nlattr *first_nest(const struct msg *m)
+{
+	return mnl_nlmsg_get_payload_offset(m->nlh, GENL_HDRLEN);
+}
+
+TEST(session_attr_wrong_size)
+{
+	static const struct {
+		uint16_t type;
+		size_t len;
+	} bad[] = {
+		{ TLSMON_SESSION_A_ID, 4 },
+		{ TLSMON_SESSION_A_COOKIE, 12 },
+		{ TLSMON_SESSION_A_FAMILY, 4 },
+		{ TLSMON_SESSION_A_LOCAL_ADDR, 5 },
+		{ TLSMON_SESSION_A_PEER_ADDR, 0 },
+		{ TLSMON_SESSION_A_PEER_ADDR, 20 },
+		{ TLSMON_SESSION_A_LOCAL_PORT, 1 },
+		{ TLSMON_SESSION_A_ROLE, 4 },
+		{ TLSMON_SESSION_A_CIPHER, 1 },
+		{ TLSMON_SESSION_A_MARK, 8 },
+		{ TLSMON_SESSION_A_AGE_MS, 0 },
+		{ TLSMON_SESSION_A_UID, 2 },
+		{ TLSMON_SESSION_A_INODE, 4 },
+		{ TLSMON_SESSION_A_STATIC_KEY_SHARE, 4 },
+	};
+	struct session s;
+	struct msg m;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char want[96];
+
+		last_err[0] = '\0';
+		put_one(&m, TLSMON_A_SESSION, bad[i].type, bad[i].len);
+		EXPECT_EQ(-EPROTO, session_parse(first_nest(&m), &s))
+			TH_LOG("type %u of %zu bytes accepted", bad[i].type, bad[i].len);
+		snprintf(want, sizeof(want),
+			 "the kernel sent a malformed session attribute: type %u, %zu bytes",
+			 bad[i].type, bad[i].len);
+		EXPECT_STREQ(want, last_err);
+	}
+	/* the sizes the kernel sends are read */
+	put_one(&m, TLSMON_A_SESSION, TLSMON_SESSION_A_LOCAL_ADDR, 16);
+	EXPECT_EQ(0, session_parse(first_nest(&m), &s));
+	put_one(&m, TLSMON_A_SESSION, TLSMON_SESSION_A_STATIC_KEY_SHARE, 1);
+	EXPECT_EQ(0, session_parse(first_nest(&m), &s));
+	/* a newer module's attribute is skipped, whatever its size */
+	put_one(&m, TLSMON_A_SESSION, TLSMON_SESSION_A_MAX + 1, 3);
+	EXPECT_EQ(0, session_parse(first_nest(&m), &s));
+}
+
+static int count_calls(const struct session *s, const struct key_rec *k, void *data)
+{
+	++*(unsigned int *)data;
+	return MNL_CB_OK;
+}
+
+TEST(key_attr_wrong_size)
+{
+	static const struct {
+		uint16_t type;
+		size_t len;
+	} bad[] = {
+		{ TLSMON_KEY_A_DIR, 2 },
+		{ TLSMON_KEY_A_VERSION, 4 },
+		{ TLSMON_KEY_A_CIPHER, 1 },
+		{ TLSMON_KEY_A_KEY, 33 },
+		{ TLSMON_KEY_A_IV, 17 },
+		{ TLSMON_KEY_A_SALT, 5 },
+		{ TLSMON_KEY_A_REC_SEQ, 9 },
+		{ TLSMON_KEY_A_INSTALLED_NS, 4 },
+		{ TLSMON_KEY_A_EPOCH, 8 },
+	};
+	struct session s;
+	struct key_rec k;
+	size_t i;
+
+	session_v4(&s);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct nlattr *nest;
+		unsigned int calls = 0;
+		char want[96];
+		struct msg m;
+		static const uint8_t bytes[40];
+
+		last_err[0] = '\0';
+		put_session(&m, &s, false);
+		nest = mnl_attr_nest_start(m.nlh, TLSMON_A_KEY);
+		mnl_attr_put(m.nlh, bad[i].type, bad[i].len, bytes);
+		mnl_attr_nest_end(m.nlh, nest);
+		errno = 0;
+		EXPECT_EQ(MNL_CB_ERROR, key_msg_walk(m.nlh, count_calls, &calls))
+			TH_LOG("type %u of %zu bytes accepted", bad[i].type, bad[i].len);
+		EXPECT_EQ(EPROTO, errno);
+		EXPECT_EQ(0, calls);
+		EXPECT_EQ(-EPROTO, key_parse(nest, &k));
+		snprintf(want, sizeof(want),
+			 "the kernel sent a malformed key attribute: type %u, %zu bytes",
+			 bad[i].type, bad[i].len);
+		EXPECT_STREQ(want, last_err);
+	}
+}
+
+TEST(policy_attr_wrong_size)
+{
+	static const struct {
+		uint16_t type;
+		size_t len;
+	} bad[] = {
+		{ TLSMON_POLICY_A_ENABLED, 4 },
+		{ TLSMON_POLICY_A_CONSENT, 2 },
+		{ TLSMON_POLICY_A_CONSENT_EXT, 1 },
+		{ TLSMON_POLICY_A_MARK, 2 },
+		{ TLSMON_POLICY_A_MASK, 8 },
+		{ TLSMON_POLICY_A_EXPORT, 0 },
+		{ TLSMON_POLICY_A_SUITES, 2 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct policy p = { .n_suites = 0 };
+		struct msg m;
+		char want[96];
+
+		last_err[0] = '\0';
+		put_one(&m, TLSMON_A_POLICY, bad[i].type, bad[i].len);
+		errno = 0;
+		EXPECT_EQ(MNL_CB_ERROR, policy_msg_cb(m.nlh, &p))
+			TH_LOG("type %u of %zu bytes accepted", bad[i].type, bad[i].len);
+		EXPECT_EQ(EPROTO, errno);
+		snprintf(want, sizeof(want),
+			 "the kernel sent a malformed policy attribute: type %u, %zu bytes",
+			 bad[i].type, bad[i].len);
+		EXPECT_STREQ(want, last_err);
+	}
+}
+
+/* A suite of the wrong size inside the suites list. */
+TEST(policy_suite_wrong_size)
+{
+	struct policy p = { .n_suites = 0 };
+	struct nlattr *nest, *list;
+	struct msg m;
+
+	nest = msg_start(&m, TLSMON_A_POLICY);
+	list = mnl_attr_nest_start(m.nlh, TLSMON_POLICY_A_SUITES);
+	mnl_attr_put_u32(m.nlh, TLSMON_SUITES_A_SUITE, 0xff01);
+	mnl_attr_nest_end(m.nlh, list);
+	mnl_attr_nest_end(m.nlh, nest);
+	EXPECT_EQ(MNL_CB_ERROR, policy_msg_cb(m.nlh, &p));
+	EXPECT_STREQ("the kernel sent a malformed policy attribute: type 1, 4 bytes", last_err);
+	EXPECT_EQ(0, p.n_suites);
 }
 
 TEST_HARNESS_MAIN
