@@ -171,10 +171,14 @@ static const struct {
 	const char *name;
 	size_t key, iv, salt;
 } ciphers[] = {
-	{ "aes-gcm-128", 16, 8, 4 },
-	{ "aes-gcm-256", 32, 8, 4 },
-	{ "aes-ccm-128", 16, 8, 4 },
-	{ "chacha20-poly1305", 32, 12, 0 },
+	{ "aes-gcm-128", TLS_CIPHER_AES_GCM_128_KEY_SIZE, TLS_CIPHER_AES_GCM_128_IV_SIZE,
+	  TLS_CIPHER_AES_GCM_128_SALT_SIZE },
+	{ "aes-gcm-256", TLS_CIPHER_AES_GCM_256_KEY_SIZE, TLS_CIPHER_AES_GCM_256_IV_SIZE,
+	  TLS_CIPHER_AES_GCM_256_SALT_SIZE },
+	{ "aes-ccm-128", TLS_CIPHER_AES_CCM_128_KEY_SIZE, TLS_CIPHER_AES_CCM_128_IV_SIZE,
+	  TLS_CIPHER_AES_CCM_128_SALT_SIZE },
+	{ "chacha20-poly1305", TLS_CIPHER_CHACHA20_POLY1305_KEY_SIZE,
+	  TLS_CIPHER_CHACHA20_POLY1305_IV_SIZE, TLS_CIPHER_CHACHA20_POLY1305_SALT_SIZE },
 };
 
 /*

@@ -126,6 +126,23 @@ void policy_print(struct mon_print *p, const char *key, const struct policy *pol
 int session_parse(const struct nlattr *nest, struct session *s);
 void session_fields(struct mon_print *p, const struct session *s);
 void session_print(struct mon_print *p, const char *key, const struct session *s);
+/**
+ * struct ktls_cipher - a kTLS cipher and its crypto_info sizes, in bytes
+ * @type: TLS_CIPHER_* of <linux/tls.h>
+ * @name: as monctl prints it ("aes-gcm-128")
+ * @key: key length
+ * @iv: explicit IV length
+ * @salt: salt (implicit IV) length
+ * @rec_seq: record sequence length
+ */
+struct ktls_cipher {
+	uint16_t type;
+	const char *name;
+	unsigned int key, iv, salt, rec_seq;
+};
+
+const struct ktls_cipher *ktls_cipher_by_type(uint16_t type);
+const struct ktls_cipher *ktls_cipher_by_name(const char *name);
 const char *cipher_name(uint16_t c);
 const char *version_name(uint16_t v);
 void addr_str(uint16_t family, const uint8_t *a, char *buf, size_t n);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "monctl.h"
 #include "record.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -70,30 +71,6 @@ static const struct field fields[] = {
 	{ "installed_ns",	F_UINT,	true },
 	{ "installed",		F_STR,	false },
 	{ "epoch",		F_UINT,	false },
-};
-
-/**
- * struct cipher_sizes - the kTLS crypto_info sizes of one cipher, in bytes
- * @name: as monctl names it
- * @key: key length
- * @iv: explicit IV length
- * @salt: salt (implicit IV) length
- */
-struct cipher_sizes {
-	const char *name;
-	unsigned int key, iv, salt;
-};
-
-/* <linux/tls.h>: TLS_CIPHER_*_KEY_SIZE, _IV_SIZE, _SALT_SIZE */
-static const struct cipher_sizes ciphers[] = {
-	{ "aes-gcm-128", 16, 8, 4 },
-	{ "aes-gcm-256", 32, 8, 4 },
-	{ "aes-ccm-128", 16, 8, 4 },
-	{ "chacha20-poly1305", 32, 12, 0 },
-	{ "sm4-gcm", 16, 8, 4 },
-	{ "sm4-ccm", 16, 8, 4 },
-	{ "aria-gcm-128", 16, 8, 4 },
-	{ "aria-gcm-256", 32, 8, 4 },
 };
 
 static bool is_hex(const char *s, size_t len)
@@ -159,12 +136,8 @@ static bool field_ok(const struct field *f, json_t *v, const char *family)
 static const char *sizes_ok(json_t *rec)
 {
 	const char *name = json_string_value(json_object_get(rec, "key_cipher"));
-	const struct cipher_sizes *c = NULL;
-	size_t i;
+	const struct ktls_cipher *c = ktls_cipher_by_name(name);
 
-	for (i = 0; i < ARRAY_SIZE(ciphers); i++)
-		if (!strcmp(ciphers[i].name, name))
-			c = &ciphers[i];
 	if (!c)
 		return "an unknown key_cipher";
 	if (json_string_length(json_object_get(rec, "key")) != 2 * c->key)
@@ -173,7 +146,7 @@ static const char *sizes_ok(json_t *rec)
 		return "an iv of the wrong length for its cipher";
 	if (json_string_length(json_object_get(rec, "salt")) != 2 * c->salt)
 		return "a salt of the wrong length for its cipher";
-	if (json_string_length(json_object_get(rec, "rec_seq")) != 16)
+	if (json_string_length(json_object_get(rec, "rec_seq")) != 2 * c->rec_seq)
 		return "a rec_seq that is not 8 bytes";
 	return NULL;
 }

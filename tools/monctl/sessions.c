@@ -19,26 +19,57 @@
 #include "print.h"
 #include "suites.h"
 
+#define KTLS_CIPHER(c, n) {						\
+	TLS_CIPHER_##c, n, TLS_CIPHER_##c##_KEY_SIZE, TLS_CIPHER_##c##_IV_SIZE,	\
+	TLS_CIPHER_##c##_SALT_SIZE, TLS_CIPHER_##c##_REC_SEQ_SIZE		\
+}
+
+/* Every cipher kTLS takes, named as monctl prints it. */
+static const struct ktls_cipher ktls_ciphers[] = {
+	KTLS_CIPHER(AES_GCM_128, "aes-gcm-128"),
+	KTLS_CIPHER(AES_GCM_256, "aes-gcm-256"),
+	KTLS_CIPHER(AES_CCM_128, "aes-ccm-128"),
+	KTLS_CIPHER(CHACHA20_POLY1305, "chacha20-poly1305"),
+	KTLS_CIPHER(SM4_GCM, "sm4-gcm"),
+	KTLS_CIPHER(SM4_CCM, "sm4-ccm"),
+	KTLS_CIPHER(ARIA_GCM_128, "aria-gcm-128"),
+	KTLS_CIPHER(ARIA_GCM_256, "aria-gcm-256"),
+};
+
+/* Return: the cipher of TLS_CIPHER_* @type, or NULL. */
+const struct ktls_cipher *ktls_cipher_by_type(uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ktls_ciphers) / sizeof(ktls_ciphers[0]); i++)
+		if (ktls_ciphers[i].type == type)
+			return &ktls_ciphers[i];
+	return NULL;
+}
+
+/* Return: the cipher monctl names @name, or NULL. */
+const struct ktls_cipher *ktls_cipher_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ktls_ciphers) / sizeof(ktls_ciphers[0]); i++)
+		if (!strcmp(ktls_ciphers[i].name, name))
+			return &ktls_ciphers[i];
+	return NULL;
+}
+
 const char *cipher_name(uint16_t c)
 {
-	switch (c) {
-	case TLS_CIPHER_AES_GCM_128: return "aes-gcm-128";
-	case TLS_CIPHER_AES_GCM_256: return "aes-gcm-256";
-	case TLS_CIPHER_AES_CCM_128: return "aes-ccm-128";
-	case TLS_CIPHER_CHACHA20_POLY1305: return "chacha20-poly1305";
-	case 55: return "sm4-gcm";
-	case 56: return "sm4-ccm";
-	case 57: return "aria-gcm-128";
-	case 58: return "aria-gcm-256";
-	}
-	return "unknown";
+	const struct ktls_cipher *k = ktls_cipher_by_type(c);
+
+	return k ? k->name : "unknown";
 }
 
 const char *version_name(uint16_t v)
 {
 	switch (v) {
-	case 0x0304: return "TLS1.3";
-	case 0x0303: return "TLS1.2";
+	case TLS_1_3_VERSION: return "TLS1.3";
+	case TLS_1_2_VERSION: return "TLS1.2";
 	case 0x0302: return "TLS1.1";
 	case 0x0301: return "TLS1.0";
 	}
