@@ -566,6 +566,41 @@ TEST(stats)
 		     "  \"sessions\": 13,\n  \"rekeys\": 14\n}\n", out);
 }
 
+/* The kTLS ciphers by the names monctl prints and record.c checks. */
+TEST(cipher_names)
+{
+	static const struct {
+		uint16_t type;
+		const char *name;
+		unsigned int key;
+	} want[] = {
+		{ TLS_CIPHER_AES_GCM_128, "aes-gcm-128", 16 },
+		{ TLS_CIPHER_AES_GCM_256, "aes-gcm-256", 32 },
+		{ TLS_CIPHER_AES_CCM_128, "aes-ccm-128", 16 },
+		{ TLS_CIPHER_CHACHA20_POLY1305, "chacha20-poly1305", 32 },
+		{ TLS_CIPHER_SM4_GCM, "sm4-gcm", 16 },
+		{ TLS_CIPHER_SM4_CCM, "sm4-ccm", 16 },
+		{ TLS_CIPHER_ARIA_GCM_128, "aria-gcm-128", 16 },
+		{ TLS_CIPHER_ARIA_GCM_256, "aria-gcm-256", 32 },
+	};
+	const struct ktls_cipher *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		EXPECT_STREQ(want[i].name, cipher_name(want[i].type));
+		c = ktls_cipher_by_name(want[i].name);
+		ASSERT_NE(NULL, c);
+		EXPECT_EQ(want[i].type, c->type);
+		EXPECT_EQ(want[i].key, c->key);
+		EXPECT_EQ(8, c->rec_seq);
+	}
+	EXPECT_STREQ("unknown", cipher_name(TLS_CIPHER_AES_GCM_128 - 1));
+	EXPECT_STREQ("unknown", cipher_name(TLS_CIPHER_ARIA_GCM_256 + 1));
+	EXPECT_EQ(NULL, ktls_cipher_by_name("aes-gcm-512"));
+	EXPECT_STREQ("TLS1.3", version_name(TLS_1_3_VERSION));
+	EXPECT_STREQ("TLS1.2", version_name(TLS_1_2_VERSION));
+}
+
 /*
  * One attribute of @len bytes in a nest of @nest_type: what a module that
  * disagrees with monctl about an attribute's size would send.
