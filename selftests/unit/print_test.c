@@ -406,6 +406,36 @@ static void show_policy(const struct policy *pol)
 	print_end(&p);
 }
 
+/*
+ * The printer's buffer holds the key's hex until it is written, in text
+ * as in JSON: it must be wiped then.
+ */
+TEST(key_print_wipes_buffer)
+{
+	static const char hex[] = "101112131415161718191a1b1c1d1e1f";
+	struct mon_print p;
+	struct key_rec k;
+	struct session s;
+	int json;
+
+	session_v4(&s);
+	key_gcm(&k);
+	for (json = 0; json <= 1; json++) {
+		char out[2048] = "";
+		FILE *f = fmemopen(out, sizeof(out), "w");
+
+		ASSERT_NE(NULL, f);
+		print_init(&p, f, json, false);
+		key_print(&p, NULL, &s, &k);
+		print_end(&p);
+		fclose(f);
+		EXPECT_NE(NULL, strstr(out, hex)) TH_LOG("the key was not printed: %s", out);
+		EXPECT_EQ(NULL, memmem(p.j.buf, sizeof(p.j.buf), hex, 8))
+			TH_LOG("the key's hex is left in the printer's buffer (%s)",
+			       json ? "JSON" : "text");
+	}
+}
+
 /* Policy attributes as the kernel sends them. */
 static void put_policy(struct msg *m)
 {
