@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per network namespace storage of the monitoring policy. Each namespace
- * gets its policy when it is created (or when the module loads, for the
- * namespaces that exist then) and loses it with the namespace.
+ * A namespace's monitoring policy: the version readers see under RCU,
+ * changes applied under the namespace's mutex and published as a new
+ * version, and the export links that disappear. netns.c creates and frees
+ * it with the namespace (tlsmon_policy_init(), tlsmon_policy_exit()).
  */
 #include <linux/moduleparam.h>
 #include <linux/rtnetlink.h>

@@ -12,9 +12,9 @@
  * @cfg: the policy; never modified once published
  * @rcu: frees the object after the readers of the old version are done
  *
- * Lifetime: allocated by tlsmon_policy_replace() or the namespace's init,
- * published with rcu_assign_pointer(), freed with kfree_rcu() when replaced
- * or when the namespace goes away.
+ * Lifetime: allocated by tlsmon_policy_init(), tlsmon_policy_update() or
+ * tlsmon_policy_link_gone(), published with rcu_assign_pointer(), freed
+ * with kfree_rcu() when replaced or when the namespace goes away.
  */
 struct tlsmon_policy_obj {
 	struct tlsmon_policy cfg;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Types and errno values for the pure-logic files (policy rules, later the
- * handshake parser): they build unchanged in the kernel and in userspace,
- * where the host unit tests and fuzzers link them.
+ * Types and errno values for the pure-logic files (policy rules, the
+ * handshake parser and the monitoring decision): they build unchanged in
+ * the kernel and in userspace, where the host unit tests and fuzzers link
+ * them.
  */
 #ifndef _TLSMON_PURE_H
 #define _TLSMON_PURE_H
