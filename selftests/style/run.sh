@@ -5,7 +5,8 @@
 # checkpatch --strict on every module and uapi file, a W=1 build without
 # warnings, sparse (C=2) without findings, kernel-doc without warnings, the
 # uapi header compiling on its own in userspace, an SPDX line on every
-# source file, and the documentation parsing as reStructuredText.
+# source file, the documentation parsing as reStructuredText, and design.rst
+# naming every module file.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -135,5 +136,31 @@ unwiped=$(awk '/kmem_cache_free\(/ && prev !~ /memzero_explicit\(/ { print FILEN
 	{ prev = $0 }' $keyfiles)
 [ -z "$unwiped" ] || printf '%s\n' "$unwiped" | sed 's/^/# /'
 log_test $([ -z "$unwiped" ]; echo $?) "no slab object freed unwiped where keys are held"
+
+# Every module/*.c is named in design.rst's list of files ("Files, one
+# job each"), and every file that list names exists: a file added or
+# removed without the design saying so fails. An entry names its files
+# in ``...``; a bare name is in the directory of the path before it.
+listed=$(perl -ne '
+	if (/^Files, one job each/) { $in = 1; next }
+	next unless $in;
+	last if /^={3,}$/;
+	next unless /^``/;
+	for my $t (/``([^`]+)``/g) {
+		if ($t =~ m{/}) { ($dir) = $t =~ m{^(.*/)} } else { $t = $dir . $t }
+		print "$t\n";
+	}' Documentation/design.rst)
+unlisted=
+cfiles=$(git ls-files 'module/*.c' 2>/dev/null)
+[ -n "$cfiles" ] || cfiles=$(ls module/*.c | grep -v '\.mod\.c$')
+for f in $(printf '%s\n' "$cfiles" | grep -v '^module/.*/'); do
+	printf '%s\n' "$listed" | grep -qxF "$f" || unlisted="$unlisted $f"
+done
+for f in $listed; do
+	[ -e "$f" ] || unlisted="$unlisted $f(named, does not exist)"
+done
+[ -z "$listed" ] && unlisted=" (no file list found in design.rst)"
+[ -n "$unlisted" ] && diag "design.rst's file list and module/ differ:$unlisted"
+log_test $([ -z "$unlisted" ]; echo $?) "design.rst's file list names every module/*.c, and only files that exist"
 
 ktap_finish
