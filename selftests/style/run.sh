@@ -5,8 +5,9 @@
 # checkpatch --strict on every module and uapi file, a W=1 build without
 # warnings, sparse (C=2) without findings, kernel-doc without warnings, the
 # uapi header compiling on its own in userspace, an SPDX line on every
-# source file, the documentation parsing as reStructuredText, and design.rst
-# naming every module file.
+# source file, the documentation parsing as reStructuredText, design.rst
+# naming every module file, and the branch's new commits: checkpatch on
+# their patches and their subjects (TLSMON_STYLE_BASE, below).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -162,5 +163,95 @@ done
 [ -z "$listed" ] && unlisted=" (no file list found in design.rst)"
 [ -n "$unlisted" ] && diag "design.rst's file list and module/ differ:$unlisted"
 log_test $([ -z "$unlisted" ]; echo $?) "design.rst's file list names every module/*.c, and only files that exist"
+
+# The branch's new commits as git format-patch sends them: checkpatch
+# --strict on each patch (no sign-off check, no MAINTAINERS), for its
+# commit message and for the module and uapi files it touches (the files
+# the per-file run covers), and every subject "subsystem: summary" of at
+# most 75 characters.
+#
+# New commits are those after TLSMON_STYLE_BASE when it is set (CI of a
+# pull request sets it to the target branch), else after the merge base
+# with the branch's upstream, origin/main or main when the branch has
+# commits of its own, else HEAD's own (HEAD^1..HEAD: a commit, or what a
+# merge brought in; a clean clone of main checks its last change, as
+# commits already on main are not rewritten). commit_floor is the last
+# commit written before these rules; it and its ancestors, many with
+# longer subjects, are never checked.
+commit_floor=9dbcc0aefa721e7bb4a54c21746d32f4ae66732a
+head=$(git rev-parse -q --verify 'HEAD^{commit}' 2>/dev/null)
+base= why=
+if [ -z "$head" ]; then
+	why="not a git checkout"
+elif [ -n "${TLSMON_STYLE_BASE:-}" ]; then
+	base=$(git merge-base HEAD "$TLSMON_STYLE_BASE" 2>/dev/null)
+	why="since TLSMON_STYLE_BASE ($TLSMON_STYLE_BASE)"
+	[ -n "$base" ] || { diag "TLSMON_STYLE_BASE=$TLSMON_STYLE_BASE: no common commit with HEAD"; log_test 1 "TLSMON_STYLE_BASE names a commit"; }
+else
+	for ref in '@{upstream}' origin/main main; do
+		b=$(git merge-base HEAD "$ref" 2>/dev/null) || continue
+		[ "$b" = "$head" ] && continue
+		base=$b why="since the merge base with $ref"
+		break
+	done
+	if [ -z "$base" ]; then
+		base=$(git rev-parse -q --verify 'HEAD^1' 2>/dev/null)
+		why="HEAD's own (HEAD^1..HEAD)"
+		[ -n "$base" ] || why="HEAD's parent is not in this clone (a root commit or a shallow clone)"
+	fi
+fi
+# never before the floor (a shallow clone may not have it: then what it
+# holds is newer)
+if [ -n "$base" ] && [ "$base" != "$commit_floor" ] &&
+   git cat-file -e "$commit_floor^{commit}" 2>/dev/null &&
+   git merge-base --is-ancestor "$base" "$commit_floor"; then
+	base=$commit_floor
+	why="$why, from the commit floor on"
+fi
+commits=
+[ -n "$base" ] && commits=$(git rev-list --no-merges --reverse "$base..HEAD")
+if [ -z "$base" ]; then
+	skip_test "commits" "no range to check: $why"
+elif [ -z "$commits" ]; then
+	skip_test "commits" "no new commit $why"
+else
+	diag "commits checked: $(printf '%s\n' $commits | wc -l), $why"
+	bad=
+	for c in $commits; do
+		subj=$(git log -1 --format=%s "$c")
+		if [ ${#subj} -gt 75 ] || ! [[ $subj =~ ^[a-z0-9][a-z0-9_./-]*:\ [^\ ] ]]; then
+			bad="$bad ${c:0:12}"
+			diag "${c:0:12} ${#subj} characters: $subj"
+		fi
+	done
+	log_test $([ -z "$bad" ]; echo $?) "commit subjects are \"subsystem: summary\" of at most 75 characters"
+
+	if [ ! -r "$checkpatch" ]; then
+		skip_missing "checkpatch of the new commits" "checkpatch.pl not extracted (make tests)"
+	else
+		for c in $commits; do
+			git format-patch -1 --stdout "$c" >"$work/commit.patch"
+			# keep findings on the message (before the first diff) and on
+			# module/ and uapi/ files
+			out=$(perl "$checkpatch" --strict --no-tree --no-signoff \
+					--ignore FILE_PATH_CHANGES --terse --show-types \
+					"$work/commit.patch" 2>&1 |
+			      perl -e '
+				open(my $p, "<", $ARGV[0]) or die;
+				my ($cur, @file) = ("");
+				while (<$p>) {
+					$cur = $1 if m{^diff --git a/(\S+)};
+					$file[$.] = $cur;
+				}
+				while (<STDIN>) {
+					next unless /^[^:]*:(\d+): (ERROR|WARNING|CHECK):/;
+					my $f = $file[$1] // "";
+					print if $f eq "" || $f =~ m{^(module|uapi)/};
+				}' "$work/commit.patch")
+			[ -n "$out" ] && printf '%s\n' "$out" | sed "s|^$work/commit.patch|# ${c:0:12}|"
+			log_test $([ -z "$out" ]; echo $?) "checkpatch --strict on commit ${c:0:12} $(git log -1 --format=%s "$c")"
+		done
+	fi
+fi
 
 ktap_finish
