@@ -40,6 +40,15 @@ skip_missing() {
 	fi
 }
 
+# ktap_bail STEP: a step the rest of the suite needs (loading the module,
+# making the namespaces) failed: report it as a failed case and end the
+# suite there with its plan and totals, exit status 1.
+ktap_bail() {
+	log_test 1 "setup: $* failed"
+	ktap_finish
+	exit 1
+}
+
 # diag MESSAGE: a comment line, ignored by the counters
 diag() {
 	echo "# $*"

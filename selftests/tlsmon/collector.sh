@@ -51,18 +51,18 @@ if [ ! -x "$peer" ] || [ ! -r "$ko" ] || ! command -v openssl >/dev/null; then
 fi
 
 rmmod tlsmon 2>/dev/null
-insmod "$ko" || exit 1
-router_topology 83 84 85 || exit 1
+insmod "$ko" || ktap_bail "load the module"
+router_topology 83 84 85 || ktap_bail "build the routed topology"
 # the export links: the subnet to the server, and the router's
-"$monctl" -n "$ns_c" policy set enabled on links vc1,vc2 export on || exit 1
-"$monctl" -n "$ns_s" policy set enabled on links vs export on || exit 1
+"$monctl" -n "$ns_c" policy set enabled on links vc1,vc2 export on || ktap_bail "enable the policy"
+"$monctl" -n "$ns_s" policy set enabled on links vs export on || ktap_bail "enable the policy"
 
 # The collector's certificate names its address; another CA for the
 # wrong-trust case.
 for who in col other; do
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-subj "/CN=$who" -addext "subjectAltName=IP:10.83.0.2,IP:10.84.0.1,DNS:collector.test" \
-		-days 2 -keyout "$tmp/$who.key" -out "$tmp/$who.pem" 2>/dev/null || exit 1
+		-days 2 -keyout "$tmp/$who.key" -out "$tmp/$who.pem" 2>/dev/null || ktap_bail "make the test certificates"
 done
 # The exporters' CA, a rogue one, and an exporter certificate from each
 # (the rogue's with the same subject).
@@ -70,13 +70,13 @@ for who in ca rogue; do
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-subj "/CN=exporters $who" -addext "basicConstraints=critical,CA:TRUE" \
 		-addext "keyUsage=critical,keyCertSign" \
-		-days 2 -keyout "$tmp/$who.key" -out "$tmp/$who.pem" 2>/dev/null || exit 1
+		-days 2 -keyout "$tmp/$who.key" -out "$tmp/$who.pem" 2>/dev/null || ktap_bail "make the test certificates"
 	printf 'subjectAltName=DNS:exporter1.test\nextendedKeyUsage=clientAuth\n' >"$tmp/ext"
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=exporter1" \
 		-keyout "$tmp/exp-$who.key" -out "$tmp/exp.csr" 2>/dev/null &&
 		openssl x509 -req -in "$tmp/exp.csr" -CA "$tmp/$who.pem" -CAkey "$tmp/$who.key" \
 			-CAcreateserial -days 2 -extfile "$tmp/ext" -out "$tmp/exp-$who.pem" 2>/dev/null ||
-		exit 1
+		ktap_bail "make the test certificates"
 done
 excred=(--ca "$tmp/col.pem" --cert "$tmp/exp-ca.pem" --key "$tmp/exp-ca.key")
 colcred=(--cert "$tmp/col.pem" --key "$tmp/col.key" --client-ca "$tmp/ca.pem")

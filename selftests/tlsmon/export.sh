@@ -122,9 +122,9 @@ if [ ! -x "$peer" ] || [ ! -r "$ko" ]; then
 fi
 
 rmmod tlsmon 2>/dev/null
-insmod "$ko" || exit 1
-router_topology 78 81 82 || exit 1
-ip netns add "$ns_x" || exit 1
+insmod "$ko" || ktap_bail "load the module"
+router_topology 78 81 82 || ktap_bail "build the routed topology"
+ip netns add "$ns_x" || ktap_bail "create the namespaces"
 ip -n "$ns_x" link set lo up
 ip -n "$ns_x" link add vx1 type veth peer vx2
 ip -n "$ns_c" addr add fd78::1/64 dev vc1 nodad

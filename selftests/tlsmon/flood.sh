@@ -44,8 +44,8 @@ if [ ! -x "$peer" ] || [ ! -r "$ko" ]; then
 fi
 ulimit -n 65536
 rmmod tlsmon 2>/dev/null
-insmod "$ko" max_pending=32 handshake_timeout=30 || exit 1
-ip netns add "$ns_c" && ip netns add "$ns_s" || exit 1
+insmod "$ko" max_pending=32 handshake_timeout=30 || ktap_bail "load the module"
+ip netns add "$ns_c" && ip netns add "$ns_s" || ktap_bail "create the namespaces"
 ip link add vc netns "$ns_c" type veth peer vs netns "$ns_s"
 ip -n "$ns_c" addr add 10.78.0.1/24 dev vc
 ip -n "$ns_s" addr add 10.78.0.2/24 dev vs
@@ -203,8 +203,8 @@ memcg_case
 # Loaded again with hello_max=512: a ClientHello padded to about 1,100
 # bytes is a parse failure on both ends, not tagged, and its data flows;
 # the same handshake unpadded is tagged.
-rmmod tlsmon && insmod "$ko" hello_max=512 || exit 1
-"$monctl" -n "$ns_c" policy set enabled on && "$monctl" -n "$ns_s" policy set enabled on || exit 1
+rmmod tlsmon && insmod "$ko" hello_max=512 || ktap_bail "reload the module with hello_max=512"
+"$monctl" -n "$ns_c" policy set enabled on && "$monctl" -n "$ns_s" policy set enabled on || ktap_bail "enable the policy"
 pf_c=$(stat_of "$ns_c" parse_failures) pf_s=$(stat_of "$ns_s" parse_failures)
 case_ok=0
 run_pair 10.78.0.2 "" "-o ff01 -x 1000" || case_ok=1

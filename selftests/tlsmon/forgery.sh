@@ -50,9 +50,9 @@ if [ ! -x "$peer" ] || [ ! -x "$inject" ] || [ ! -r "$ko" ]; then
 fi
 
 rmmod tlsmon 2>/dev/null
-insmod "$ko" || exit 1
+insmod "$ko" || ktap_bail "load the module"
 for n in "$ns_c" "$ns_s" "$ns_a" "$ns_b"; do
-	ip netns add "$n" || exit 1
+	ip netns add "$n" || ktap_bail "create the namespaces"
 	ip -n "$n" link set lo up
 done
 ip -n "$ns_b" link add br0 type bridge
@@ -68,7 +68,7 @@ done
 ip -n "$ns_c" addr add 10.80.0.1/24 dev vc
 ip -n "$ns_s" addr add 10.80.0.2/24 dev vs
 for n in "$ns_c" "$ns_s"; do
-	"$monctl" -n "$n" policy set enabled on consent accept || exit 1
+	"$monctl" -n "$n" policy set enabled on consent accept || ktap_bail "enable the policy"
 done
 
 # forged_pair MODE "SERVER OPTS" "CLIENT OPTS": the attacker injects in

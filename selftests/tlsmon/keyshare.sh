@@ -128,8 +128,8 @@ ktap_finish
 fi
 
 rmmod tlsmon 2>/dev/null
-insmod "$ko" || exit 1
-ip netns add "$ns_c" && ip netns add "$ns_s" || exit 1
+insmod "$ko" || ktap_bail "load the module"
+ip netns add "$ns_c" && ip netns add "$ns_s" || ktap_bail "create the namespaces"
 ip link add vc netns "$ns_c" type veth peer vs netns "$ns_s"
 ip -n "$ns_c" addr add 10.78.0.1/24 dev vc
 ip -n "$ns_s" addr add 10.78.0.2/24 dev vs

@@ -83,9 +83,9 @@ fi
 chmod 755 "$tmp"
 
 rmmod tlsmon 2>/dev/null
-insmod "$ko" || exit 1
+insmod "$ko" || ktap_bail "load the module"
 for n in "$ns_c" "$ns_s"; do
-	ip netns add "$n" || exit 1
+	ip netns add "$n" || ktap_bail "create the namespaces"
 	ip -n "$n" link set lo up
 done
 ip link add vc netns "$ns_c" type veth peer vs netns "$ns_s"
@@ -100,8 +100,8 @@ for l in vs vs2; do ins link set $l up; done
 for k in all.rp_filter default.rp_filter vs2.rp_filter; do
 	ip netns exec "$ns_s" sysctl -qw net.ipv4.conf.$k=0
 done
-mcc policy set enabled on links vc export on || exit 1
-mcs policy set enabled on links vs export on || exit 1
+mcc policy set enabled on links vc export on || ktap_bail "enable the policy"
+mcs policy set enabled on links vs export on || ktap_bail "enable the policy"
 
 # --- the control: a listed veth ------------------------------------------
 case_ok=0
@@ -110,7 +110,7 @@ log_test $case_ok "the control: a session over a listed plain veth is exported"
 
 # --- export needs a link ---------------------------------------------------
 case_ok=0
-ip netns add "$ns_x" || exit 1
+ip netns add "$ns_x" || ktap_bail "create the namespaces"
 out=$("$monctl" -n "$ns_x" policy set enabled on export on 2>&1); rc=$?
 expect_eq "refused" "$rc $out" \
 	"1 monctl: cannot change the policy: key export needs at least one export link: monctl policy set links DEV (Invalid argument)"

@@ -68,9 +68,9 @@ policy_on() {
 }
 
 rmmod tlsmon 2>/dev/null
-insmod "$ko" || exit 1
-pair a 1 && pair b 2 || exit 1
-policy_on a && policy_on b || exit 1
+insmod "$ko" || ktap_bail "load the module"
+pair a 1 && pair b 2 || ktap_bail "create the namespace pairs"
+policy_on a && policy_on b || ktap_bail "enable the policy"
 ac=tlsmon-lac-$suffix as=tlsmon-las-$suffix
 
 # --- phase 1 ---------------------------------------------------------------

@@ -102,7 +102,7 @@ out=$(mc policy set enabled maybe 2>&1); rc=$?
 log_test $? "a bad value is named (exit 2) even without the module"
 
 # --- load and unload ---------------------------------------------------
-ip netns add "$ns_a" && ip netns add "$ns_b" || exit 1
+ip netns add "$ns_a" && ip netns add "$ns_b" || ktap_bail "create the namespaces"
 cycles=100
 ok=0
 for i in $(seq $cycles); do
@@ -117,10 +117,10 @@ diag "$ok of $cycles load/unload cycles, $created policies created, $freed freed
 	[ "$freed" -eq "$created" ] && [ ! -e /sys/module/tlsmon ]
 log_test $? "load and unload $cycles times, every policy freed"
 
-insmod "$ko" dyndbg=+p || exit 1
+insmod "$ko" dyndbg=+p || ktap_bail "load the module"
 # an Ethernet link of the init namespace to export on
 lk=tmlk$suffix
-ip link add "$lk" type veth peer "tmlp$suffix" || exit 1
+ip link add "$lk" type veth peer "tmlp$suffix" || ktap_bail "create the veth pair"
 
 # --- defaults and output formats ----------------------------------------
 check_output "defaults, plain" "$default_plain" mc policy show

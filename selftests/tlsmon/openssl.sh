@@ -50,12 +50,12 @@ fi
 # the clients verify.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-subj /CN=tlsmon-test -addext subjectAltName=DNS:tlsmon-test -days 2 \
-	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null || exit 1
+	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null || ktap_bail "make the test certificates"
 srv="-k $tmp/cert.pem -K $tmp/key.pem"
 cli="-A $tmp/cert.pem"
 
 setup_net() {
-	ip netns add "$ns_c" && ip netns add "$ns_s" || exit 1
+	ip netns add "$ns_c" && ip netns add "$ns_s" || ktap_bail "create the namespaces"
 	ip link add vc netns "$ns_c" type veth peer vs netns "$ns_s"
 	ip -n "$ns_c" addr add 10.79.0.1/24 dev vc
 	ip -n "$ns_s" addr add 10.79.0.2/24 dev vs
@@ -123,9 +123,9 @@ for v in 3 2; do
 	log_test $case_ok "TLS 1.$v baseline without the module: s_client and s_server with kTLS exchange data"
 done
 
-insmod "$ko" || exit 1
-"$monctl" -n "$ns_c" policy set enabled on consent accept links vc export on || exit 1
-"$monctl" -n "$ns_s" policy set enabled on consent accept links vs export on || exit 1
+insmod "$ko" || ktap_bail "load the module"
+"$monctl" -n "$ns_c" policy set enabled on consent accept links vc export on || ktap_bail "enable the policy"
+"$monctl" -n "$ns_s" policy set enabled on consent accept links vs export on || ktap_bail "enable the policy"
 for v in 3 2; do
 	case_ok=0
 	before=$(stat_of "$ns_c" ktls_installs)

@@ -48,7 +48,7 @@ if [ ! -x "$peer" ] || [ ! -r "$ko" ]; then
 	exit $?
 fi
 rmmod tlsmon 2>/dev/null
-insmod "$ko" || exit 1
+insmod "$ko" || ktap_bail "load the module"
 # net/tls (loaded with tlsmon) counts rekeys where it can do them
 if ! grep -q TlsTxRekeyOk /proc/net/tls_stat 2>/dev/null; then
 	skip_test "rekey" "this kernel's kTLS cannot rekey (no TlsTxRekeyOk in /proc/net/tls_stat)"
@@ -57,7 +57,7 @@ if ! grep -q TlsTxRekeyOk /proc/net/tls_stat 2>/dev/null; then
 fi
 
 for n in "$ns_c" "$ns_s"; do
-	ip netns add "$n" || exit 1
+	ip netns add "$n" || ktap_bail "create the namespaces"
 	ip -n "$n" link set lo up
 done
 ip link add vc netns "$ns_c" type veth peer vs netns "$ns_s"

@@ -53,8 +53,8 @@ fi
 ulimit -n 65536
 
 rmmod tlsmon 2>/dev/null
-insmod "$ko" || exit 1
-ip netns add "$c" && ip netns add "$s" || exit 1
+insmod "$ko" || ktap_bail "load the module"
+ip netns add "$c" && ip netns add "$s" || ktap_bail "create the namespaces"
 ip link add vc netns "$c" type veth peer vs netns "$s"
 ip -n "$c" addr add 10.82.1.1/24 dev vc
 ip -n "$s" addr add 10.82.1.2/24 dev vs
@@ -62,7 +62,7 @@ for n in "$c" "$s"; do
 	ip -n "$n" link set lo up
 done
 ip -n "$c" link set vc up && ip -n "$s" link set vs up
-policy_on || exit 1
+policy_on || ktap_bail "enable the policy"
 
 # The churn outlives the reloads by a margin; it is waited for, not killed.
 # TCP_NODELAY (load -N): about 20 times the connections per second, so

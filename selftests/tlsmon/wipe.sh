@@ -61,7 +61,7 @@ log_test $? "the module with the wiping check loads"
 [ -r "$params/wipe_checked" ] && [ -r "$params/wipe_unwiped" ]
 log_test $? "its wiping check is built in"
 
-ip netns add "$c" && ip netns add "$s" || exit 1
+ip netns add "$c" && ip netns add "$s" || ktap_bail "create the namespaces"
 ip link add vc netns "$c" type veth peer vs netns "$s"
 ip -n "$c" addr add 10.83.1.1/24 dev vc
 ip -n "$s" addr add 10.83.1.2/24 dev vs
@@ -70,7 +70,7 @@ for n in "$c" "$s"; do
 done
 ip -n "$c" link set vc up && ip -n "$s" link set vs up
 "$monctl" -n "$c" policy set enabled on links vc export on &&
-	"$monctl" -n "$s" policy set enabled on links vs export on || exit 1
+	"$monctl" -n "$s" policy set enabled on links vs export on || ktap_bail "enable the policy"
 
 # 20 held and 5 s of churn, with key listeners (so key events are made)
 "$load" -C "$c" -S "$s" -a 10.83.1.2 -p 4200 -n 20 -t 5 -m exact -c 25 >"$tmp/load" 2>&1
