@@ -5,9 +5,10 @@
 # checkpatch --strict on every module and uapi file, a W=1 build without
 # warnings, sparse (C=2) without findings, kernel-doc without warnings, the
 # uapi header compiling on its own in userspace, an SPDX line on every
-# source file, the documentation parsing as reStructuredText, design.rst
-# naming every module file, and the branch's new commits: checkpatch on
-# their patches and their subjects (TLSMON_STYLE_BASE, below).
+# source file, the documentation parsing as reStructuredText, every
+# function the text names existing, design.rst naming every module file,
+# and the branch's new commits: checkpatch on their patches and their
+# subjects (TLSMON_STYLE_BASE, below).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -137,6 +138,36 @@ unwiped=$(awk '/kmem_cache_free\(/ && prev !~ /memzero_explicit\(/ { print FILEN
 	{ prev = $0 }' $keyfiles)
 [ -z "$unwiped" ] || printf '%s\n' "$unwiped" | sed 's/^/# /'
 log_test $([ -z "$unwiped" ]; echo $?) "no slab object freed unwiped where keys are held"
+
+# Every tlsmon_*() that a document or a comment names exists: a function
+# renamed or removed leaves no sentence about the old name behind. A name
+# exists when the C code calls, declares or defines it with arguments
+# ("name(" not followed by ")") or #defines it; a bare "name()" is how
+# the text names a function, so it does not count.
+code=$(git ls-files '*.c' '*.h' 2>/dev/null)
+text=$(git ls-files 'Documentation/*' 'module/*' 'uapi/*' 'tools/*' 'selftests/*' README.md 2>/dev/null |
+       grep -E '\.(c|h|rst|md|sh|yaml|[0-9])$')
+stale=$(perl -e '
+	my ($ncode, @files) = @ARGV;
+	my @code = splice(@files, 0, $ncode);
+	my %def;
+	for my $f (@code) {
+		open(my $h, "<", $f) or next;
+		while (<$h>) {
+			$def{$1} = 1 while /\b(tlsmon_\w+)\s*\((?!\))/g;
+			$def{$1} = 1 if /#\s*define\s+(tlsmon_\w+)/;
+		}
+	}
+	for my $f (@files) {
+		open(my $h, "<", $f) or next;
+		while (<$h>) {
+			while (/\b(tlsmon_\w+)\(\)/g) {
+				print "$f:$.: $1()\n" unless $def{$1};
+			}
+		}
+	}' $(printf '%s\n' $code | wc -l) $code $text)
+[ -z "$stale" ] || printf '%s\n' "$stale" | sed 's/^/# /'
+log_test $([ -z "$stale" ]; echo $?) "every tlsmon_*() named in a document or comment exists"
 
 # Every module/*.c is named in design.rst's list of files ("Files, one
 # job each"), and every file that list names exists: a file added or
