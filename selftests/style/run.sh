@@ -7,8 +7,9 @@
 # uapi header compiling on its own in userspace, an SPDX line on every
 # source file, the documentation parsing as reStructuredText, every
 # function the text names existing, design.rst naming every module file,
-# and the branch's new commits: checkpatch on their patches and their
-# subjects (TLSMON_STYLE_BASE, below).
+# the kselftest Makefile listing every guest suite, and the branch's new
+# commits: checkpatch on their patches and their subjects
+# (TLSMON_STYLE_BASE, below).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -194,6 +195,21 @@ done
 [ -z "$listed" ] && unlisted=" (no file list found in design.rst)"
 [ -n "$unlisted" ] && diag "design.rst's file list and module/ differ:$unlisted"
 log_test $([ -z "$unlisted" ]; echo $?) "design.rst's file list names every module/*.c, and only files that exist"
+
+# Every guest shell suite is in the kselftest Makefile's TEST_PROGS, so
+# that kselftest's runner runs what selftests/guest_suites.sh does.
+if [ -r "$lsrc/tools/testing/selftests/kselftest_harness.h" ]; then
+	progs=$(make -s --no-print-directory -C selftests/tlsmon emit_tests 2>&1 | sed -n 's/^[^:]*://p')
+	missing=
+	for f in selftests/tlsmon/*.sh; do
+		printf '%s\n' "$progs" | grep -qxF "$(basename "$f")" || missing="$missing $f"
+	done
+	[ -n "$progs" ] || missing=" (make emit_tests listed nothing)"
+	[ -n "$missing" ] && diag "not in selftests/tlsmon/Makefile's TEST_PROGS:$missing"
+	log_test $([ -z "$missing" ]; echo $?) "every guest shell suite is in the kselftest Makefile"
+else
+	skip_missing "the kselftest Makefile" "the kselftest harness is not extracted (make tests)"
+fi
 
 # The branch's new commits as git format-patch sends them: checkpatch
 # --strict on each patch (no sign-off check, no MAINTAINERS), for its
