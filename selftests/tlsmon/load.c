@@ -522,7 +522,7 @@ static uint64_t cookie_of(int fd)
 /* One connection through handshake, kTLS both ways and a record each way. */
 static int conn_open(struct conn *k, bool monitored)
 {
-	uint16_t suite = monitored ? TLS_AES_128_GCM_SHA256_MON : 0x1301;
+	uint16_t suite = monitored ? TLSMON_SUITE_AES_128_GCM_SHA256 : 0x1301;
 	struct craft out = { .n = 0 }, in;
 	char buf[8];
 	int err, one = 1;

@@ -6,6 +6,7 @@
  * messages through monctl's own parsers, which refuse an attribute of
  * the wrong size with a message naming it.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 
 #include "../../tools/monctl/monctl.h"
 #include "../../tools/monctl/print.h"
+#include "../../tools/monctl/suites.h"
 #include "kselftest_harness.h"
 
 /* what monctl.c provides to the session and key code */
@@ -629,6 +631,62 @@ TEST(cipher_names)
 	EXPECT_EQ(NULL, ktls_cipher_by_name("aes-gcm-512"));
 	EXPECT_STREQ("TLS1.3", version_name(TLS_1_3_VERSION));
 	EXPECT_STREQ("TLS1.2", version_name(TLS_1_2_VERSION));
+}
+
+/*
+ * The monitoring suites' names and code points are a contract with TLS
+ * stacks, policy files and scripts: written out here, not derived from
+ * the uapi macros, so that a changed value or a lost name fails.
+ */
+TEST(suite_names)
+{
+	static const struct {
+		uint16_t code;
+		uint16_t uapi;
+		const char *name;
+	} want[] = {
+		{ 0xff01, TLSMON_SUITE_AES_128_GCM_SHA256,
+		  "TLS_AES_128_GCM_SHA256_MON" },
+		{ 0xff02, TLSMON_SUITE_AES_256_GCM_SHA384,
+		  "TLS_AES_256_GCM_SHA384_MON" },
+		{ 0xff03, TLSMON_SUITE_CHACHA20_POLY1305_SHA256,
+		  "TLS_CHACHA20_POLY1305_SHA256_MON" },
+		{ 0xff04, TLSMON_SUITE_AES_128_CCM_SHA256,
+		  "TLS_AES_128_CCM_SHA256_MON" },
+		{ 0xff2b, TLSMON_SUITE_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		  "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256_MON" },
+		{ 0xff2c, TLSMON_SUITE_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		  "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384_MON" },
+		{ 0xff2f, TLSMON_SUITE_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		  "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256_MON" },
+		{ 0xff30, TLSMON_SUITE_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		  "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384_MON" },
+		{ 0xffa8, TLSMON_SUITE_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		  "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256_MON" },
+		{ 0xffa9, TLSMON_SUITE_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		  "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256_MON" },
+	};
+	char lower[64];
+	uint16_t code;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		EXPECT_EQ(want[i].code, want[i].uapi);
+		EXPECT_STREQ(want[i].name, suite_name(want[i].code));
+		code = 0;
+		EXPECT_EQ(0, suite_parse(want[i].name, &code));
+		EXPECT_EQ(want[i].code, code);
+		/* names are accepted in any case, as policy files write them */
+		for (j = 0; want[i].name[j] && j < sizeof(lower) - 1; j++)
+			lower[j] = tolower((unsigned char)want[i].name[j]);
+		lower[j] = '\0';
+		code = 0;
+		EXPECT_EQ(0, suite_parse(lower, &code));
+		EXPECT_EQ(want[i].code, code);
+	}
+	/* the macro identifiers are not suite names */
+	EXPECT_EQ(-EINVAL, suite_parse("TLSMON_SUITE_AES_128_GCM_SHA256", &code));
+	EXPECT_EQ(NULL, suite_name(0xff05));
 }
 
 /*
