@@ -70,7 +70,7 @@ cookie
 --version
 cookie
 enabled
-keys capture out pcap help
+keys capture out pcap pcapng help
 sessions policy keys count help
 policy keys count
 
@@ -80,6 +80,124 @@ policy keys count
 	rc=0
 	[ "$got" = "$expected" ] || { diag "completions:"; printf '%s\n' "$got" | sed 's/^/#   /'; rc=1; }
 	log_test $rc "bash completion of objects, commands, settings, values and suite names"
+
+	# Every argument of every command, in a directory of known files;
+	# 'monctl sessions' is a stand-in that prints 'ss -e' cookies, others
+	# under -n ns1, so that the cookies offered are shown to come from it.
+	cdir=$(mktemp -d)
+	mkdir "$cdir/bin" "$cdir/plain"
+	touch "$cdir/pol.conf" "$cdir/plain.pcapng"
+	cat >"$cdir/bin/monctl" <<-EOF
+	#!/bin/bash
+	case "\$*" in
+	sessions) printf '%s\n' "1 inet 10.0.0.1:443 uid:0 ino:7 sk:1001" "2 inet 10.0.0.1:443 uid:0 ino:8 sk:1002" ;;
+	"-n ns1 sessions") echo "1 inet 10.0.0.1:443 uid:0 ino:9 sk:2002" ;;
+	*) exec "$monctl" "\$@" ;;
+	esac
+	EOF
+	chmod +x "$cdir/bin/monctl"
+	got=$(cd "$cdir" && PATH=$cdir/bin:$PATH bash -c '
+		. /usr/share/bash-completion/bash_completion
+		. "$1/tools/monctl/completion/monctl"
+		t() {
+			COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+			COMPREPLY=(); _monctl monctl; printf "%s\n" "${COMPREPLY[*]}"
+		}
+		# tl LINE: as readline splits LINE, ":" a word of its own
+		tl() {
+			local w
+			COMP_WORDS=()
+			for w in $1; do
+				while [[ $w == *:* ]]; do
+					[[ -n ${w%%:*} ]] && COMP_WORDS+=("${w%%:*}")
+					COMP_WORDS+=(:)
+					w=${w#*:}
+				done
+				[[ -n $w ]] && COMP_WORDS+=("$w")
+			done
+			[[ $1 == *" " ]] && COMP_WORDS+=("")
+			COMP_CWORD=$((${#COMP_WORDS[@]} - 1)) COMP_LINE=$1 COMP_POINT=${#1}
+			COMPREPLY=(); _monctl monctl; printf "%s\n" "${COMPREPLY[*]}"
+		}
+		t monctl decrypt keys k.jsonl ""
+		t monctl decrypt keys k.jsonl capture c.pcap ""
+		t monctl decrypt keys k.jsonl capture c.pcap pcapng pl
+		t monctl decrypt keys k.jsonl capture c.pcap pcap pl
+		t monctl decrypt keys k.jsonl capture c.pcap out pl
+		t monctl decrypt keys k.jsonl capture c.pcap pcapng o.pcapng ""
+		t monctl stats ""
+		t monctl stats all ""
+		t monctl stats -o ""
+		t monctl stats all -o pro
+		t monctl stats show -o prometheus ""
+		t monctl policy check po
+		t monctl policy unload po
+		t monctl pol u
+		t monctl monitor ""
+		t monctl monitor sessions ""
+		t monctl -n ns1 monitor policy keys ""
+		t monctl monitor keys count ""
+		t monctl sessions ""
+		tl "monctl sessions sk:"
+		tl "monctl -n ns1 sessions sk:"
+		t monctl sessions cookie ""
+		tl "monctl s show sk:100"
+		tl "monctl sessions cookie sk:1001 "
+		tl "monctl export --to 10.83.0.2:7000 --c"
+	' _ "$top")
+	rm -rf "$cdir"
+	expected='keys capture out pcap pcapng
+keys out pcap pcapng
+plain plain.pcapng
+plain plain.pcapng
+plain
+keys out
+all -o show help
+-o
+prometheus json text
+prometheus
+all
+pol.conf
+pol.conf
+unload
+sessions policy keys count help
+policy keys count
+sessions count
+
+show cookie help
+1001 1002
+2002
+sk:1001 sk:1002
+1001 1002
+
+--ca --cert --count'
+	rc=0
+	[ "$got" = "$expected" ] || { diag "completions:"; printf '%s\n' "$got" | sed 's/^/#   /'; rc=1; }
+	log_test $rc "bash completion of every command's arguments: decrypt pcap|pcapng, stats all and -o, policy check|unload FILE, monitor objects, session cookies"
+
+	# Each object 'monctl help' lists, and each command or first option
+	# 'monctl OBJECT help' shows, is completed.
+	rc=0
+	objs=$("$monctl" help 2>&1 | sed -n '/^OBJECT :=/,/^OPTIONS/p' | sed '$d' |
+		sed 's/^OBJECT :=//' | tr '|' '\n' | tr -d ' ')
+	[ "$(printf '%s\n' "$objs" | wc -l)" -ge 8 ] || { diag "no objects in 'monctl help': $objs"; rc=1; }
+	for obj in $objs; do
+		[ "$obj" = help ] && continue
+		words=$("$monctl" "$obj" help 2>&1 | sed -n '/^Usage:/,/^$/p' |
+			sed -n "s/^.*monctl \(\[[^]]*\]\]* \)*$obj \[*\([a-z-][a-z-]*\).*/\2/p" | sort -u)
+		[ -n "$words" ] || { diag "no commands in 'monctl $obj help'"; rc=1; }
+		offered=" $(PATH=$top/tools/monctl:$PATH bash -c '
+			. /usr/share/bash-completion/bash_completion
+			. "$1/tools/monctl/completion/monctl"
+			COMP_WORDS=(monctl "$2" ""); COMP_CWORD=2
+			COMP_LINE="monctl $2 "; COMP_POINT=${#COMP_LINE}
+			_monctl monctl; echo "${COMPREPLY[*]}"' _ "$top" "$obj") "
+		for w in $words; do
+			[[ $offered == *" $w "* ]] || { diag "monctl $obj <TAB> does not offer '$w' ($offered)"; rc=1; }
+		done
+	done
+	log_test $rc "bash completion offers every object of 'monctl help' and every command of 'monctl OBJECT help'"
 else
 	skip_missing "bash completion" "the bash-completion package is not installed"
 fi
