@@ -148,6 +148,78 @@ print(len(pkts), sum(p[0] == 1 for p in pkts), len(bare_rst),
 expect_eq "packets with another TTL, other than the kernel's bare RSTs" "${other:-x}" 0
 log_test $case_ok "every packet of the collector link, both ways, leaves with TTL 1, but for the kernel's bare RSTs ($total packets, $ttl1 with TTL 1)"
 
+# --- the collector's file decrypts a capture ----------------------------------
+# Two sessions (TLS 1.3 and 1.2) captured on the subnet while the exporter
+# forwards their keys; the collector's JSON lines, and nothing else, are
+# given to monctl decrypt, which must recover what each end sent.
+case_ok=0
+rm -rf "$tmp/dec"
+mkdir -p "$tmp/dec/out" "$tmp/dec/wrong"
+ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc1 \
+	-w "$tmp/dec/cap.pcap" tcp and not port 7000 2>"$tmp/tcpdump.err" &
+tpid=$!
+busywait 60000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+ip netns exec "$ns_s" timeout 180 "$monctl" collect --listen 10.83.0.2:7000 "${colcred[@]}" \
+	--out "$tmp/dec/col.jsonl" --count 4 2>"$tmp/collect.err" &
+colpid=$!
+busywait 60000 grep -q collecting "$tmp/collect.err" || case_ok=1
+timeout 180 "$monctl" -n "$ns_c" export --to 10.83.0.2:7000 "${excred[@]}" --count 4 2>"$tmp/export.err" &
+exppid=$!
+busywait 60000 grep -q forwarding "$tmp/export.err" || case_ok=1
+run_pair 10.83.0.2 "-3" "-3 -o ff01" || case_ok=1
+id13=$(py "$keys_c" 'd[0]["id"]')
+run_pair 10.83.0.2 "-2 -k aes-gcm-256" "-2 -o ff2c -k aes-gcm-256" || case_ok=1
+id12=$(py "$keys_c" 'd[0]["id"]')
+wait $exppid; expect_eq "exporter exit" "$?" 0
+wait $colpid; expect_eq "collector exit" "$?" 0
+sleep 1
+kill -INT $tpid; wait $tpid
+# the file holds exactly these two sessions' keys, as the collector wrote them
+expect_eq "collected sessions and directions" "$(python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+print(sorted((r["id"], r["direction"], r["key_version"], r["cipher"]) for r in recs),
+      {r["exporter_subject"] for r in recs})' "$tmp/dec/col.jsonl")" \
+	"[($id13, 'rx', 'TLS1.3', 'aes-gcm-128'), ($id13, 'tx', 'TLS1.3', 'aes-gcm-128'), ($id12, 'rx', 'TLS1.2', 'aes-gcm-256'), ($id12, 'tx', 'TLS1.2', 'aes-gcm-256')] {'CN=exporter1'}"
+"$monctl" decrypt keys "$tmp/dec/col.jsonl" capture "$tmp/dec/cap.pcap" out "$tmp/dec/out" \
+	pcapng "$tmp/dec/plain.pcapng" >"$tmp/dec/decrypt.out" 2>&1
+expect_eq "decrypt exit" "$?" 0
+for id in $id13 $id12; do
+	expect_eq "session $id: the client sent" "$(cat "$tmp/dec/out/session-$id-tx.bin" 2>/dev/null)" \
+		"ping from the clientsecond ping"
+	expect_eq "session $id: the server sent" "$(cat "$tmp/dec/out/session-$id-rx.bin" 2>/dev/null)" \
+		"pong from the serversecond pong"
+done
+expect_eq "records failed" "$(grep -c ' [1-9][0-9]* failed' "$tmp/dec/decrypt.out")" 0
+expect_eq "plaintext capture" "$(tcpdump -r "$tmp/dec/plain.pcapng" -A 2>/dev/null |
+	grep -o 'ping from the client\|second pong' | sort | uniq -c | tr -s ' \n' ' ')" \
+	" 2 ping from the client 2 second pong "
+# another run's collector file (other sessions) decrypts nothing of this capture
+"$monctl" decrypt keys "$tmp/collected.json" capture "$tmp/dec/cap.pcap" out "$tmp/dec/wrong" \
+	>"$tmp/dec/wrong.out" 2>&1
+expect_eq "another file: exit, plaintext" \
+	"$? $(cat "$tmp/dec/wrong"/*.bin 2>/dev/null | grep -c 'ping\|pong')" "1 0"
+# the right file with one key changed: that direction is not decrypted
+python3 - "$tmp/dec/col.jsonl" "$tmp/dec/bad.jsonl" "$id13" <<'PY'
+import json, sys
+out = open(sys.argv[2], "w")
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["id"] == int(sys.argv[3]) and r["direction"] == "tx":
+        r["key"] = ("0" if r["key"][0] != "0" else "1") + r["key"][1:]
+    out.write(json.dumps(r) + "\n")
+PY
+rm -rf "$tmp/dec/out" && mkdir "$tmp/dec/out"
+"$monctl" decrypt keys "$tmp/dec/bad.jsonl" capture "$tmp/dec/cap.pcap" out "$tmp/dec/out" \
+	>"$tmp/dec/bad.out" 2>&1
+expect_eq "one key changed: exit, directions matched none, client's plaintext" \
+	"$? $(grep -c 'no record matched the keys' "$tmp/dec/bad.out") $(cat "$tmp/dec/out/session-$id13-tx.bin" 2>/dev/null)" "1 1 "
+expect_eq "one key changed: the server's plaintext" "$(cat "$tmp/dec/out/session-$id13-rx.bin" 2>/dev/null)" \
+	"pong from the serversecond pong"
+[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/dec/decrypt.out" "$tmp/dec/wrong.out" "$tmp/dec/bad.out" \
+	"$tmp/export.err" "$tmp/collect.err"
+log_test $case_ok "the collector's file decrypts a capture with monctl decrypt: exactly what each end sent; another file or a changed key decrypts nothing"
+
 # --- refusals ---------------------------------------------------------------
 case_ok=0
 ip netns exec "$ns_c" tcpdump --immediate-mode -U -n -s 0 -i vc2 -w "$tmp/far.pcap" \
