@@ -71,6 +71,11 @@ run_pair() {
 	sess_s=$("$monctl" -n "${pair_s:-$ns_s}" -j sessions)
 	keys_c=$("$monctl" -n "${pair_c:-$ns_c}" -j keys 2>/dev/null)
 	keys_s=$("$monctl" -n "${pair_s:-$ns_s}" -j keys 2>/dev/null)
+	# an end without its session: its counters say which stage lost it
+	if [ "$sess_c" = "[]" ] || [ "$sess_s" = "[]" ]; then
+		diag "client: $("$monctl" -n "${pair_c:-$ns_c}" -j stats 2>&1)"
+		diag "server: $("$monctl" -n "${pair_s:-$ns_s}" -j stats 2>&1)"
+	fi
 	release_pair || rc=1
 	return $rc
 }
