@@ -15,8 +15,8 @@ set -eu
 PACKAGES="
 	make gcc libc6-dev pkg-config git perl
 	libmnl-dev libpcap-dev libssl-dev libjansson-dev openssl tcpdump tshark
-	python3-cryptography
-	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
+	python3-cryptography python3-jsonschema python3-yaml
+	linux-headers-amd64 linux-image-amd64 linux-source-6.1 linux-source-6.12 kmod
 	linux-headers-6.12-amd64 linux-image-6.12-amd64
 	sparse clang-14 libfuzzer-14-dev
 	qemu-system-x86 busybox-static cpio gzip xz-utils

@@ -3,7 +3,8 @@
 #
 # Every test of the project, as 'make check' runs them:
 #   1. host unit tests, 60 s of parser fuzzing, checks of the operator's
-#      tools and of the benchmark's arithmetic (no guest),
+#      tools, of the benchmark's arithmetic and of the netlink spec (no
+#      guest),
 #   2. style checks of the kernel code (checkpatch, W=1, sparse, kernel-doc),
 #   3. the guest suites, in one boot of the QEMU guest per Debian kernel
 #      (6.1, and 6.12 where installed), the guests side by side.
@@ -46,6 +47,10 @@ echo "${PIPESTATUS[0]}" >"$results/bench.rc"
 echo "=== package checks"
 "$top/selftests/host/package.sh" 2>&1 | tee "$results/package.tap"
 echo "${PIPESTATUS[0]}" >"$results/package.rc"
+
+echo "=== the netlink spec against the kernel's schema and YNL"
+"$top/selftests/host/ynl_spec.sh" 2>&1 | tee "$results/ynl_spec.tap"
+echo "${PIPESTATUS[0]}" >"$results/ynl_spec.rc"
 
 echo "=== style checks"
 "$top/selftests/style/run.sh" 2>&1 | tee "$results/style.tap"
@@ -122,7 +127,7 @@ echo "=== summary"
 # Every suite that should have run is named: one that left no results is
 # a failure, not a suite less in the sum.
 suites=$("$top/selftests/guest_suites.sh" --list)
-expected="unit-policy_rules unit-handshake unit-libtlsmon unit-record unit-print fuzz tools cli decrypt bench package style $suites"
+expected="unit-policy_rules unit-handshake unit-libtlsmon unit-record unit-print fuzz tools cli decrypt bench package ynl_spec style $suites"
 for rel in $kernels; do
 	for name in $suites; do
 		expected="$expected $name@$rel"
