@@ -58,6 +58,7 @@ run_suite links "$top/selftests/tlsmon/links.sh"
 run_suite flood "$top/selftests/tlsmon/flood.sh"
 run_suite load "$top/selftests/tlsmon/load.sh"
 run_suite wipe "$top/selftests/tlsmon/wipe.sh"
+run_suite ynl "$top/selftests/tlsmon/ynl.sh"
 
 # C suites expect the module loaded, and it must unload cleanly after.
 run_module_suite() {
