@@ -7,6 +7,13 @@
  * TLSMON_GENL_VERSION. Resolve the family id with CTRL_CMD_GETFAMILY; when
  * the family is unknown the module is not loaded.
  *
+ * Documentation/netlink/specs/tlsmon.yaml describes the same family in the
+ * kernel's netlink spec format (genetlink-legacy), under the names used
+ * here: a YNL client loaded from it alone (the kernel's
+ * tools/net/ynl/cli.py --spec) sends every request below and decodes every
+ * reply and notification, the role, version, cipher, directions and
+ * reason by name. make check holds the two to each other.
+ *
  * Every request acts on the network namespace of the netlink socket that
  * sends it: each namespace has its own policy, and a namespace never sees
  * another namespace's state.
