@@ -46,7 +46,7 @@ ynl() {
 # listen NAME NS GROUP COUNT: a YNL listener of GROUP in the background,
 # writing $tmp/NAME.out; returns once it joined the group
 listen() {
-	ynl "$2" listen "$3" "$4" 60 >"$tmp/$1.out" 2>&1 &
+	ynl "$2" listen "$3" "$4" 300 >"$tmp/$1.out" 2>&1 &
 	listeners="$listeners $!"
 	busywait 30000 grep -q '^joined\|^error\|Traceback' "$tmp/$1.out"
 	grep -q '^joined' "$tmp/$1.out" || { sed 's/^/#   /' "$tmp/$1.out"; return 1; }
@@ -142,71 +142,88 @@ log_test $case_ok "policy-set: a consent outside the spec's enum is refused by Y
 mcs policy set enabled on links vz export on
 
 # --- a monitored session: session-get, keys-get, peer-get, notifications --
-case_ok=0
-listen ev "$ns_c" events 2 || case_ok=1
-listen keys "$ns_c" keys 2 || case_ok=1
-hold_pair 10.79.0.2 10.79.0.2 "" "-o ff01" || case_ok=1
+# The peers hold the session for a minute at most: every request made
+# while they do goes through one YNL process (batch), one line of output
+# each, read after the pair is released.
+held_ok=0
+listen ev "$ns_c" events 2 || held_ok=1
+listen keys "$ns_c" keys 2 || held_ok=1
+hold_pair 10.79.0.2 10.79.0.2 "" "-o ff01" || held_ok=1
 sess=$(mcc -j sessions)
+keys=$(mcc -j keys)
 id=$(py "$sess" 'd[0]["id"]')
 cookie=$(py "$sess" 'd[0]["cookie"]')
 lport=$(py "$sess" 'd[0]["local_port"]')
-out=$(ynl "$ns_c" dump session-get '{}')
-expect_eq "client session-get dump" "$(py "$out" '[(s["session"]["id"], s["session"]["cookie"], s["session"]["local-port"],
+conn="\"family\": 2, \"local-addr\": \"0a4f0001\", \"peer-addr\": \"0a4f0002\", \"local-port\": $lport, \"peer-port\": $port"
+ynl "$ns_s" "dump" session-get '{}' >"$tmp/server.out" 2>&1 &
+server_pid=$!
+cat >"$tmp/batch.in" <<EOF
+dump session-get {}
+do session-get {"session": {"cookie": $cookie}}
+dump session-get {"session": {"cookie": $cookie}}
+do session-get {"session": {"cookie": $((cookie + 1000))}}
+dump keys-get {}
+do keys-get {"session": {"id": $id}}
+do keys-get {"session": {"id": $id, "cookie": $((cookie + 1000))}}
+do peer-get {"peer": {$conn}}
+selector session-get session session-get-sel {"cookie": $cookie}
+selector keys-get session keys-get-sel {"id": $id, "cookie": $cookie}
+selector peer-get peer peer-get-req {$conn, "bound-if": 0}
+EOF
+ynl "$ns_c" batch <"$tmp/batch.in" >"$tmp/batch.out" 2>&1
+wait $server_pid
+release_pair || held_ok=1
+# res N: the reply to the batch's request N
+res() { sed -n "${1}p" "$tmp/batch.out"; }
+if [ "$(wc -l <"$tmp/batch.out")" -ne "$(wc -l <"$tmp/batch.in")" ]; then
+	diag "YNL's batch printed:"
+	sed 's/^/#   /' "$tmp/batch.out"
+	held_ok=1
+fi
+
+case_ok=$held_ok
+expect_eq "client session-get dump" "$(py "$(res 1)" '[(s["session"]["id"], s["session"]["cookie"], s["session"]["local-port"],
 	s["session"]["peer-port"], s["session"]["role"], s["session"]["version"], s["session"]["cipher"], s["session"]["suite"],
 	s["session"]["dirs"], s["session"]["reason"], s["session"]["local-addr"], s["session"]["peer-addr"]) for s in d]')" \
 	"[($id, $cookie, $lport, $port, 'client', '1-3-version', 'aes-gcm-128', 65281, ['rx', 'tx'], ['suite'], '0a4f0001', '0a4f0002')]"
-out=$(ynl "$ns_s" dump session-get '{}')
-expect_eq "server session-get dump" "$(py "$out" '[(s["session"]["role"], s["session"]["local-port"], s["session"]["dirs"]) for s in d]')" \
+expect_eq "server session-get dump" "$(py "$(cat "$tmp/server.out")" '[(s["session"]["role"], s["session"]["local-port"], s["session"]["dirs"]) for s in d]')" \
 	"[('server', $port, ['rx', 'tx'])]"
-out=$(ynl "$ns_c" "do" session-get "{\"session\": {\"cookie\": $cookie}}")
-expect_eq "session-get do" "$(py "$out" '[d["session"]["id"], d["session"]["role"]]')" "[$id, 'client']"
-out=$(ynl "$ns_c" dump session-get "{\"session\": {\"cookie\": $cookie}}")
-expect_eq "session-get dump by cookie" "$(py "$out" '[s["session"]["id"] for s in d]')" "[$id]"
-out=$(ynl "$ns_c" "do" session-get "{\"session\": {\"cookie\": $((cookie + 1000))}}")
+expect_eq "session-get do" "$(py "$(res 2)" '[d["session"]["id"], d["session"]["role"]]')" "[$id, 'client']"
+expect_eq "session-get dump by cookie" "$(py "$(res 3)" '[s["session"]["id"] for s in d]')" "[$id]"
+out=$(res 4)
 expect_eq "session-get of another cookie" "${out%%:*}" "error 2 No such file or directory"
 log_test $case_ok "session-get: YNL decodes role, version, cipher, directions and reason by the spec's enums"
 
-case_ok=0
-keys=$(mcc -j keys)
-out=$(ynl "$ns_c" dump keys-get '{}')
+case_ok=$held_ok
 # one tuple a direction: (id, direction, key, iv, salt, rec_seq, installed_ns, epoch)
-ynl_keys=$(py "$out" 'sorted((m["session"]["id"], k["dir"], k["key"], k["iv"], k["salt"], k["rec-seq"], k["installed-ns"], k["epoch"])
+ynl_keys=$(py "$(res 5)" 'sorted((m["session"]["id"], k["dir"], k["key"], k["iv"], k["salt"], k["rec-seq"], k["installed-ns"], k["epoch"])
 	for m in d for k in m["key"])')
 expect_eq "keys-get dump" "$ynl_keys" \
 	"$(py "$keys" 'sorted((k["id"], [k["direction"]], k["key"], k["iv"], k["salt"], k["rec_seq"], k["installed_ns"], k["epoch"]) for k in d)')"
-expect_eq "two directions" "$(py "$out" 'sum(len(m["key"]) for m in d)')" 2
-out=$(ynl "$ns_c" "do" keys-get "{\"session\": {\"id\": $id}}")
-expect_eq "keys-get do" "$(py "$out" 'sorted((d["session"]["id"], k["dir"], k["key"], k["iv"], k["salt"], k["rec-seq"], k["installed-ns"], k["epoch"]) for k in d["key"])')" \
+expect_eq "two directions" "$(py "$(res 5)" 'sum(len(m["key"]) for m in d)')" 2
+expect_eq "keys-get do" "$(py "$(res 6)" 'sorted((d["session"]["id"], k["dir"], k["key"], k["iv"], k["salt"], k["rec-seq"], k["installed-ns"], k["epoch"]) for k in d["key"])')" \
 	"$ynl_keys"
-out=$(ynl "$ns_c" "do" keys-get "{\"session\": {\"id\": $id, \"cookie\": $((cookie + 1000))}}")
+out=$(res 7)
 expect_eq "keys-get of a wrong pair" "${out%%:*}" "error 2 No such file or directory"
 log_test $case_ok "keys-get: the keys YNL decodes equal monctl -j keys, do and dump"
 
-case_ok=0
-out=$(ynl "$ns_c" "do" peer-get "{\"peer\": {\"family\": 2, \"local-addr\": \"0a4f0001\", \"peer-addr\": \"0a4f0002\",
-	\"local-port\": $lport, \"peer-port\": $port}}")
-expect_eq "peer-get" "$(py "$out" '[d["peer"][k] for k in ("family", "local-port", "peer-port", "export", "ifindex")] + ["reason" in d["peer"]]')" \
+case_ok=$held_ok
+expect_eq "peer-get" "$(py "$(res 8)" '[d["peer"][k] for k in ("family", "local-port", "peer-port", "export", "ifindex")] + ["reason" in d["peer"]]')" \
 	"[2, $lport, $port, 1, $ifx_c, False]"
 log_test $case_ok "peer-get: the connection is on export link vy"
 
 # The request nests the spec declares (session-get-sel, keys-get-sel,
 # peer-get-req) are what the module accepts: each of their attributes is
 # taken, every other attribute of the set is refused.
-out=$(ynl "$ns_c" selector session-get session session-get-sel "{\"cookie\": $cookie}" 2>&1)
-rc=$?
-[ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
-log_test $rc "session-get accepts exactly the spec's session-get-sel"
-out=$(ynl "$ns_c" selector keys-get session keys-get-sel "{\"id\": $id, \"cookie\": $cookie}" 2>&1)
-rc=$?
-[ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
-log_test $rc "keys-get accepts exactly the spec's keys-get-sel"
-out=$(ynl "$ns_c" selector peer-get peer peer-get-req "{\"family\": 2, \"local-addr\": \"0a4f0001\",
-	\"peer-addr\": \"0a4f0002\", \"local-port\": $lport, \"peer-port\": $port, \"bound-if\": 0}" 2>&1)
-rc=$?
-[ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
-log_test $rc "peer-get accepts exactly the spec's peer-get-req"
+n=9
+for what in "session-get session-get-sel" "keys-get keys-get-sel" "peer-get peer-get-req"; do
+	out=$(res $n)
+	rc=$held_ok
+	[ "$out" = ok ] || { printf '%s\n' "$out" | tr '|' '\n' | sed 's/^ */# /'; rc=1; }
+	log_test $rc "${what% *} accepts exactly the spec's ${what#* }"
+	n=$((n + 1))
+done
 
-release_pair || case_ok=1
 case_ok=0
 busywait 15000 sh -c "[ \$(grep -c '^{' '$tmp/ev.out') -ge 2 ]" || case_ok=1
 ntf=$(notices ev)

@@ -21,6 +21,12 @@
 #                                  other attribute of the set SUBSET is a
 #                                  subset of with EINVAL; prints each
 #                                  attribute that does otherwise
+#   ynl_drive.py batch             the requests of standard input, one a
+#                                  line as "do|dump OP JSON" or "selector
+#                                  OP NEST SUBSET JSON", in one process;
+#                                  one line of output each: the reply, the
+#                                  error, or the selector's findings ("ok"
+#                                  if none), joined by " | "
 #   ynl_drive.py perm              run as a caller without CAP_NET_ADMIN:
 #                                  each command and group the spec marks
 #                                  uns-admin-perm is refused with EPERM,
@@ -87,24 +93,38 @@ SAMPLE = {'u8': 1, 'u16': 1, 'u32': 1, 'u64': 1, 'binary': b'\0\0\0\0',
           'string': 'x', 'nest': {}}
 
 
-def selector(op, nest, subset, vals):
-    ynl = family()
+def selector(ynl, op, nest, subset, vals):
     sub = ynl.attr_sets[subset]
     parent = ynl.attr_sets[sub.subset_of]
-    bad = 0
+    bad = []
     err, out = request(ynl, 'do', op, {nest: vals})
     if err:
-        print(f"{op}: {nest} {json.dumps(plain(vals))} ({subset}) refused: {out}")
-        bad += 1
+        bad.append(f"{op}: {nest} {json.dumps(plain(vals))} ({subset}) refused: {out}")
     for name, attr in parent.attrs.items():
         if name in sub.attrs or attr.type in ('unused', 'pad'):
             continue
         err, out = request(ynl, 'do', op, {nest: dict(vals, **{name: SAMPLE[attr.type]})})
         if err != errno.EINVAL:
-            print(f"{op}: {nest} attribute {name}, outside {subset}: "
-                  f"{'accepted' if not err else out}")
-            bad += 1
-    return 1 if bad else 0
+            bad.append(f"{op}: {nest} attribute {name}, outside {subset}: "
+                       f"{'accepted' if not err else out}")
+    return bad
+
+
+def batch():
+    ynl = family()
+    for line in sys.stdin:
+        words = line.split(None, 1)
+        if not words:
+            continue
+        if words[0] == 'selector':
+            op, nest, subset, vals = words[1].split(None, 3)
+            bad = selector(ynl, op, nest, subset, json.loads(vals))
+            print(' | '.join(bad) if bad else 'ok', flush=True)
+            continue
+        op, vals = words[1].split(None, 1)
+        err, out = request(ynl, words[0], op, json.loads(vals))
+        print(f"error {err} {out}" if err else json.dumps(plain(out)), flush=True)
+    return 0
 
 
 # A request of each command, which needs nothing to exist: a command the
@@ -163,10 +183,15 @@ def main():
     if cmd == 'listen':
         return listen(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
     if cmd == 'selector':
-        return selector(sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5]))
+        bad = selector(family(), sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5]))
+        for b in bad:
+            print(b)
+        return 1 if bad else 0
+    if cmd == 'batch':
+        return batch()
     if cmd == 'perm':
         return perm()
-    print(f"usage: {sys.argv[0]} do|dump|listen|selector|perm ...", file=sys.stderr)
+    print(f"usage: {sys.argv[0]} do|dump|listen|selector|batch|perm ...", file=sys.stderr)
     return 2
 
 
