@@ -17,7 +17,7 @@
 #   ynl_drive.py selector OP NEST SUBSET JSON
 #                                  the request nest NEST of OP accepts the
 #                                  attributes of the spec's SUBSET (JSON
-#                                  gives their values) and refuses every
+#                                  gives a value of each) and refuses every
 #                                  other attribute of the set SUBSET is a
 #                                  subset of with EINVAL; prints each
 #                                  attribute that does otherwise
@@ -97,6 +97,9 @@ def selector(ynl, op, nest, subset, vals):
     sub = ynl.attr_sets[subset]
     parent = ynl.attr_sets[sub.subset_of]
     bad = []
+    if sorted(vals) != sorted(sub.attrs):
+        bad.append(f"{op}: {subset} is {sorted(sub.attrs)}, the values given "
+                   f"are of {sorted(vals)}")
     err, out = request(ynl, 'do', op, {nest: vals})
     if err:
         bad.append(f"{op}: {nest} {json.dumps(plain(vals))} ({subset}) refused: {out}")
