@@ -8,8 +8,9 @@
 # python3-jsonschema, YNL's Python library loads it, and every C name it
 # defines (family, version, constants, enums and flags, attribute sets,
 # commands, multicast groups) exists in uapi/linux/tlsmon.h or linux/tls.h
-# with the value the spec gives. The guest suite tlsmon/ynl.sh drives the
-# module with YNL through the same spec.
+# with the value the spec gives, and YNL's C generator renders it. The
+# guest suite tlsmon/ynl.sh drives the module with YNL through the same
+# spec.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -79,5 +80,22 @@ if [ $rc -eq 0 ]; then
 fi
 [ $rc -eq 0 ] || sed 's/^/# /' "$tmp/err" | head -40
 log_test $rc "every C name of the spec is in the uapi header with the spec's value"
+
+# YNL's C generator reads the spec where the kernel keeps its specs (it
+# finds the schema beside them): each of its outputs is rendered, and
+# the uapi header it writes compiles alone.
+rc=0
+mkdir -p "$ynl_dir/Documentation/netlink/specs"
+cp "$spec" "$ynl_dir/Documentation/netlink/specs/tlsmon.yaml"
+for mode in uapi kernel user; do
+	(cd "$lib" && timeout 120 "$python" ynl-gen-c.py --mode $mode --header \
+		--spec ../../../Documentation/netlink/specs/tlsmon.yaml -o "$tmp/$mode.h") \
+		>"$tmp/err" 2>&1 || { diag "ynl-gen-c.py --mode $mode failed:"; sed 's/^/#   /' "$tmp/err" | tail -5; rc=1; }
+done
+if [ $rc -eq 0 ]; then
+	${CC:-gcc} -fsyntax-only -Wall -Werror -x c "$tmp/uapi.h" 2>"$tmp/err" ||
+		{ sed 's/^/# /' "$tmp/err" | head -10; rc=1; }
+fi
+log_test $rc "YNL's C generator renders the spec; its uapi header compiles alone"
 
 ktap_finish
