@@ -17,7 +17,10 @@ stamp=$dir/.extracted
 # the stamp names what was extracted: a longer list extracts again
 files="Documentation/netlink/genetlink*.yaml tools/net/ynl/cli.py tools/net/ynl/lib/*
 tools/net/ynl/ynl-gen-c.py MAINTAINERS"
-[ -e "$stamp" ] && [ "$stamp" -nt "$src" ] && [ "$(cat "$stamp")" = "$files" ] && exit 0
+if [ -e "$stamp" ] && [ "$stamp" -nt "$src" ] && [ "$(cat "$stamp")" = "$files" ]; then
+	touch "$stamp"  # up to date for make too
+	exit 0
+fi
 if [ ! -r "$src" ]; then
 	echo "ynl_src: $src is missing: install linux-source-6.12 (scripts/install-deps.sh)" >&2
 	exit 1
