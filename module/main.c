@@ -13,6 +13,7 @@
 #include "ktls.h"
 #include "netlink.h"
 #include "netns.h"
+#include "policy.h"
 #include "session.h"
 
 static int __init tlsmon_init(void)
@@ -43,6 +44,9 @@ static int __init tlsmon_init(void)
 	err = tlsmon_flow_caches_create();
 	if (err)
 		goto err_session_cache;
+	err = tlsmon_policy_cache_create();
+	if (err)
+		goto err_flow_cache;
 	/* Namespaces get their state before a request or probe can use it. */
 	err = tlsmon_netns_register();
 	if (err)
@@ -67,6 +71,8 @@ err_netns:
 	tlsmon_netns_unregister();
 err_cache:
 	rcu_barrier();
+	tlsmon_policy_cache_destroy();
+err_flow_cache:
 	tlsmon_flow_caches_destroy();
 err_session_cache:
 	tlsmon_session_cache_destroy();
@@ -84,8 +90,13 @@ static void __exit tlsmon_exit(void)
 	tlsmon_audit_unregister();
 	tlsmon_genl_unregister();
 	tlsmon_netns_unregister();
-	/* Sessions freed by call_rcu() run module code and use their cache. */
+	/*
+	 * Sessions and policies freed by call_rcu() run module code and use
+	 * their caches; a policy still allocated after this is a leak, which
+	 * kmem_cache_destroy() reports.
+	 */
 	rcu_barrier();
+	tlsmon_policy_cache_destroy();
 	tlsmon_flow_caches_destroy();
 	tlsmon_session_cache_destroy();
 	tlsmon_debug_wipe_unregister();

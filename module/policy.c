@@ -31,6 +31,62 @@ module_param(delegate_netns, bool, 0644);
 MODULE_PARM_DESC(delegate_netns,
 		 "let namespace owners, not only the host's administrator, turn monitoring and export on (default: no)");
 
+/*
+ * Every version of every namespace's policy comes from this cache, so that
+ * the kernel itself checks that each one is freed: kmem_cache_destroy()
+ * at module exit warns "Slab cache still has objects" for any left, and
+ * /sys/kernel/slab/tlsmon_policy/objects counts the live ones (one per
+ * namespace, plus the replaced versions still waiting for their grace
+ * period). The constructor keeps the cache from being merged with another
+ * of the same size (slab_unmergeable() and find_mergeable() refuse caches
+ * with one), which would hide both the count and the warning; it also
+ * makes every free object zero, which tlsmon_policy_free_rcu() keeps true.
+ * Created at module init, destroyed at exit after rcu_barrier(): policies
+ * are freed from RCU callbacks (call_rcu(), not kfree_rcu(), whose batches
+ * rcu_barrier() does not wait for in this kernel).
+ */
+static struct kmem_cache *tlsmon_policy_cache;
+
+static void tlsmon_policy_ctor(void *obj)
+{
+	memset(obj, 0, sizeof(struct tlsmon_policy_obj));
+}
+
+int tlsmon_policy_cache_create(void)
+{
+	tlsmon_policy_cache = kmem_cache_create("tlsmon_policy",
+						sizeof(struct tlsmon_policy_obj),
+						0, 0, tlsmon_policy_ctor);
+	return tlsmon_policy_cache ? 0 : -ENOMEM;
+}
+
+void tlsmon_policy_cache_destroy(void)
+{
+	kmem_cache_destroy(tlsmon_policy_cache);
+}
+
+static void tlsmon_policy_free_rcu(struct rcu_head *head)
+{
+	struct tlsmon_policy_obj *obj = container_of(head, struct tlsmon_policy_obj, rcu);
+
+	/* no key material: cleared for the constructor's sake */
+	memset(obj, 0, sizeof(*obj));
+	kmem_cache_free(tlsmon_policy_cache, obj);
+}
+
+/* @obj is freed once the readers that may still see it are done. */
+static void tlsmon_policy_free(struct tlsmon_policy_obj *obj)
+{
+	call_rcu(&obj->rcu, tlsmon_policy_free_rcu);
+}
+
+/* A version never published: no reader has seen it. */
+static void tlsmon_policy_discard(struct tlsmon_policy_obj *obj)
+{
+	memset(obj, 0, sizeof(*obj));
+	kmem_cache_free(tlsmon_policy_cache, obj);
+}
+
 static const char tlsmon_widen_refused[] =
 	"turning monitoring on or widening it needs CAP_NET_ADMIN in the initial user namespace";
 
@@ -131,7 +187,7 @@ int tlsmon_policy_update(struct net *net,
 	unsigned int wiped = 0;
 	int err;
 
-	new = kmalloc(sizeof(*new), GFP_KERNEL);
+	new = kmem_cache_alloc(tlsmon_policy_cache, GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;
 
@@ -159,7 +215,7 @@ int tlsmon_policy_update(struct net *net,
 	}
 	if (err) {
 		mutex_unlock(&tn->lock);
-		kfree(new);
+		tlsmon_policy_discard(new);
 		return err;
 	}
 	rcu_assign_pointer(tn->policy, new);
@@ -176,7 +232,7 @@ int tlsmon_policy_update(struct net *net,
 	tlsmon_audit_policy(net, &old->cfg, &new->cfg, wiped, host_admin);
 	mutex_unlock(&tn->lock);
 
-	kfree_rcu(old, rcu);
+	tlsmon_policy_free(old);
 	return 0;
 }
 
@@ -211,13 +267,13 @@ void tlsmon_policy_link_gone(struct net_device *dev)
 	 * A notifier cannot fail, and a stale link must not stay listed
 	 * (its index could name another device later): a small object.
 	 */
-	new = kmalloc(sizeof(*new), GFP_KERNEL | __GFP_NOFAIL);
+	new = kmem_cache_alloc(tlsmon_policy_cache, GFP_KERNEL | __GFP_NOFAIL);
 	mutex_lock(&tn->lock);
 	old = rcu_dereference_protected(tn->policy, lockdep_is_held(&tn->lock));
 	new->cfg = old->cfg;
 	if (!tlsmon_policy_drop_link(&new->cfg, dev->ifindex)) {
 		mutex_unlock(&tn->lock);
-		kfree(new);
+		tlsmon_policy_discard(new);
 		return;
 	}
 	rcu_assign_pointer(tn->policy, new);
@@ -228,7 +284,7 @@ void tlsmon_policy_link_gone(struct net_device *dev)
 	tlsmon_audit_policy(net, &old->cfg, &new->cfg, 0,
 			    capable(CAP_NET_ADMIN));
 	mutex_unlock(&tn->lock);
-	kfree_rcu(old, rcu);
+	tlsmon_policy_free(old);
 }
 
 /**
@@ -242,7 +298,8 @@ int tlsmon_policy_init(struct net *net)
 	struct tlsmon_net *tn = tlsmon_net(net);
 	struct tlsmon_policy_obj *obj;
 
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	/* zero, as every free object of the cache is */
+	obj = kmem_cache_alloc(tlsmon_policy_cache, GFP_KERNEL);
 	if (!obj)
 		return -ENOMEM;
 	tlsmon_policy_defaults(&obj->cfg);
@@ -270,7 +327,7 @@ void tlsmon_policy_exit(struct net *net)
 	mutex_unlock(&tn->lock);
 	if (obj->cfg.enabled)
 		tlsmon_audit_net_exit(net);
-	kfree_rcu(obj, rcu);
+	tlsmon_policy_free(obj);
 	mutex_destroy(&tn->lock);
 	pr_debug("netns %u: policy freed\n", net->ns.inum);
 }

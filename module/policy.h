@@ -12,15 +12,19 @@
  * @cfg: the policy; never modified once published
  * @rcu: frees the object after the readers of the old version are done
  *
- * Lifetime: allocated by tlsmon_policy_init(), tlsmon_policy_update() or
+ * Lifetime: allocated from the tlsmon_policy slab cache by
+ * tlsmon_policy_init(), tlsmon_policy_update() or
  * tlsmon_policy_link_gone(), published with rcu_assign_pointer(), freed
- * with kfree_rcu() when replaced or when the namespace goes away.
+ * by an RCU callback (call_rcu()) when replaced or when the namespace
+ * goes away; a version refused before publication is freed at once.
  */
 struct tlsmon_policy_obj {
 	struct tlsmon_policy cfg;
 	struct rcu_head rcu;
 };
 
+int tlsmon_policy_cache_create(void);
+void tlsmon_policy_cache_destroy(void);
 void tlsmon_policy_read(const struct net *net, struct tlsmon_policy *out);
 int tlsmon_policy_update(struct net *net,
 			 const struct tlsmon_policy_change *change,
