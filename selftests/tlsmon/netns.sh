@@ -10,7 +10,10 @@
 #
 # Each namespace has a policy of its own, created with the namespace and
 # freed with it. The module is loaded with dynamic debug on, so the kernel
-# log records every policy created and freed (WireGuard's selftest habit).
+# log records every policy created (WireGuard's selftest habit); that each
+# one is freed is the kernel's own check: policies come from the slab cache
+# tlsmon_policy, whose live objects /sys/kernel/slab counts and whose
+# destruction at unload warns "Slab cache still has objects" if any is left.
 #
 # Run as root in a throwaway machine (the QEMU guest): it loads and unloads
 # the module.
@@ -35,6 +38,8 @@ cleanup() {
 	ip netns del "$ns_b" 2>/dev/null
 	ip link del tmlk$suffix 2>/dev/null
 	rmmod tlsmon 2>/dev/null
+	[ -n "${kpid:-}" ] && kill "$kpid" 2>/dev/null
+	rm -f "$klog"
 }
 trap cleanup EXIT
 
@@ -42,6 +47,29 @@ trap cleanup EXIT
 count_log() {
 	dmesg | sed -n "/tlsmon-selftest-start-$suffix/,\$p" | grep -c -E "$1"
 }
+
+# klog_start / klog_stop: the kernel's log from now on, as it comes, in
+# $klog: a leak report is long, and a hundred of them push the start of
+# the test out of the log buffer that count_log reads
+klog=$(mktemp)
+klog_start() {
+	: >"$klog"
+	dmesg -W >"$klog" 2>/dev/null &
+	kpid=$!
+	echo "tlsmon-selftest-klog-$suffix" >/dev/kmsg
+	busywait 5000 grep -q "tlsmon-selftest-klog-$suffix" "$klog"
+}
+klog_stop() {
+	echo "tlsmon-selftest-klog-end-$suffix" >/dev/kmsg
+	busywait 5000 grep -q "tlsmon-selftest-klog-end-$suffix" "$klog"
+	kill "$kpid"
+	wait "$kpid" 2>/dev/null
+}
+# the reports of a slab cache destroyed with objects left: the warning of
+# kmem_cache_destroy() (mm/slab_common.c) and SLUB's list of the objects
+# (mm/slub.c: "Objects remaining in tlsmon_policy on ..." in 6.1,
+# "Objects remaining on ..." in 6.12)
+leak_re='Slab cache still has objects|BUG tlsmon_policy .*Objects remaining'
 
 ns_inum() {
 	ip netns exec "$1" readlink /proc/self/ns/net | tr -dc '0-9'
@@ -105,19 +133,58 @@ log_test $? "a bad value is named (exit 2) even without the module"
 ip netns add "$ns_a" && ip netns add "$ns_b" || ktap_bail "create the namespaces"
 cycles=100
 ok=0
+klog_start
 for i in $(seq $cycles); do
 	insmod "$ko" dyndbg=+p || break
 	rmmod tlsmon || break
 	ok=$i
 done
-created=$(count_log 'tlsmon: netns [0-9]+: policy created')
-freed=$(count_log 'tlsmon: netns [0-9]+: policy freed')
-diag "$ok of $cycles load/unload cycles, $created policies created, $freed freed"
-[ $ok -eq $cycles ] && [ "$created" -eq $((3 * cycles)) ] &&
-	[ "$freed" -eq "$created" ] && [ ! -e /sys/module/tlsmon ]
-log_test $? "load and unload $cycles times, every policy freed"
+klog_stop
+created=$(grep -c -E 'tlsmon: netns [0-9]+: policy created' "$klog")
+leaks=$(grep -c -E "$leak_re" "$klog")
+diag "$ok of $cycles load/unload cycles, $created policies created, $leaks leak reports"
+[ $ok -eq $cycles ] && [ "$created" -eq $((3 * cycles)) ] && [ "$leaks" -eq 0 ] &&
+	[ ! -e /sys/module/tlsmon ] && [ ! -e /sys/kernel/slab/tlsmon_policy ]
+log_test $? "load and unload $cycles times, every policy freed (no slab cache left with objects)"
 
 insmod "$ko" dyndbg=+p || ktap_bail "load the module"
+
+# --- every policy freed, by the slab cache's count ------------------------
+# policies: the live objects of the cache, once SLUB has flushed its
+# per-CPU slabs (whose free objects it would count as in use otherwise).
+# A policy replaced or whose namespace is gone is freed after an RCU grace
+# period: wait_policies N waits until the count is exactly N.
+slab=/sys/kernel/slab/tlsmon_policy
+policies() {
+	echo 1 >"$slab/shrink" && cut -d' ' -f1 "$slab/objects"
+}
+wait_policies() {
+	busywait 30000 sh -c "[ \"\$(echo 1 >$slab/shrink && cut -d' ' -f1 $slab/objects)\" = $1 ]" && return 0
+	diag "tlsmon_policy objects: $(policies), expected $1"
+	return 1
+}
+# merged with another cache, its count and its leak report would be the
+# other cache's: sysfs then shows the name as a link to the merged cache
+[ -d "$slab" ] && [ ! -L "$slab" ] && [ -r "$slab/objects" ]
+log_test $? "the policies have a slab cache of their own (not merged)"
+base=$(policies)
+diag "$base policies with the module just loaded"
+pns=tlsmon-p-$suffix
+for i in 1 2 3 4 5; do
+	ip netns add "$pns$i" || break
+done
+wait_policies $((base + 5))
+log_test $? "5 namespaces created: 5 more policies in the slab cache"
+for i in $(seq 10); do
+	"$monctl" -n "${pns}1" policy set mark "$i" && "$monctl" -n "${pns}2" policy set suites 0xff0$((i % 4 + 1)) || break
+done
+wait_policies $((base + 5))
+log_test $? "20 policy changes: every replaced version freed after its grace period"
+for i in 1 2 3 4 5; do
+	ip netns del "$pns$i"
+done
+wait_policies "$base"
+log_test $? "the 5 namespaces deleted: their policies freed"
 # an Ethernet link of the init namespace to export on
 lk=tmlk$suffix
 ip link add "$lk" type veth peer "tmlp$suffix" || ktap_bail "create the veth pair"
@@ -172,8 +239,8 @@ ip netns del "$ns_a-new"
 
 inum=$(ns_inum "$ns_a")
 ip netns del "$ns_a"
-busywait 10000 sh -c "dmesg | grep -q 'tlsmon: netns $inum: policy freed'"
-log_test $? "deleting a namespace frees its policy"
+wait_policies $((base - 1))
+log_test $? "deleting a namespace frees its policy (one object fewer in the slab cache)"
 busywait 10000 sh -c "dmesg | grep -q 'tlsmon: netns $inum: monitoring stops'"
 log_test $? "deleting a namespace with monitoring on is logged"
 ip netns add "$ns_a"
@@ -474,6 +541,10 @@ diag "30 toggles in ${elapsed} s: $lines of 60 change lines logged"
 [ "$lines" -ge 1 ] && [ "$lines" -le $(( 10 * ((elapsed + 1) / 5 + 1) )) ] && [ "$lines" -lt 60 ]
 log_test $? "30 toggles by an unprivileged namespace owner: the log lines are rate-limited"
 
+klog_start
 rmmod tlsmon
-log_test $? "unload with namespaces present"
+rc=$?
+klog_stop
+[ $rc -eq 0 ] && [ "$(grep -c -E "$leak_re" "$klog")" -eq 0 ] && [ ! -e "$slab" ]
+log_test $? "unload with namespaces present: every policy freed, the slab cache destroyed"
 ktap_finish
