@@ -29,9 +29,18 @@
  *               serves one connection after another until killed. Both
  *               ends set TCP_NODELAY, so that no flight waits for a
  *               delayed ACK
- *   -R          with -r, client: resume the first connection's session on
- *               every later one (an abbreviated handshake, no public-key
- *               operation), and fail if the server does not resume it
+ *   -R          resume a session: with -r, the client resumes the first
+ *               connection's session on every later one (an abbreviated
+ *               handshake, no public-key operation) and fails if the
+ *               server does not resume it. Without -r, both ends first
+ *               make a connection of their own (a full handshake, 64
+ *               bytes each way, closed; it prints "first handshake ...")
+ *               and the connection the other options describe resumes
+ *               its session: the client fails if the server did not
+ *               resume it, the server if the client did not offer it;
+ *               both print "session resumed"
+ *   -Q          with -R and without -r: the first connection signals
+ *               consent (as -C) whether or not the resumed one does
  *
  * It prints one line "handshake VERSION SUITE ktls=DIRS consent=BITS
  * monitored=yes|no reason=... cookie=N session=ID ets=none|present|malformed
@@ -58,7 +67,7 @@
 #include "libtlsmon.h"
 
 static struct {
-	bool server, tls12, consent, plain, sendfile, resume, refuse;
+	bool server, tls12, consent, plain, sendfile, resume, refuse, first_consent;
 	const char *cipher, *cert, *key, *ca, *out, *wait, *msg;
 	size_t bytes;
 	unsigned int repeat;
@@ -85,7 +94,7 @@ static void fill(unsigned char *buf, size_t off, size_t n, bool from_server)
 		buf[i] = pattern(from_server, off + i);
 }
 
-static SSL_CTX *make_ctx(void)
+static SSL_CTX *make_ctx(bool consent)
 {
 	SSL_CTX *ctx = SSL_CTX_new(o.server ? TLS_server_method() : TLS_client_method());
 	int v = o.tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
@@ -103,7 +112,7 @@ static SSL_CTX *make_ctx(void)
 	if (o.plain) {
 		SSL_CTX_set_options(ctx, SSL_OP_ENABLE_KTLS);
 	} else {
-		err = tlsmon_ssl_ctx_setup(ctx, o.consent ?
+		err = tlsmon_ssl_ctx_setup(ctx, consent ?
 					   (o.server ? TLSMON_LIB_MONITOR : TLSMON_LIB_OFFER) :
 					   o.refuse ? TLSMON_LIB_REFUSE : 0);
 		if (err) {
@@ -141,7 +150,7 @@ static int tcp_socket(const char *addr, const char *port)
 			die("bind/listen");
 		printf("listening\n");
 		fflush(stdout);
-		if (o.repeat) {
+		if (o.repeat || o.resume) {
 			freeaddrinfo(ai);
 			return lfd;
 		}
@@ -156,7 +165,7 @@ static int tcp_socket(const char *addr, const char *port)
 	return fd;
 }
 
-static void report(SSL *ssl)
+static void report(SSL *ssl, const char *what)
 {
 	int k = tlsmon_ssl_ktls(ssl), c = o.plain ? 0 : tlsmon_ssl_consent(ssl);
 	static const char *const ets[] = { "none", "present", "malformed" };
@@ -171,8 +180,8 @@ static void report(SSL *ssl)
 	}
 	if (!o.plain && tlsmon_ssl_signals(ssl, &sig) < 0)
 		die("tlsmon_ssl_signals");
-	printf("handshake %s %s ktls=%s%s%s consent=%s%s%s monitored=%s reason=%s%s%s cookie=%llu session=%llu ets=%s fp=%s\n",
-	       SSL_get_version(ssl), SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl)),
+	printf("%s %s %s ktls=%s%s%s consent=%s%s%s monitored=%s reason=%s%s%s cookie=%llu session=%llu ets=%s fp=%s\n",
+	       what, SSL_get_version(ssl), SSL_CIPHER_standard_name(SSL_get_current_cipher(ssl)),
 	       k & TLSMON_LIB_DIR_TX ? "tx" : "", k == 3 ? "," : "",
 	       k & TLSMON_LIB_DIR_RX ? "rx" : k ? "" : "none",
 	       c & TLSMON_LIB_SENT ? "sent" : "", c == 3 ? "," : "",
@@ -186,14 +195,14 @@ static void report(SSL *ssl)
 	fflush(stdout);
 }
 
-static void send_pattern(SSL *ssl)
+static void send_pattern(SSL *ssl, size_t bytes)
 {
 	unsigned char buf[16384];
 	size_t off = 0, n;
 	int w;
 
-	while (off < o.bytes) {
-		n = o.bytes - off < sizeof(buf) ? o.bytes - off : sizeof(buf);
+	while (off < bytes) {
+		n = bytes - off < sizeof(buf) ? bytes - off : sizeof(buf);
 		fill(buf, off, n, o.server);
 		w = SSL_write(ssl, buf, n);
 		if (w <= 0)
@@ -228,20 +237,21 @@ static void sendfile_pattern(SSL *ssl)
 	close(fd);
 }
 
-static void recv_pattern(SSL *ssl)
+/* @bytes of the peer's pattern, written to @path if not NULL */
+static void recv_pattern(SSL *ssl, size_t bytes, const char *path)
 {
 	unsigned char buf[16384];
 	size_t off = 0, i;
 	FILE *out = NULL;
 	int r;
 
-	if (o.out) {
-		out = fopen(o.out, "w");
+	if (path) {
+		out = fopen(path, "w");
 		if (!out)
 			die("opening the output file");
 	}
-	while (off < o.bytes) {
-		size_t want = o.bytes - off < sizeof(buf) ? o.bytes - off : sizeof(buf);
+	while (off < bytes) {
+		size_t want = bytes - off < sizeof(buf) ? bytes - off : sizeof(buf);
 
 		r = SSL_read(ssl, buf, want);
 		if (r <= 0)
@@ -257,10 +267,6 @@ static void recv_pattern(SSL *ssl)
 	}
 	if (out && fclose(out))
 		die("writing the output file");
-	if (o.repeat)
-		return;
-	printf("received %zu bytes ok\n", off);
-	fflush(stdout);
 }
 
 /* A line each way, for people to read (the demonstration). */
@@ -297,7 +303,7 @@ static void recv_line(SSL *ssl)
 static void usage(void)
 {
 	fprintf(stderr, "usage: ssl_peer server|client ADDR PORT [-2|-3] [-c CIPHER] [-C] [-P]\n"
-		"       [-n BYTES] [-f] [-o FILE] [-m TEXT] [-w FILE] [-r SECONDS [-R]]\n"
+		"       [-n BYTES] [-f] [-o FILE] [-m TEXT] [-w FILE] [-r SECONDS] [-R [-Q]]\n"
 		"       [-k CERT -K KEY | -A CA]\n");
 	exit(2);
 }
@@ -312,6 +318,8 @@ static double now_s(void)
 
 /* -R: the session every connection after the first resumes (client). */
 static SSL_SESSION *resume;
+/* -R: the connection being made is not the first, and must be resumed */
+static bool resuming;
 
 /* A TLS connection on @fd, its handshake done. */
 static SSL *handshake(SSL_CTX *ctx, int fd)
@@ -330,15 +338,64 @@ static SSL *handshake(SSL_CTX *ctx, int fd)
 		fflush(stdout);
 		die("handshake failed");
 	}
-	if (!o.server && o.resume) {
-		if (!resume)
-			resume = SSL_get1_session(ssl);
-		else if (!SSL_session_reused(ssl))
-			die("the server did not resume the session");
-		if (!resume)
-			die("SSL_get1_session");
-	}
+	if (resuming && !SSL_session_reused(ssl))
+		die(o.server ? "the client did not resume the session" :
+			       "the server did not resume the session");
 	return ssl;
+}
+
+/*
+ * -R: @ssl's exchange is over; the connections after it resume its
+ * session. Taken only now: a TLS 1.3 server's tickets follow its
+ * Finished, and the client reads them with the data.
+ */
+static void keep_session(SSL *ssl)
+{
+	if (!o.resume || resuming)
+		return;
+	resuming = true;
+	if (o.server)
+		return;
+	resume = SSL_get1_session(ssl);
+	if (!resume || !SSL_SESSION_is_resumable(resume))
+		die("no resumable session from the first connection");
+}
+
+/*
+ * -R without -r: the connection on @fd whose session the next one
+ * resumes, with @ctx (its own with -Q).
+ */
+static void first_connection(SSL_CTX *ctx, int fd)
+{
+	SSL *ssl = handshake(ctx, fd);
+
+	report(ssl, "first handshake");
+	if (o.server) {
+		recv_pattern(ssl, 64, NULL);
+		send_pattern(ssl, 64);
+	} else {
+		send_pattern(ssl, 64);
+		recv_pattern(ssl, 64, NULL);
+	}
+	keep_session(ssl);
+	SSL_shutdown(ssl);
+	SSL_free(ssl);
+	close(fd);
+}
+
+/*
+ * -Q, server: the first connection's context and the resumed one's are
+ * two, and each encrypts session tickets with its own keys unless told
+ * otherwise: @ctx takes @first's.
+ */
+static void share_ticket_keys(SSL_CTX *first, SSL_CTX *ctx)
+{
+	unsigned char keys[80];
+
+	if (SSL_CTX_get_tlsext_ticket_keys(first, keys, sizeof(keys)) != 1 ||
+	    SSL_CTX_set_tlsext_ticket_keys(ctx, keys, sizeof(keys)) != 1)
+		die("sharing the session ticket keys");
+	OPENSSL_cleanse(keys, sizeof(keys));
 }
 
 /* -r: time spent in each phase of the connections, summed (seconds) */
@@ -362,13 +419,14 @@ static void rate_session(SSL_CTX *ctx, int fd)
 	t1 = now_s();
 	phase[1] += t1 - t0;
 	if (o.server) {
-		recv_pattern(ssl);
-		send_pattern(ssl);
+		recv_pattern(ssl, o.bytes, o.out);
+		send_pattern(ssl, o.bytes);
 	} else {
-		send_pattern(ssl);
-		recv_pattern(ssl);
+		send_pattern(ssl, o.bytes);
+		recv_pattern(ssl, o.bytes, o.out);
 	}
 	t2 = now_s();
+	keep_session(ssl);
 	phase[2] += t2 - t1;
 	/* OpenSSL turns kTLS on for reading once the handshake's last record is read */
 	if (tlsmon_ssl_ktls(ssl) != (TLSMON_LIB_DIR_TX | TLSMON_LIB_DIR_RX))
@@ -418,16 +476,16 @@ static int rate(SSL_CTX *ctx, const char *addr, const char *port)
 
 int main(int argc, char **argv)
 {
+	SSL_CTX *ctx, *first = NULL;
 	struct stat sb;
-	SSL_CTX *ctx;
+	int fd, lfd, c;
 	SSL *ssl;
-	int fd, c;
 
 	if (argc < 4 || (strcmp(argv[1], "server") && strcmp(argv[1], "client")))
 		usage();
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((c = getopt(argc, argv, "23c:CPXn:fo:m:w:r:Rk:K:A:")) != -1) {
+	while ((c = getopt(argc, argv, "23c:CPXn:fo:m:w:r:RQk:K:A:")) != -1) {
 		switch (c) {
 		case '2': o.tls12 = true; break;
 		case '3': o.tls12 = false; break;
@@ -442,21 +500,43 @@ int main(int argc, char **argv)
 		case 'w': o.wait = optarg; break;
 		case 'r': o.repeat = atoi(optarg); break;
 		case 'R': o.resume = true; break;
+		case 'Q': o.first_consent = true; break;
 		case 'k': o.cert = optarg; break;
 		case 'K': o.key = optarg; break;
 		case 'A': o.ca = optarg; break;
 		default: usage();
 		}
 	}
-	if ((o.server ? !o.cert || !o.key : !o.ca) || (o.resume && !o.repeat))
+	if ((o.server ? !o.cert || !o.key : !o.ca) ||
+	    (o.first_consent && (!o.resume || o.repeat)))
 		usage();
 
-	ctx = make_ctx();
+	ctx = make_ctx(o.consent);
 	if (o.repeat)
 		return rate(ctx, argv[2], argv[3]);
 	fd = tcp_socket(argv[2], argv[3]);
+	if (o.resume) {
+		first = o.first_consent ? make_ctx(true) : ctx;
+		if (o.server && first != ctx)
+			share_ticket_keys(first, ctx);
+		lfd = fd;
+		if (o.server)
+			fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			die("accept");
+		first_connection(first, fd);
+		fd = o.server ? accept(lfd, NULL, NULL) : tcp_socket(argv[2], argv[3]);
+		if (fd < 0)
+			die("accept");
+		if (o.server)
+			close(lfd);
+	}
 	ssl = handshake(ctx, fd);
-	report(ssl);
+	report(ssl, "handshake");
+	if (o.resume) {
+		printf("session resumed\n");
+		fflush(stdout);
+	}
 
 	if (o.msg && o.server) {
 		recv_line(ssl);
@@ -465,14 +545,18 @@ int main(int argc, char **argv)
 		send_line(ssl);
 		recv_line(ssl);
 	} else if (o.server) {
-		recv_pattern(ssl);
+		recv_pattern(ssl, o.bytes, o.out);
+		printf("received %zu bytes ok\n", o.bytes);
+		fflush(stdout);
 		if (o.sendfile)
 			sendfile_pattern(ssl);
 		else
-			send_pattern(ssl);
+			send_pattern(ssl, o.bytes);
 	} else {
-		send_pattern(ssl);
-		recv_pattern(ssl);
+		send_pattern(ssl, o.bytes);
+		recv_pattern(ssl, o.bytes, o.out);
+		printf("received %zu bytes ok\n", o.bytes);
+		fflush(stdout);
 	}
 	if (o.wait) {
 		printf("ready\n");
@@ -483,6 +567,9 @@ int main(int argc, char **argv)
 	SSL_shutdown(ssl);
 	SSL_free(ssl);
 	close(fd);
+	SSL_SESSION_free(resume);
+	if (first != ctx)
+		SSL_CTX_free(first);
 	SSL_CTX_free(ctx);
 	return 0;
 }
