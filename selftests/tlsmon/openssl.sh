@@ -294,6 +294,127 @@ expect_eq "sessions" "$sess_c $sess_s" "[] []"
 expect_eq "keys" "$keys_c $keys_s" "[] []"
 log_test $case_ok "TLS_AES_128_GCM_SHA256 negotiated without consent: not monitored, no keys"
 
+# --- resumed sessions ---------------------------------------------------
+# ssl_peer -R: both ends first make a connection of their own (a full
+# handshake, 64 bytes each way, closed), then the connection held open
+# resumes its session: an abbreviated handshake, no certificate. Each end
+# fails unless it was resumed (the client: the server accepted the ticket;
+# the server: the client offered it), and prints "session resumed". The
+# first connection's session may still be listed for a moment after its
+# close: the checks below pick the held connection's by its cookie.
+#
+# resumed_field END NAME: field NAME of END's first (full) handshake
+resumed_field() {
+	sed -n "s/^first handshake .* $2=\([^ ]*\).*/\1/p" "$tmp/$1.out"
+}
+# of_cookie JSON COOKIE EXPR: EXPR with r = the record of COOKIE, or "none"
+of_cookie() {
+	python3 -c 'import json,sys; d=[r for r in json.loads(sys.argv[1]) if r.get("cookie") == int(sys.argv[2])]
+print(eval(sys.argv[3], {"r": d[0]}) if len(d) == 1 else "none" if not d else "several")' "$1" "$2" "$3"
+}
+# resumed_both END: "yes" if END resumed its first connection's session
+resumed_both() {
+	[ "$(grep -c '^session resumed$' "$tmp/$1.out")" = 1 ] && echo yes || echo no
+}
+
+mcc policy set mark 0x100/0xf00 || ktap_bail "set the client's mark"
+mcs policy set mark 0x200/0xf00 || ktap_bail "set the server's mark"
+
+# resumed_case VERSION CIPHER KTLS_DIRS: consent in both ends' hellos of
+# the resumed connection: tagged and exported like a full handshake
+resumed_case() {
+	local version=$1 cipher=$2 dirs=$3 tpid ck cs idc ids sc ss_ mk_c mk_s
+	case_ok=0
+	rm -f "$tmp/cap.pcap"
+	ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
+	tpid=$!
+	busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+	hold_pair 10.79.0.2 10.79.0.2 "-$version -c $cipher -R -C -n 300000 -o $tmp/s.bin $srv" \
+		"-$version -c $cipher -R -C -n 300000 -o $tmp/c.bin $cli" || case_ok=1
+	sc=$(mcc -j sessions)
+	ss_=$(mcs -j sessions)
+	keys_c=$(mcc -j keys 2>/dev/null)
+	keys_s=$(mcs -j keys 2>/dev/null)
+	mk_c=$(ip netns exec "$ns_c" ss -tnHe dport = :$port 2>/dev/null | grep -o 'fwmark:0x[0-9a-f]*')
+	mk_s=$(ip netns exec "$ns_s" ss -tnHe sport = :$port 2>/dev/null | grep -o 'fwmark:0x[0-9a-f]*')
+	release_pair || case_ok=1
+	sleep 1
+	kill -INT $tpid
+	wait $tpid
+	expect_eq "resumed" "$(resumed_both c) $(resumed_both s)" "yes yes"
+	expect_eq "first connection monitored" "$(resumed_field c monitored) $(resumed_field s monitored)" "yes yes"
+	for end in c s; do
+		expect_eq "$end monitored" "$(field $end monitored) $(field $end reason)" "yes consent"
+		expect_eq "$end consent" "$(field $end consent)" "sent,received"
+		expect_eq "$end kTLS" "$(field $end ktls)" "$dirs"
+	done
+	ck=$(field c cookie)
+	cs=$(field s cookie)
+	expect_eq "client session" "$(of_cookie "$sc" "$ck" 'r["role"] + " " + r["reason"] + " " + ",".join(r["directions"]) + " " + r["mark"] + " " + str(r["id"])')" \
+		"client consent $dirs 0x100 $(field c session)"
+	expect_eq "server session" "$(of_cookie "$ss_" "$cs" 'r["role"] + " " + r["reason"] + " " + ",".join(r["directions"]) + " " + r["mark"] + " " + str(r["id"])')" \
+		"server consent $dirs 0x200 $(field s session)"
+	expect_eq "socket marks (ss -e)" "$mk_c $mk_s" "fwmark:0x100 fwmark:0x200"
+	idc=$(field c session)
+	ids=$(field s session)
+	expect_eq "client keys" "$(py "$keys_c" "len([r for r in d if r['id'] == ${idc:-0}])")" "$(echo "$dirs" | tr ',' '\n' | wc -l)"
+	expect_eq "server keys" "$(py "$keys_s" "len([r for r in d if r['id'] == ${ids:-0}])")" "$(echo "$dirs" | tr ',' '\n' | wc -l)"
+	# the keys the kernel exported are those the application installed:
+	# they decrypt what each end's kTLS sent, byte for byte
+	printf '%s\n' "$keys_c" >"$tmp/keys_c.json"
+	printf '%s\n' "$keys_s" >"$tmp/keys_s.json"
+	rm -rf "$tmp/out_c" "$tmp/out_s"
+	"$monctl" decrypt keys "$tmp/keys_c.json" capture "$tmp/cap.pcap" out "$tmp/out_c" >"$tmp/dec_c" 2>&1 || case_ok=1
+	"$monctl" decrypt keys "$tmp/keys_s.json" capture "$tmp/cap.pcap" out "$tmp/out_s" >"$tmp/dec_s" 2>&1 || case_ok=1
+	cmp -s "$tmp/out_c/session-$idc-tx.bin" "$tmp/s.bin" || { diag "client-sent bytes differ"; case_ok=1; }
+	cmp -s "$tmp/out_s/session-$ids-tx.bin" "$tmp/c.bin" || { diag "server-sent bytes differ"; case_ok=1; }
+	[ "$(stat -c %s "$tmp/c.bin")" = 300000 ] || case_ok=1
+	[ $case_ok -eq 0 ] || sed 's/^/#   /' "$tmp/dec_c" "$tmp/dec_s" "$tmp/s.out" "$tmp/c.out"
+	log_test $case_ok "TLS 1.$version $cipher, session resumed, consent in both resumed hellos: tagged, marked, keys exported, capture decrypted"
+}
+resumed_case 3 TLS_AES_128_GCM_SHA256 tx
+resumed_case 2 ECDHE-ECDSA-AES128-GCM-SHA256 tx,rx
+
+# resumed_never NAME VERSION "SERVER OPTS" "CLIENT OPTS" FIRST_MONITORED
+# CLIENT_CONSENT SERVER_CONSENT: the resumed connection is not tagged,
+# whatever its first connection was
+resumed_never() {
+	local name=$1 version=$2 sopts=$3 copts=$4 first=$5 ck cs sc ss_ before mk_c
+	case_ok=0
+	before=$(stat_of "$ns_c" ktls_installs)
+	hold_pair 10.79.0.2 10.79.0.2 "-$version -R $sopts $srv" "-$version -R $copts $cli" || case_ok=1
+	sc=$(mcc -j sessions)
+	ss_=$(mcs -j sessions)
+	keys_c=$(mcc -j keys 2>/dev/null)
+	keys_s=$(mcs -j keys 2>/dev/null)
+	mk_c=$(ip netns exec "$ns_c" ss -tnHe dport = :$port 2>/dev/null | grep -o 'fwmark:0x[0-9a-f]*')
+	release_pair || case_ok=1
+	expect_eq "resumed" "$(resumed_both c) $(resumed_both s)" "yes yes"
+	expect_eq "first connection monitored" "$(resumed_field c monitored) $(resumed_field s monitored)" "$first $first"
+	expect_eq "monitored" "$(field c monitored) $(field s monitored)" "no no"
+	expect_eq "consent seen" "$(field c consent) $(field s consent)" "$6 $7"
+	ck=$(field c cookie)
+	cs=$(field s cookie)
+	expect_eq "sessions" "$(of_cookie "$sc" "$ck" 'r["id"]') $(of_cookie "$ss_" "$cs" 'r["id"]')" "none none"
+	expect_eq "keys" "$(py "$keys_c" "len([r for r in d if r.get('cookie') == ${ck:-0}])") $(py "$keys_s" "len([r for r in d if r.get('cookie') == ${cs:-0}])")" "0 0"
+	expect_eq "client socket mark" "${mk_c:-none}" none
+	# kTLS was installed, on both connections: there was something to tag
+	[ "$(($(stat_of "$ns_c" ktls_installs) - before))" -ge 2 ] || { diag "the client did not install kTLS"; case_ok=1; }
+	log_test $case_ok "$name"
+}
+for v in 3 2; do
+	resumed_never "TLS 1.$v resumed, a standard suite and no consent offered: not tagged" \
+		$v "-C" "" no none none
+	resumed_never "TLS 1.$v resumed, plain OpenSSL on both ends: not tagged" \
+		$v "-P" "-P" no none none
+	resumed_never "TLS 1.$v resumed, the client's resumed hello without the extension (its first one had it): not tagged" \
+		$v "-C" "-Q" yes none none
+	resumed_never "TLS 1.$v resumed, the server's resumed hello without the extension (its first one had it): not tagged" \
+		$v "-Q" "-C" yes sent received
+done
+mcc policy set mark none || ktap_bail "clear the client's mark"
+mcs policy set mark none || ktap_bail "clear the server's mark"
+
 # One socket by its cookie: the one ss reports (sk:), the one libtlsmon
 # asked for, the one monctl shows.
 case_ok=0
