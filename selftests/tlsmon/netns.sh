@@ -167,7 +167,15 @@ wait_policies() {
 # other cache's: sysfs then shows the name as a link to the merged cache
 [ -d "$slab" ] && [ ! -L "$slab" ] && [ -r "$slab/objects" ]
 log_test $? "the policies have a slab cache of their own (not merged)"
+# namespaces of an earlier suite may still be on their way out: the count
+# to start from is one that holds still for a second
 base=$(policies)
+for _ in $(seq 10); do
+	sleep 1
+	n=$(policies)
+	[ "$n" = "$base" ] && break
+	base=$n
+done
 diag "$base policies with the module just loaded"
 pns=tlsmon-p-$suffix
 for i in 1 2 3 4 5; do
