@@ -56,7 +56,7 @@ static bool flow_tcp_accepts(const struct sk_buff *skb, const struct tcphdr *th,
 {
 	const struct tcp_sock *tp;
 	struct sock *sk = skb->sk;
-	u32 rcv_nxt, rcv_wup, wnd;
+	u32 rcv_nxt, rcv_wup, wnd, snd_nxt;
 
 	if (th->syn)
 		return true;
@@ -85,7 +85,16 @@ static bool flow_tcp_accepts(const struct sk_buff *skb, const struct tcphdr *th,
 		wnd = 0;
 	if (before(seq + len, rcv_wup) || after(seq, rcv_nxt + wnd))
 		return false;
-	return !after(ntohl(th->ack_seq), READ_ONCE(tp->snd_nxt));
+	/*
+	 * A socket its owner holds gets the segment later, from its backlog.
+	 * The owner may be transmitting what the segment acks (a client's
+	 * ClientHello, answered on another CPU before tcp_write_xmit()
+	 * advanced snd_nxt): by then snd_nxt covers it, so the bytes queued
+	 * are the bound.
+	 */
+	snd_nxt = sock_owned_by_user_nocheck(sk) ? READ_ONCE(tp->write_seq) :
+						   READ_ONCE(tp->snd_nxt);
+	return !after(ntohl(th->ack_seq), snd_nxt);
 }
 
 /*
