@@ -12,8 +12,8 @@
 # allocate. The module refuses to load on such a kernel; for rt this
 # checks the refusal, in the rt kernel itself. Any other kernel runs every
 # guest suite, and a kernel splat fails it (run.sh exits 124).
-# A flavour whose kernel lacks what the guest rig needs (virtio and 9p, to
-# mount the host's root) cannot run the suites: that is reported as a
+# A flavour whose kernel lacks what the guest rig needs (virtio, and 9p or
+# virtiofs to mount the host's root) cannot run the suites: that is reported as a
 # failure naming what is missing, never as a pass.
 # Results: build/matrix-guest/ABI/ (build log, console log, TAP files).
 # The packages: scripts/install-deps.sh --matrix.
@@ -27,12 +27,24 @@ timeout_s=${TLSMON_MATRIX_TIMEOUT:-5400}
 failed=0
 n=0
 
-# The rig mounts the host's root over virtio 9p (selftests/vm/run.sh).
+# The rig mounts the host's root over virtio 9p, or over virtiofs where
+# the kernel has no 9p (selftests/vm/run.sh).
 rig_missing() {
-	local config=$1 opt missing=
-	for opt in VIRTIO_PCI NET_9P NET_9P_VIRTIO 9P_FS TLS KPROBES; do
+	local config=$1 opt missing="" fs=""
+	for opt in VIRTIO_PCI TLS KPROBES; do
 		grep -Eq "^CONFIG_$opt=[ym]" "$config" || missing="$missing CONFIG_$opt"
 	done
+	for opt in NET_9P NET_9P_VIRTIO 9P_FS; do
+		grep -Eq "^CONFIG_$opt=[ym]" "$config" || fs="$fs CONFIG_$opt"
+	done
+	if [ -n "$fs" ]; then
+		for opt in FUSE_FS VIRTIO_FS; do
+			grep -Eq "^CONFIG_$opt=[ym]" "$config" || fs="$fs CONFIG_$opt"
+		done
+		case $fs in
+		*VIRTIO_FS*|*FUSE_FS*) missing="$missing$fs" ;;
+		esac
+	fi
 	echo "${missing# }"
 }
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boot Debian's 6.1 kernel in QEMU (TCG) with the host root shared read-only
-# over 9p, run one command inside the guest, in the current directory, and
+# over 9p (virtiofs for a kernel without 9p), run one command inside the guest, in the current directory, and
 # return its output and exit status.
 #
 #   selftests/vm/run.sh [-t SECONDS] [-w] [-k VMLINUZ | -K TREE] [-o DIR] -- CMD [ARG...]
@@ -104,8 +104,22 @@ for tool in qemu-system-x86_64 busybox cpio; do
 	fi
 done
 
-# The initramfs only needs busybox and the modules to mount 9p; it is
-# cached per kernel ABI and rebuilt when its init script changes.
+# The host's root reaches the guest over virtio 9p, or over virtiofs
+# where the kernel has no 9p but has virtiofs (Debian's cloud flavour):
+# then a virtiofsd per share serves it, from QEMU's own package.
+fs=9p
+virtiofsd=/usr/lib/qemu/virtiofsd
+if [ "$abi" != nomodules ] && ! modinfo -k "$abi" -n 9pnet_virtio >/dev/null 2>&1 &&
+   modinfo -k "$abi" -n virtiofs >/dev/null 2>&1; then
+	fs=virtiofs
+	if [ ! -x "$virtiofsd" ]; then
+		echo "run.sh: $abi has no 9p, and $virtiofsd is missing (qemu-system-common)" >&2
+		exit 125
+	fi
+fi
+
+# The initramfs only needs busybox and the modules to mount the shares;
+# it is cached per kernel ABI and rebuilt when its init script changes.
 build=$top/build/vm
 mkdir -p "$build"
 initrd=$build/initramfs-$abi.cpio.gz
@@ -117,6 +131,7 @@ if [ ! -s "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ] || [ "$0" -nt 
 	chmod 755 "$stage/init"
 	# netfs before 9pnet: 6.12's 9pnet needs it, 6.1's takes either order
 	mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
+	[ $fs = virtiofs ] && mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci fuse virtiofs"
 	: >"$stage/lib/tlsmon-vm/modules.order"
 	[ "$abi" = nomodules ] && mods=
 	for m in $mods; do
@@ -140,13 +155,21 @@ fi
 
 if [ -n "$outdir" ]; then
 	mkdir -p "$outdir"
+	outdir=$(cd "$outdir" && pwd)
 	rm -f "$outdir"/rc "$outdir"/console.log "$outdir"/dmesg.txt
 	keep=1
 else
 	outdir=$(mktemp -d "$build/run.XXXXXX")
 	keep=0
 fi
-cleanup() { [ $keep -eq 1 ] || rm -rf "$outdir"; }
+vfsd_pids=
+sockdir=
+cleanup() {
+	# shellcheck disable=SC2086
+	[ -z "$vfsd_pids" ] || kill $vfsd_pids 2>/dev/null
+	[ -z "$sockdir" ] || rm -rf "$sockdir"
+	[ $keep -eq 1 ] || rm -rf "$outdir"
+}
 trap cleanup EXIT
 
 cp "$here/stage2.sh" "$outdir/stage2.sh"
@@ -173,7 +196,7 @@ append="$append tsc=reliable no_timer_check rcupdate.rcu_expedited=1"
 # host a vCPU's thread can be starved for the default 21 s, so only one
 # of a minute counts.
 append="$append rcupdate.rcu_cpu_stall_timeout=60"
-append="$append panic_on_warn=$panic_on_warn tlsmon_root=$top"
+append="$append panic_on_warn=$panic_on_warn tlsmon_root=$top tlsmon_fs=$fs"
 # ACPI's _PRT evaluation costs about 30 s of a debug kernel's boot
 [ -n "$ktree" ] && append="$append pci=noacpi"
 [ -n "$extra_args" ] && append="$append $extra_args"
@@ -192,15 +215,48 @@ fi
 
 plugin=()
 [ -n "${TLSMON_VM_PLUGIN:-}" ] && plugin=(-plugin "$TLSMON_VM_PLUGIN")
+
+memory=${TLSMON_VM_MEMORY:-2048}
+# shellcheck disable=SC2054 # commas separate QEMU's suboptions
+shares=(-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap
+	-device virtio-9p-pci,fsdev=r,mount_tag=hostroot
+	-fsdev local,id=o,path="$outdir",security_model=none,multidevs=remap
+	-device virtio-9p-pci,fsdev=o,mount_tag=vmout)
+if [ $fs = virtiofs ]; then
+	# vhost-user needs the guest's memory shared with virtiofsd. The
+	# guest mounts its root read-only; virtiofsd in this version has no
+	# read-only export of its own. Its sockets live in a short path.
+	sockdir=$(mktemp -d /tmp/tlsmon-vfs.XXXXXX)
+	# shellcheck disable=SC2054
+	shares=(-object memory-backend-memfd,id=mem,size="${memory}M",share=on
+		-numa node,memdev=mem)
+	for share in hostroot:/:always vmout:"$outdir":none; do
+		tag=${share%%:*}
+		rest=${share#*:}
+		"$virtiofsd" --socket-path="$sockdir/$tag" -o source="${rest%:*}" \
+			-o cache="${rest##*:}" -o sandbox=chroot -o log_level=err -f \
+			>"$sockdir/$tag.log" 2>&1 &
+		vfsd_pids="$vfsd_pids $!"
+		shares+=(-chardev "socket,id=$tag,path=$sockdir/$tag"
+			 -device "vhost-user-fs-pci,chardev=$tag,tag=$tag")
+	done
+	for tag in hostroot vmout; do
+		for _ in $(seq 50); do
+			[ -S "$sockdir/$tag" ] && break
+			sleep 0.1
+		done
+		if [ ! -S "$sockdir/$tag" ]; then
+			echo "run.sh: virtiofsd did not start for $tag:" >&2
+			cat "$sockdir/$tag.log" >&2
+			exit 125
+		fi
+	done
+fi
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-accel tcg,thread=$tcg_thread "${icount[@]}" "${plugin[@]}" -cpu max -m "${TLSMON_VM_MEMORY:-2048}" -smp $smp \
+	-accel tcg,thread=$tcg_thread "${icount[@]}" "${plugin[@]}" -cpu max -m "$memory" -smp $smp \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
-	-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
-	-device virtio-9p-pci,fsdev=r,mount_tag=hostroot \
-	-fsdev local,id=o,path="$outdir",security_model=none,multidevs=remap \
-	-device virtio-9p-pci,fsdev=o,mount_tag=vmout \
-	</dev/null 2>&1 | sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' -e 's/\r//g' | tee "$outdir/console.log.tmp"
+	"${shares[@]}" </dev/null 2>&1 | sed -u -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' -e 's/\r//g' | tee "$outdir/console.log.tmp"
 qemu_rc=${PIPESTATUS[0]}
 mv "$outdir/console.log.tmp" "$outdir/console.log"
 
