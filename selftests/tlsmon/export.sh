@@ -405,7 +405,10 @@ nlk="python3 $top/selftests/tlsmon/nl_keys.py"
 : >"$tmp/raw.unpriv"
 ip netns exec "$ns_c" $nlk listen "$tmp/raw.priv" >"$tmp/lp.out" 2>&1 &
 lpid=$!
-unpriv ip netns exec "$ns_c" $nlk listen "$tmp/raw.unpriv" >"$tmp/lu.out" 2>&1 &
+# not through unpriv(): $! would be a subshell, and kill would miss the
+# listener
+setpriv --inh-caps=-net_admin --bounding-set=-net_admin -- \
+	ip netns exec "$ns_c" $nlk listen "$tmp/raw.unpriv" >"$tmp/lu.out" 2>&1 &
 lupid=$!
 busywait 10000 sh -c "grep -q ready '$tmp/lp.out' && grep -q ready '$tmp/lu.out'" || case_ok=1
 expect_eq "privileged listener joined" "$(head -1 "$tmp/lp.out")" "keys events"
@@ -442,7 +445,7 @@ log_test $case_ok "no key byte on a multicast group; KEYS_GET fetches the instal
 
 # --- key events ------------------------------------------------------------------
 case_ok=0
-mcc -j monitor sessions keys count 4 >"$tmp/monitor.out" 2>&1 &
+"$monctl" -n "$ns_c" -j monitor sessions keys count 4 >"$tmp/monitor.out" 2>&1 &
 mpid=$!
 sleep 0.5
 run_pair 10.78.0.2 "" "-o ff01" || case_ok=1
@@ -465,7 +468,7 @@ log_test $case_ok "monctl monitor keys fetches, on each notice, the keys the app
 # It stays subscribed, but export off means no key event reaches it; and a
 # session installed while export was off is not exported once it is on.
 case_ok=0
-mcc -j monitor sessions keys >"$tmp/monitor2.out" 2>&1 &
+"$monctl" -n "$ns_c" -j monitor sessions keys >"$tmp/monitor2.out" 2>&1 &
 mpid=$!
 sleep 0.5
 mcc policy set export off
@@ -501,7 +504,7 @@ done
 case_ok=0
 port=$((port + 1))
 rm -f "$tmp/go" "$tmp/between"
-mcc -j monitor sessions keys >"$tmp/monitor3.out" 2>&1 &
+"$monctl" -n "$ns_c" -j monitor sessions keys >"$tmp/monitor3.out" 2>&1 &
 mpid=$!
 sleep 0.5
 ip netns exec "$ns_s" "$peer" server 10.78.0.2 $port -w "$tmp/go" >"$tmp/s.out" 2>&1 &

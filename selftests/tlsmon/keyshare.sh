@@ -159,7 +159,7 @@ log_test $case_ok "first key share of a server: session not flagged, recorded on
 
 # --- the same key share again: flagged, in sessions, event and counter ----
 case_ok=0
-mcc -j monitor count 1 >"$tmp/monitor.out" 2>&1 &
+"$monctl" -n "$ns_c" -j monitor count 1 >"$tmp/monitor.out" 2>&1 &
 mon_pid=$!
 sleep 0.5
 run_pair 10.78.0.2 "-c -y 7" "-c -o 1301" || case_ok=1

@@ -139,7 +139,7 @@ check_epochs() {
 rekey_case() {
 	local cipher=$1 suite=$2 k0c k0s k1c k1s ev id
 	case_ok=0
-	mcc -j monitor keys >"$tmp/monitor.out" 2>&1 &
+	"$monctl" -n "$ns_c" -j monitor keys >"$tmp/monitor.out" 2>&1 &
 	mpid=$!
 	rm -f "$tmp/cap.pcap"
 	ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
@@ -176,7 +176,12 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 print(" ".join(sorted("%s%d" % (e["keys"]["direction"], e["keys"]["epoch"]) for e in ev if e["event"] == "keys")))' "$tmp/monitor.out" 2>&1)
 	expect_eq "key events" "$ev" "rx0 rx1 tx0 tx1"
-	[ $case_ok -eq 0 ] || { diag "peer output:"; sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"; }
+	if [ $case_ok -ne 0 ]; then
+		diag "peer output:"
+		sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
+		diag "client's monitor:"
+		sed 's/^/#   /' "$tmp/monitor.out"
+	fi
 	log_test $case_ok "$cipher: each end's epochs 0 and 1, both directions, exported as installed"
 
 	# the capture, decrypted with both epochs' keys

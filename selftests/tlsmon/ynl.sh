@@ -46,7 +46,9 @@ ynl() {
 # listen NAME NS GROUP COUNT: a YNL listener of GROUP in the background,
 # writing $tmp/NAME.out; returns once it joined the group
 listen() {
-	ynl "$2" listen "$3" "$4" 300 >"$tmp/$1.out" 2>&1 &
+	# not through ynl(): $! would be a subshell, and kill would miss
+	# the listener
+	ip netns exec "$2" "$python" "$drive" listen "$3" "$4" 300 >"$tmp/$1.out" 2>&1 &
 	listeners="$listeners $!"
 	busywait 30000 grep -q '^joined\|^error\|Traceback' "$tmp/$1.out"
 	grep -q '^joined' "$tmp/$1.out" || { sed 's/^/#   /' "$tmp/$1.out"; return 1; }
