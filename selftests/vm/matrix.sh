@@ -7,6 +7,8 @@
 #
 #   selftests/vm/matrix.sh [FLAVOUR...]   (default: rt cloud)
 #
+# TLSMON_GUEST_SUITES="openssl links" runs some suites only.
+#
 # rt is PREEMPT_RT: there spinlock_t is a sleeping lock, and the kTLS
 # probe handlers, which run with preemption off, take spinlocks and
 # allocate. The module refuses to load on such a kernel; for rt this
@@ -98,7 +100,8 @@ for flavour in $flavours; do
 	TLSMON_KO=$top/build/kernels/$abi/module/tlsmon.ko \
 	TLSMON_VM_TCG_THREAD=${TLSMON_VM_TCG_THREAD:-single} \
 		"$top/selftests/vm/run.sh" -t "$timeout_s" -w -k "/boot/vmlinuz-$abi" \
-		-o "$out/vm" -- "$top/selftests/guest_suites.sh" /tmp/vm/results \
+		-o "$out/vm" -- env TLSMON_GUEST_SUITES="${TLSMON_GUEST_SUITES:-}" \
+		"$top/selftests/guest_suites.sh" /tmp/vm/results \
 		>"$out/suites.out" 2>&1
 	rc=$?
 	# what PREEMPT_RT (or any kernel) found, whatever the suites said
