@@ -43,6 +43,9 @@ hold_pair() {
 	if ! grep -q ready "$tmp/s.out" || ! grep -q ready "$tmp/c.out"; then
 		diag "the peers did not get ready:"
 		sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
+		# an end that exited: how (128 + N: killed by signal N)
+		kill -0 $spid 2>/dev/null || { wait $spid; diag "the server exited with status $?"; }
+		kill -0 $cpid 2>/dev/null || { wait $cpid; diag "the client exited with status $?"; }
 		# one end gave up: the other must not wait for it forever
 		kill $spid $cpid 2>/dev/null
 		return 1
