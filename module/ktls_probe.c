@@ -43,6 +43,7 @@
 #include <net/tls.h>
 
 #include "compat.h"
+#include "install_defer.h"
 #include "ktls.h"
 #include "netns.h"
 #include "policy.h"
@@ -224,8 +225,14 @@ static int tlsmon_dev_rx_entry(struct kretprobe_instance *ri, struct pt_regs *re
 
 static int tlsmon_install_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	if (regs_return_value(regs) == 0)
-		tlsmon_installed((const struct tlsmon_install *)ri->data);
+	const struct tlsmon_install *in = (const void *)ri->data;
+
+	if (regs_return_value(regs))
+		return 0;
+	if (tlsmon_install_deferred())
+		tlsmon_install_defer(in);
+	else
+		tlsmon_installed(in);
 	return 0;
 }
 
@@ -367,7 +374,8 @@ unsigned long tlsmon_ktls_missed(void)
 
 	for (i = 0; i < TLSMON_N_KRPS; i++)
 		n += tlsmon_krps[i]->nmissed;
-	return n + atomic_long_read(&tlsmon_layout_unknown);
+	return n + atomic_long_read(&tlsmon_layout_unknown) +
+	       tlsmon_install_defer_lost();
 }
 
 int tlsmon_ktls_register(void)
@@ -379,13 +387,17 @@ int tlsmon_ktls_register(void)
 
 	for (i = 0; i < ARRAY_SIZE(tlsmon_krps); i++)
 		tlsmon_krps[i]->maxactive = 64 + 8 * num_possible_cpus();
+	/* as many as may be in flight: a queued one has returned */
+	err = tlsmon_install_defer_init(tlsmon_krps[0]->maxactive);
+	if (err)
+		return err;
 	for (i = 0; i < ARRAY_SIZE(tlsmon_krps_dev); i++)
 		tlsmon_krps_dev[i]->kp.flags |= KPROBE_FLAG_DISABLED;
 	err = register_kretprobes(tlsmon_krps, TLSMON_N_KRPS);
 	if (err) {
 		pr_err("cannot probe kTLS key installation (is net/tls available?): %d\n",
 		       err);
-		return err;
+		goto err_defer;
 	}
 	err = register_kprobe(&tlsmon_kp_close);
 	if (err) {
@@ -417,6 +429,8 @@ err_kprobe:
 	unregister_kprobe(&tlsmon_kp_close);
 err_kretprobes:
 	unregister_kretprobes(tlsmon_krps, TLSMON_N_KRPS);
+err_defer:
+	tlsmon_install_defer_exit();
 	return err;
 }
 
@@ -426,6 +440,7 @@ void tlsmon_ktls_unregister(void)
 	unregister_netdevice_notifier(&tlsmon_netdev_nb);
 	unregister_kprobe(&tlsmon_kp_close);
 	unregister_kretprobes(tlsmon_krps, TLSMON_N_KRPS);
+	tlsmon_install_defer_exit();
 	if (tlsmon_tls_pin)
 		symbol_put_addr(tlsmon_tls_pin);
 }

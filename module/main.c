@@ -20,18 +20,6 @@ static int __init tlsmon_init(void)
 {
 	int err;
 
-	/*
-	 * The kTLS probes' handlers run with preemption off, as every
-	 * kprobe and kretprobe handler does, and take the flow, session and
-	 * event spinlocks and allocate under GFP_ATOMIC. On PREEMPT_RT
-	 * spinlock_t is a sleeping lock and the allocator may sleep: under
-	 * contention that is scheduling while atomic. Refuse to load there
-	 * rather than run that way (fail closed).
-	 */
-	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
-		pr_err("not loaded: PREEMPT_RT kernels are not supported (the kTLS probe handlers would take sleeping locks with preemption off)\n");
-		return -EOPNOTSUPP;
-	}
 	err = tlsmon_flow_params_check();
 	if (err)
 		return err;

@@ -4,8 +4,9 @@
  * socket cookie, so that tagging and removal stay constant-time as it
  * grows, and a list in id order for dumps. Writers take the table lock
  * with bottom halves off. The close probe removes a session itself, except
- * where it runs in int3 context, where no lock may be taken: there it only
- * marks the session closed and leaves its removal to a work item.
+ * where it runs in int3 context or on PREEMPT_RT, where it may take no
+ * lock: there it only marks the session closed and leaves its removal to
+ * a work item.
  */
 #include <linux/hash.h>
 #include <linux/irq_work.h>
@@ -16,6 +17,7 @@
 
 #include "debug_wipe.h"
 #include "event.h"
+#include "install_defer.h"
 #include "netns.h"
 #include "session.h"
 
@@ -41,8 +43,9 @@ static const struct rhashtable_params tlsmon_session_params = {
 /*
  * Sessions whose socket closed, of every namespace, waiting for
  * tlsmon_close_work to unlink them: where the close probe runs as an NMI
- * (int3), no lock may be taken, so it only pushes onto this lockless list
- * and raises an irq_work, which schedules the work. Both are flushed
+ * (int3) or on PREEMPT_RT, it may take no lock, so it only pushes onto
+ * this lockless list and raises an irq_work, which schedules the work.
+ * (On PREEMPT_RT an irq_work runs in a kernel thread.) Both are flushed
  * before any table is destroyed and at module exit.
  */
 static LLIST_HEAD(tlsmon_closing);
@@ -371,11 +374,12 @@ void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie)
 		/*
 		 * An ftrace-based probe runs in the closing task, preemption
 		 * off, as the installation's return handler does: it may take
-		 * the table lock. int3 is entered like an NMI and may not.
-		 * Only the close that finds the list empty raises the irq_work:
-		 * the others join the batch it will hand over.
+		 * the table lock. int3 is entered like an NMI and may not;
+		 * on PREEMPT_RT the lock sleeps (install_defer.h). Only the
+		 * close that finds the list empty raises the irq_work: the
+		 * others join the batch it will hand over.
 		 */
-		if (!in_nmi())
+		if (!in_nmi() && !tlsmon_install_deferred())
 			tlsmon_session_unlink(s);
 		else if (llist_add(&s->close_node, &tlsmon_closing))
 			irq_work_queue(&tlsmon_close_irq);

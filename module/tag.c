@@ -16,6 +16,7 @@
 #include "event.h"
 #include "export.h"
 #include "flow.h"
+#include "install_defer.h"
 #include "netns.h"
 #include "policy.h"
 #include "session.h"
@@ -320,7 +321,9 @@ out:
 /*
  * For a socket's first direction: whether its software installation can
  * be decided as it starts, and its return left unarmed. The probe must be
- * able to take locks (not from int3, which is NMI-like): it then takes
+ * able to take locks (not from int3, which is NMI-like, nor where
+ * installations are deferred to process context, as on PREEMPT_RT, see
+ * install_defer.c): it then takes
  * the handshake's entry and decides, and only a monitored socket's return
  * is armed, to tag it once its installation succeeded. An installation
  * that fails has consumed its handshake all the same: a retry is not
@@ -334,7 +337,7 @@ bool tlsmon_sw_decide_early(struct tlsmon_install *in)
 	struct sock *sk = in->sk;
 	struct tlsmon_net *tn;
 
-	if (in_nmi())
+	if (in_nmi() || tlsmon_install_deferred())
 		return false;
 	tn = tlsmon_net(sock_net(sk));
 	rcu_read_lock();

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TLSMON_INSTALL_DEFER_H
+#define _TLSMON_INSTALL_DEFER_H
+
+#include <linux/kconfig.h>
+#include <linux/types.h>
+
+struct tlsmon_install;
+
+/*
+ * Whether the kTLS probes hand installations and closes to process
+ * context (install_defer.c): where their handlers may not take spinlock_t
+ * or allocate, as on PREEMPT_RT.
+ */
+static inline bool tlsmon_install_deferred(void)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT);
+}
+
+void tlsmon_install_defer(const struct tlsmon_install *in);
+unsigned long tlsmon_install_defer_lost(void);
+int tlsmon_install_defer_init(unsigned int slots);
+void tlsmon_install_defer_exit(void);
+
+#endif /* _TLSMON_INSTALL_DEFER_H */
