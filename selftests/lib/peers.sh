@@ -18,6 +18,12 @@ expect_eq() {
 	fi
 }
 
+# pair_settled: both ends of the pair are ready, or one of them is gone
+pair_settled() {
+	{ grep -q ready "$tmp/s.out" && grep -q ready "$tmp/c.out"; } ||
+		! kill -0 "$spid" 2>/dev/null || ! kill -0 "$cpid" 2>/dev/null
+}
+
 # hold_pair SERVER_ADDR CLIENT_ADDR "SERVER OPTS" "CLIENT OPTS" (ready_ms:
 # how long both may take to get ready, default 20000): a
 # handshake and kTLS between the namespaces ($ns_c and $ns_s, or $pair_c
@@ -38,14 +44,26 @@ hold_pair() {
 	ip netns exec "${pair_c:-$ns_c}" "$peer" client "$caddr" $port -w "$tmp/go" $copts >"$tmp/c.out" 2>&1 &
 	cpid=$!
 	# both ready, or one of them gave up
-	busywait "${ready_ms:-20000}" sh -c "(grep -q ready '$tmp/s.out' && grep -q ready '$tmp/c.out') ||
-		! kill -0 $spid 2>/dev/null || ! kill -0 $cpid 2>/dev/null"
+	busywait "${ready_ms:-20000}" pair_settled
 	if ! grep -q ready "$tmp/s.out" || ! grep -q ready "$tmp/c.out"; then
 		diag "the peers did not get ready:"
 		sed 's/^/#   /' "$tmp/s.out" "$tmp/c.out"
-		# an end that exited: how (128 + N: killed by signal N)
-		kill -0 $spid 2>/dev/null || { wait $spid; diag "the server exited with status $?"; }
-		kill -0 $cpid 2>/dev/null || { wait $cpid; diag "the client exited with status $?"; }
+		# how an end exited (128 + N: killed by signal N), or where
+		# one still running waits
+		local end pid
+		for end in server:$spid client:$cpid; do
+			pid=${end#*:}
+			if kill -0 "$pid" 2>/dev/null; then
+				diag "the ${end%%:*} still runs, waiting in $(cat "/proc/$pid/wchan" 2>/dev/null):"
+				sed 's/^/#   /' "/proc/$pid/stack" 2>/dev/null
+			else
+				wait "$pid"
+				diag "the ${end%%:*} exited with status $?"
+			fi
+		done
+		# the connection as each end's TCP has it
+		ip netns exec "${pair_s:-$ns_s}" ss -tnmi "sport = :$port" | sed 's/^/#   /'
+		ip netns exec "${pair_c:-$ns_c}" ss -tnmi "dport = :$port" | sed 's/^/#   /'
 		# one end gave up: the other must not wait for it forever
 		kill $spid $cpid 2>/dev/null
 		return 1
