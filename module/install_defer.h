@@ -10,11 +10,12 @@ struct tlsmon_install;
 /*
  * Whether the kTLS probes hand installations and closes to process
  * context (install_defer.c): where their handlers may not take spinlock_t
- * or allocate, as on PREEMPT_RT.
+ * or allocate, as on PREEMPT_RT; on any kernel in a test build
+ * (TLSMON_DEBUG_DEFER, module/Kbuild).
  */
 static inline bool tlsmon_install_deferred(void)
 {
-	return IS_ENABLED(CONFIG_PREEMPT_RT);
+	return IS_ENABLED(CONFIG_PREEMPT_RT) || IS_ENABLED(TLSMON_DEBUG_DEFER);
 }
 
 void tlsmon_install_defer(const struct tlsmon_install *in);

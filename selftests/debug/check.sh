@@ -26,7 +26,10 @@ cp -a "$top/Kbuild" "$mod/"
 rm -rf "$mod/module" "$mod/uapi"
 cp -a "$top/module" "$top/uapi" "$mod/"
 find "$mod/module" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
-make -s -C "$tree" M="$mod" TLSMON_DEBUG_WIPE=y modules || exit 1
+# TLSMON_DEBUG_DEFER=y: tag as on PREEMPT_RT, from task_work
+# (module/install_defer.c), to run that path under the debug kernel.
+make -s -C "$tree" M="$mod" TLSMON_DEBUG_WIPE=y \
+	TLSMON_DEBUG_DEFER="${TLSMON_DEBUG_DEFER:-}" modules || exit 1
 export TLSMON_KO=$mod/module/tlsmon.ko TLSMON_WIPE_KO=$mod/module/tlsmon.ko
 echo "# kernel and module ready after $(( $(date +%s) - start )) s"
 
