@@ -46,7 +46,8 @@
  * demux already found the receiving socket (skb->sk), a segment that
  * tcp_sequence() would find outside its receive window, that acks data
  * never sent (tcp_ack()), or that reaches a socket still in SYN-SENT
- * (whose data TCP drops unless it comes with the SYN) is dropped too.
+ * (whose data TCP drops unless it comes with the SYN, or follows a
+ * SYN-ACK in the backlog of a socket its owner holds) is dropped too.
  * The socket's fields are read without its lock, as a snapshot: a
  * segment judged wrongly either way is still compared with the bytes
  * read, so the worst a race can do is fail the entry (never monitored).
@@ -66,7 +67,17 @@ static bool flow_tcp_accepts(const struct sk_buff *skb, const struct tcphdr *th,
 		return true;
 	switch (READ_ONCE(sk->sk_state)) {
 	case TCP_SYN_SENT:
-		return false;
+		/*
+		 * Its owner may hold it with the SYN-ACK waiting in its
+		 * backlog, ahead of this segment (a TCP Fast Open client
+		 * still in the sendmsg() that sent its SYN): that SYN-ACK
+		 * moves it on first. Otherwise TCP drops data that reaches
+		 * a socket in SYN-SENT without the SYN.
+		 */
+		if (!sock_owned_by_user_nocheck(sk))
+			return false;
+		return !after(ntohl(th->ack_seq),
+			      READ_ONCE(tcp_sk(sk)->write_seq));
 	case TCP_ESTABLISHED:
 	case TCP_FIN_WAIT1:
 	case TCP_FIN_WAIT2:
