@@ -18,6 +18,16 @@ expect_eq() {
 	fi
 }
 
+# capture_started: wait for the tcpdump whose stderr is $tmp/tcpdump.err
+# to listen (it starts slowly on a busy or debug kernel); returns 1, saying
+# what it printed, if it does not within a minute
+capture_started() {
+	busywait 60000 grep -q listening "$tmp/tcpdump.err" && return 0
+	diag "tcpdump did not start listening:"
+	sed 's/^/#   /' "$tmp/tcpdump.err"
+	return 1
+}
+
 # pair_settled: both ends of the pair are ready, or one of them is gone
 pair_settled() {
 	{ grep -q ready "$tmp/s.out" && grep -q ready "$tmp/c.out"; } ||

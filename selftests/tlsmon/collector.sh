@@ -88,7 +88,7 @@ hold_pair 10.83.0.2 10.83.0.2 "" "-o ff01" || case_ok=1
 ip netns exec "$ns_s" tcpdump --immediate-mode -U -n -s 0 -i vs -w "$tmp/ttl.pcap" tcp port 7000 \
 	2>"$tmp/tcpdump.err" &
 tpid=$!
-busywait 60000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+capture_started || case_ok=1
 ip netns exec "$ns_s" timeout 180 "$monctl" collect --listen 10.83.0.2:7000 "${colcred[@]}" \
 	--out "$tmp/collected.json" --count 6 2>"$tmp/collect.err" &
 colpid=$!
@@ -158,7 +158,7 @@ mkdir -p "$tmp/dec/out" "$tmp/dec/wrong"
 ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc1 \
 	-w "$tmp/dec/cap.pcap" tcp and not port 7000 2>"$tmp/tcpdump.err" &
 tpid=$!
-busywait 60000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+capture_started || case_ok=1
 ip netns exec "$ns_s" timeout 180 "$monctl" collect --listen 10.83.0.2:7000 "${colcred[@]}" \
 	--out "$tmp/dec/col.jsonl" --count 4 2>"$tmp/collect.err" &
 colpid=$!
@@ -225,7 +225,7 @@ case_ok=0
 ip netns exec "$ns_c" tcpdump --immediate-mode -U -n -s 0 -i vc2 -w "$tmp/far.pcap" \
 	2>"$tmp/tcpdump.err" &
 tpid=$!
-busywait 60000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+capture_started || case_ok=1
 # TTL 1: the SYN dies at the router, whose ICMP error ends the connect;
 # were it to cross, the kernel's rule refuses the gateway
 out=$(mcc export --to 10.85.0.2:7000 "${excred[@]}" 2>&1); rc=$?

@@ -265,7 +265,7 @@ decrypt_case() {
 	rm -f "$tmp/cap.pcap"
 	ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc1 -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
 	tpid=$!
-	busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+	capture_started || case_ok=1
 	run_pair 10.78.0.2 "-$version -c -k $cipher" "-$version -o $suite -k $cipher" || case_ok=1
 	sleep 1
 	kill -INT $tpid

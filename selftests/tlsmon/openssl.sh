@@ -174,7 +174,7 @@ real_case() {
 	rm -f "$tmp/cap.pcap"
 	ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
 	tpid=$!
-	busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+	capture_started || case_ok=1
 	run_pair 10.79.0.2 "-$version -c $cipher -C -n 300000 -o $tmp/s.bin $srv" \
 		"-$version -c $cipher -C -n 300000 -o $tmp/c.bin $cli" || case_ok=1
 	sleep 1
@@ -230,7 +230,7 @@ http_case() {
 	rm -f "$tmp/cap.pcap" "$tmp/plain.pcapng"
 	ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
 	tpid=$!
-	busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+	capture_started || case_ok=1
 	# the messages hold spaces: the peers' options split at tabs only
 	sopts=$(printf '%s\t' "-$version" -c "$cipher" -C -k "$tmp/cert.pem" -K "$tmp/key.pem" \
 		-m "$(printf 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok')")
@@ -328,7 +328,7 @@ resumed_case() {
 	rm -f "$tmp/cap.pcap"
 	ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
 	tpid=$!
-	busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+	capture_started || case_ok=1
 	hold_pair 10.79.0.2 10.79.0.2 "-$version -c $cipher -R -C -n 300000 -o $tmp/s.bin $srv" \
 		"-$version -c $cipher -R -C -n 300000 -o $tmp/c.bin $cli" || case_ok=1
 	sc=$(mcc -j sessions)

@@ -144,7 +144,7 @@ rekey_case() {
 	rm -f "$tmp/cap.pcap"
 	ip netns exec "$ns_c" tcpdump --immediate-mode -B 65536 -Z root -U -n -s 0 -i vc -w "$tmp/cap.pcap" tcp 2>"$tmp/tcpdump.err" &
 	tpid=$!
-	busywait 5000 grep -q listening "$tmp/tcpdump.err" || case_ok=1
+	capture_started || case_ok=1
 	sleep 0.5
 	start_pair "-3 -k $cipher -u both" "-3 -o $suite -k $cipher -u both"
 	wait_both rekey || case_ok=1
