@@ -54,8 +54,10 @@ struct tlsmon_deferred {
 /*
  * The pool and its bitmap are allocated at load and freed at exit, only
  * where installations are deferred. A bit is set while its slot is
- * taken: by the probe (test_and_set_bit(), no lock), cleared by the slot's
- * own callback. @tlsmon_defer_queued counts slots taken, for exit.
+ * taken: by the probe (test_and_set_bit(), no lock, ordered before the
+ * slot is written), cleared by the slot's own callback once it is done
+ * with it (clear_bit_unlock()). @tlsmon_defer_queued counts slots
+ * taken, for exit.
  */
 static struct tlsmon_deferred *tlsmon_defer_pool;
 static unsigned long *tlsmon_defer_busy;
@@ -85,7 +87,8 @@ static void tlsmon_defer_run(struct tlsmon_deferred *d)
 	release_sock(sk);
 	sock_put(sk);
 	put_net(d->net);
-	clear_bit(d - tlsmon_defer_pool, tlsmon_defer_busy);
+	/* release: the slot is read no more once another probe can take it */
+	clear_bit_unlock(d - tlsmon_defer_pool, tlsmon_defer_busy);
 	if (atomic_dec_and_test(&tlsmon_defer_queued))
 		wake_up_var(&tlsmon_defer_queued);
 }
@@ -144,7 +147,7 @@ void tlsmon_install_defer(const struct tlsmon_install *in)
 		/* exiting: it will not run task_work again */
 		sock_put(in->sk);
 		put_net(net);
-		clear_bit(d - tlsmon_defer_pool, tlsmon_defer_busy);
+		clear_bit_unlock(d - tlsmon_defer_pool, tlsmon_defer_busy);
 		atomic_dec(&tlsmon_defer_queued);
 		goto lost;
 	}
