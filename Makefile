@@ -164,7 +164,8 @@ install-dkms:
 	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
 	install -m 0644 module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.c)) \
 		$(filter-out module/probed.h,$(wildcard module/*.h)) $(DKMS_SRC)/module/
-	install -m 0644 $(wildcard module/compat/*.c) $(DKMS_SRC)/module/compat/
+	install -m 0644 $(wildcard module/compat/*.c module/compat/*.export) \
+		$(DKMS_SRC)/module/compat/
 	install -m 0755 module/compat/probe.sh $(DKMS_SRC)/module/compat/
 	install -m 0644 uapi/linux/tlsmon.h $(DKMS_SRC)/uapi/linux/
 

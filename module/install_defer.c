@@ -11,7 +11,13 @@
  * back from setsockopt(), before the application can send or read a
  * record with the new keys, with the socket locked as the installation
  * had it (tlsmon_installed() checks it is). A kernel thread never returns
- * to user space: its installation goes to a work item instead.
+ * to user space: its installation goes to a work item instead. So does
+ * every installation where the kernel does not export task_work_add()
+ * (Debian's kernels do, mainline does not; compat/task_work_add.export):
+ * the session then appears moments after setsockopt() returned, its keys
+ * still the installed ones (read from the context's copy of what was
+ * installed, which sending does not change), its mark rewritten only
+ * from then on.
  *
  * No slot, a task that is exiting, or a socket closed or stripped of its
  * kTLS context by the time the work runs: the installation is not
@@ -34,6 +40,7 @@
 #include <net/sock.h>
 #include <net/tls.h>
 
+#include "compat.h"
 #include "install_defer.h"
 #include "tag.h"
 
@@ -93,10 +100,12 @@ static void tlsmon_defer_run(struct tlsmon_deferred *d)
 		wake_up_var(&tlsmon_defer_queued);
 }
 
+#ifdef TLSMON_HAVE_TASK_WORK_ADD
 static void tlsmon_defer_task_fn(struct callback_head *cb)
 {
 	tlsmon_defer_run(container_of(cb, struct tlsmon_deferred, twork));
 }
+#endif
 
 static void tlsmon_defer_work_fn(struct work_struct *work)
 {
@@ -140,6 +149,7 @@ void tlsmon_install_defer(const struct tlsmon_install *in)
 	d->net = net;
 	d->in = *in;
 	sock_hold(in->sk);
+#ifdef TLSMON_HAVE_TASK_WORK_ADD
 	if (!(current->flags & PF_KTHREAD)) {
 		init_task_work(&d->twork, tlsmon_defer_task_fn);
 		if (!task_work_add(current, &d->twork, TWA_RESUME))
@@ -151,6 +161,7 @@ void tlsmon_install_defer(const struct tlsmon_install *in)
 		atomic_dec(&tlsmon_defer_queued);
 		goto lost;
 	}
+#endif
 	INIT_WORK(&d->work, tlsmon_defer_work_fn);
 	schedule_work(&d->work);
 	return;

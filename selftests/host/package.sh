@@ -65,13 +65,14 @@ $src/module/main\\.c
 $src/module/[a-z_]*\\.[ch]
 $src/module/compat/probe\\.sh
 $src/module/compat/[a-z_0-9]*\\.c
+$src/module/compat/[a-z_0-9]*\\.export
 $src/uapi/linux/tlsmon\\.h
 EOF
 )"
 rc=$?
 files_of "$dkms_deb" | grep -q 'probed\.h$\|\.mod\.c$\|\.o$\|\.ko$\|\.cmd$' && { diag "build products in tlsmon-dkms"; rc=1; }
 # the probes as the source tree has them, every one
-for p in "$top"/module/compat/*.c; do
+for p in "$top"/module/compat/*.c "$top"/module/compat/*.export; do
 	files_of "$dkms_deb" | grep -qx "$src/module/compat/${p##*/}" || { diag "probe ${p##*/} missing"; rc=1; }
 done
 log_test $rc "tlsmon-dkms holds the module source, probes and dkms.conf, nothing built"
