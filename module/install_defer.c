@@ -10,19 +10,20 @@
  * it as task_work on the installing task: it runs on that task's way
  * back from setsockopt(), before the application can send or read a
  * record with the new keys, with the socket locked as the installation
- * had it (tlsmon_installed() checks it is). A kernel thread never returns
- * to user space: its installation goes to a work item instead. So does
- * every installation where the kernel does not export task_work_add()
- * (Debian's kernels do, mainline does not; compat/task_work_add.export):
- * the session then appears moments after setsockopt() returned, its keys
- * still the installed ones (read from the context's copy of what was
- * installed, which sending does not change), its mark rewritten only
- * from then on.
+ * had it (tlsmon_installed() checks it is). Tagging thus stays in step
+ * with the application, as where the probe tags itself: the socket's
+ * second direction, its rekeys and the application's own questions all
+ * come after it.
  *
- * No slot, a task that is exiting, or a socket closed or stripped of its
- * kTLS context by the time the work runs: the installation is not
- * looked at (fail closed), and the first two are counted with the
- * installations the probes missed.
+ * task_work_add() is exported by Debian's kernels and not by mainline
+ * (compat/task_work_add.export): where it is not, a kernel that needs
+ * this refuses the module (tlsmon_install_defer_init()). A work item
+ * instead would tag after setsockopt() returned, out of step with all of
+ * the above. A kernel thread, which never returns to user space, has its
+ * installation counted as missed and not monitored, as has one that finds
+ * no slot or whose task is exiting (fail closed); one whose socket was
+ * closed or stripped of its kTLS context by the time the work runs is not
+ * looked at.
  *
  * Lifetimes: a queued slot holds a reference on its socket and on the
  * socket's namespace (a kernel socket holds none of its own), both
@@ -35,7 +36,6 @@
 #include <linux/slab.h>
 #include <linux/task_work.h>
 #include <linux/wait_bit.h>
-#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/tls.h>
@@ -47,13 +47,11 @@
 /**
  * struct tlsmon_deferred - one installation waiting for process context
  * @twork: on the installing task's task_work list
- * @work: or, for a kernel thread, on the system workqueue
  * @net: the socket's namespace, held
  * @in: what the probes found of the installation (@in.sk held)
  */
 struct tlsmon_deferred {
 	struct callback_head twork;
-	struct work_struct work;
 	struct net *net;
 	struct tlsmon_install in;
 };
@@ -100,16 +98,9 @@ static void tlsmon_defer_run(struct tlsmon_deferred *d)
 		wake_up_var(&tlsmon_defer_queued);
 }
 
-#ifdef TLSMON_HAVE_TASK_WORK_ADD
 static void tlsmon_defer_task_fn(struct callback_head *cb)
 {
 	tlsmon_defer_run(container_of(cb, struct tlsmon_deferred, twork));
-}
-#endif
-
-static void tlsmon_defer_work_fn(struct work_struct *work)
-{
-	tlsmon_defer_run(container_of(work, struct tlsmon_deferred, work));
 }
 
 /* A free slot, taken; NULL if there is none. */
@@ -137,6 +128,9 @@ void tlsmon_install_defer(const struct tlsmon_install *in)
 	struct tlsmon_deferred *d;
 	struct net *net;
 
+	/* it would never run the task_work */
+	if (current->flags & PF_KTHREAD)
+		goto lost;
 	net = maybe_get_net(sock_net(in->sk));
 	if (!net)
 		goto lost;
@@ -149,22 +143,16 @@ void tlsmon_install_defer(const struct tlsmon_install *in)
 	d->net = net;
 	d->in = *in;
 	sock_hold(in->sk);
+	init_task_work(&d->twork, tlsmon_defer_task_fn);
 #ifdef TLSMON_HAVE_TASK_WORK_ADD
-	if (!(current->flags & PF_KTHREAD)) {
-		init_task_work(&d->twork, tlsmon_defer_task_fn);
-		if (!task_work_add(current, &d->twork, TWA_RESUME))
-			return;
-		/* exiting: it will not run task_work again */
-		sock_put(in->sk);
-		put_net(net);
-		clear_bit_unlock(d - tlsmon_defer_pool, tlsmon_defer_busy);
-		atomic_dec(&tlsmon_defer_queued);
-		goto lost;
-	}
+	if (!task_work_add(current, &d->twork, TWA_RESUME))
+		return;
 #endif
-	INIT_WORK(&d->work, tlsmon_defer_work_fn);
-	schedule_work(&d->work);
-	return;
+	/* exiting: it will not run task_work again */
+	sock_put(in->sk);
+	put_net(net);
+	clear_bit_unlock(d - tlsmon_defer_pool, tlsmon_defer_busy);
+	atomic_dec(&tlsmon_defer_queued);
 lost:
 	atomic_long_inc(&tlsmon_defer_lost);
 }
@@ -172,8 +160,9 @@ lost:
 /**
  * tlsmon_install_defer_lost() - installations that could not be deferred
  *
- * Return: how many were never looked at for want of a slot, or because
- * the task was exiting or the namespace going away.
+ * Return: how many were never looked at: made by a kernel thread, or
+ * for want of a slot, or because the task was exiting or the namespace
+ * going away.
  */
 unsigned long tlsmon_install_defer_lost(void)
 {
@@ -184,12 +173,17 @@ unsigned long tlsmon_install_defer_lost(void)
  * tlsmon_install_defer_init() - allocate the pool, where needed
  * @slots: installations that may wait at once
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0; -EOPNOTSUPP where installations must be deferred and the
+ * kernel does not export task_work_add(); -ENOMEM.
  */
 int tlsmon_install_defer_init(unsigned int slots)
 {
 	if (!tlsmon_install_deferred())
 		return 0;
+#ifndef TLSMON_HAVE_TASK_WORK_ADD
+	pr_err("not loaded: this PREEMPT_RT kernel does not export task_work_add(), which tagging needs here\n");
+	return -EOPNOTSUPP;
+#endif
 	tlsmon_defer_pool = kcalloc(slots, sizeof(*tlsmon_defer_pool),
 				    GFP_KERNEL);
 	tlsmon_defer_busy = bitmap_zalloc(slots, GFP_KERNEL);

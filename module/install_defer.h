@@ -15,7 +15,11 @@ struct tlsmon_install;
  */
 static inline bool tlsmon_install_deferred(void)
 {
-	return IS_ENABLED(CONFIG_PREEMPT_RT) || IS_ENABLED(TLSMON_DEBUG_DEFER);
+#ifdef TLSMON_DEBUG_DEFER
+	return true;
+#else
+	return IS_ENABLED(CONFIG_PREEMPT_RT);
+#endif
 }
 
 void tlsmon_install_defer(const struct tlsmon_install *in);
