@@ -77,7 +77,7 @@ mkdir -p "$results"
 echo "=== guest suites on $rel"
 TLSMON_KO=$out/module/tlsmon.ko TLSMON_VM_KMODROOT=$out/modroot \
 TLSMON_VM_TCG_THREAD=${TLSMON_VM_TCG_THREAD:-single} \
-	"$top/selftests/vm/run.sh" -K "$ktree" -t "${TLSMON_GUEST_TIMEOUT:-5400}" -w \
+	"$top/selftests/vm/run.sh" -K "$ktree" -t "${TLSMON_GUEST_TIMEOUT:-5400}" -w -s \
 	-o "$results/vm" -- env TLSMON_GUEST_SUITES="${TLSMON_GUEST_SUITES:-}" \
 	"$top/selftests/guest_suites.sh" /tmp/vm/results
 vm_rc=$?
