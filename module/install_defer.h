@@ -3,6 +3,7 @@
 #define _TLSMON_INSTALL_DEFER_H
 
 #include <linux/kconfig.h>
+#include <linux/preempt.h>
 #include <linux/types.h>
 
 struct tlsmon_install;
@@ -20,6 +21,16 @@ static inline bool tlsmon_install_deferred(void)
 #else
 	return IS_ENABLED(CONFIG_PREEMPT_RT);
 #endif
+}
+
+/*
+ * Whether the probe handler running now may take spinlock_t and allocate:
+ * not from int3, which is entered like an NMI, nor where installations
+ * are deferred. The installation's and the close's handlers ask the same.
+ */
+static inline bool tlsmon_probe_may_lock(void)
+{
+	return !in_nmi() && !tlsmon_install_deferred();
 }
 
 void tlsmon_install_defer(const struct tlsmon_install *in);

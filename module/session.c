@@ -379,7 +379,7 @@ void tlsmon_session_close(struct tlsmon_net *tn, u64 cookie)
 		 * close that finds the list empty raises the irq_work: the
 		 * others join the batch it will hand over.
 		 */
-		if (!in_nmi() && !tlsmon_install_deferred())
+		if (tlsmon_probe_may_lock())
 			tlsmon_session_unlink(s);
 		else if (llist_add(&s->close_node, &tlsmon_closing))
 			irq_work_queue(&tlsmon_close_irq);

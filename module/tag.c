@@ -337,7 +337,7 @@ bool tlsmon_sw_decide_early(struct tlsmon_install *in)
 	struct sock *sk = in->sk;
 	struct tlsmon_net *tn;
 
-	if (in_nmi() || tlsmon_install_deferred())
+	if (!tlsmon_probe_may_lock())
 		return false;
 	tn = tlsmon_net(sock_net(sk));
 	rcu_read_lock();
