@@ -45,8 +45,9 @@
  * It prints one line "handshake VERSION SUITE ktls=DIRS consent=BITS
  * monitored=yes|no reason=... cookie=N session=ID ets=none|present|malformed
  * fp=unchecked|match|mismatch" after the handshake, as the application
- * sees it through libtlsmon (the ETS fields by tlsmon_ssl_signals()), and "received N bytes ok" when the peer's
- * bytes are exactly the expected pattern. Exit status 0 on success.
+ * sees it through libtlsmon (the ETS fields by tlsmon_ssl_signals()),
+ * and "received N bytes ok" when the peer's bytes are exactly the
+ * expected pattern. Exit status 0 on success.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -487,24 +488,59 @@ int main(int argc, char **argv)
 	optind = 4;
 	while ((c = getopt(argc, argv, "23c:CPXn:fo:m:w:r:RQk:K:A:")) != -1) {
 		switch (c) {
-		case '2': o.tls12 = true; break;
-		case '3': o.tls12 = false; break;
-		case 'c': o.cipher = optarg; break;
-		case 'C': o.consent = true; break;
-		case 'P': o.plain = true; break;
-		case 'X': o.refuse = true; break;
-		case 'n': o.bytes = strtoull(optarg, NULL, 0); break;
-		case 'f': o.sendfile = true; break;
-		case 'o': o.out = optarg; break;
-		case 'm': o.msg = optarg; break;
-		case 'w': o.wait = optarg; break;
-		case 'r': o.repeat = atoi(optarg); break;
-		case 'R': o.resume = true; break;
-		case 'Q': o.first_consent = true; break;
-		case 'k': o.cert = optarg; break;
-		case 'K': o.key = optarg; break;
-		case 'A': o.ca = optarg; break;
-		default: usage();
+		case '2':
+			o.tls12 = true;
+			break;
+		case '3':
+			o.tls12 = false;
+			break;
+		case 'c':
+			o.cipher = optarg;
+			break;
+		case 'C':
+			o.consent = true;
+			break;
+		case 'P':
+			o.plain = true;
+			break;
+		case 'X':
+			o.refuse = true;
+			break;
+		case 'n':
+			o.bytes = strtoull(optarg, NULL, 0);
+			break;
+		case 'f':
+			o.sendfile = true;
+			break;
+		case 'o':
+			o.out = optarg;
+			break;
+		case 'm':
+			o.msg = optarg;
+			break;
+		case 'w':
+			o.wait = optarg;
+			break;
+		case 'r':
+			o.repeat = atoi(optarg);
+			break;
+		case 'R':
+			o.resume = true;
+			break;
+		case 'Q':
+			o.first_consent = true;
+			break;
+		case 'k':
+			o.cert = optarg;
+			break;
+		case 'K':
+			o.key = optarg;
+			break;
+		case 'A':
+			o.ca = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if ((o.server ? !o.cert || !o.key : !o.ca) ||
