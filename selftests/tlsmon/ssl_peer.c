@@ -17,6 +17,8 @@
  *   -n BYTES    application bytes each way (default 4096): the client
  *               sends, the server reads them all, then answers as many
  *   -f          server: answer with SSL_sendfile() from a file
+ *   -b BYTES    SO_SNDBUF of the connection after the handshake (default:
+ *               the kernel's autotuning); see openssl.sh's sendfile case
  *   -o FILE     write the bytes received to FILE
  *   -m TEXT     send the line TEXT instead of the pattern, read one line
  *               from the peer and print it ("peer said: LINE")
@@ -72,6 +74,7 @@ static struct {
 	const char *cipher, *cert, *key, *ca, *out, *wait, *msg;
 	size_t bytes;
 	unsigned int repeat;
+	int sndbuf;
 } o = { .bytes = 4096 };
 
 static void die(const char *what)
@@ -304,7 +307,7 @@ static void recv_line(SSL *ssl)
 static void usage(void)
 {
 	fprintf(stderr, "usage: ssl_peer server|client ADDR PORT [-2|-3] [-c CIPHER] [-C] [-P]\n"
-		"       [-n BYTES] [-f] [-o FILE] [-m TEXT] [-w FILE] [-r SECONDS] [-R [-Q]]\n"
+		"       [-n BYTES] [-f] [-b BYTES] [-o FILE] [-m TEXT] [-w FILE] [-r SECONDS] [-R [-Q]]\n"
 		"       [-k CERT -K KEY | -A CA]\n");
 	exit(2);
 }
@@ -486,7 +489,7 @@ int main(int argc, char **argv)
 		usage();
 	o.server = !strcmp(argv[1], "server");
 	optind = 4;
-	while ((c = getopt(argc, argv, "23c:CPXn:fo:m:w:r:RQk:K:A:")) != -1) {
+	while ((c = getopt(argc, argv, "23c:CPXn:fb:o:m:w:r:RQk:K:A:")) != -1) {
 		switch (c) {
 		case '2':
 			o.tls12 = true;
@@ -511,6 +514,9 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			o.sendfile = true;
+			break;
+		case 'b':
+			o.sndbuf = atoi(optarg);
 			break;
 		case 'o':
 			o.out = optarg;
@@ -569,6 +575,9 @@ int main(int argc, char **argv)
 	}
 	ssl = handshake(ctx, fd);
 	report(ssl, "handshake");
+	if (o.sndbuf && setsockopt(SSL_get_fd(ssl), SOL_SOCKET, SO_SNDBUF,
+				   &o.sndbuf, sizeof(o.sndbuf)))
+		die("SO_SNDBUF");
 	if (o.resume) {
 		printf("session resumed\n");
 		fflush(stdout);
