@@ -144,10 +144,10 @@ busywait 5000 sh -c "[ \$('$monctl' -n '$ns_s' -j stats | python3 -c 'import jso
 log_test $? "failed handshakes leave the table at once"
 
 # --- one byte per segment ------------------------------------------------------
-ip netns exec "$ns_c" tcpdump -i vc -n -w "$tmp/b.pcap" -U tcp port $((port + 1)) 2>/dev/null &
-tpid=$!
-sleep 1
 rc=0
+ip netns exec "$ns_c" tcpdump -i vc -n -w "$tmp/b.pcap" -U tcp port $((port + 1)) 2>"$tmp/tcpdump.err" &
+tpid=$!
+capture_started || rc=1
 run_pair 10.78.0.2 "-b" "-o ff01 -b" || rc=1
 sleep 0.5
 kill $tpid 2>/dev/null
